@@ -1,0 +1,67 @@
+package dev.pypiwatch.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the PyPI Stats API client: where it sends, how politely, and how it retries.
+ *
+ * @param baseUrl base URL without a trailing slash, e.g. {@code https://pypistats.org/api}
+ * @param contact contact (e-mail or URL) put into the {@code User-Agent}; empty for none
+ * @param minInterval minimum time between the starts of two requests, shared by the whole process
+ * @param maxConcurrency maximum number of requests in flight at once
+ * @param requestTimeout time-out of one attempt, from sending to the end of the body
+ * @param maxAttempts attempts per request, the first one included
+ * @param initialBackoff first back-off after a retryable failure; doubles up to {@code maxBackoff}
+ * @param maxBackoff upper bound of one back-off
+ * @param rateLimitBackoff back-off after a 429 without {@code Retry-After}; doubles per 429
+ * @param maxBodyBytes largest response body accepted
+ */
+public record ApiConfig(
+    String baseUrl,
+    String contact,
+    Duration minInterval,
+    int maxConcurrency,
+    Duration requestTimeout,
+    int maxAttempts,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    Duration rateLimitBackoff,
+    long maxBodyBytes) {
+
+  /** Defaults that suit the real server: 30 requests a minute, 60 s after a 429. */
+  public static final ApiConfig DEFAULTS =
+      new ApiConfig(
+          "https://pypistats.org/api",
+          "",
+          Duration.ofSeconds(2),
+          2,
+          Duration.ofSeconds(30),
+          5,
+          Duration.ofSeconds(2),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(60),
+          4L * 1024 * 1024);
+
+  public ApiConfig {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(contact, "contact");
+    Objects.requireNonNull(minInterval, "minInterval");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(initialBackoff, "initialBackoff");
+    Objects.requireNonNull(maxBackoff, "maxBackoff");
+    Objects.requireNonNull(rateLimitBackoff, "rateLimitBackoff");
+    if (maxConcurrency < 1 || maxAttempts < 1 || maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxConcurrency, maxAttempts and maxBodyBytes must be >= 1");
+    }
+    while (baseUrl.endsWith("/")) {
+      baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+    }
+  }
+
+  /** A copy with another base URL (tests, the {@code --base-url} option). */
+  public ApiConfig withBaseUrl(String url) {
+    return new ApiConfig(url, contact, minInterval, maxConcurrency, requestTimeout, maxAttempts,
+        initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes);
+  }
+}
