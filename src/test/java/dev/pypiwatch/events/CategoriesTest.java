@@ -1,0 +1,31 @@
+package dev.pypiwatch.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CategoriesTest {
+
+  @ParameterizedTest
+  @CsvSource(
+      nullValues = "NULL",
+      value = {
+        "system, Windows, windows",
+        "system, Linux, linux",
+        "system, Darwin, darwin",
+        "system, other, other",
+        "system, null, unknown",
+        "system, NULL, unknown",
+        "system, FreeBSD, FreeBSD",
+        "python_minor, 3.12, 3.12",
+        "python_minor, null, unknown",
+        "python_major, NULL, unknown",
+        "python_major, 3, 3",
+        "overall, with_mirrors, with_mirrors",
+        "overall, without_mirrors, without_mirrors"
+      })
+  void normalizesEachEndpointsCategories(String endpoint, String raw, String expected) {
+    assertEquals(expected, Categories.normalize(Endpoint.fromPath(endpoint).orElseThrow(), raw));
+  }
+}
