@@ -1,12 +1,8 @@
 package dev.pypiwatch;
 
-import dev.pypiwatch.cli.PypiwatchCommand;
-
-/** Entry point of the {@code pypiwatch} command: parses the command line and runs a command. */
+/** Entry point placeholder until the CLI lands. */
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) {
-    System.exit(PypiwatchCommand.execute(args));
-  }
+  public static void main(String[] args) {}
 }
