@@ -1,0 +1,66 @@
+package dev.pypiwatch.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where events go: an external Kafka cluster, or (when {@code bootstrapServers} is empty) a
+ * single-node KRaft broker embedded in the process.
+ *
+ * @param bootstrapServers external cluster, e.g. {@code kafka:9092}; empty for the embedded broker
+ * @param embeddedDataDir directory of the embedded broker's logs, kept across restarts
+ * @param embeddedPort port the embedded broker listens on (0 picks a free one)
+ * @param topics topic names and layout
+ * @param properties extra client properties for producers and consumers (security.protocol, SASL, TLS)
+ * @param producer extra producer-only properties
+ * @param consumer extra consumer-only properties
+ */
+public record KafkaConfig(
+    String bootstrapServers,
+    Path embeddedDataDir,
+    int embeddedPort,
+    TopicsConfig topics,
+    Map<String, String> properties,
+    Map<String, String> producer,
+    Map<String, String> consumer) {
+
+  /** The defaults: embedded broker on port 9092 with its data under {@code data/kafka}. */
+  public static final KafkaConfig DEFAULTS =
+      new KafkaConfig("", Path.of("data/kafka"), 9092, TopicsConfig.DEFAULTS, Map.of(), Map.of(), Map.of());
+
+  public KafkaConfig {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(embeddedDataDir, "embeddedDataDir");
+    Objects.requireNonNull(topics, "topics");
+    properties = Map.copyOf(properties);
+    producer = Map.copyOf(producer);
+    consumer = Map.copyOf(consumer);
+    if (embeddedPort < 0 || embeddedPort > 65535) {
+      throw new IllegalArgumentException("embeddedPort out of range: " + embeddedPort);
+    }
+  }
+
+  /** True when no external cluster is configured and the embedded broker is to be started. */
+  public boolean embedded() {
+    return bootstrapServers.isBlank();
+  }
+
+  /** Topic names, partitions and replication of the topics pypiwatch creates when missing. */
+  public record TopicsConfig(
+      String downloads, String recent, String pollerState, int partitions, short replicationFactor) {
+
+    /** {@code pypistats.downloads}, {@code pypistats.recent}, {@code pypiwatch.poller-state}; 6 partitions, replication 1. */
+    public static final TopicsConfig DEFAULTS =
+        new TopicsConfig("pypistats.downloads", "pypistats.recent", "pypiwatch.poller-state", 6, (short) 1);
+
+    public TopicsConfig {
+      Objects.requireNonNull(downloads, "downloads");
+      Objects.requireNonNull(recent, "recent");
+      Objects.requireNonNull(pollerState, "pollerState");
+      if (partitions < 1 || replicationFactor < 1) {
+        throw new IllegalArgumentException("partitions and replicationFactor must be >= 1");
+      }
+    }
+  }
+}
