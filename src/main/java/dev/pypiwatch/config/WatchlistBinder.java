@@ -56,7 +56,7 @@ final class WatchlistBinder {
     try {
       text = YamlDocuments.read(file);
     } catch (YamlDocuments.ReadFailure e) {
-      root.error(FILE_KEY, "watchlist file: " + e.getMessage());
+      root.error(FILE_KEY, e.getMessage());
       return;
     }
     BindContext fileCtx = ctx.forFile(file);

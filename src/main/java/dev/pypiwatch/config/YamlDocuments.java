@@ -67,13 +67,23 @@ final class YamlDocuments {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       // getMessage() would add a snippet of the line, which may hold a secret; the problem alone
       // says what is wrong.
-      String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-      ctx.problems.add(ctx.file, mark, "", "invalid YAML: " + problem
-          + (e.getContext() != null && e.getProblem() != null ? " (" + e.getContext() + ")" : ""));
+      ctx.problems.add(ctx.file, mark, "", "invalid YAML: " + describe(e));
       return new Document(null, true);
     } catch (YAMLException e) {
       ctx.problems.add(ctx.file, null, "", "invalid YAML: " + e.getMessage());
       return new Document(null, true);
     }
+  }
+
+  private static String describe(MarkedYAMLException e) {
+    String context = e.getContext();
+    String problem = e.getProblem();
+    if (problem == null || context == null) {
+      return problem != null ? problem : String.valueOf(context);
+    }
+    // SnakeYAML splits some messages as context "expected X" and problem "but found Y".
+    return problem.startsWith("but ")
+        ? context + ", " + problem
+        : problem + " (" + context + ")";
   }
 }

@@ -52,7 +52,7 @@ class ConfigFixturesTest {
             "expected an http(s) URL such as https://pypistats.org/api, got 'ftp://pypistats.org/api'"),
         Arguments.of("invalid-empty.yaml", "invalid-empty.yaml", 0, 0, "", "empty config"),
         Arguments.of("invalid-missing-watchlist-file.yaml", "invalid-missing-watchlist-file.yaml",
-            3, 17, "watchlist-file", "watchlist file: cannot read "
+            3, 17, "watchlist-file", "cannot read "
                 + DIR.resolve("does-not-exist.yaml") + ": no such file"),
         Arguments.of("invalid-watchlist-file-entry.yaml", "packages-bad.yaml", 4, 3,
             "watchlist-file[1].colour",
