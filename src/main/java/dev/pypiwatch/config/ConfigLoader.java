@@ -1,6 +1,7 @@
 package dev.pypiwatch.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,10 +25,7 @@ public final class ConfigLoader {
     try {
       text = YamlDocuments.read(file);
     } catch (YamlDocuments.ReadFailure e) {
-      Problems problems = new Problems();
-      problems.add(file, null, "", e.getMessage());
-      problems.throwIfAny();
-      throw new AssertionError("unreachable");
+      throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", e.getMessage())));
     }
     return parse(text, file, env);
   }
