@@ -1,0 +1,38 @@
+package dev.pypiwatch.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The whole configuration, immutable.
+ *
+ * @param source the file it was loaded from, as named on the command line; null for {@link
+ *     #defaults()}
+ * @param api the PyPI Stats API client settings
+ * @param watchlist the packages to watch
+ */
+public record AppConfig(Path source, ApiConfig api, Watchlist watchlist) {
+
+  public AppConfig {
+    Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(watchlist, "watchlist");
+  }
+
+  /** The configuration used without a config file: all defaults, no packages. */
+  public static AppConfig defaults() {
+    return new AppConfig(null, ApiConfig.DEFAULTS, Watchlist.EMPTY);
+  }
+
+  /**
+   * One line for {@code check-config}, e.g. {@code 3 packages watched, api
+   * https://pypistats.org/api at one request every 2s}.
+   */
+  public String summary() {
+    int n = watchlist.size();
+    String pacing = api.minInterval().isZero()
+        ? "without pacing"
+        : "at one request every " + Durations.format(api.minInterval());
+    return n + (n == 1 ? " package" : " packages") + " watched, api " + api.baseUrl() + " "
+        + pacing;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.pypiwatch.config;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Binds the top-level mapping. A new section is one class with a {@code bind(MappingReader)}
+ * method plus one {@code m.section(...)} line here and a field in {@link AppConfig}.
+ */
+final class RootBinder {
+  private RootBinder() {}
+
+  /** The config, or null if the root is not a mapping (the error is recorded). */
+  static AppConfig bind(Node root, BindContext ctx) {
+    if (!(root instanceof MappingNode)) {
+      ctx.error(root, "", "expected a mapping with keys such as api and watchlist, got "
+          + BindContext.describe(root));
+      return null;
+    }
+    MappingReader m = new MappingReader(root, "", "at the top level", ctx);
+    ApiConfig api = m.section(ApiSection.KEY, ApiSection::bind);
+    Watchlist watchlist = WatchlistBinder.bind(m);
+    m.finish();
+    return new AppConfig(ctx.file, api, watchlist);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.pypiwatch.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * How one kind of scalar is parsed and checked.
+ *
+ * @param expected completes "expected ...", e.g. {@code an integer >= 1}
+ * @param parser parses the interpolated text; throws {@link IllegalArgumentException} with the
+ *     complete message for the user
+ */
+record ValueType<T>(String expected, Function<String, T> parser) {
+
+  /** Any text. */
+  static final ValueType<String> STRING = new ValueType<>("a string", s -> s);
+
+  /** Text without control characters, because it ends up in an HTTP header. */
+  static final ValueType<String> HEADER_TEXT =
+      new ValueType<>("a single line of text", s -> {
+        if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+          throw new IllegalArgumentException(
+              "expected a single line of text without control characters (it goes into the "
+                  + "User-Agent header)");
+        }
+        return s;
+      });
+
+  /** An integer of at least 1. */
+  static final ValueType<Integer> POSITIVE_INT =
+      new ValueType<>("an integer >= 1", s -> {
+        try {
+          int n = Integer.parseInt(s);
+          if (n >= 1) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // falls through to the message below
+        }
+        throw new IllegalArgumentException(message("an integer >= 1", BindContext.quote(s)));
+      });
+
+  /** A size in bytes, at least 1. */
+  static final ValueType<Long> SIZE =
+      new ValueType<>(Sizes.EXPECTED, s -> {
+        long n = Sizes.parse(s);
+        if (n < 1) {
+          throw new IllegalArgumentException(message("a size of at least 1 byte", "'" + s + "'"));
+        }
+        return n;
+      });
+
+  /** An absolute http or https URL without query or fragment, because paths get appended. */
+  static final ValueType<String> HTTP_URL =
+      new ValueType<>("an http(s) URL such as https://pypistats.org/api", s -> {
+        String expected = "an http(s) URL such as https://pypistats.org/api";
+        try {
+          URI uri = new URI(s);
+          String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+          if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException(message(expected, BindContext.quote(s)));
+          }
+          if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(
+                message(expected + " with a host and without ?query or #fragment",
+                    BindContext.quote(s)));
+          }
+          return s;
+        } catch (URISyntaxException e) {
+          throw new IllegalArgumentException(message(expected, BindContext.quote(s)));
+        }
+      });
+
+  /** A duration greater than zero, or also zero if {@code zeroAllowed}. */
+  static ValueType<Duration> duration(boolean zeroAllowed) {
+    return new ValueType<>(Durations.EXPECTED, s -> {
+      Duration d = Durations.parse(s);
+      if (d.isZero() && !zeroAllowed) {
+        throw new IllegalArgumentException(
+            message("a duration greater than zero such as 500ms, 30s or 5m", "'" + s + "'"));
+      }
+      return d;
+    });
+  }
+
+  /** "expected X, got Y"; a semicolon instead when X itself is a list with commas. */
+  static String message(String expected, String got) {
+    return "expected " + expected + (expected.contains(",") ? "; " : ", ") + "got " + got;
+  }
+}

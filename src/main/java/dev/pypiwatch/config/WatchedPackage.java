@@ -1,0 +1,32 @@
+package dev.pypiwatch.config;
+
+import dev.pypiwatch.events.PackageName;
+import java.util.Objects;
+
+/**
+ * One package of the watchlist.
+ *
+ * @param name the PEP 503 normalized name, as sent to the API and stored
+ * @param declaredName the name as written in the config, for messages
+ * @param location where the entry was written
+ */
+public record WatchedPackage(String name, String declaredName, ConfigLocation location) {
+
+  public WatchedPackage {
+    Objects.requireNonNull(declaredName, "declaredName");
+    Objects.requireNonNull(location, "location");
+    if (!Objects.equals(name, PackageName.normalize(declaredName))) {
+      throw new IllegalArgumentException(
+          "name '" + name + "' is not the normalized form of '" + declaredName + "'");
+    }
+  }
+
+  /**
+   * A package named {@code declaredName}.
+   *
+   * @throws IllegalArgumentException if the name is not a valid package name
+   */
+  public static WatchedPackage of(String declaredName, ConfigLocation location) {
+    return new WatchedPackage(PackageName.normalize(declaredName), declaredName, location);
+  }
+}

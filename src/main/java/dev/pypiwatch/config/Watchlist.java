@@ -1,0 +1,41 @@
+package dev.pypiwatch.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The packages to watch, in config order, each normalized name at most once.
+ *
+ * @param packages the packages; copied
+ */
+public record Watchlist(List<WatchedPackage> packages) {
+
+  /** No packages. */
+  public static final Watchlist EMPTY = new Watchlist(List.of());
+
+  public Watchlist {
+    packages = List.copyOf(packages);
+    Set<String> seen = new HashSet<>();
+    for (WatchedPackage p : packages) {
+      if (!seen.add(p.name())) {
+        throw new IllegalArgumentException("package '" + p.name() + "' is listed twice");
+      }
+    }
+  }
+
+  /** The normalized names, in order. */
+  public List<String> names() {
+    return packages.stream().map(WatchedPackage::name).toList();
+  }
+
+  /** The number of packages. */
+  public int size() {
+    return packages.size();
+  }
+
+  /** True if no package is watched. */
+  public boolean isEmpty() {
+    return packages.isEmpty();
+  }
+}

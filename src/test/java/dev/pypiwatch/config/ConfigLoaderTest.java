@@ -1,0 +1,195 @@
+package dev.pypiwatch.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Loading valid configs, defaults, interpolation and the summary line. */
+class ConfigLoaderTest {
+  static final Path NAME = Path.of("test.yaml");
+
+  static AppConfig parse(String yaml, Map<String, String> env) throws ConfigException {
+    return ConfigLoader.parse(yaml, NAME, env);
+  }
+
+  static ConfigError onlyError(String yaml, Map<String, String> env) {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml, env));
+    assertEquals(1, e.errors().size(), e.getMessage());
+    return e.errors().get(0);
+  }
+
+  @Test
+  void exampleConfigLoadsWithTheDocumentedDefaults() throws ConfigException {
+    Path example = Path.of("config/pypiwatch.yaml");
+    AppConfig config = ConfigLoader.load(example, Map.of());
+    assertEquals(ApiConfig.DEFAULTS, config.api());
+    assertEquals(example, config.source());
+    assertEquals(List.of("requests", "numpy"), config.watchlist().names());
+    assertEquals(new ConfigLocation(example, 38, 11),
+        config.watchlist().packages().get(1).location());
+  }
+
+  @Test
+  void exampleConfigTakesTheContactFromTheEnvironment() throws ConfigException {
+    AppConfig config =
+        ConfigLoader.load(Path.of("config/pypiwatch.yaml"), Map.of("PYPIWATCH_CONTACT", "me@x.org"));
+    assertEquals("me@x.org", config.api().contact());
+  }
+
+  @Test
+  void everyApiKeyIsBound() throws ConfigException {
+    AppConfig config = parse("""
+        api:
+          base-url: http://localhost:8080/api/
+          contact: ops@example.com
+          min-interval: 0s
+          max-concurrency: 8
+          request-timeout: 1m30s
+          max-attempts: 1
+          initial-backoff: 500ms
+          max-backoff: 1h
+          rate-limit-backoff: 1d
+          max-body-size: 512KB
+        """, Map.of());
+    assertEquals(new ApiConfig("http://localhost:8080/api", "ops@example.com", Duration.ZERO, 8,
+        Duration.ofSeconds(90), 1, Duration.ofMillis(500), Duration.ofHours(1),
+        Duration.ofDays(1), 512_000), config.api());
+    assertEquals(Watchlist.EMPTY, config.watchlist());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "'api:'",
+      "'api: {}\nwatchlist: []'",
+      "'watchlist:'",
+      "'watchlist: []'",
+  })
+  void emptySectionsMeanDefaults(String yaml) throws ConfigException {
+    AppConfig config = parse(yaml, Map.of());
+    assertEquals(ApiConfig.DEFAULTS, config.api());
+    assertTrue(config.watchlist().isEmpty());
+  }
+
+  @Test
+  void defaultsHaveNoSourceAndNoPackages() {
+    AppConfig d = AppConfig.defaults();
+    assertNull(d.source());
+    assertEquals(ApiConfig.DEFAULTS, d.api());
+    assertEquals("0 packages watched, api https://pypistats.org/api at one request every 2s",
+        d.summary());
+  }
+
+  @Test
+  void summaryCountsPackages() throws ConfigException {
+    assertEquals("3 packages watched, api https://pypistats.org/api at one request every 2s",
+        parse("watchlist: [requests, numpy, pandas]", Map.of()).summary());
+    assertEquals("1 package watched, api http://localhost:1/api without pacing",
+        parse("api: {base-url: 'http://localhost:1/api', min-interval: 0s}\nwatchlist: [pip]",
+            Map.of()).summary());
+  }
+
+  @Test
+  void watchlistKeepsOrderAndDeclaredNames() throws ConfigException {
+    Watchlist w = parse("""
+        watchlist:
+          - Zope.Interface
+          - name: python_dateutil
+          - pip
+        """, Map.of()).watchlist();
+    assertEquals(List.of("zope-interface", "python-dateutil", "pip"), w.names());
+    assertEquals(List.of("Zope.Interface", "python_dateutil", "pip"),
+        w.packages().stream().map(WatchedPackage::declaredName).toList());
+    assertEquals(new ConfigLocation(NAME, 3, 11), w.packages().get(1).location());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      // contact value | env | expected
+      "'${C}'                 | C=ops@x.org | ops@x.org",
+      "'${C:-fallback}'       | ''          | fallback",
+      "'${C:-fallback}'       | C=          | fallback",
+      "'${C:-}'               | ''          | ''",
+      "'${C}'                 | C=          | ''",
+      "'$${C}'                | C=ignored   | '${C}'",
+      "'costs $$5 or $5'      | ''          | 'costs $5 or $5'",
+      "'pypiwatch (${C}; ${D:-none})' | C=ops@x.org | 'pypiwatch (ops@x.org; none)'",
+      "'${C}'                 | C=a$${B}    | 'a$${B}'",
+  })
+  void interpolatesScalarValues(String value, String env, String expected) throws ConfigException {
+    Map<String, String> vars = env.isEmpty()
+        ? Map.of()
+        : Map.of(env.substring(0, env.indexOf('=')), env.substring(env.indexOf('=') + 1));
+    assertEquals(expected, parse("api:\n  contact: \"" + value + "\"\n", vars).api().contact());
+  }
+
+  @Test
+  void interpolatedValuesAreTypeChecked() throws ConfigException {
+    assertEquals(7, parse("api:\n  max-attempts: ${N}\n", Map.of("N", "7")).api().maxAttempts());
+    ConfigError e = onlyError("api:\n  max-attempts: ${N}\n", Map.of("N", "lots"));
+    assertEquals("test.yaml:2:17: api.max-attempts: expected an integer >= 1, got 'lots'",
+        e.toString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "'${MISSING}'    | environment variable MISSING is not set",
+      "'x ${A'         | unterminated '${'",
+      "'${A-b}'        | invalid variable reference '${A-b}'",
+      "'${}'           | invalid variable reference '${}'",
+  })
+  void interpolationErrorsNameTheVariableAndLocation(String value, String message) {
+    ConfigError e = onlyError("api:\n  contact: '" + value + "'\n", Map.of());
+    assertEquals(2, e.line());
+    assertEquals(12, e.column());
+    assertEquals("api.contact", e.keyPath());
+    assertTrue(e.message().startsWith(message), e.message());
+  }
+
+  @Test
+  void misspeltKeyInAPackageEntryGivesTwoErrors() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> parse("watchlist:\n  - nam: pip\n", Map.of()));
+    assertEquals(List.of(
+        "test.yaml:2:5: watchlist[0]: missing key 'name': expected the package name",
+        "test.yaml:2:5: watchlist[0].nam: unknown key 'nam' in watchlist[0]; did you mean 'name'? "
+            + "Expected one of: name"),
+        e.errors().stream().map(ConfigError::toString).toList());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "'watchlists: [pip]' | 1 | 1 | watchlists | did you mean 'watchlist'?",
+      "'API: {}'           | 1 | 1 | API        | did you mean 'api'?",
+      "'api: {contakt: x}' | 1 | 7 | api.contakt | did you mean 'contact'?",
+      "'kafka: {}'         | 1 | 1 | kafka      | ; expected one of: api, watchlist, watchlist-file",
+      "'api: 5'            | 1 | 6 | api        | expected a mapping, got '5'",
+      "'- pip'             | 1 | 1 | ''         | expected a mapping with keys such as api and watchlist, got a list",
+      "'watchlist: pip'    | 1 | 12 | watchlist | expected a list of package names, got 'pip'",
+      "'watchlist: [[pip]]' | 1 | 13 | watchlist[0] | expected a package name or a mapping with 'name', got a list",
+      "'watchlist: [{}]'   | 1 | 13 | watchlist[0] | missing key 'name'",
+      "'watchlist: [~]'    | 1 | 13 | watchlist[0] | expected a package name, got nothing",
+      "'api: {contact: }'  | 1 | 15 | api.contact | expected a single line of text, got nothing (remove the key to use the default)",
+      "'api: {contact: \"a\\nb\"}' | 1 | 16 | api.contact | without control characters",
+      "'api: {min-interval: -5s}' | 1 | 21 | api.min-interval | (not negative)",
+      "'api: {request-timeout: 0s}' | 1 | 24 | api.request-timeout | expected a duration greater than zero",
+      "'api: {max-body-size: 0}' | 1 | 22 | api.max-body-size | at least 1 byte",
+      "'api: {base-url: \"https://x.org/api?a=b\"}' | 1 | 17 | api.base-url | without ?query",
+      "'api: {initial-backoff: 10s, max-backoff: 5s}' | 1 | 42 | api.max-backoff | max-backoff (5s) must not be less than initial-backoff (10s)",
+      "'a: 1\n---\nb: 2' | 2 | 1 | '' | invalid YAML: expected a single document in the stream, but found another document",
+  })
+  void reportsErrors(String yaml, int line, int column, String keyPath, String message) {
+    ConfigError e = onlyError(yaml, Map.of());
+    assertEquals(List.of(line, column, keyPath), List.of(e.line(), e.column(), e.keyPath()),
+        e.toString());
+    assertTrue(e.message().contains(message), e.toString());
+  }
+}
