@@ -9,30 +9,40 @@ import java.util.Objects;
  * @param source the file it was loaded from, as named on the command line; null for {@link
  *     #defaults()}
  * @param api the PyPI Stats API client settings
+ * @param kafka where events go
+ * @param poller the daily poller's schedule and freshness handling
  * @param watchlist the packages to watch
  */
-public record AppConfig(Path source, ApiConfig api, Watchlist watchlist) {
+public record AppConfig(
+    Path source, ApiConfig api, KafkaConfig kafka, PollerConfig poller, Watchlist watchlist) {
 
   public AppConfig {
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(poller, "poller");
     Objects.requireNonNull(watchlist, "watchlist");
   }
 
   /** The configuration used without a config file: all defaults, no packages. */
   public static AppConfig defaults() {
-    return new AppConfig(null, ApiConfig.DEFAULTS, Watchlist.EMPTY);
+    return new AppConfig(null, ApiConfig.DEFAULTS, KafkaConfig.DEFAULTS, PollerConfig.DEFAULTS,
+        Watchlist.EMPTY);
   }
 
   /**
    * One line for {@code check-config}, e.g. {@code 3 packages watched, api
-   * https://pypistats.org/api at one request every 2s}.
+   * https://pypistats.org/api at one request every 2s, embedded Kafka in data/kafka, daily poll at
+   * 02:00 UTC}.
    */
   public String summary() {
     int n = watchlist.size();
     String pacing = api.minInterval().isZero()
         ? "without pacing"
         : "at one request every " + Durations.format(api.minInterval());
+    String broker = kafka.embedded()
+        ? "embedded Kafka in " + kafka.embeddedDataDir()
+        : "Kafka at " + kafka.bootstrapServers();
     return n + (n == 1 ? " package" : " packages") + " watched, api " + api.baseUrl() + " "
-        + pacing;
+        + pacing + ", " + broker + ", daily poll at " + poller.pollAt() + " UTC";
   }
 }

@@ -19,8 +19,10 @@ final class RootBinder {
     }
     MappingReader m = new MappingReader(root, "", "at the top level", ctx);
     ApiConfig api = m.section(ApiSection.KEY, ApiSection::bind);
+    KafkaConfig kafka = m.section(KafkaSection.KEY, KafkaSection::bind);
+    PollerConfig poller = m.section(PollerSection.KEY, PollerSection::bind);
     Watchlist watchlist = WatchlistBinder.bind(m);
     m.finish();
-    return new AppConfig(ctx.file, api, watchlist);
+    return new AppConfig(ctx.file, api, kafka, poller, watchlist);
   }
 }

@@ -92,8 +92,8 @@ class ConfigFixturesTest {
                 + "'12XB' (unknown unit 'XB'; use B, KB, MB, GB, KiB, MiB or GiB)",
             f + ":7:5: watchlist[1]: invalid package name 'bad name!': expected ASCII letters, "
                 + "digits, '.', '_' and '-', starting and ending with a letter or digit (PEP 508)",
-            f + ":8:1: colour: unknown key 'colour' at the top level; expected one of: api, "
-                + "watchlist, watchlist-file"),
+            f + ":8:1: colour: unknown key 'colour' at the top level; expected one of: "
+                + "api, kafka, poller, watchlist, watchlist-file"),
         e.errors().stream().map(ConfigError::toString).toList());
   }
 

@@ -84,15 +84,15 @@ class ConfigLoaderTest {
     AppConfig d = AppConfig.defaults();
     assertNull(d.source());
     assertEquals(ApiConfig.DEFAULTS, d.api());
-    assertEquals("0 packages watched, api https://pypistats.org/api at one request every 2s",
+    assertEquals("0 packages watched, api https://pypistats.org/api at one request every 2s, embedded Kafka in data/kafka, daily poll at 02:00 UTC",
         d.summary());
   }
 
   @Test
   void summaryCountsPackages() throws ConfigException {
-    assertEquals("3 packages watched, api https://pypistats.org/api at one request every 2s",
+    assertEquals("3 packages watched, api https://pypistats.org/api at one request every 2s, embedded Kafka in data/kafka, daily poll at 02:00 UTC",
         parse("watchlist: [requests, numpy, pandas]", Map.of()).summary());
-    assertEquals("1 package watched, api http://localhost:1/api without pacing",
+    assertEquals("1 package watched, api http://localhost:1/api without pacing, embedded Kafka in data/kafka, daily poll at 02:00 UTC",
         parse("api: {base-url: 'http://localhost:1/api', min-interval: 0s}\nwatchlist: [pip]",
             Map.of()).summary());
   }
@@ -170,7 +170,15 @@ class ConfigLoaderTest {
       "'watchlists: [pip]' | 1 | 1 | watchlists | did you mean 'watchlist'?",
       "'API: {}'           | 1 | 1 | API        | did you mean 'api'?",
       "'api: {contakt: x}' | 1 | 7 | api.contakt | did you mean 'contact'?",
-      "'kafka: {}'         | 1 | 1 | kafka      | ; expected one of: api, watchlist, watchlist-file",
+      "'rules: {}'         | 1 | 1 | rules      | ; expected one of: api, kafka, poller, watchlist, watchlist-file",
+      "'kafka: {embedded-port: 70000}' | 1 | 24 | kafka.embedded-port | expected a port number from 0 to 65535",
+      "'kafka: {topics: {downloads: \"a b\"}}' | 1 | 29 | kafka.topics.downloads | expected a Kafka topic name",
+      "'kafka: {producer: [x]}' | 1 | 19 | kafka.producer | expected a mapping of Kafka client properties",
+      "'kafka: {topics: {partitions: 0}}' | 1 | 30 | kafka.topics.partitions | expected an integer >= 1",
+      "'poller: {poll-at: \"25:00\"}' | 1 | 19 | poller.poll-at | expected a UTC time of day",
+      "'poller: {poll-on-start: maybe}' | 1 | 25 | poller.poll-on-start | expected true or false",
+      "'poller: {reference-package: \"a b\"}' | 1 | 29 | poller.reference-package | invalid package name",
+      "'poller: {freshness-retry: 1h, freshness-retry-max: 5m}' | 1 | 52 | poller.freshness-retry-max | must not be less than freshness-retry",
       "'api: 5'            | 1 | 6 | api        | expected a mapping, got '5'",
       "'- pip'             | 1 | 1 | ''         | expected a mapping with keys such as api and watchlist, got a list",
       "'watchlist: pip'    | 1 | 12 | watchlist | expected a list of package names, got 'pip'",

@@ -1,0 +1,91 @@
+package dev.pypiwatch.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** Binds the {@code kafka:} section into a {@link KafkaConfig}; absent keys take the defaults. */
+final class KafkaSection {
+  static final String KEY = "kafka";
+
+  private static final ValueType<Integer> PORT =
+      new ValueType<>("a port number from 0 to 65535", s -> {
+        try {
+          int n = Integer.parseInt(s);
+          if (n >= 0 && n <= 65535) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // falls through to the message below
+        }
+        throw new IllegalArgumentException(ValueType.message("a port number from 0 to 65535", "'" + s + "'"));
+      });
+  private static final ValueType<Short> REPLICATION =
+      new ValueType<>("an integer from 1 to 32767", s -> {
+        int n = ValueType.POSITIVE_INT.parser().apply(s);
+        if (n > Short.MAX_VALUE) {
+          throw new IllegalArgumentException(ValueType.message("an integer from 1 to 32767", "'" + s + "'"));
+        }
+        return (short) n;
+      });
+  private static final ValueType<String> TOPIC =
+      new ValueType<>("a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)", s -> {
+        if (!s.matches("[A-Za-z0-9._-]{1,249}") || s.equals(".") || s.equals("..")) {
+          throw new IllegalArgumentException(ValueType.message(
+              "a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)", "'" + s + "'"));
+        }
+        return s;
+      });
+
+  private KafkaSection() {}
+
+  static KafkaConfig bind(MappingReader m) {
+    KafkaConfig d = KafkaConfig.DEFAULTS;
+    String servers = m.get("bootstrap-servers", ValueType.STRING, d.bootstrapServers());
+    Path dataDir = m.get("embedded-data-dir", ValueType.STRING, d.embeddedDataDir().toString()).transform(Path::of);
+    int port = m.get("embedded-port", PORT, d.embeddedPort());
+    KafkaConfig.TopicsConfig topics = m.section("topics", KafkaSection::bindTopics);
+    Map<String, String> properties = properties(m, "properties");
+    Map<String, String> producer = properties(m, "producer");
+    Map<String, String> consumer = properties(m, "consumer");
+    return new KafkaConfig(servers.trim(), dataDir, port, topics, properties, producer, consumer);
+  }
+
+  private static KafkaConfig.TopicsConfig bindTopics(MappingReader m) {
+    KafkaConfig.TopicsConfig d = KafkaConfig.TopicsConfig.DEFAULTS;
+    return new KafkaConfig.TopicsConfig(
+        m.get("downloads", TOPIC, d.downloads()),
+        m.get("recent", TOPIC, d.recent()),
+        m.get("poller-state", TOPIC, d.pollerState()),
+        m.get("partitions", ValueType.POSITIVE_INT, d.partitions()),
+        m.get("replication-factor", REPLICATION, d.replicationFactor()));
+  }
+
+  // Client properties pass through to Kafka unchecked: their names are Kafka's, not ours.
+  private static Map<String, String> properties(MappingReader m, String key) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Node node = m.node(key).orElse(null);
+    if (node == null) {
+      return out;
+    }
+    if (!(node instanceof MappingNode mapping)) {
+      m.error(key, "expected a mapping of Kafka client properties, got " + BindContext.describe(node));
+      return out;
+    }
+    String path = m.childPath(key);
+    for (NodeTuple t : mapping.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+        // Values may hold credentials (sasl.jaas.config): read as secrets so no message shows them.
+        m.context().scalar(v, path + "." + k.getValue(), ValueType.STRING, true)
+            .ifPresent(value -> out.put(k.getValue(), value));
+      } else {
+        m.context().error(t.getKeyNode(), path, "expected 'property.name: value' pairs");
+      }
+    }
+    return out;
+  }
+}
