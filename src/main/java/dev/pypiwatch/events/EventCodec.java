@@ -121,8 +121,10 @@ public final class EventCodec {
     }
     Map<String, Object> values = new HashMap<>(16);
     try (JsonParser p = FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new EventDecodingException(null, "expected a JSON object, got " + p.currentToken(), null);
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw new EventDecodingException(null, first == null ? "value is empty, expected a JSON object"
+            : "expected a JSON object, got " + first, null);
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
