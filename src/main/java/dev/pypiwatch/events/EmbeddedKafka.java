@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose) {
     Path dir = dataDir.toAbsolutePath();
-    int brokerPort = port == 0 ? freePort() : port;
+    int brokerPort = port == 0 ? freePort() : requireFree(port);
     Properties props = brokerProperties(dir, brokerPort, freePort());
     formatIfNeeded(dir, props);
     long t0 = System.nanoTime();
@@ -215,6 +216,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  /** Fails fast (before formatting and starting anything) when a fixed port is taken. */
+  private static int requireFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("localhost", port));
+      return port;
+    } catch (IOException e) {
+      throw new IllegalStateException("port " + port + " for the embedded Kafka broker is in use "
+          + "(another pypiwatch or Kafka running?); set kafka.embeddedPort to another port or 0", e);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.pypiwatch.config.KafkaConfig;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -120,7 +121,7 @@ public final class KafkaClients {
 
   /** The properties as a map, e.g. for logging; values of keys that look secret are masked. */
   public static Map<String, Object> masked(Properties p) {
-    Map<String, Object> out = new java.util.TreeMap<>();
+    Map<String, Object> out = new TreeMap<>();
     p.forEach((k, v) -> out.put((String) k, isSecret((String) k) ? "******" : v));
     return out;
   }

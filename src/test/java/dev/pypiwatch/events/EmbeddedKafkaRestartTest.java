@@ -2,10 +2,14 @@ package dev.pypiwatch.events;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.testing.KafkaTesting;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +55,16 @@ class EmbeddedKafkaRestartTest {
       }
       assertEquals("state-2",
           new String(PollerStateStore.readLatest(clients, t.pollerState(), DEADLINE).get("pip"), UTF_8));
+    }
+  }
+
+  @Test
+  void busyFixedPortFailsFastWithClearMessage(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("localhost"))) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> EmbeddedKafka.start(dir, taken.getLocalPort()));
+      assertTrue(e.getMessage().contains("port " + taken.getLocalPort() + " "), e.getMessage());
+      assertFalse(Files.exists(dir.resolve("logs")), "nothing formatted");
     }
   }
 }
