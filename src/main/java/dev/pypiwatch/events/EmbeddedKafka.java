@@ -159,7 +159,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       Files.createDirectories(dir);
       Path cfg = dir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(cfg)) {
-        props.store(out, "written by pypiwatch for StorageTool format; regenerated on every start");
+        props.store(out, "written by pypiwatch for StorageTool format on first start; not read afterwards");
       }
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
       String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()};
