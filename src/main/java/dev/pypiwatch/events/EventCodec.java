@@ -1,0 +1,166 @@
+package dev.pypiwatch.events;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The JSON wire format of {@link DownloadObservation} ({@value #DOWNLOAD_SCHEMA}) and
+ * {@link RecentObservation} ({@value #RECENT_SCHEMA}): flat objects with snake_case keys.
+ *
+ * <p>Hand-written streaming code on one shared, thread-safe {@link ObjectMapper}'s factory: it is on
+ * the hot path, and the wire format stays explicit rather than following the Java records. Unknown
+ * fields are ignored when decoding (forward compatibility); every known field is required, with
+ * {@code null} allowed only where documented in {@code docs/events.md}.
+ */
+public final class EventCodec {
+  /** The {@code schema} value of a download observation. */
+  public static final String DOWNLOAD_SCHEMA = "pypiwatch.download/1";
+  /** The {@code schema} value of a recent observation. */
+  public static final String RECENT_SCHEMA = "pypiwatch.recent/1";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory FACTORY = MAPPER.getFactory()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private EventCodec() {}
+
+  /** The JSON (UTF-8) of a download observation. */
+  public static byte[] encode(DownloadObservation o) {
+    DownloadRecord r = o.record();
+    try (ByteArrayBuilder out = new ByteArrayBuilder(320);
+        JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("schema", DOWNLOAD_SCHEMA);
+      g.writeStringField("package", r.packageName());
+      g.writeStringField("endpoint", r.endpoint().path());
+      g.writeStringField("category", r.category());
+      g.writeStringField("date", r.date().toString());
+      g.writeNumberField("downloads", r.downloads());
+      g.writeStringField("origin", o.origin().wire());
+      writeLong(g, "previous_downloads", o.previousDownloads());
+      g.writeStringField("fetched_at", o.fetchedAt().toString());
+      g.writeStringField("source", o.source());
+      g.writeEndObject();
+      g.flush();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode download of " + r.packageName(), e);
+    }
+  }
+
+  /** The JSON (UTF-8) of a recent observation. */
+  public static byte[] encode(RecentObservation o) {
+    RecentDownloads r = o.recent();
+    try (ByteArrayBuilder out = new ByteArrayBuilder(256);
+        JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("schema", RECENT_SCHEMA);
+      g.writeStringField("package", r.packageName());
+      writeLong(g, "last_day", r.lastDay());
+      writeLong(g, "last_week", r.lastWeek());
+      writeLong(g, "last_month", r.lastMonth());
+      g.writeStringField("as_of", o.asOf() == null ? null : o.asOf().toString());
+      g.writeStringField("fetched_at", o.fetchedAt().toString());
+      g.writeStringField("source", o.source());
+      g.writeEndObject();
+      g.flush();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode recent figures of " + r.packageName(), e);
+    }
+  }
+
+  private static void writeLong(JsonGenerator g, String name, Long value) throws IOException {
+    if (value == null) {
+      g.writeNullField(name);
+    } else {
+      g.writeNumberField(name, value);
+    }
+  }
+
+  /** The download observation in {@code json}. */
+  public static DownloadObservation decodeDownload(byte[] json) {
+    JsonFields f = parse(json);
+    f.requireSchema(DOWNLOAD_SCHEMA);
+    String pkg = f.string("package");
+    Endpoint endpoint = f.endpoint("endpoint");
+    DownloadRecord record = f.build("downloads", () -> new DownloadRecord(
+        pkg, endpoint, f.string("category"), f.date("date"), f.requiredLong("downloads")));
+    Origin origin = f.origin("origin");
+    Long previous = f.optionalLong("previous_downloads");
+    Instant fetchedAt = f.instant("fetched_at");
+    String source = f.string("source");
+    return f.build("origin", () -> new DownloadObservation(record, origin, previous, fetchedAt, source));
+  }
+
+  /** The recent observation in {@code json}. */
+  public static RecentObservation decodeRecent(byte[] json) {
+    JsonFields f = parse(json);
+    f.requireSchema(RECENT_SCHEMA);
+    RecentDownloads recent = f.build("last_day/last_week/last_month", () -> new RecentDownloads(
+        f.string("package"), f.optionalLong("last_day"), f.optionalLong("last_week"),
+        f.optionalLong("last_month")));
+    LocalDate asOf = f.optionalDate("as_of");
+    return new RecentObservation(recent, asOf, f.instant("fetched_at"), f.string("source"));
+  }
+
+  /** Reads a flat JSON object into field name → String, Long or null (other value types are kept as a marker). */
+  private static JsonFields parse(byte[] json) {
+    if (json == null) {
+      throw new EventDecodingException(null, "value is null (a tombstone?), expected a JSON object", null);
+    }
+    Map<String, Object> values = new HashMap<>(16);
+    try (JsonParser p = FACTORY.createParser(json)) {
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw new EventDecodingException(null, first == null ? "value is empty, expected a JSON object"
+            : "expected a JSON object, got " + first, null);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        values.put(name, readScalar(p, name));
+      }
+      if (p.nextToken() != null) {
+        throw new EventDecodingException(null, "unexpected content after the JSON object", null);
+      }
+    } catch (IOException e) {
+      throw new EventDecodingException(null, "malformed JSON: " + getOriginalMessage(e), e);
+    }
+    return new JsonFields(values);
+  }
+
+  private static Object readScalar(JsonParser p, String name) throws IOException {
+    JsonToken t = p.nextToken();
+    switch (t) {
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_NULL:
+        return null;
+      case VALUE_NUMBER_INT:
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          return new JsonFields.Invalid("integer out of range: " + p.getText());
+        }
+        return p.getLongValue();
+      case START_OBJECT:
+      case START_ARRAY:
+        p.skipChildren();
+        return new JsonFields.Invalid("expected a scalar, got " + (t == JsonToken.START_OBJECT ? "an object" : "an array"));
+      default:
+        return new JsonFields.Invalid("unexpected value " + p.getText());
+    }
+  }
+
+  private static String getOriginalMessage(IOException e) {
+    return e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+  }
+}

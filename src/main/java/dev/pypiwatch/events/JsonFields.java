@@ -1,0 +1,119 @@
+package dev.pypiwatch.events;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** The scalar fields of one decoded JSON event, with typed, self-explaining accessors. */
+final class JsonFields {
+  /** A value of a type no pypiwatch field has, kept to report it when the field is read. */
+  record Invalid(String problem) {}
+
+  private static final String TIME_SERIES_ENDPOINTS = Arrays.stream(Endpoint.values())
+      .filter(Endpoint::isTimeSeries).map(Endpoint::path).collect(Collectors.joining(", "));
+
+  private final Map<String, Object> values;
+
+  JsonFields(Map<String, Object> values) {
+    this.values = values;
+  }
+
+  void requireSchema(String expected) {
+    String actual = string("schema");
+    if (!expected.equals(actual)) {
+      throw new EventDecodingException("schema", "expected '" + expected + "', got '" + actual + "'", null);
+    }
+  }
+
+  /** A required, non-null string. */
+  String string(String name) {
+    Object v = required(name);
+    if (v instanceof String s) {
+      return s;
+    }
+    throw wrongType(name, "a string", v);
+  }
+
+  /** A required, non-null integer. */
+  long requiredLong(String name) {
+    Long v = optionalLong(name);
+    if (v == null) {
+      throw new EventDecodingException(name, values.containsKey(name) ? "is null, expected an integer" : "is missing", null);
+    }
+    return v;
+  }
+
+  /** An integer that may be null or absent. */
+  Long optionalLong(String name) {
+    Object v = values.get(name);
+    if (v == null || v instanceof Long) {
+      return (Long) v;
+    }
+    throw wrongType(name, "an integer or null", v);
+  }
+
+  LocalDate date(String name) {
+    String s = string(name);
+    try {
+      return LocalDate.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new EventDecodingException(name, "expected a date YYYY-MM-DD, got '" + s + "'", e);
+    }
+  }
+
+  /** A date that may be null or absent. */
+  LocalDate optionalDate(String name) {
+    return values.get(name) == null ? null : date(name);
+  }
+
+  Instant instant(String name) {
+    String s = string(name);
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new EventDecodingException(name, "expected an RFC 3339 UTC timestamp, got '" + s + "'", e);
+    }
+  }
+
+  Endpoint endpoint(String name) {
+    String s = string(name);
+    return Endpoint.fromPath(s).filter(Endpoint::isTimeSeries).orElseThrow(() -> new EventDecodingException(
+        name, "expected one of " + TIME_SERIES_ENDPOINTS + ", got '" + s + "'", null));
+  }
+
+  Origin origin(String name) {
+    String s = string(name);
+    try {
+      return Origin.fromWire(s);
+    } catch (IllegalArgumentException e) {
+      throw new EventDecodingException(name, "expected 'reported' or 'zero-filled', got '" + s + "'", e);
+    }
+  }
+
+  /** Runs a record constructor, reporting its validation failure as a problem of {@code field}. */
+  <T> T build(String field, Supplier<T> constructor) {
+    try {
+      return constructor.get();
+    } catch (IllegalArgumentException e) {
+      throw new EventDecodingException(field, e.getMessage(), e);
+    }
+  }
+
+  private Object required(String name) {
+    Object v = values.get(name);
+    if (v == null) {
+      throw new EventDecodingException(name, values.containsKey(name) ? "is null" : "is missing", null);
+    }
+    return v;
+  }
+
+  private static EventDecodingException wrongType(String name, String expected, Object v) {
+    String got = v instanceof Invalid i ? i.problem()
+        : v instanceof String s ? "got string '" + s + "'" : "got " + v;
+    return new EventDecodingException(name, "expected " + expected + ", " + got, null);
+  }
+}

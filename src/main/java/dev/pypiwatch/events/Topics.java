@@ -1,0 +1,31 @@
+package dev.pypiwatch.events;
+
+import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The names of pypiwatch's three topics, taken from {@link TopicsConfig}.
+ *
+ * @param downloads daily download observations ({@link DownloadObservation}), key = package
+ * @param recent {@code /recent} figures ({@link RecentObservation}), key = package
+ * @param pollerState compacted; the poller's state snapshot per package, key = package
+ */
+public record Topics(String downloads, String recent, String pollerState) {
+
+  public Topics {
+    Objects.requireNonNull(downloads, "downloads");
+    Objects.requireNonNull(recent, "recent");
+    Objects.requireNonNull(pollerState, "pollerState");
+  }
+
+  /** The names configured in {@code config}. */
+  public static Topics from(TopicsConfig config) {
+    return new Topics(config.downloads(), config.recent(), config.pollerState());
+  }
+
+  /** All three names. */
+  public List<String> all() {
+    return List.of(downloads, recent, pollerState);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.pypiwatch.events;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventCodecTest {
+  private static final String DOWNLOAD_JSON = "{\"schema\":\"pypiwatch.download/1\",\"package\":\"pip\","
+      + "\"endpoint\":\"overall\",\"category\":\"without_mirrors\",\"date\":\"2026-04-01\",\"downloads\":123,"
+      + "\"origin\":\"reported\",\"previous_downloads\":null,\"fetched_at\":\"2026-04-02T02:00:03.120Z\","
+      + "\"source\":\"https://pypistats.org/api/packages/pip/overall\"}";
+
+  @Test
+  void encodesDownloadExactly() {
+    assertEquals(DOWNLOAD_JSON, new String(EventCodec.encode(Samples.download("pip", "2026-04-01", 123)), UTF_8));
+  }
+
+  @Test
+  void downloadRoundTrips() {
+    DownloadObservation revision = new DownloadObservation(
+        new DownloadRecord("numpy", Endpoint.SYSTEM, "linux", LocalDate.parse("2026-03-31"), 42),
+        Origin.REPORTED, 40L, Instant.parse("2026-04-02T02:00:03.123456789Z"), "https://x/y?os=linux");
+    DownloadObservation zero = new DownloadObservation(
+        new DownloadRecord("tiny-pkg", Endpoint.PYTHON_MINOR, "3.12", LocalDate.parse("2026-03-30"), 0),
+        Origin.ZERO_FILLED, null, Samples.FETCHED, "https://x/z");
+    for (DownloadObservation o : new DownloadObservation[] {revision, zero, Samples.download("pip", "2026-04-01", 1)}) {
+      assertEquals(o, EventCodec.decodeDownload(EventCodec.encode(o)));
+    }
+    assertEquals(Samples.download("pip", "2026-04-01", 123), EventCodec.decodeDownload(DOWNLOAD_JSON.getBytes(UTF_8)));
+  }
+
+  @Test
+  void encodesRecentExactlyAndRoundTrips() {
+    RecentObservation r = Samples.recent("pip", 10L, 70L, null);
+    String json = new String(EventCodec.encode(r), UTF_8);
+    assertEquals("{\"schema\":\"pypiwatch.recent/1\",\"package\":\"pip\",\"last_day\":10,\"last_week\":70,"
+        + "\"last_month\":null,\"as_of\":\"2026-04-01\",\"fetched_at\":\"2026-04-02T02:00:03.120Z\","
+        + "\"source\":\"https://pypistats.org/api/packages/pip/recent\"}", json);
+    assertEquals(r, EventCodec.decodeRecent(json.getBytes(UTF_8)));
+    RecentObservation noDate = new RecentObservation(r.recent(), null, r.fetchedAt(), r.source());
+    assertEquals(noDate, EventCodec.decodeRecent(EventCodec.encode(noDate)));
+  }
+
+  @Test
+  void ignoresUnknownFieldsAndAcceptsAbsentNullables() {
+    String json = DOWNLOAD_JSON.replace("\"previous_downloads\":null,", "\"extra\":{\"a\":[1,2]},");
+    assertEquals(Samples.download("pip", "2026-04-01", 123), EventCodec.decodeDownload(json.getBytes(UTF_8)));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "\"downloads\":123|\"downloads\":-1|downloads|downloads < 0",
+    "\"downloads\":123|\"downloads\":\"123\"|downloads|expected an integer",
+    "\"downloads\":123|\"downloads\":1.5|downloads|1.5",
+    "\"downloads\":123|\"downloads\":99999999999999999999|downloads|out of range",
+    "\"downloads\":123,|''|downloads|missing",
+    "\"date\":\"2026-04-01\"|\"date\":\"01/04/2026\"|date|YYYY-MM-DD",
+    "\"endpoint\":\"overall\"|\"endpoint\":\"recent\"|endpoint|expected one of overall",
+    "\"origin\":\"reported\"|\"origin\":\"guessed\"|origin|zero-filled",
+    "\"origin\":\"reported\"|\"origin\":\"zero-filled\"|origin|0 downloads",
+    "\"schema\":\"pypiwatch.download/1\"|\"schema\":\"pypiwatch.download/2\"|schema|pypiwatch.download/1",
+    "\"package\":\"pip\"|\"package\":null|package|is null",
+    "\"fetched_at\":\"2026-04-02T02:00:03.120Z\"|\"fetched_at\":\"yesterday\"|fetched_at|RFC 3339",
+    "\"category\":\"without_mirrors\"|\"category\":[1]|category|an array",
+    "\"previous_downloads\":null|\"previous_downloads\":true|previous_downloads|true",
+  })
+  void decodeErrorsNameFieldAndProblem(String from, String to, String field, String problem) {
+    String json = DOWNLOAD_JSON.replace(from, to);
+    EventDecodingException e = assertThrows(EventDecodingException.class,
+        () -> EventCodec.decodeDownload(json.getBytes(UTF_8)));
+    assertEquals(field, e.field(), e.getMessage());
+    assertTrue(e.getMessage().contains(field) && e.getMessage().contains(problem), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"[1,2]|expected a JSON object", "{\"a\":|malformed JSON",
+      "{\"a\":1,\"a\":2}|malformed JSON", "{} {}|after the JSON object", "''|value is empty"})
+  void malformedDocumentsAreReported(String json, String problem) {
+    EventDecodingException e = assertThrows(EventDecodingException.class,
+        () -> EventCodec.decodeRecent(json.getBytes(UTF_8)));
+    assertNull(e.field());
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
+  }
+
+  @Test
+  void recentWithWrongSchemaOrNegativeFigureIsRejected() {
+    assertEquals("schema", assertThrows(EventDecodingException.class,
+        () -> EventCodec.decodeRecent(DOWNLOAD_JSON.getBytes(UTF_8))).field());
+    String negative = new String(EventCodec.encode(Samples.recent("pip", 1L, 2L, 3L)), UTF_8)
+        .replace("\"last_week\":2", "\"last_week\":-2");
+    EventDecodingException e = assertThrows(EventDecodingException.class,
+        () -> EventCodec.decodeRecent(negative.getBytes(UTF_8)));
+    assertTrue(e.getMessage().contains("lastWeek < 0"), e.getMessage());
+    assertThrows(EventDecodingException.class, () -> EventCodec.decodeRecent(null));
+  }
+}
