@@ -32,9 +32,11 @@ class ConfigLoaderTest {
     Path example = Path.of("config/pypiwatch.yaml");
     AppConfig config = ConfigLoader.load(example, Map.of());
     assertEquals(ApiConfig.DEFAULTS, config.api());
+    assertEquals(KafkaConfig.DEFAULTS, config.kafka());
+    assertEquals(PollerConfig.DEFAULTS, config.poller());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
-    assertEquals(new ConfigLocation(example, 38, 11),
+    assertEquals(new ConfigLocation(example, 84, 11),
         config.watchlist().packages().get(1).location());
   }
 
