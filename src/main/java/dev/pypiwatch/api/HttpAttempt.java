@@ -69,12 +69,16 @@ final class HttpAttempt {
   private void onResponse(HttpClientResponse response) {
     int status = response.statusCode();
     String length = response.getHeader("Content-Length");
+    body = Buffer.buffer();
+    // Set before any abort: a reset stream without an exception handler is logged as an error.
+    response.exceptionHandler(err -> promise.tryFail(new AttemptFailure(CONNECTION, status,
+        "connection closed before the end of the body (" + body.length() + " bytes received"
+            + (length != null ? " of " + length.trim() : "") + "): " + describe(err), null)));
     if (length != null && declaredTooLarge(length)) {
       abort(new AttemptFailure(BODY_TOO_LARGE, status, "body of " + length.trim()
           + " bytes (Content-Length) exceeds the cap of " + maxBodyBytes + " bytes", null));
       return;
     }
-    body = Buffer.buffer();
     response.handler(chunk -> {
       if (body.length() + (long) chunk.length() > maxBodyBytes) {
         abort(new AttemptFailure(BODY_TOO_LARGE, status,
@@ -83,9 +87,6 @@ final class HttpAttempt {
         body.appendBuffer(chunk);
       }
     });
-    response.exceptionHandler(err -> promise.tryFail(new AttemptFailure(CONNECTION, status,
-        "connection closed before the end of the body (" + body.length() + " bytes received"
-            + (length != null ? " of " + length.trim() : "") + "): " + describe(err), null)));
     response.endHandler(v -> promise.tryComplete(
         new RawAnswer(status, response.getHeader("Retry-After"), body.getBytes(), 1)));
   }

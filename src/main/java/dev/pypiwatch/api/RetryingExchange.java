@@ -67,11 +67,16 @@ final class RetryingExchange {
       HttpAttempt.get(shared.vertx(), shared.http(), shared.headers(), url,
               c.requestTimeout().toMillis(), c.maxBodyBytes())
           .onComplete(done -> {
-            granted.result().release();
-            if (done.succeeded()) {
-              onAnswer(n, done.result());
-            } else {
-              onFailure(n, (AttemptFailure) done.cause(), Optional.empty());
+            try {
+              if (done.succeeded()) {
+                onAnswer(n, done.result());
+              } else {
+                onFailure(n, (AttemptFailure) done.cause(), Optional.empty());
+              }
+            } finally {
+              // Released only now: after a 429 the pause must be in place before a waiting
+              // request can take this slot.
+              granted.result().release();
             }
           });
     }));

@@ -20,8 +20,8 @@ import dev.pypiwatch.testing.FakeResponse;
 import dev.pypiwatch.testing.Fixtures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,8 +101,13 @@ class PypiStatsClientFailureTest {
   @Test
   void timeoutsExhaustedAreTimeout() {
     fake.serve(SYSTEM, FakeResponse.ok(Fixtures.text("llm_system.json"))
-        .withDelay(Duration.ofMillis(1000)));
-    PypiStatsException e = failure(client.fetchSystem("llm", null));
+        .withDelay(Duration.ofMillis(2000)));
+    ApiConfig config = TestConfigs.withTimeout(TestConfigs.fast(fake.baseUrl()),
+        Duration.ofMillis(300));
+    PypiStatsException e;
+    try (PypiStatsClient impatient = new PypiStatsClient(vertx, config)) {
+      e = failure(impatient.fetchSystem("llm", null));
+    }
     assertEquals(TIMEOUT, e.kind());
     assertEquals(3, e.attempts());
     assertEquals(0, e.status());
