@@ -13,6 +13,8 @@ import io.vertx.core.http.PoolOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -32,6 +34,7 @@ public final class PypiStatsClient implements AutoCloseable {
   private final HttpClientAgent http;
   private final RetryingExchange.Shared shared;
   private final boolean ownsPacer;
+  private final Set<RetryingExchange> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /** A client with its own {@link RequestPacer} from the config. */
@@ -55,7 +58,7 @@ public final class PypiStatsClient implements AutoCloseable {
         .add("User-Agent", userAgent(config.contact()))
         .add("Accept", "application/json");
     this.shared = new RetryingExchange.Shared(vertx, http, headers, config, pacer,
-        new Backoff(config, () -> ThreadLocalRandom.current().nextDouble()));
+        new Backoff(config, () -> ThreadLocalRandom.current().nextDouble()), () -> closed);
   }
 
   /** {@code pypiwatch/<version> (+<project URL>[; contact])}. */
@@ -108,7 +111,11 @@ public final class PypiStatsClient implements AutoCloseable {
         ? null : new String(body, StandardCharsets.UTF_8), s -> s == null);
   }
 
-  /** The URL of an endpoint of a valid package name, with an already encoded query or null. */
+  /**
+   * The URL of an endpoint of a package, with an already encoded query or null.
+   *
+   * @throws IllegalArgumentException if {@code pkg} is not a valid package name
+   */
   public String url(String pkg, Endpoint endpoint, String encodedQuery) {
     String segment = URLEncoder.encode(PackageName.normalize(pkg), StandardCharsets.UTF_8)
         .replace("+", "%20");
@@ -130,7 +137,11 @@ public final class PypiStatsClient implements AutoCloseable {
           PypiStatsException.Kind.INVALID_PACKAGE, 0, 0, PackageName.describeInvalid(pkg), null));
     }
     String url = url(pkg, endpoint, query);
-    return RetryingExchange.run(shared, vertx.getOrCreateContext(), pkg, endpoint, url)
+    RetryingExchange exchange =
+        RetryingExchange.start(shared, vertx.getOrCreateContext(), pkg, endpoint, url);
+    open.add(exchange);
+    return exchange.result()
+        .onComplete(done -> open.remove(exchange))
         .map(answer -> toResponse(pkg, endpoint, url, answer, parser, isEmpty));
   }
 
@@ -158,10 +169,11 @@ public final class PypiStatsClient implements AutoCloseable {
         : name + "=" + URLEncoder.encode(valueOrNull, StandardCharsets.UTF_8);
   }
 
-  /** Stops accepting requests and closes the HTTP client; in-flight requests fail. */
+  /** Stops accepting requests, fails pending ones (also those waiting to retry), closes HTTP. */
   @Override
   public void close() {
     closed = true;
+    open.forEach(RetryingExchange::abandon);
     if (ownsPacer) {
       shared.pacer().close();
     }

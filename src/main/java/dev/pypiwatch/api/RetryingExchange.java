@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ final class RetryingExchange {
 
   /** The client-wide parts every exchange shares. */
   record Shared(Vertx vertx, HttpClient http, MultiMap headers, ApiConfig config,
-      RequestPacer pacer, Backoff backoff) {}
+      RequestPacer pacer, Backoff backoff, BooleanSupplier closed) {}
 
   private final Shared shared;
   private final Context context;
@@ -36,6 +37,8 @@ final class RetryingExchange {
   private final Endpoint endpoint;
   private final String url;
   private final Promise<RawAnswer> result = Promise.promise();
+  private long retryTimer = -1;
+  private int attempts;
 
   private RetryingExchange(Shared shared, Context context, String packageName, Endpoint endpoint,
       String url) {
@@ -46,40 +49,62 @@ final class RetryingExchange {
     this.url = url;
   }
 
-  /** Starts the exchange; the returned future completes on {@code context}. */
-  static Future<RawAnswer> run(Shared shared, Context context, String packageName,
+  /** Starts an exchange; its {@link #result()} completes on {@code context}. */
+  static RetryingExchange start(Shared shared, Context context, String packageName,
       Endpoint endpoint, String url) {
     RetryingExchange exchange = new RetryingExchange(shared, context, packageName, endpoint, url);
     context.runOnContext(v -> exchange.attempt(1));
-    return exchange.result.future();
+    return exchange;
+  }
+
+  /** The final answer (2xx or 404), or a {@link PypiStatsException}. */
+  Future<RawAnswer> result() {
+    return result.future();
+  }
+
+  /** Fails the exchange at once (the client is closing) instead of after a pending back-off. */
+  void abandon() {
+    context.runOnContext(v -> {
+      if (retryTimer != -1) {
+        shared.vertx().cancelTimer(retryTimer);
+      }
+      result.tryFail(closed(attempts, null));
+    });
   }
 
   private void attempt(int n) {
     // The pacer may grant from another thread's timer: hop back so all steps share one context.
     shared.pacer().acquire().onComplete(granted -> context.runOnContext(v -> {
-      if (granted.failed()) {
-        result.tryFail(failure(new AttemptFailure(PypiStatsException.Kind.CONNECTION, 0,
-            "client closed", null), n - 1, granted.cause()));
+      if (granted.failed() || shared.closed().getAsBoolean()) {
+        if (granted.succeeded()) {
+          granted.result().release(); // a pending retry of a client closed meanwhile
+        }
+        result.tryFail(closed(n - 1, granted.cause()));
         return;
       }
-      LOG.debug("pypistats {} of '{}': attempt {} GET {}", endpoint, packageName, n, url);
-      ApiConfig c = shared.config();
-      HttpAttempt.get(shared.vertx(), shared.http(), shared.headers(), url,
-              c.requestTimeout().toMillis(), c.maxBodyBytes())
-          .onComplete(done -> {
-            try {
-              if (done.succeeded()) {
-                onAnswer(n, done.result());
-              } else {
-                onFailure(n, (AttemptFailure) done.cause(), Optional.empty());
-              }
-            } finally {
-              // Released only now: after a 429 the pause must be in place before a waiting
-              // request can take this slot.
-              granted.result().release();
-            }
-          });
+      attempts = n;
+      send(n, granted.result());
     }));
+  }
+
+  private void send(int n, RequestPacer.Permit permit) {
+    LOG.debug("pypistats {} of '{}': attempt {} GET {}", endpoint, packageName, n, url);
+    ApiConfig c = shared.config();
+    HttpAttempt.get(shared.vertx(), shared.http(), shared.headers(), url,
+            c.requestTimeout().toMillis(), c.maxBodyBytes())
+        .onComplete(done -> {
+          try {
+            if (done.succeeded()) {
+              onAnswer(n, done.result());
+            } else {
+              onFailure(n, (AttemptFailure) done.cause(), Optional.empty());
+            }
+          } finally {
+            // Released only now: after a 429 the pause must be in place before a waiting
+            // request can take this slot.
+            permit.release();
+          }
+        });
   }
 
   private void onAnswer(int n, RawAnswer answer) {
@@ -113,7 +138,15 @@ final class RetryingExchange {
     LOG.warn("pypistats {} of '{}': attempt {}/{} failed ({}); retrying in {} ms{}", endpoint,
         packageName, n, shared.config().maxAttempts(), failure.describe(), delay.toMillis(),
         retryAfter.isPresent() ? " (Retry-After)" : "");
-    shared.vertx().setTimer(Math.max(1, delay.toMillis()), id -> attempt(n + 1));
+    retryTimer = shared.vertx().setTimer(Math.max(1, delay.toMillis()), id -> {
+      retryTimer = -1;
+      attempt(n + 1);
+    });
+  }
+
+  private PypiStatsException closed(int attemptsMade, Throwable cause) {
+    return failure(new AttemptFailure(PypiStatsException.Kind.CONNECTION, 0, "client closed",
+        null), attemptsMade, cause);
   }
 
   private PypiStatsException failure(AttemptFailure f, int attempts, Throwable cause) {

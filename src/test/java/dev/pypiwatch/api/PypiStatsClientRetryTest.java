@@ -120,6 +120,10 @@ class PypiStatsClientRetryTest {
   @Test
   void requestStartsAreSpacedByTheMinimumInterval() {
     PypiStatsClient client = client(TestConfigs.withPacing(fast(), Duration.ofMillis(100), 2));
+    // One request first, so that a cold first connection does not blur the measured gaps.
+    Await.result(client.fetchRecent("llm", null).otherwiseEmpty());
+    fake.reset();
+    fake.serve(SYSTEM, FakeResponse.ok(BODY));
     List<Future<?>> all = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       all.add(client.fetchSystem("llm", OperatingSystem.values()[i % 4]));
@@ -127,10 +131,13 @@ class PypiStatsClientRetryTest {
     Await.result(Future.all(all));
     List<RecordedRequest> requests = fake.requests();
     assertEquals(6, requests.size());
+    // Starts are 100 ms apart; arrivals jitter by a few ms around them.
     for (int i = 1; i < requests.size(); i++) {
       long gap = gapMillis(requests.get(i - 1), requests.get(i));
-      assertTrue(gap >= 90, "gap " + i + " was " + gap + " ms");
+      assertTrue(gap >= 80, "gap " + i + " was " + gap + " ms");
     }
+    long span = gapMillis(requests.get(0), requests.get(5));
+    assertTrue(span >= 480, "6 requests within " + span + " ms");
   }
 
   @Test
@@ -152,5 +159,39 @@ class PypiStatsClientRetryTest {
     Await.result(Future.all(all));
     assertEquals(6, fake.requests().size());
     assertEquals(2, fake.maxConcurrent());
+  }
+
+  @Test
+  void clientsSharingAPacerArePacedTogether() {
+    ApiConfig config = TestConfigs.withPacing(fast(), Duration.ofMillis(100), 2);
+    RequestPacer pacer = new RequestPacer(vertx, config.minInterval(), config.maxConcurrency());
+    try (PypiStatsClient a = new PypiStatsClient(vertx, config, pacer);
+        PypiStatsClient b = new PypiStatsClient(vertx, config, pacer)) {
+      Await.result(a.fetchRecent("llm", null).otherwiseEmpty()); // warm connections
+      Await.result(b.fetchRecent("llm", null).otherwiseEmpty());
+      fake.reset();
+      fake.serve(SYSTEM, FakeResponse.ok(BODY));
+      Await.result(Future.all(a.fetchSystem("llm", null), b.fetchSystem("llm", null),
+          a.fetchSystem("llm", null), b.fetchSystem("llm", null)));
+    }
+    List<RecordedRequest> requests = fake.requests();
+    for (int i = 1; i < requests.size(); i++) {
+      long gap = gapMillis(requests.get(i - 1), requests.get(i));
+      assertTrue(gap >= 80, "gap " + i + " was " + gap + " ms");
+    }
+  }
+
+  @Test
+  void closingAbandonsPendingRetries() {
+    fake.script(SYSTEM, FakeResponse.rateLimited("5"));
+    PypiStatsClient client = client(fast());
+    Future<?> pending = client.fetchSystem("llm", null);
+    Await.until(() -> fake.requests().size() == 1, Duration.ofSeconds(5));
+    client.close();
+    long start = System.nanoTime();
+    PypiStatsException e = (PypiStatsException) Await.failure(pending);
+    assertTrue(System.nanoTime() - start < 2_000_000_000L, "waited for the 5 s back-off");
+    assertEquals(PypiStatsException.Kind.CONNECTION, e.kind());
+    assertTrue(e.getMessage().contains("client closed"), e.getMessage());
   }
 }
