@@ -1,0 +1,197 @@
+package dev.pypiwatch.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pypiwatch.config.ApiConfig;
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.testing.FakePypiStats;
+import dev.pypiwatch.testing.FakeResponse;
+import dev.pypiwatch.testing.Fixtures;
+import dev.pypiwatch.testing.RecordedRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Retries that succeed, back-off timing, and pacing, observed at the fake server. */
+@ExtendWith(VertxExtension.class)
+class PypiStatsClientRetryTest {
+  private static final String SYSTEM = "/packages/llm/system";
+  private static final String BODY = Fixtures.text("llm_system.json");
+
+  private Vertx vertx;
+  private FakePypiStats fake;
+  private final List<PypiStatsClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    fake = FakePypiStats.startBlocking(vertx);
+    fake.serve(SYSTEM, FakeResponse.ok(BODY));
+  }
+
+  @AfterEach
+  void stop() {
+    clients.forEach(PypiStatsClient::close);
+    Await.result(fake.stop());
+  }
+
+  private PypiStatsClient client(ApiConfig config) {
+    PypiStatsClient c = new PypiStatsClient(vertx, config);
+    clients.add(c);
+    return c;
+  }
+
+  private ApiConfig fast() {
+    return TestConfigs.fast(fake.baseUrl());
+  }
+
+  private static long gapMillis(RecordedRequest earlier, RecordedRequest later) {
+    return (later.arrivalNanos() - earlier.arrivalNanos()) / 1_000_000;
+  }
+
+  private void assertSystemSucceedsAfter(PypiStatsClient client, int requests) {
+    ApiResponse<SeriesResponse> r = Await.result(client.fetchSystem("llm", null));
+    assertEquals("llm", r.value().packageName());
+    assertEquals(requests, fake.requests(SYSTEM).size());
+  }
+
+  @Test
+  void slowAnswerTimesOutThenTheRetrySucceeds() {
+    fake.script(SYSTEM, FakeResponse.ok(BODY).withDelay(Duration.ofMillis(1500)));
+    assertSystemSucceedsAfter(client(TestConfigs.withTimeout(fast(), Duration.ofMillis(300))), 2);
+  }
+
+  @Test
+  void serverErrorThenSuccess() {
+    fake.script(SYSTEM, FakeResponse.status(500, "boom"), FakeResponse.temporarilyDisabled());
+    assertSystemSucceedsAfter(client(fast()), 3);
+  }
+
+  @Test
+  void connectionClosedMidBodyThenSuccess() {
+    fake.script(SYSTEM, FakeResponse.closedEarly(BODY, 1000));
+    assertSystemSucceedsAfter(client(fast()), 2);
+  }
+
+  @Test
+  void honoursRetryAfter() {
+    fake.script(SYSTEM, FakeResponse.rateLimited("1"));
+    assertSystemSucceedsAfter(client(fast()), 2);
+    long gap = gapMillis(fake.requests().get(0), fake.requests().get(1));
+    assertTrue(gap >= 990 && gap < 1600, "gap " + gap + " ms");
+  }
+
+  @Test
+  void rateLimitWithoutRetryAfterWaitsTheRateLimitBackoff() {
+    ApiConfig config = TestConfigs.withRateLimitBackoff(fast(), Duration.ofMillis(300));
+    fake.script(SYSTEM, FakeResponse.rateLimited());
+    assertSystemSucceedsAfter(client(config), 2);
+    long gap = gapMillis(fake.requests().get(0), fake.requests().get(1));
+    // 300 ms plus up to a quarter of jitter; far above the 10 ms initialBackoff.
+    assertTrue(gap >= 295 && gap < 800, "gap " + gap + " ms");
+  }
+
+  @Test
+  void rateLimitPausesEveryRequestOfTheClient() {
+    ApiConfig config = TestConfigs.withPacing(
+        TestConfigs.withRateLimitBackoff(fast(), Duration.ofMillis(300)), Duration.ZERO, 1);
+    PypiStatsClient client = client(config);
+    fake.script(SYSTEM, FakeResponse.rateLimited().withDelay(Duration.ofMillis(50)));
+    fake.serveFixture("pip", Endpoint.RECENT, "pip_recent.json");
+    Future<?> first = client.fetchSystem("llm", null);
+    Await.until(() -> fake.requests().size() == 1, Duration.ofSeconds(5));
+    Future<?> other = client.fetchRecent("pip", null);
+    Await.result(Future.all(first, other));
+    RecordedRequest rateLimited = fake.requests().get(0);
+    RecordedRequest pip = fake.requests("/packages/pip/recent").get(0);
+    long gap = gapMillis(rateLimited, pip);
+    assertTrue(gap >= 340, "another package was asked " + gap + " ms after a 429");
+  }
+
+  @Test
+  void requestStartsAreSpacedByTheMinimumInterval() {
+    PypiStatsClient client = client(TestConfigs.withPacing(fast(), Duration.ofMillis(100), 2));
+    // One request first, so that a cold first connection does not blur the measured gaps.
+    Await.result(client.fetchRecent("llm", null).otherwiseEmpty());
+    fake.reset();
+    fake.serve(SYSTEM, FakeResponse.ok(BODY));
+    List<Future<?>> all = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      all.add(client.fetchSystem("llm", OperatingSystem.values()[i % 4]));
+    }
+    Await.result(Future.all(all));
+    List<RecordedRequest> requests = fake.requests();
+    assertEquals(6, requests.size());
+    // Starts are 100 ms apart; arrivals jitter by a few ms around them.
+    for (int i = 1; i < requests.size(); i++) {
+      long gap = gapMillis(requests.get(i - 1), requests.get(i));
+      assertTrue(gap >= 80, "gap " + i + " was " + gap + " ms");
+    }
+    long span = gapMillis(requests.get(0), requests.get(5));
+    assertTrue(span >= 480, "6 requests within " + span + " ms");
+  }
+
+  @Test
+  void retriesArePacedToo() {
+    fake.script(SYSTEM, FakeResponse.status(502, "bad gateway"));
+    assertSystemSucceedsAfter(client(TestConfigs.withPacing(fast(), Duration.ofMillis(200), 2)), 2);
+    long gap = gapMillis(fake.requests().get(0), fake.requests().get(1));
+    assertTrue(gap >= 190, "retry came " + gap + " ms after the failure");
+  }
+
+  @Test
+  void concurrencyNeverExceedsTheLimit() {
+    fake.serve(SYSTEM, FakeResponse.ok(BODY).withDelay(Duration.ofMillis(150)));
+    PypiStatsClient client = client(TestConfigs.withPacing(fast(), Duration.ofMillis(5), 2));
+    List<Future<?>> all = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      all.add(client.fetchSystem("llm", null));
+    }
+    Await.result(Future.all(all));
+    assertEquals(6, fake.requests().size());
+    assertEquals(2, fake.maxConcurrent());
+  }
+
+  @Test
+  void clientsSharingAPacerArePacedTogether() {
+    ApiConfig config = TestConfigs.withPacing(fast(), Duration.ofMillis(100), 2);
+    RequestPacer pacer = new RequestPacer(vertx, config.minInterval(), config.maxConcurrency());
+    try (PypiStatsClient a = new PypiStatsClient(vertx, config, pacer);
+        PypiStatsClient b = new PypiStatsClient(vertx, config, pacer)) {
+      Await.result(a.fetchRecent("llm", null).otherwiseEmpty()); // warm connections
+      Await.result(b.fetchRecent("llm", null).otherwiseEmpty());
+      fake.reset();
+      fake.serve(SYSTEM, FakeResponse.ok(BODY));
+      Await.result(Future.all(a.fetchSystem("llm", null), b.fetchSystem("llm", null),
+          a.fetchSystem("llm", null), b.fetchSystem("llm", null)));
+    }
+    List<RecordedRequest> requests = fake.requests();
+    for (int i = 1; i < requests.size(); i++) {
+      long gap = gapMillis(requests.get(i - 1), requests.get(i));
+      assertTrue(gap >= 80, "gap " + i + " was " + gap + " ms");
+    }
+  }
+
+  @Test
+  void closingAbandonsPendingRetries() {
+    fake.script(SYSTEM, FakeResponse.rateLimited("5"));
+    PypiStatsClient client = client(fast());
+    Future<?> pending = client.fetchSystem("llm", null);
+    Await.until(() -> fake.requests().size() == 1, Duration.ofSeconds(5));
+    client.close();
+    long start = System.nanoTime();
+    PypiStatsException e = (PypiStatsException) Await.failure(pending);
+    assertTrue(System.nanoTime() - start < 2_000_000_000L, "waited for the 5 s back-off");
+    assertEquals(PypiStatsException.Kind.CONNECTION, e.kind());
+    assertTrue(e.getMessage().contains("client closed"), e.getMessage());
+  }
+}
