@@ -1,8 +1,12 @@
 package dev.pypiwatch;
 
-/** Entry point placeholder until the CLI lands. */
+import dev.pypiwatch.cli.PypiwatchCommand;
+
+/** Entry point of the {@code pypiwatch} command: parses the command line and runs a command. */
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) {}
+  public static void main(String[] args) {
+    System.exit(PypiwatchCommand.execute(args));
+  }
 }
