@@ -27,7 +27,6 @@ public final class PypiwatchCommand implements Runnable {
   /** Runs the command line and returns the exit code (usage errors give {@link #EXIT_USAGE}). */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new PypiwatchCommand());
-    cl.setExitCodeExceptionMapper(t -> 1);
     return cl.execute(args);
   }
 
