@@ -56,7 +56,7 @@ class CheckConfigCommandTest {
 
   @Test
   void unknownOptionIsAUsageError() {
-    CliRun run = CliRun.of("record", "--bogus");
+    CliRun run = CliRun.of("record", "--out", "x", "--bogus");
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("--bogus"), run.err());
   }
