@@ -1,0 +1,92 @@
+package dev.pypiwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.testing.FakePypiStats;
+import dev.pypiwatch.testing.Fixtures;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the shaded {@code target/pypiwatch.jar} as a user would, against a local fake upstream. */
+class PackagedJarIT {
+  private static final Path JAR = Path.of("target/pypiwatch.jar");
+  private static Vertx vertx;
+  private static FakePypiStats fake;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    fake = FakePypiStats.startBlocking(vertx);
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(vertx.close());
+  }
+
+  @Test
+  void recordWritesTheExpectedFiles(@TempDir Path dir) throws Exception {
+    fake.serveFixture("python-dotenv", Endpoint.RECENT, "python-dotenv_recent.json");
+    fake.serveFixture("python-dotenv", Endpoint.OVERALL, "pip_overall_2020-05-01_2020-05-02_excerpt.json");
+    fake.serveFixture("python-dotenv", Endpoint.PYTHON_MAJOR, "pip_python_major_2018-11-01.json");
+    fake.serveFixture("python-dotenv", Endpoint.PYTHON_MINOR, "pip_python_minor_2018-11-01.json");
+    fake.serveFixture("python-dotenv", Endpoint.SYSTEM, "s3-credentials_system.json");
+    Path config = dir.resolve("c.yaml");
+    Files.writeString(config, "api:\n  min-interval: 0s\n  contact: ci@example.org\nwatchlist: [Python_Dotenv]\n");
+    Path out = dir.resolve("rec");
+
+    Result r = java("record", "--config", config.toString(), "--base-url", fake.baseUrl(), "--out", out.toString());
+
+    assertEquals(0, r.code(), r.err());
+    for (Endpoint e : Endpoint.values()) {
+      assertTrue(Files.isRegularFile(out.resolve("python-dotenv").resolve(e.path() + ".json")), e.path());
+    }
+    assertEquals(Fixtures.text("s3-credentials_system.json"), Files.readString(out.resolve("python-dotenv/system.json")));
+    assertTrue(r.err().contains("[1/1] python-dotenv: recent ok"), r.err());
+    assertFalse(r.err().contains("No SLF4J providers"), "a logger is bundled: " + r.err());
+    String ua = fake.requests().get(0).header("User-Agent");
+    assertTrue(ua.startsWith("pypiwatch/") && ua.contains("ci@example.org"), ua);
+  }
+
+  @Test
+  void versionAndCheckConfigWork() throws Exception {
+    Result v = java("--version");
+    assertEquals(0, v.code(), v.err());
+    assertTrue(v.out().startsWith("pypiwatch "), v.out());
+    Result c = java("check-config", "config/pypiwatch.yaml");
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().contains(": OK, "), c.out());
+  }
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result java(String... args) throws IOException, InterruptedException {
+    assertTrue(Files.isRegularFile(JAR), "run after package: " + JAR);
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    cmd.addAll(List.of(args));
+    Path outFile = Files.createTempFile("jar-out", ".txt");
+    Path errFile = Files.createTempFile("jar-err", ".txt");
+    Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd);
+    }
+    return new Result(p.exitValue(), Files.readString(outFile, StandardCharsets.UTF_8),
+        Files.readString(errFile, StandardCharsets.UTF_8));
+  }
+}
