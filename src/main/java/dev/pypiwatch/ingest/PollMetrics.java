@@ -1,0 +1,53 @@
+package dev.pypiwatch.ingest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters and gauges of the poller, read by the log summary and the {@code /metrics} endpoint. */
+public final class PollMetrics {
+  final AtomicLong cycles = new AtomicLong();
+  final AtomicLong packagePolls = new AtomicLong();
+  final AtomicLong recordsPublished = new AtomicLong();
+  final AtomicLong revisionsPublished = new AtomicLong();
+  final AtomicLong zeroFilledPublished = new AtomicLong();
+  final AtomicLong recentPublished = new AtomicLong();
+  final AtomicLong fetchFailures = new AtomicLong();
+  final AtomicLong publishFailures = new AtomicLong();
+  final AtomicLong transientEmpties = new AtomicLong();
+  final AtomicLong stalePackagesTotal = new AtomicLong();
+  final Set<String> stale = ConcurrentHashMap.newKeySet();
+  final Set<String> invalid = ConcurrentHashMap.newKeySet();
+  final AtomicLong lastSuccessEpochSecond = new AtomicLong();
+
+  /** Packages currently reported stale (behind after the freshness deadline). */
+  public Set<String> stalePackages() {
+    return Set.copyOf(stale);
+  }
+
+  /** Watchlist entries the upstream does not know (404 from overall). */
+  public Set<String> invalidPackages() {
+    return Set.copyOf(invalid);
+  }
+
+  /** Every figure by its metric name, in a stable order; counters end in {@code _total}. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("pypiwatch_poll_cycles_total", cycles.get());
+    m.put("pypiwatch_package_polls_total", packagePolls.get());
+    m.put("pypiwatch_records_published_total", recordsPublished.get());
+    m.put("pypiwatch_revisions_published_total", revisionsPublished.get());
+    m.put("pypiwatch_zero_filled_published_total", zeroFilledPublished.get());
+    m.put("pypiwatch_recent_published_total", recentPublished.get());
+    m.put("pypiwatch_fetch_failures_total", fetchFailures.get());
+    m.put("pypiwatch_publish_failures_total", publishFailures.get());
+    m.put("pypiwatch_transient_empty_answers_total", transientEmpties.get());
+    m.put("pypiwatch_stale_reports_total", stalePackagesTotal.get());
+    m.put("pypiwatch_stale_packages", (long) stale.size());
+    m.put("pypiwatch_invalid_packages", (long) invalid.size());
+    m.put("pypiwatch_last_successful_poll_seconds", lastSuccessEpochSecond.get());
+    return m;
+  }
+}

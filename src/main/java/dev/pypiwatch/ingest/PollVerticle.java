@@ -1,0 +1,150 @@
+package dev.pypiwatch.ingest;
+
+import dev.pypiwatch.config.ConfigException;
+import dev.pypiwatch.config.PollerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schedules the {@link Poller}: on start-up and daily at {@code poller.poll-at} UTC; re-polls
+ * packages whose data is late until the freshness deadline, then reports them stale; reloads the
+ * watchlist when its files change (added packages are backfilled at once).
+ */
+public final class PollVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(PollVerticle.class);
+
+  private final Poller poller;
+  private final PollerConfig config;
+  private final WatchlistSource source;
+  private final Clock clock;
+  private final Set<String> watchlist = new LinkedHashSet<>();
+  private final Set<Long> timers = new LinkedHashSet<>();
+  private Future<?> tail = Future.succeededFuture();
+  private boolean stopping;
+
+  public PollVerticle(Poller poller, PollerConfig config, List<String> watchlist,
+      WatchlistSource source, Clock clock) {
+    this.poller = poller;
+    this.config = config;
+    this.source = source;
+    this.clock = clock;
+    this.watchlist.addAll(watchlist);
+  }
+
+  @Override
+  public Future<?> start() {
+    log.info("poller started [packages: {}, daily at: {} UTC]", watchlist.size(), config.pollAt());
+    if (config.pollOnStart()) {
+      enqueueCycle(List.copyOf(watchlist));
+    }
+    scheduleDaily();
+    timers.add(vertx.setPeriodic(config.watchInterval().toMillis(), id -> checkWatchlist()));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    poller.stop();
+    timers.forEach(vertx::cancelTimer);
+    // The package in flight finishes (its requests may be abandoned by the client's close).
+    return tail.otherwiseEmpty();
+  }
+
+  /** Completes when every cycle queued so far has finished: for tests and orderly shutdown. */
+  public Future<?> idle() {
+    return tail.otherwiseEmpty();
+  }
+
+  private void enqueue(Supplier<Future<?>> work) {
+    tail = tail.transform(ar -> stopping ? Future.succeededFuture() : work.get());
+  }
+
+  private void enqueueCycle(List<String> packages) {
+    Instant deadline = clock.instant().plus(config.freshnessDeadline());
+    enqueue(() -> cycle(packages, deadline, config.freshnessRetry()));
+  }
+
+  private Future<?> cycle(List<String> packages, Instant deadline, Duration wait) {
+    List<String> current = packages.stream().filter(watchlist::contains).toList();
+    return poller.poll(current).onSuccess(report -> {
+      List<String> behind = report.behind().stream().filter(watchlist::contains).sorted().toList();
+      log.info("poll cycle done [expected newest: {}, fresh: {}, behind: {}, invalid: {}]",
+          report.expectedNewest(), report.fresh().size(), behind.size(), report.invalid().size());
+      if (behind.isEmpty() || stopping) {
+        return;
+      }
+      if (clock.instant().plus(wait).isAfter(deadline)) {
+        reportStale(behind);
+        return;
+      }
+      log.info("{} package(s) behind, polling them again in {} s", behind.size(), wait.toSeconds());
+      Duration next = min(wait.multipliedBy(2), config.freshnessRetryMax());
+      timer(wait, () -> enqueue(() -> cycle(behind, deadline, next)));
+    });
+  }
+
+  private void reportStale(List<String> behind) {
+    for (String pkg : behind) {
+      poller.metrics().stale.add(pkg);
+      poller.metrics().stalePackagesTotal.incrementAndGet();
+    }
+    log.warn("stale: no up-to-date data by the freshness deadline; polled again next cycle "
+        + "[packages: {}]", behind);
+  }
+
+  private void scheduleDaily() {
+    ZonedDateTime now = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC));
+    ZonedDateTime next = now.with(config.pollAt());
+    if (!next.isAfter(now)) {
+      next = next.plusDays(1);
+    }
+    long delay = Math.max(1, Duration.between(now, next).toMillis());
+    timer(Duration.ofMillis(delay), () -> {
+      enqueueCycle(List.copyOf(watchlist));
+      scheduleDaily();
+    });
+  }
+
+  private void checkWatchlist() {
+    vertx.executeBlocking(source::reloadIfChanged, false)
+        .onFailure(err -> log.error("watchlist not reloaded, keeping the current one:\n{}",
+            err instanceof ConfigException ce ? ce.getMessage() : err.toString()))
+        .onSuccess(changed -> changed.ifPresent(this::applyWatchlist));
+  }
+
+  private void applyWatchlist(List<String> names) {
+    List<String> added = names.stream().filter(n -> !watchlist.contains(n)).toList();
+    List<String> removed = watchlist.stream().filter(n -> !names.contains(n)).toList();
+    watchlist.clear();
+    watchlist.addAll(names);
+    log.info("watchlist reloaded [added: {}, removed: {}]", added, removed);
+    if (!added.isEmpty()) {
+      enqueueCycle(added);
+    }
+  }
+
+  private void timer(Duration delay, Runnable action) {
+    long[] id = new long[1];
+    id[0] = vertx.setTimer(Math.max(1, delay.toMillis()), t -> {
+      timers.remove(id[0]);
+      action.run();
+    });
+    timers.add(id[0]);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

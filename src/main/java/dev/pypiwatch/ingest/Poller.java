@@ -1,0 +1,268 @@
+package dev.pypiwatch.ingest;
+
+import dev.pypiwatch.api.ApiResponse;
+import dev.pypiwatch.api.PypiStatsClient;
+import dev.pypiwatch.api.SeriesResponse;
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.DownloadPublisher;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Origin;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls packages and publishes what changed: for each package it fetches {@code overall},
+ * {@code python_minor} and {@code system} (three requests; {@code python_major} is derived and
+ * {@code /recent} computed), lets {@link PollPlanner} decide, and publishes the records together
+ * with the package's new state in one Kafka transaction.
+ *
+ * <p>Not a verticle: {@link PollVerticle} schedules it. Futures complete on the caller's context;
+ * publishing runs on a single-thread worker, so transactions never overlap.
+ */
+public final class Poller {
+  private static final Logger log = LoggerFactory.getLogger(Poller.class);
+  private static final List<Endpoint> FETCHED =
+      List.of(Endpoint.OVERALL, Endpoint.PYTHON_MINOR, Endpoint.SYSTEM);
+
+  private final PypiStatsClient client;
+  private final DownloadPublisher publisher;
+  private final WorkerExecutor publishWorker;
+  private final String referencePackage;
+  private final Clock clock;
+  private final PollMetrics metrics;
+  private final PollPlanner planner = new PollPlanner();
+  private final Map<String, PollerState> states = new ConcurrentHashMap<>();
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
+
+  /**
+   * @param states the state restored from the poller-state topic, per package
+   * @param referencePackage series that tells upstream holes, or empty for none
+   */
+  public Poller(PypiStatsClient client, DownloadPublisher publisher, WorkerExecutor publishWorker,
+      Map<String, PollerState> states, String referencePackage, Clock clock, PollMetrics metrics) {
+    this.client = client;
+    this.publisher = publisher;
+    this.publishWorker = publishWorker;
+    this.referencePackage = referencePackage;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.states.putAll(states);
+  }
+
+  /** Stops between packages: the package in flight finishes, the rest of the cycle is skipped. */
+  public void stop() {
+    stopping = true;
+  }
+
+  /** The metrics this poller updates. */
+  public PollMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Polls {@code packages} one after another (the client paces requests anyway). Succeeds with a
+   * report once every package was tried; never fails: failures are per package in the report.
+   */
+  public Future<CycleReport> poll(List<String> packages) {
+    LocalDate expectedNewest = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
+    metrics.cycles.incrementAndGet();
+    return fetchHoles().compose(holes -> {
+      CycleReport report = new CycleReport(expectedNewest);
+      return pollEach(packages.iterator(), holes, report).map(v -> report);
+    });
+  }
+
+  private Future<Void> pollEach(Iterator<String> it, Set<LocalDate> holes, CycleReport report) {
+    if (stopping || !it.hasNext()) {
+      return Future.succeededFuture();
+    }
+    String pkg = it.next();
+    return pollPackage(pkg, holes, report).compose(v -> pollEach(it, holes, report));
+  }
+
+  /** Holes from the reference series; null when there is none or it could not be fetched. */
+  private Future<Set<LocalDate>> fetchHoles() {
+    if (referencePackage.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    return client.fetchOverall(referencePackage, null).transform(ar -> {
+      if (ar.succeeded() && ar.result() instanceof ApiResponse.Data<SeriesResponse> data) {
+        return Future.succeededFuture(ReferenceSeries.missingDates(
+            Normalizer.records(referencePackage, Endpoint.OVERALL, data.value())));
+      }
+      log.warn("reference series unavailable, treating days a package lacks entirely as unknown "
+          + "[reference: {}, cause: {}]", referencePackage,
+          ar.failed() ? ar.cause().getMessage() : ar.result().getClass().getSimpleName());
+      return Future.succeededFuture(null);
+    });
+  }
+
+  private Future<Void> pollPackage(String pkg, Set<LocalDate> holes, CycleReport report) {
+    Instant fetchedAt = clock.instant();
+    List<Future<Fetched>> fetches = new ArrayList<>();
+    FETCHED.forEach(e -> fetches.add(fetch(pkg, e)));
+    return Future.join(fetches).transform(ignored -> {
+      List<Fetched> fetched = fetches.stream().map(Future::result).toList();
+      return decideAndPublish(pkg, fetchedAt, fetched, holes, report);
+    });
+  }
+
+  private Future<Fetched> fetch(String pkg, Endpoint endpoint) {
+    Future<ApiResponse<SeriesResponse>> f = switch (endpoint) {
+      case OVERALL -> client.fetchOverall(pkg, null);
+      case PYTHON_MINOR -> client.fetchPythonMinor(pkg, null);
+      case SYSTEM -> client.fetchSystem(pkg, null);
+      default -> throw new IllegalArgumentException("not fetched: " + endpoint);
+    };
+    return f.transform(ar -> Future.succeededFuture(
+        new Fetched(endpoint, ar.succeeded() ? ar.result() : null, ar.cause())));
+  }
+
+  private Future<Void> decideAndPublish(String pkg, Instant fetchedAt, List<Fetched> fetched,
+      Set<LocalDate> holes, CycleReport report) {
+    metrics.packagePolls.incrementAndGet();
+    PackageSnapshot snapshot = PackageSnapshot.at(fetchedAt);
+    boolean failed = false;
+    for (Fetched f : fetched) {
+      if (f.failure() != null) {
+        failed = true;
+        metrics.fetchFailures.incrementAndGet();
+        log.warn("fetch failed, will retry [package: {}, endpoint: {}]: {}", pkg, f.endpoint(),
+            f.failure().getMessage());
+      } else if (f.response() instanceof ApiResponse.Data<SeriesResponse> data) {
+        snapshot = snapshot.with(f.endpoint(), data.url(), Normalizer.records(pkg, f.endpoint(), data.value()));
+      }
+    }
+    if (isUnknownPackage(fetched)) {
+      report.invalid.add(pkg);
+      metrics.invalid.add(pkg);
+      if (reported.add("invalid|" + pkg)) {
+        log.error("invalid watchlist entry: the upstream does not know this package (404 from "
+            + "overall, no data elsewhere) [package: {}]; the other packages are still polled", pkg);
+      }
+      return Future.succeededFuture();
+    }
+    metrics.invalid.remove(pkg);
+    Set<LocalDate> effectiveHoles = holes != null ? holes : packageLevelHoles(snapshot);
+    PollerState previous = states.getOrDefault(pkg, PollerState.EMPTY);
+    PollResult result = planner.plan(pkg, snapshot, previous, effectiveHoles, report.expectedNewest);
+    logDiagnostics(pkg, result);
+    boolean fresh = result.fresh() && !failed;
+    return publish(pkg, result).map(v -> {
+      (fresh ? report.fresh : report.behind).add(pkg);
+      if (fresh) {
+        metrics.stale.remove(pkg);
+        metrics.lastSuccessEpochSecond.set(clock.instant().getEpochSecond());
+      }
+      return (Void) null;
+    }).recover(err -> {
+      metrics.publishFailures.incrementAndGet();
+      report.behind.add(pkg);
+      log.error("publish failed, nothing of this poll is visible; will retry [package: {}]: {}",
+          pkg, err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> publish(String pkg, PollResult result) {
+    PollerState previous = states.getOrDefault(pkg, PollerState.EMPTY);
+    if (result.observations().isEmpty() && result.recent().isEmpty() && result.state().equals(previous)) {
+      return Future.succeededFuture();
+    }
+    List<DownloadObservation> obs = result.observations();
+    byte[] state = result.state().toBytes();
+    return publishWorker.<Void>executeBlocking(() -> {
+      publisher.publishBatch(pkg, obs, result.recent().stream().toList(), state);
+      return null;
+    }).onSuccess(v -> {
+      states.put(pkg, result.state());
+      metrics.recordsPublished.addAndGet(obs.size());
+      metrics.revisionsPublished.addAndGet(obs.stream().filter(DownloadObservation::isRevision).count());
+      metrics.zeroFilledPublished.addAndGet(obs.stream().filter(o -> o.origin() == Origin.ZERO_FILLED).count());
+      metrics.recentPublished.addAndGet(result.recent().isPresent() ? 1 : 0);
+      if (!obs.isEmpty()) {
+        log.info("published [package: {}, records: {}, revisions: {}]", pkg, obs.size(),
+            obs.stream().filter(DownloadObservation::isRevision).count());
+      }
+    });
+  }
+
+  // The upstream answers 404 from overall for a name it does not know, empty 200 elsewhere.
+  private static boolean isUnknownPackage(List<Fetched> fetched) {
+    return fetched.stream().allMatch(f -> f.failure() == null
+        && (f.response() instanceof ApiResponse.NotFound<?> || f.response() instanceof ApiResponse.NoData<?>))
+        && fetched.stream().anyMatch(f -> f.response() instanceof ApiResponse.NotFound<?>);
+  }
+
+  private static Set<LocalDate> packageLevelHoles(PackageSnapshot snapshot) {
+    List<DownloadRecord> overall = snapshot.get(Endpoint.OVERALL).map(FetchedSeries::records).orElse(List.of());
+    return ReferenceSeries.missingDates(overall);
+  }
+
+  private void logDiagnostics(String pkg, PollResult result) {
+    if (result.transientEmpty()) {
+      metrics.transientEmpties.incrementAndGet();
+      log.warn("empty answer for a package that has data: kept the previous data, will retry "
+          + "[package: {}]", pkg);
+    }
+    for (LocalDate hole : result.holesSkipped()) {
+      if (reported.add("hole|" + hole)) {
+        log.warn("upstream hole: {} is missing for every package; nothing is published for it", hole);
+      }
+    }
+    for (LocalDate day : result.unknownDates()) {
+      if (reported.add("unknown|" + pkg + "|" + day)) {
+        log.warn("missing day too busy to be a zero, left unknown [package: {}, date: {}]", pkg, day);
+      }
+    }
+    result.warnings().forEach(w -> log.info("{} [package: {}]", w, pkg));
+  }
+
+  private record Fetched(Endpoint endpoint, ApiResponse<SeriesResponse> response, Throwable failure) {}
+
+  /** The outcome of one {@link #poll} call. */
+  public static final class CycleReport {
+    final LocalDate expectedNewest;
+    final Set<String> fresh = ConcurrentHashMap.newKeySet();
+    final Set<String> behind = ConcurrentHashMap.newKeySet();
+    final Set<String> invalid = ConcurrentHashMap.newKeySet();
+
+    CycleReport(LocalDate expectedNewest) {
+      this.expectedNewest = expectedNewest;
+    }
+
+    /** The newest day the upstream was expected to have. */
+    public LocalDate expectedNewest() {
+      return expectedNewest;
+    }
+
+    /** Packages whose data reached the expected day and were published. */
+    public Set<String> fresh() {
+      return Set.copyOf(fresh);
+    }
+
+    /** Packages to poll again: late data, transient empties, failed fetches or publications. */
+    public Set<String> behind() {
+      return Set.copyOf(behind);
+    }
+
+    /** Packages the upstream does not know. */
+    public Set<String> invalid() {
+      return Set.copyOf(invalid);
+    }
+  }
+}
