@@ -30,7 +30,7 @@ public final class PollVerticle extends VerticleBase {
   private final Clock clock;
   private final Set<String> watchlist = new LinkedHashSet<>();
   private final Set<Long> timers = new LinkedHashSet<>();
-  private Future<?> tail = Future.succeededFuture();
+  private volatile Future<?> tail = Future.succeededFuture();
   private boolean stopping;
 
   public PollVerticle(Poller poller, PollerConfig config, List<String> watchlist,

@@ -1,0 +1,163 @@
+package dev.pypiwatch;
+
+import dev.pypiwatch.api.PypiStatsClient;
+import dev.pypiwatch.config.AppConfig;
+import dev.pypiwatch.config.KafkaConfig;
+import dev.pypiwatch.events.DownloadPublisher;
+import dev.pypiwatch.events.EmbeddedKafka;
+import dev.pypiwatch.events.KafkaClients;
+import dev.pypiwatch.events.PollerStateStore;
+import dev.pypiwatch.events.TopicAdmin;
+import dev.pypiwatch.events.Topics;
+import dev.pypiwatch.ingest.PollMetrics;
+import dev.pypiwatch.ingest.PollVerticle;
+import dev.pypiwatch.ingest.Poller;
+import dev.pypiwatch.ingest.PollerState;
+import dev.pypiwatch.ingest.WatchlistSource;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service, wired from an {@link AppConfig}: the embedded broker (unless an external
+ * cluster is configured), the topics, the API client and the poller. {@link #close()} stops it in
+ * order: no new polls, in-flight work finished or abandoned, producer flushed, broker closed.
+ */
+public final class Service implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Service.class);
+
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private EmbeddedKafka broker;
+  private DownloadPublisher publisher;
+  private Vertx vertx;
+  private WorkerExecutor publishWorker;
+  private PypiStatsClient client;
+  private PollVerticle poller;
+  private PollMetrics metrics;
+  private String bootstrapServers;
+  private KafkaClients clients;
+  private boolean closing;
+
+  private Service() {}
+
+  /** Starts the service with the system clock. Blocking. */
+  public static Service start(AppConfig config, Map<String, String> env) {
+    return start(config, env, Clock.systemUTC());
+  }
+
+  /** Starts the service; {@code clock} decides "today" (tests play the upstream day by day). Blocking. */
+  public static Service start(AppConfig config, Map<String, String> env, Clock clock) {
+    Service s = new Service();
+    try {
+      s.startKafka(config.kafka());
+      s.startPoller(config, env, clock);
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void startKafka(KafkaConfig kafka) {
+    KafkaClients clients;
+    if (kafka.embedded()) {
+      broker = EmbeddedKafka.start(kafka.embeddedDataDir(), kafka.embeddedPort());
+      clients = new KafkaClients(kafka, broker.bootstrapServers());
+      log.info("embedded Kafka broker at {} [data: {}]", broker.bootstrapServers(), kafka.embeddedDataDir());
+    } else {
+      clients = KafkaClients.external(kafka);
+    }
+    bootstrapServers = clients.bootstrapServers();
+    try (Admin admin = clients.newAdmin()) {
+      TopicAdmin.ensureTopics(admin, kafka.topics());
+    }
+    this.clients = clients;
+  }
+
+  private void startPoller(AppConfig config, Map<String, String> env, Clock clock) {
+    Topics topics = Topics.from(config.kafka().topics());
+    publisher = new DownloadPublisher(clients, topics, config.poller().transactionalId());
+    Map<String, PollerState> states = new HashMap<>();
+    PollerStateStore.readLatest(clients, topics.pollerState(), Duration.ofMinutes(2))
+        .forEach((pkg, bytes) -> states.put(pkg, PollerState.fromBytes(bytes)));
+    log.info("poller state restored [packages: {}]", states.size());
+    vertx = Vertx.vertx();
+    publishWorker = vertx.createSharedWorkerExecutor("pypiwatch-publish", 1);
+    client = new PypiStatsClient(vertx, config.api());
+    metrics = new PollMetrics();
+    Poller p = new Poller(client, publisher, publishWorker, states,
+        config.poller().referencePackage(), clock, metrics);
+    WatchlistSource source = new WatchlistSource(config.source(), env);
+    source.baseline(config);
+    poller = new PollVerticle(p, config.poller(), config.watchlist().names(), source, clock);
+    vertx.deployVerticle(poller).await();
+  }
+
+  /** Where the events go. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The poller's metrics. */
+  public PollMetrics metrics() {
+    return metrics;
+  }
+
+  /** The poll scheduler, e.g. to wait until queued cycles are done ({@link PollVerticle#idle()}). */
+  public PollVerticle poller() {
+    return poller;
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  /** Stops everything in order; safe to call twice and from a shutdown hook. Blocking. */
+  @Override
+  public synchronized void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    log.info("shutting down");
+    step("poller", () -> {
+      if (vertx != null) {
+        client.close(); // abandons requests in flight, so the current package finishes quickly
+        vertx.undeploy(vertx.deploymentIDs().iterator().next()).await();
+      }
+    });
+    step("publisher", () -> {
+      if (publisher != null) {
+        publisher.close();
+      }
+    });
+    step("vert.x", () -> {
+      if (vertx != null) {
+        vertx.close().await();
+      }
+    });
+    step("broker", () -> {
+      if (broker != null) {
+        broker.close();
+      }
+    });
+    log.info("stopped");
+    closed.countDown();
+  }
+
+  private static void step(String what, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("shutdown of {} failed: {}", what, e.toString());
+    }
+  }
+}

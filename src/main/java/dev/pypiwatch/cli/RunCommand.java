@@ -1,0 +1,46 @@
+package dev.pypiwatch.cli;
+
+import dev.pypiwatch.Service;
+import dev.pypiwatch.config.AppConfig;
+import dev.pypiwatch.config.ConfigException;
+import dev.pypiwatch.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pypiwatch run}: the service; polls the watchlist daily and publishes to Kafka. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the service: poll the watchlist on start-up and daily after the upstream update, and "
+          + "publish DownloadRecord events to Kafka (an embedded broker unless "
+          + "kafka.bootstrap-servers is set). Stops cleanly on SIGTERM / Ctrl-C.",
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/pypiwatch.yaml",
+      description = "Configuration file (default: ${DEFAULT-VALUE}).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.exists(config)) {
+      System.err.println("run: config file not found: " + config);
+      return PypiwatchCommand.EXIT_USAGE;
+    }
+    AppConfig cfg;
+    try {
+      cfg = ConfigLoader.load(config, System.getenv());
+    } catch (ConfigException e) {
+      e.errors().forEach(System.err::println);
+      return PypiwatchCommand.EXIT_USAGE;
+    }
+    Service service = Service.start(cfg, System.getenv());
+    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "pypiwatch-shutdown"));
+    service.awaitClosed();
+    return 0;
+  }
+}
