@@ -3,6 +3,7 @@ package dev.pypiwatch.ingest;
 import dev.pypiwatch.config.ConfigException;
 import dev.pypiwatch.config.PollerConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +63,19 @@ public final class PollVerticle extends VerticleBase {
     return tail.otherwiseEmpty();
   }
 
+  /**
+   * Queues a poll of the whole watchlist now (after any cycle in progress). Completes when it has
+   * finished; late packages are then retried on their own schedule.
+   */
+  public Future<Void> pollNow() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      enqueueCycle(List.copyOf(watchlist));
+      tail.onComplete(ar -> done.complete());
+    });
+    return done.future();
+  }
+
   /** Completes when every cycle queued so far has finished: for tests and orderly shutdown. */
   public Future<?> idle() {
     return tail.otherwiseEmpty();
@@ -89,7 +103,7 @@ public final class PollVerticle extends VerticleBase {
         reportStale(behind);
         return;
       }
-      log.info("{} package(s) behind, polling them again in {} s", behind.size(), wait.toSeconds());
+      log.info("{} package(s) behind, polling them again in {}", behind.size(), wait);
       Duration next = min(wait.multipliedBy(2), config.freshnessRetryMax());
       timer(wait, () -> enqueue(() -> cycle(behind, deadline, next)));
     });

@@ -1,0 +1,290 @@
+package dev.pypiwatch.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pypiwatch.Service;
+import dev.pypiwatch.config.AppConfig;
+import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.EmbeddedKafka;
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.events.KafkaClients;
+import dev.pypiwatch.events.Origin;
+import dev.pypiwatch.events.RecentObservation;
+import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.testing.FakePypiStats;
+import dev.pypiwatch.testing.FakeResponse;
+import dev.pypiwatch.testing.KafkaTesting;
+import dev.pypiwatch.testing.TestClock;
+import dev.pypiwatch.testing.UpstreamSimulation;
+import dev.pypiwatch.testing.UpstreamSimulation.Profile;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The poller end to end: a simulated upstream played day by day over a real local HTTP server,
+ * the real client, the real Kafka broker (in-process) and a consumer reading the topics.
+ */
+class PollPipelineIT {
+  private static final LocalDate TODAY = LocalDate.of(2026, 4, 10);
+  private static final LocalDate HOLE = TODAY.minusDays(20);
+  private static final LocalDate BUSY_LOST_DAY = TODAY.minusDays(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  private static EmbeddedKafka broker;
+  private static Vertx vertx;
+
+  @TempDir Path dir;
+  private FakePypiStats fake;
+  private UpstreamSimulation sim;
+  private TestClock clock;
+  private Path configFile;
+  private AppConfig config;
+  private KafkaClients clients;
+  private Service service;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaTesting.startBroker();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    Await.result(vertx.close());
+    broker.close();
+  }
+
+  @BeforeEach
+  void upstream() throws Exception {
+    fake = FakePypiStats.startBlocking(vertx);
+    sim = new UpstreamSimulation(fake, 42)
+        .addPackage("busy-pkg", Profile.busy(20_000))
+        .addPackage("tiny-pkg", Profile.tiny(3))
+        .unknownPackage("no-such-pkg")
+        .hole(HOLE)
+        .setToday(TODAY);
+    sim.dropDay("busy-pkg", BUSY_LOST_DAY);
+    clock = TestClock.morningOf(TODAY);
+    writeConfig("busy-pkg, tiny-pkg, no-such-pkg", "\"" + broker.bootstrapServers() + "\"");
+  }
+
+  @AfterEach
+  void stop() {
+    if (service != null) {
+      service.close();
+    }
+    Await.result(fake.stop());
+  }
+
+  private void writeConfig(String watchlist, String bootstrap) throws Exception {
+    String prefix = "it" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 100_000;
+    configFile = dir.resolve("pypiwatch.yaml");
+    Files.writeString(configFile, """
+        api:
+          base-url: %s
+          min-interval: 0s
+          max-attempts: 2
+          initial-backoff: 10ms
+          max-backoff: 20ms
+          request-timeout: 5s
+        kafka:
+          bootstrap-servers: %s
+          embedded-data-dir: %s
+          embedded-port: 0
+          topics:
+            downloads: %s.downloads
+            recent: %s.recent
+            poller-state: %s.state
+            partitions: 3
+        poller:
+          freshness-retry: 200ms
+          freshness-retry-max: 400ms
+          freshness-deadline: 5s
+          watch-interval: 100ms
+          transactional-id: %s-poller
+        watchlist: [%s]
+        """.formatted(fake.baseUrl(), bootstrap, dir.resolve("kafka"), prefix, prefix, prefix, prefix, watchlist));
+    config = ConfigLoader.load(configFile, Map.of());
+  }
+
+  private Service startService() {
+    service = Service.start(config, Map.of(), clock);
+    clients = new KafkaClients(config.kafka(), service.bootstrapServers());
+    Await.result(service.poller().idle());
+    return service;
+  }
+
+  private PublishedDownloads downloads() {
+    return PublishedDownloads.of(
+        KafkaTesting.consumeToEnd(clients, config.kafka().topics().downloads(), WAIT));
+  }
+
+  @Test
+  void firstPollBackfillsTheWindowWithZerosAndNoHolesOrUnknowns() {
+    startService();
+
+    PublishedDownloads seen = downloads();
+
+    seen.assertNoDuplicateFacts();
+    seen.assertMatchesUpstream(sim, "busy-pkg");
+    seen.assertMatchesUpstream(sim, "tiny-pkg");
+    assertTrue(seen.all().stream().noneMatch(o -> o.record().date().equals(HOLE)),
+        "nothing is published for an upstream hole");
+    assertTrue(seen.of("busy-pkg").stream().noneMatch(o -> o.record().date().equals(BUSY_LOST_DAY)),
+        "a busy package's lost day is unknown, never a zero");
+    assertTrue(seen.of("busy-pkg").stream().noneMatch(o -> o.origin() == Origin.ZERO_FILLED));
+    List<DownloadObservation> zeros = seen.of("tiny-pkg").stream()
+        .filter(o -> o.origin() == Origin.ZERO_FILLED).toList();
+    assertFalse(zeros.isEmpty(), "a tiny package's zero days are published as explicit zeros");
+    assertTrue(zeros.stream().allMatch(o -> o.record().downloads() == 0 && o.previousDownloads() == null));
+    assertTrue(seen.of("no-such-pkg").isEmpty());
+    assertEquals(Set.of("no-such-pkg"), service.metrics().invalidPackages());
+    DownloadObservation any = seen.of("busy-pkg").get(0);
+    assertTrue(any.source().startsWith(fake.baseUrl() + "/packages/busy-pkg/"), any.source());
+    assertEquals(clock.instant(), any.fetchedAt());
+
+    List<ConsumerRecord<String, byte[]>> recent =
+        KafkaTesting.consumeToEnd(clients, config.kafka().topics().recent(), WAIT);
+    RecentObservation busyRecent = recent.stream().map(r -> EventCodec.decodeRecent(r.value()))
+        .filter(r -> r.recent().packageName().equals("busy-pkg")).reduce((a, b) -> b).orElseThrow();
+    assertEquals(sim.recent("busy-pkg").lastDay(), busyRecent.recent().lastDay());
+    assertEquals(sim.recent("busy-pkg").lastWeek(), busyRecent.recent().lastWeek());
+    assertEquals(sim.recent("busy-pkg").lastMonth(), busyRecent.recent().lastMonth());
+    assertEquals(TODAY.minusDays(1), busyRecent.asOf());
+  }
+
+  @Test
+  void laterDaysPublishOnlyNewDaysRevisionsAndRetriedTransientEmpties() {
+    startService();
+    PublishedDownloads day0 = downloads();
+
+    // Day 1: a new day, and the upstream revises a day it published before.
+    LocalDate revised = TODAY.minusDays(5);
+    long before = sim.count("busy-pkg", Endpoint.OVERALL, "without_mirrors", revised);
+    sim.nextDay().revise("busy-pkg", revised, 7);
+    clock.setDay(TODAY.plusDays(1));
+    Await.result(service.poller().pollNow());
+
+    PublishedDownloads day1 = downloads();
+    List<DownloadObservation> added = day1.all().subList(day0.all().size(), day1.all().size());
+    day1.assertNoDuplicateFacts();
+    day1.assertMatchesUpstream(sim, "busy-pkg");
+    day1.assertMatchesUpstream(sim, "tiny-pkg");
+    DownloadObservation rev = added.stream().filter(o -> o.record().packageName().equals("busy-pkg")
+        && o.record().endpoint() == Endpoint.OVERALL && o.record().category().equals("without_mirrors")
+        && o.record().date().equals(revised)).findFirst().orElseThrow();
+    assertEquals(before, rev.previousDownloads());
+    assertEquals(before + 7, rev.record().downloads());
+    for (DownloadObservation o : added) {
+      boolean newDay = !o.record().date().isBefore(TODAY.minusDays(1));
+      assertTrue(newDay || (o.isRevision() && o.record().date().equals(revised)),
+          "only new days and revisions are republished: " + o);
+    }
+
+    // Day 2: the busy package's system answer is empty once; the poller keeps its data and retries.
+    sim.nextDay();
+    sim.transientEmpty("busy-pkg", Endpoint.SYSTEM);
+    clock.setDay(TODAY.plusDays(2));
+    Await.result(service.poller().pollNow());
+    Await.until(() -> downloads().of("busy-pkg").stream().anyMatch(o ->
+        o.record().endpoint() == Endpoint.SYSTEM && o.record().date().equals(TODAY.plusDays(1))), WAIT);
+    Await.result(service.poller().idle());
+    PublishedDownloads day2 = downloads();
+    day2.assertNoDuplicateFacts();
+    day2.assertMatchesUpstream(sim, "busy-pkg");
+    assertTrue(fake.requests(FakePypiStats.path("busy-pkg", Endpoint.SYSTEM)).size() >= 4,
+        "the empty answer was retried");
+
+    // The same day again: nothing new.
+    Await.result(service.poller().pollNow());
+    assertEquals(day2.all().size(), downloads().all().size());
+  }
+
+  @Test
+  void restartMidwayPublishesEveryRecordExactlyOnce() throws Exception {
+    for (int i = 1; i <= 4; i++) {
+      sim.addPackage("extra-" + i, Profile.busy(5_000 * i));
+    }
+    sim.setToday(TODAY);
+    writeConfig("busy-pkg, tiny-pkg, extra-1, extra-2, extra-3, extra-4", "\"" + broker.bootstrapServers() + "\"");
+    // Slow the upstream down so that the stop lands in the middle of the cycle.
+    for (String p : List.of("extra-1", "extra-2", "extra-3", "extra-4")) {
+      for (Endpoint e : List.of(Endpoint.OVERALL, Endpoint.PYTHON_MINOR, Endpoint.SYSTEM)) {
+        sim.fault(p, e, FakeResponse.ok(sim.body(p, e)).withDelay(Duration.ofMillis(300)));
+      }
+    }
+    service = Service.start(config, Map.of(), clock);
+    clients = new KafkaClients(config.kafka(), service.bootstrapServers());
+    Await.until(() -> !downloads().of("tiny-pkg").isEmpty(), WAIT);
+    service.close();
+    int afterStop = downloads().all().size();
+    assertTrue(downloads().of("extra-4").isEmpty(), "stopped before the end of the cycle");
+
+    startService();
+
+    PublishedDownloads seen = downloads();
+    assertTrue(seen.all().size() > afterStop);
+    seen.assertNoDuplicateFacts();
+    for (String p : List.of("busy-pkg", "tiny-pkg", "extra-1", "extra-2", "extra-3", "extra-4")) {
+      seen.assertMatchesUpstream(sim, p);
+    }
+  }
+
+  @Test
+  void embeddedBrokerIsTheDefaultAndKeepsTopicsAndStateAcrossRestarts() throws Exception {
+    writeConfig("tiny-pkg", "\"\"");
+    startService();
+    assertNotNull(service.bootstrapServers());
+    int first = downloads().all().size();
+    assertTrue(first > 0);
+    service.close();
+
+    startService();
+
+    PublishedDownloads seen = downloads();
+    assertEquals(first, seen.all().size(), "restored state: nothing republished after a restart");
+    seen.assertMatchesUpstream(sim, "tiny-pkg");
+  }
+
+  @Test
+  void watchlistChangesAreAppliedWithoutRestart() throws Exception {
+    startService();
+    sim.addPackage("new-pkg", Profile.busy(1_000));
+    sim.setToday(TODAY);
+    String yaml = Files.readString(configFile).replace("watchlist: [busy-pkg, tiny-pkg, no-such-pkg]",
+        "watchlist: [tiny-pkg, new-pkg]");
+    Files.writeString(configFile, yaml);
+    Files.setLastModifiedTime(configFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+
+    Await.until(() -> !downloads().of("new-pkg").isEmpty(), WAIT);
+    Await.result(service.poller().idle());
+    downloads().assertMatchesUpstream(sim, "new-pkg");
+
+    int busyRequests = fake.requests(FakePypiStats.path("busy-pkg", Endpoint.OVERALL)).size();
+    Await.result(service.poller().pollNow());
+    assertEquals(busyRequests, fake.requests(FakePypiStats.path("busy-pkg", Endpoint.OVERALL)).size(),
+        "a removed package is no longer polled");
+    assertTrue(fake.requests(FakePypiStats.path("new-pkg", Endpoint.OVERALL)).size() >= 2);
+  }
+
+}
