@@ -9,6 +9,7 @@ import dev.pypiwatch.events.KafkaClients;
 import dev.pypiwatch.events.PollerStateStore;
 import dev.pypiwatch.events.TopicAdmin;
 import dev.pypiwatch.events.Topics;
+import dev.pypiwatch.http.StatusVerticle;
 import dev.pypiwatch.ingest.PollMetrics;
 import dev.pypiwatch.ingest.PollVerticle;
 import dev.pypiwatch.ingest.Poller;
@@ -40,6 +41,7 @@ public final class Service implements AutoCloseable {
   private WorkerExecutor publishWorker;
   private PypiStatsClient client;
   private PollVerticle poller;
+  private StatusVerticle status;
   private PollMetrics metrics;
   private String bootstrapServers;
   private KafkaClients clients;
@@ -98,6 +100,15 @@ public final class Service implements AutoCloseable {
     source.baseline(config);
     poller = new PollVerticle(p, config.poller(), config.watchlist().names(), source, clock);
     vertx.deployVerticle(poller).await();
+    if (config.http().enabled()) {
+      status = new StatusVerticle(config.http(), metrics, poller::polledOnce);
+      vertx.deployVerticle(status).await();
+    }
+  }
+
+  /** The port of the status server ({@code /health}, {@code /ready}, {@code /metrics}); -1 if disabled. */
+  public int statusPort() {
+    return status == null ? -1 : status.port();
   }
 
   /** Where the events go. */
@@ -131,7 +142,9 @@ public final class Service implements AutoCloseable {
     step("poller", () -> {
       if (vertx != null) {
         client.close(); // abandons requests in flight, so the current package finishes quickly
-        vertx.undeploy(vertx.deploymentIDs().iterator().next()).await();
+        for (String id : vertx.deploymentIDs()) {
+          vertx.undeploy(id).await();
+        }
       }
     });
     step("publisher", () -> {

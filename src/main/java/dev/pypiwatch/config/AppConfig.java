@@ -11,22 +11,29 @@ import java.util.Objects;
  * @param api the PyPI Stats API client settings
  * @param kafka where events go
  * @param poller the daily poller's schedule and freshness handling
+ * @param http the status HTTP server
  * @param watchlist the packages to watch
  */
 public record AppConfig(
-    Path source, ApiConfig api, KafkaConfig kafka, PollerConfig poller, Watchlist watchlist) {
+    Path source,
+    ApiConfig api,
+    KafkaConfig kafka,
+    PollerConfig poller,
+    HttpConfig http,
+    Watchlist watchlist) {
 
   public AppConfig {
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(poller, "poller");
+    Objects.requireNonNull(http, "http");
     Objects.requireNonNull(watchlist, "watchlist");
   }
 
   /** The configuration used without a config file: all defaults, no packages. */
   public static AppConfig defaults() {
     return new AppConfig(null, ApiConfig.DEFAULTS, KafkaConfig.DEFAULTS, PollerConfig.DEFAULTS,
-        Watchlist.EMPTY);
+        HttpConfig.DEFAULTS, Watchlist.EMPTY);
   }
 
   /**

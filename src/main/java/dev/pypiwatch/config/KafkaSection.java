@@ -12,18 +12,6 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 final class KafkaSection {
   static final String KEY = "kafka";
 
-  private static final ValueType<Integer> PORT =
-      new ValueType<>("a port number from 0 to 65535", s -> {
-        try {
-          int n = Integer.parseInt(s);
-          if (n >= 0 && n <= 65535) {
-            return n;
-          }
-        } catch (NumberFormatException e) {
-          // falls through to the message below
-        }
-        throw new IllegalArgumentException(ValueType.message("a port number from 0 to 65535", "'" + s + "'"));
-      });
   private static final ValueType<Short> REPLICATION =
       new ValueType<>("an integer from 1 to 32767", s -> {
         int n = ValueType.POSITIVE_INT.parser().apply(s);
@@ -47,7 +35,7 @@ final class KafkaSection {
     KafkaConfig d = KafkaConfig.DEFAULTS;
     String servers = m.get("bootstrap-servers", ValueType.STRING, d.bootstrapServers());
     Path dataDir = m.get("embedded-data-dir", ValueType.STRING, d.embeddedDataDir().toString()).transform(Path::of);
-    int port = m.get("embedded-port", PORT, d.embeddedPort());
+    int port = m.get("embedded-port", ValueType.PORT, d.embeddedPort());
     KafkaConfig.TopicsConfig topics = m.section("topics", KafkaSection::bindTopics);
     Map<String, String> properties = properties(m, "properties");
     Map<String, String> producer = properties(m, "producer");

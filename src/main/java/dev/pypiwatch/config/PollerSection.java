@@ -18,12 +18,6 @@ final class PollerSection {
               ValueType.message("a UTC time of day such as 02:00 or 02:30", "'" + s + "'"));
         }
       });
-  private static final ValueType<Boolean> BOOLEAN =
-      new ValueType<>("true or false", s -> switch (s) {
-        case "true" -> true;
-        case "false" -> false;
-        default -> throw new IllegalArgumentException(ValueType.message("true or false", "'" + s + "'"));
-      });
   private static final ValueType<String> REFERENCE =
       new ValueType<>("a package name, __all__, or an empty string", s -> {
         if (!s.isEmpty() && !PackageName.isValid(s)) {
@@ -37,7 +31,7 @@ final class PollerSection {
   static PollerConfig bind(MappingReader m) {
     PollerConfig d = PollerConfig.DEFAULTS;
     LocalTime pollAt = m.get("poll-at", TIME_OF_DAY, d.pollAt());
-    boolean pollOnStart = m.get("poll-on-start", BOOLEAN, d.pollOnStart());
+    boolean pollOnStart = m.get("poll-on-start", ValueType.BOOLEAN, d.pollOnStart());
     Duration retry = m.get("freshness-retry", ValueType.duration(false), d.freshnessRetry());
     Duration retryMax = m.get("freshness-retry-max", ValueType.duration(false), d.freshnessRetryMax());
     Duration deadline = m.get("freshness-deadline", ValueType.duration(false), d.freshnessDeadline());

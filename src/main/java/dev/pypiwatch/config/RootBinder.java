@@ -21,8 +21,9 @@ final class RootBinder {
     ApiConfig api = m.section(ApiSection.KEY, ApiSection::bind);
     KafkaConfig kafka = m.section(KafkaSection.KEY, KafkaSection::bind);
     PollerConfig poller = m.section(PollerSection.KEY, PollerSection::bind);
+    HttpConfig http = m.section(HttpSection.KEY, HttpSection::bind);
     Watchlist watchlist = WatchlistBinder.bind(m);
     m.finish();
-    return new AppConfig(ctx.file, api, kafka, poller, watchlist);
+    return new AppConfig(ctx.file, api, kafka, poller, http, watchlist);
   }
 }

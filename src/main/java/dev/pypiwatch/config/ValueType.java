@@ -74,6 +74,28 @@ record ValueType<T>(String expected, Function<String, T> parser) {
         }
       });
 
+  /** {@code true} or {@code false}. */
+  static final ValueType<Boolean> BOOLEAN =
+      new ValueType<>("true or false", s -> switch (s) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException(message("true or false", "'" + s + "'"));
+      });
+
+  /** A TCP port; 0 lets the system pick. */
+  static final ValueType<Integer> PORT =
+      new ValueType<>("a port number from 0 to 65535", s -> {
+        try {
+          int n = Integer.parseInt(s);
+          if (n >= 0 && n <= 65535) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // falls through to the message below
+        }
+        throw new IllegalArgumentException(message("a port number from 0 to 65535", "'" + s + "'"));
+      });
+
   /** A duration greater than zero, or also zero if {@code zeroAllowed}. */
   static ValueType<Duration> duration(boolean zeroAllowed) {
     return new ValueType<>(Durations.EXPECTED, s -> {

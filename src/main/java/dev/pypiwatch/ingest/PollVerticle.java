@@ -33,6 +33,7 @@ public final class PollVerticle extends VerticleBase {
   private final Set<Long> timers = new LinkedHashSet<>();
   private volatile Future<?> tail = Future.succeededFuture();
   private boolean stopping;
+  private volatile boolean polledOnce;
 
   public PollVerticle(Poller poller, PollerConfig config, List<String> watchlist,
       WatchlistSource source, Clock clock) {
@@ -76,6 +77,11 @@ public final class PollVerticle extends VerticleBase {
     return done.future();
   }
 
+  /** True once a poll cycle has finished: what {@code /ready} reports. */
+  public boolean polledOnce() {
+    return polledOnce;
+  }
+
   /** Completes when every cycle queued so far has finished: for tests and orderly shutdown. */
   public Future<?> idle() {
     return tail.otherwiseEmpty();
@@ -93,6 +99,7 @@ public final class PollVerticle extends VerticleBase {
   private Future<?> cycle(List<String> packages, Instant deadline, Duration wait) {
     List<String> current = packages.stream().filter(watchlist::contains).toList();
     return poller.poll(current).onSuccess(report -> {
+      polledOnce = true;
       List<String> behind = report.behind().stream().filter(watchlist::contains).sorted().toList();
       log.info("poll cycle done [expected newest: {}, fresh: {}, behind: {}, invalid: {}]",
           report.expectedNewest(), report.fresh().size(), behind.size(), report.invalid().size());

@@ -122,6 +122,8 @@ class PollPipelineIT {
           freshness-deadline: 5s
           watch-interval: 100ms
           transactional-id: %s-poller
+        http:
+          port: 0
         watchlist: [%s]
         """.formatted(fake.baseUrl(), bootstrap, dir.resolve("kafka"), prefix, prefix, prefix, prefix, watchlist));
     config = ConfigLoader.load(configFile, Map.of());
@@ -171,6 +173,45 @@ class PollPipelineIT {
     assertEquals(sim.recent("busy-pkg").lastWeek(), busyRecent.recent().lastWeek());
     assertEquals(sim.recent("busy-pkg").lastMonth(), busyRecent.recent().lastMonth());
     assertEquals(TODAY.minusDays(1), busyRecent.asOf());
+
+    String metrics = http("/metrics");
+    assertTrue(metrics.contains("# TYPE pypiwatch_records_published_total counter\npypiwatch_records_published_total "
+        + seen.all().size() + "\n"), metrics);
+    assertTrue(metrics.contains("pypiwatch_invalid_packages 1\n"), metrics);
+    assertTrue(http("/ready").contains("\"invalid_packages\":[\"no-such-pkg\"]"));
+  }
+
+  @Test
+  void lateUpstreamIsRetriedUntilTheDeadlineThenReportedStale() {
+    sim.lag(2);
+    startService();
+    Await.until(() -> fake.requests(FakePypiStats.path("busy-pkg", Endpoint.OVERALL)).size() >= 3, WAIT);
+    assertTrue(service.metrics().stalePackages().isEmpty(), "not stale before the deadline");
+
+    clock.advance(Duration.ofSeconds(6)); // past poller.freshness-deadline
+    Await.until(() -> service.metrics().stalePackages().contains("busy-pkg"), WAIT);
+    assertTrue(http("/metrics").contains("pypiwatch_stale_packages 1\n"));
+    assertTrue(http("/ready").contains("\"stale_packages\":[\"busy-pkg\"]"));
+
+    // The upstream catches up: the next cycle publishes the missing days and clears the report.
+    sim.lag(0);
+    clock.setDay(TODAY);
+    Await.result(service.poller().pollNow());
+    assertTrue(service.metrics().stalePackages().isEmpty());
+    PublishedDownloads seen = downloads();
+    seen.assertNoDuplicateFacts();
+    seen.assertMatchesUpstream(sim, "busy-pkg");
+  }
+
+  private String http(String path) {
+    try {
+      var client = java.net.http.HttpClient.newHttpClient();
+      var request = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + service.statusPort() + path)).build();
+      return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

@@ -25,6 +25,11 @@ public final class TestClock extends Clock {
     now.set(day.atTime(3, 0).toInstant(ZoneOffset.UTC));
   }
 
+  /** Moves the clock forward by {@code d}. */
+  public void advance(java.time.Duration d) {
+    now.updateAndGet(t -> t.plus(d));
+  }
+
   @Override
   public ZoneId getZone() {
     return ZoneOffset.UTC;

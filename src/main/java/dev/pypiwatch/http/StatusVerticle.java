@@ -1,0 +1,67 @@
+package dev.pypiwatch.http;
+
+import dev.pypiwatch.config.HttpConfig;
+import dev.pypiwatch.ingest.PollMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The status server: {@code /health} (live: the event loop answers), {@code /ready} (the first
+ * poll cycle has finished), {@code /metrics} (Prometheus text format).
+ */
+public final class StatusVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(StatusVerticle.class);
+
+  private final HttpConfig config;
+  private final PollMetrics metrics;
+  private final BooleanSupplier ready;
+  private HttpServer server;
+
+  public StatusVerticle(HttpConfig config, PollMetrics metrics, BooleanSupplier ready) {
+    this.config = config;
+    this.metrics = metrics;
+    this.ready = ready;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
+    router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(this::metrics);
+    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+        .onSuccess(s -> {
+          server = s;
+          log.info("status server at http://{}:{}/ (health, ready, metrics)", config.host(), s.actualPort());
+        });
+  }
+
+  /** The port it listens on (useful with port 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void ready(RoutingContext rc) {
+    boolean ok = ready.getAsBoolean();
+    json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "UP" : "DOWN")
+        .put("stale_packages", new TreeSet<>(metrics.stalePackages()).stream().toList())
+        .put("invalid_packages", new TreeSet<>(metrics.invalidPackages()).stream().toList()));
+  }
+
+  private void metrics(RoutingContext rc) {
+    rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(PrometheusText.render(metrics.snapshot()));
+  }
+
+  private static void json(RoutingContext rc, int status, JsonObject body) {
+    rc.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+}
