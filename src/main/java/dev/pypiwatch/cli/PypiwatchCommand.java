@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PypiwatchCommand.VersionProvider.class,
     description = "Monitor and alert on Python package downloads from the PyPI Stats API.",
-    subcommands = {RunCommand.class, CheckConfigCommand.class, RecordCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ConsumeCommand.class, CheckConfigCommand.class, RecordCommand.class,
+      CommandLine.HelpCommand.class})
 public final class PypiwatchCommand implements Runnable {
 
   /** Exit code of a command line or input the command cannot accept. */
