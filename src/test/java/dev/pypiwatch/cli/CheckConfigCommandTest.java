@@ -22,6 +22,12 @@ class CheckConfigCommandTest {
   }
 
   @Test
+  void dockerComposeConfigIsValid() {
+    CliRun run = CliRun.of("check-config", "config/docker.yaml");
+    assertEquals(0, run.exitCode(), run.err());
+  }
+
+  @Test
   void invalidConfigExitsTwoAndNamesFileLineColumnAndKey(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "api:\n  min-interval: fast\nwatchlist:\n  - ok\n  - not ok\n");

@@ -34,9 +34,10 @@ class ConfigLoaderTest {
     assertEquals(ApiConfig.DEFAULTS, config.api());
     assertEquals(KafkaConfig.DEFAULTS, config.kafka());
     assertEquals(PollerConfig.DEFAULTS, config.poller());
+    assertEquals(HttpConfig.DEFAULTS, config.http());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
-    assertEquals(new ConfigLocation(example, 84, 11),
+    assertEquals(new ConfigLocation(example, 92, 11),
         config.watchlist().packages().get(1).location());
   }
 
