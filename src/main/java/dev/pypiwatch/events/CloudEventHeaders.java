@@ -1,9 +1,12 @@
 package dev.pypiwatch.events;
 
+import dev.pypiwatch.rules.Alert;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -29,6 +32,10 @@ public final class CloudEventHeaders {
   public static final String DOWNLOAD_TYPE = "dev.pypiwatch.download.v1";
   /** {@code ce_type} of a recent observation. */
   public static final String RECENT_TYPE = "dev.pypiwatch.recent.v1";
+  /** {@code ce_type} of an alert transition. */
+  public static final String ALERT_TYPE = "dev.pypiwatch.alert.v1";
+  /** {@code ce_source} of alerts: the rule engine (the rule verticle, or a backtest replaying it). */
+  public static final String RULES_SOURCE = "/pypiwatch/rules";
   /**
    * {@code ce_source} of every event: the poller, not the fetched URL, so that one fact obtained
    * through two URLs (e.g. a Python major summed from its minors) still has one (source, id).
@@ -43,12 +50,27 @@ public final class CloudEventHeaders {
 
   /** The headers of a download observation's record. */
   public static Headers forDownload(DownloadObservation o) {
-    return headers(downloadId(o), DOWNLOAD_TYPE, o.fetchedAt().toString(), o.record().packageName());
+    return headers(downloadId(o), DOWNLOAD_TYPE, POLLER_SOURCE, o.fetchedAt().toString(), o.record().packageName());
   }
 
   /** The headers of a recent observation's record. */
   public static Headers forRecent(RecentObservation o) {
-    return headers(recentId(o), RECENT_TYPE, o.fetchedAt().toString(), o.recent().packageName());
+    return headers(recentId(o), RECENT_TYPE, POLLER_SOURCE, o.fetchedAt().toString(), o.recent().packageName());
+  }
+
+  /**
+   * The headers of an alert transition's record. {@code ce_time} is the alert's date at 00:00 UTC:
+   * the alert carries no detection instant, and a date-derived time keeps a re-published or
+   * back-tested transition byte-identical.
+   */
+  public static Headers forAlert(Alert a) {
+    String time = a.date().atStartOfDay(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT);
+    return headers(alertId(a), ALERT_TYPE, RULES_SOURCE, time, a.packageName());
+  }
+
+  /** The id of an alert transition: fingerprint, state and date. */
+  public static String alertId(Alert a) {
+    return uuid5("alert|" + a.fingerprint() + '|' + a.state().wire() + '|' + a.date()).toString();
   }
 
   /** The id of a download fact: package, endpoint, category, date and count. */
@@ -71,11 +93,11 @@ public final class CloudEventHeaders {
     return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  private static Headers headers(String id, String type, String time, String subject) {
+  private static Headers headers(String id, String type, String source, String time, String subject) {
     RecordHeaders h = new RecordHeaders();
     h.add(SPECVERSION, bytes("1.0"));
     h.add(ID, bytes(id));
-    h.add(SOURCE, bytes(POLLER_SOURCE));
+    h.add(SOURCE, bytes(source));
     h.add(TYPE, bytes(type));
     h.add(TIME, bytes(time));
     h.add(SUBJECT, bytes(subject));

@@ -29,7 +29,8 @@ public final class EventCodec {
   public static final String RECENT_SCHEMA = "pypiwatch.recent/1";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory()
+  /** The one factory of pypiwatch's event codecs ({@link AlertCodec} shares it). */
+  static final JsonFactory FACTORY = MAPPER.getFactory()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private EventCodec() {}
@@ -114,8 +115,11 @@ public final class EventCodec {
     return new RecentObservation(recent, asOf, f.instant("fetched_at"), f.string("source"));
   }
 
-  /** Reads a flat JSON object into field name → String, Long or null (other value types are kept as a marker). */
-  private static JsonFields parse(byte[] json) {
+  /**
+   * Reads a flat JSON object into field name → String, Long, Double or null (other value types are
+   * kept as a marker). Shared with {@link AlertCodec}.
+   */
+  static JsonFields parse(byte[] json) {
     if (json == null) {
       throw new EventDecodingException(null, "value is null (a tombstone?), expected a JSON object", null);
     }
@@ -151,6 +155,8 @@ public final class EventCodec {
           return new JsonFields.Invalid("integer out of range: " + p.getText());
         }
         return p.getLongValue();
+      case VALUE_NUMBER_FLOAT:
+        return p.getDoubleValue();
       case START_OBJECT:
       case START_ARRAY:
         p.skipChildren();

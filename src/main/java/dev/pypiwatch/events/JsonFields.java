@@ -56,6 +56,31 @@ final class JsonFields {
     throw wrongType(name, "an integer or null", v);
   }
 
+  /** A number (integer or not); null, or absent when {@code nullable}, is NaN. */
+  double number(String name, boolean nullable) {
+    Object v = values.get(name);
+    if (v == null && nullable) {
+      return Double.NaN;
+    }
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (v == null) {
+      throw new EventDecodingException(name, values.containsKey(name) ? "is null, expected a number" : "is missing", null);
+    }
+    throw wrongType(name, nullable ? "a number or null" : "a number", v);
+  }
+
+  /** A string read through {@code fromWire}; its rejection names {@code expected}. */
+  <T> T wire(String name, java.util.function.Function<String, T> fromWire, String expected) {
+    String s = string(name);
+    try {
+      return fromWire.apply(s);
+    } catch (IllegalArgumentException e) {
+      throw new EventDecodingException(name, "expected " + expected + ", got '" + s + "'", e);
+    }
+  }
+
   LocalDate date(String name) {
     String s = string(name);
     try {

@@ -1,0 +1,56 @@
+package dev.pypiwatch.cli;
+
+import dev.pypiwatch.rules.Alert;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Alerts as a plain-text table with aligned columns, for {@code backtest --format table}. */
+final class AlertTable {
+  static final List<String> HEADER = List.of("DATE", "PACKAGE", "RULE", "SERIES", "CATEGORY", "STATE",
+      "SEVERITY", "OBSERVED", "EXPECTED", "SCORE", "SUMMARY");
+  // Numbers are right-aligned, text left-aligned; the last column is not padded.
+  private static final int FIRST_NUMBER = 7;
+  private static final int LAST_NUMBER = 9;
+
+  private AlertTable() {}
+
+  /** The header line and one line per alert, each ending with a newline. */
+  static String render(List<Alert> alerts) {
+    List<List<String>> rows = new ArrayList<>(alerts.size() + 1);
+    rows.add(HEADER);
+    alerts.forEach(a -> rows.add(row(a)));
+    int[] widths = new int[HEADER.size()];
+    for (List<String> row : rows) {
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (List<String> row : rows) {
+      for (int i = 0; i < widths.length; i++) {
+        String cell = row.get(i);
+        boolean last = i == widths.length - 1;
+        boolean number = i >= FIRST_NUMBER && i <= LAST_NUMBER;
+        String pad = " ".repeat(last ? 0 : widths[i] - cell.length());
+        sb.append(number ? pad + cell : cell + pad).append(last ? "\n" : "  ");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static List<String> row(Alert a) {
+    return List.of(a.date().toString(), a.packageName(), a.rule(), a.series(), a.category(),
+        a.state().wire(), a.severity().wire(), count(a.observed()), count(a.expected()),
+        Double.isFinite(a.score()) ? String.format(Locale.ROOT, "%.1f", a.score()) : "-", a.summary());
+  }
+
+  /** A count without a fraction when it has none (downloads), else two decimals (a share). */
+  private static String count(double v) {
+    if (!Double.isFinite(v)) {
+      return "-";
+    }
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? String.format(Locale.ROOT, "%d", (long) v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+}

@@ -1,0 +1,231 @@
+package dev.pypiwatch.cli;
+
+import dev.pypiwatch.config.AppConfig;
+import dev.pypiwatch.config.ConfigException;
+import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.PackageName;
+import dev.pypiwatch.ingest.Recording;
+import dev.pypiwatch.ingest.RecordingReader;
+import dev.pypiwatch.ingest.RecordingReader.InvalidRecordingException;
+import dev.pypiwatch.rules.Alert;
+import dev.pypiwatch.rules.Backtest;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pypiwatch backtest}: replays recorded responses through the rule engine and prints the alerts. */
+@Command(
+    name = "backtest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replay responses recorded by 'pypiwatch record' (DIR/<package>/<endpoint>.json) day by day "
+          + "through the rule engine and print the alerts it would have sent.",
+      "Alerts go to stdout (jsonl: one alert JSON per line, as on the alerts topic; or a table); "
+          + "progress and warnings go to stderr. Exit 0 on success, 2 on a bad command line, "
+          + "config or recording."
+    })
+final class BacktestCommand implements Callable<Integer> {
+  /** A progress line every this many packages read. */
+  static final int PROGRESS_EVERY = 100;
+  private static final int MAX_READERS = 4;
+
+  /** Output formats. */
+  enum Format { JSONL, TABLE }
+
+  @Option(names = "--data", paramLabel = "DIR", required = true,
+      description = "Directory written by 'pypiwatch record'.")
+  Path data;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (rule settings, poller.reference-package); default: built-in defaults.")
+  Path config;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl", converter = FormatConverter.class,
+      description = "jsonl (default) or table.")
+  Format format;
+
+  @Option(names = "--from", paramLabel = "DATE", converter = DateConverter.class,
+      description = "First date (YYYY-MM-DD) whose alerts are printed; earlier data still feeds the baselines.")
+  LocalDate from;
+
+  @Option(names = "--to", paramLabel = "DATE", converter = DateConverter.class,
+      description = "Last date (YYYY-MM-DD) whose alerts are printed.")
+  LocalDate to;
+
+  @Option(names = "--package", paramLabel = "NAME",
+      description = "Package to replay (repeatable); default: every package under DIR.")
+  List<String> packages = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintStream err = System.err;
+    long started = System.nanoTime();
+    if (from != null && to != null && from.isAfter(to)) {
+      err.println("backtest: --from " + from + " is after --to " + to);
+      return PypiwatchCommand.EXIT_USAGE;
+    }
+    AppConfig cfg;
+    try {
+      cfg = config == null ? AppConfig.defaults() : ConfigLoader.load(config, System.getenv());
+    } catch (ConfigException e) {
+      e.errors().forEach(err::println);
+      return PypiwatchCommand.EXIT_USAGE;
+    }
+    // AppConfig has no rules section yet, so the rules run with their defaults; the config still
+    // gives the reference package that tells holes from missing days.
+    RulesConfig rules = RulesConfig.DEFAULTS;
+    Map<String, List<DownloadRecord>> series;
+    try {
+      RecordingReader reader = RecordingReader.open(new Recording(data), cfg.poller().referencePackage());
+      List<String> names = packageNames(reader, err);
+      series = readAll(reader, names, err);
+    } catch (InvalidRecordingException | IllegalArgumentException e) {
+      err.println("backtest: " + e.getMessage());
+      return PypiwatchCommand.EXIT_USAGE;
+    }
+    Backtest.Result result = new Backtest(rules).run(series, from, to);
+    try {
+      print(result.alerts());
+    } catch (IOException e) {
+      err.println("backtest: cannot write the alerts: " + e.getMessage());
+      return 1;
+    }
+    err.printf(Locale.ROOT, "backtest: %d package(s), %d day(s), %d record(s), %d alert(s), %.1f s%n",
+        result.packages(), result.days(), result.records(), result.alerts().size(),
+        (System.nanoTime() - started) / 1e9);
+    return 0;
+  }
+
+  private List<String> packageNames(RecordingReader reader, PrintStream err) {
+    if (packages.isEmpty()) {
+      List<String> all = reader.packages(err::println);
+      if (all.isEmpty()) {
+        throw new IllegalArgumentException(data + ": no package directory in it");
+      }
+      return all;
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (String p : packages) {
+      if (!PackageName.isValid(p)) {
+        throw new IllegalArgumentException(PackageName.describeInvalid(p));
+      }
+      names.add(PackageName.normalize(p));
+    }
+    return new ArrayList<>(names);
+  }
+
+  // Reading is parsing-bound and packages are independent: a few threads read ahead while the
+  // results are collected in name order, so output and the first reported error are deterministic.
+  private static Map<String, List<DownloadRecord>> readAll(
+      RecordingReader reader, List<String> names, PrintStream err) {
+    int threads = Math.max(1, Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "backtest-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<DownloadRecord>>> pending = new ArrayList<>(names.size());
+      for (String name : names) {
+        pending.add(pool.submit(() -> reader.read(name, w -> warn(err, w))));
+      }
+      Map<String, List<DownloadRecord>> series = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        List<DownloadRecord> records = await(pending.get(i));
+        if (records.isEmpty()) {
+          warn(err, names.get(i) + ": no daily data (only recent.json or empty answers), nothing to replay");
+        }
+        series.put(names.get(i), records);
+        if ((i + 1) % PROGRESS_EVERY == 0 || i + 1 == names.size()) {
+          err.printf("backtest: [%d/%d] packages read%n", i + 1, names.size());
+        }
+      }
+      return series;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void warn(PrintStream err, String warning) {
+    synchronized (err) {
+      err.println("backtest: warning: " + warning);
+    }
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private void print(List<Alert> alerts) throws IOException {
+    OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+    if (format == Format.TABLE) {
+      out.write(AlertTable.render(alerts).getBytes(StandardCharsets.UTF_8));
+    } else {
+      for (Alert a : alerts) {
+        out.write(AlertCodec.encode(a));
+        out.write('\n');
+      }
+    }
+    out.flush();
+    if (System.out.checkError()) {
+      throw new IOException("stdout failed");
+    }
+  }
+
+  /** Parses {@code --format} case-insensitively. */
+  static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      try {
+        return Format.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("expected jsonl or table, got '" + value + "'");
+      }
+    }
+  }
+
+  /** Parses a {@code YYYY-MM-DD} option with a message that says so. */
+  static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
+    @Override
+    public LocalDate convert(String value) {
+      try {
+        return LocalDate.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException("expected a date YYYY-MM-DD, got '" + value + "'");
+      }
+    }
+  }
+}
