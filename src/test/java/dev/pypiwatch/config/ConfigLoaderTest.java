@@ -172,7 +172,7 @@ class ConfigLoaderTest {
       "'watchlists: [pip]' | 1 | 1 | watchlists | did you mean 'watchlist'?",
       "'API: {}'           | 1 | 1 | API        | did you mean 'api'?",
       "'api: {contakt: x}' | 1 | 7 | api.contakt | did you mean 'contact'?",
-      "'rules: {}'         | 1 | 1 | rules      | ; expected one of: api, kafka, poller, http, watchlist, watchlist-file",
+      "'rules: {}'         | 1 | 1 | rules      | ; expected one of: api, kafka, poller, http, watchlist, watchlist-file, rule-engine",
       "'kafka: {embedded-port: 70000}' | 1 | 24 | kafka.embedded-port | expected a port number from 0 to 65535",
       "'kafka: {topics: {downloads: \"a b\"}}' | 1 | 29 | kafka.topics.downloads | expected a Kafka topic name",
       "'kafka: {producer: [x]}' | 1 | 19 | kafka.producer | expected a mapping of Kafka client properties",
