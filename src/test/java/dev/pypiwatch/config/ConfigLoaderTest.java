@@ -34,9 +34,10 @@ class ConfigLoaderTest {
     assertEquals(ApiConfig.DEFAULTS, config.api());
     assertEquals(KafkaConfig.DEFAULTS, config.kafka());
     assertEquals(PollerConfig.DEFAULTS, config.poller());
+    assertEquals(RuleRunnerConfig.DEFAULTS, config.ruleEngine());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
-    assertEquals(new ConfigLocation(example, 84, 11),
+    assertEquals(new ConfigLocation(example, 85, 11),
         config.watchlist().packages().get(1).location());
   }
 
@@ -66,6 +67,23 @@ class ConfigLoaderTest {
         Duration.ofSeconds(90), 1, Duration.ofMillis(500), Duration.ofHours(1),
         Duration.ofDays(1), 512_000), config.api());
     assertEquals(Watchlist.EMPTY, config.watchlist());
+  }
+
+  @Test
+  void everyRuleEngineKeyIsBound() throws ConfigException {
+    AppConfig config = parse("""
+        kafka:
+          topics:
+            alerts: my.alerts
+        rule-engine:
+          enabled: false
+          group-id: rules-2
+          transactional-id-prefix: rules-host-b
+        """, Map.of());
+    assertEquals("my.alerts", config.kafka().topics().alerts());
+    assertEquals(new RuleRunnerConfig(false, "rules-2", "rules-host-b"), config.ruleEngine());
+    assertEquals(RuleRunnerConfig.DEFAULTS, AppConfig.defaults().ruleEngine());
+    assertEquals("pypistats.alerts", AppConfig.defaults().kafka().topics().alerts());
   }
 
   @ParameterizedTest
@@ -177,6 +195,9 @@ class ConfigLoaderTest {
       "'kafka: {topics: {downloads: \"a b\"}}' | 1 | 29 | kafka.topics.downloads | expected a Kafka topic name",
       "'kafka: {producer: [x]}' | 1 | 19 | kafka.producer | expected a mapping of Kafka client properties",
       "'kafka: {topics: {partitions: 0}}' | 1 | 30 | kafka.topics.partitions | expected an integer >= 1",
+      "'kafka: {topics: {alerts: \"a b\"}}' | 1 | 26 | kafka.topics.alerts | expected a Kafka topic name",
+      "'rule-engine: {group-id: \"a b\"}' | 1 | 25 | rule-engine.group-id | expected a Kafka id",
+      "'rule-engine: {enabled: maybe}' | 1 | 24 | rule-engine.enabled | expected true or false",
       "'poller: {poll-at: \"25:00\"}' | 1 | 19 | poller.poll-at | expected a UTC time of day",
       "'poller: {poll-on-start: maybe}' | 1 | 25 | poller.poll-on-start | expected true or false",
       "'poller: {reference-package: \"a b\"}' | 1 | 29 | poller.reference-package | invalid package name",

@@ -30,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -199,8 +201,35 @@ class RuleVerticleIT {
     assertEquals(2, metrics.snapshot().get("pypiwatch_rule_undecodable_records_total"));
   }
 
+  @Test
+  void failedStepRewindsToTheCommittedOffsetsAndRebuilds() {
+    // GIVEN two packages on one partition and a detector that fails on its second evaluation,
+    // after the first package's state has already moved on
+    setUp(1);
+    series.put("alpha", ALPHA);
+    series.put("beta", BETA);
+    publishDays(0, DAYS);
+    AtomicInteger evaluations = new AtomicInteger();
+    Runnable failSecond = () -> {
+      if (evaluations.incrementAndGet() == 2) {
+        throw new IllegalStateException("detector failure (test)");
+      }
+    };
+    // WHEN the verticle consumes the days
+    RuleMetrics metrics = new RuleMetrics();
+    deploy("rules-rewind", metrics, () -> new ThresholdAlertSource(failSecond));
+    // THEN it rebuilt from the committed offsets and published every alert exactly once
+    awaitCaughtUp();
+    assertEquals(expected(), sorted(describe(KafkaTesting.consumeToEnd(clients, topics.alerts(), WAIT))));
+    assertTrue(metrics.snapshot().get("pypiwatch_rule_state_rebuilds_total") >= 2, metrics.snapshot().toString());
+  }
+
   private String deploy(String transactionalId, RuleMetrics metrics) {
-    AlertStream stream = new AlertStream(clients, topics, group, transactionalId, ThresholdAlertSource::new, metrics);
+    return deploy(transactionalId, metrics, ThresholdAlertSource::new);
+  }
+
+  private String deploy(String transactionalId, RuleMetrics metrics, Supplier<AlertSource> engines) {
+    AlertStream stream = new AlertStream(clients, topics, group, transactionalId, engines, metrics);
     return Await.result(vertx.deployVerticle(new RuleVerticle(stream)));
   }
 

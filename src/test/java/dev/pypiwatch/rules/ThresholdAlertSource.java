@@ -25,6 +25,16 @@ final class ThresholdAlertSource implements AlertSource {
   private final Map<String, TreeMap<LocalDate, Long>> counts = new HashMap<>();
   private final Map<String, LocalDate> evaluated = new HashMap<>();
   private final Set<String> firing = new HashSet<>();
+  private final Runnable onEvaluate;
+
+  ThresholdAlertSource() {
+    this(() -> {});
+  }
+
+  /** A source that runs {@code onEvaluate} first in every {@link #evaluateThrough} (e.g. to fail once). */
+  ThresholdAlertSource(Runnable onEvaluate) {
+    this.onEvaluate = onEvaluate;
+  }
 
   static String fingerprint(String pkg) {
     return pkg + "/threshold/overall/without_mirrors";
@@ -40,6 +50,7 @@ final class ThresholdAlertSource implements AlertSource {
 
   @Override
   public List<Alert> evaluateThrough(String pkg, LocalDate through) {
+    onEvaluate.run();
     TreeMap<LocalDate, Long> series = counts.getOrDefault(pkg, new TreeMap<>());
     LocalDate from = evaluated.get(pkg);
     var days = from == null ? series.headMap(through, true) : series.subMap(from, false, through, true);
