@@ -20,9 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ApplicationRecoverableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +52,8 @@ public final class AlertStream {
   private final RuleMetrics metrics;
   private volatile boolean running = true;
   private KafkaConsumer<String, byte[]> consumer;
-  private KafkaProducer<String, byte[]> producer;
+  private AlertProducer producer;
   private int partitions;
-  private boolean inTransaction;
   // State of the current assignment, rebuilt as a whole.
   private AlertSource engine;
   private final Map<String, LocalDate> newest = new HashMap<>();
@@ -81,7 +78,7 @@ public final class AlertStream {
    * @throws IllegalStateException if the downloads topic does not exist
    */
   public void open() {
-    producer = newProducer();
+    producer = new AlertProducer(clients, topics.alerts(), transactionalId);
     consumer = clients.newConsumer(groupId);
     var infos = consumer.partitionsFor(topics.downloads(), TIMEOUT);
     if (infos == null || infos.isEmpty()) {
@@ -172,14 +169,7 @@ public final class AlertStream {
   }
 
   private void commit(List<Alert> alerts, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    producer.beginTransaction();
-    inTransaction = true;
-    for (Alert a : alerts) {
-      producer.send(AlertWire.record(topics.alerts(), a)); // a failed send makes the commit throw
-    }
-    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-    producer.commitTransaction();
-    inTransaction = false;
+    producer.commit(alerts, offsets, consumer.groupMetadata());
     metrics.committed(alerts.size());
     if (!alerts.isEmpty()) {
       LOG.info("published {} alert transition(s) [partitions: {}]", alerts.size(), offsets.keySet());
@@ -189,11 +179,9 @@ public final class AlertStream {
   /** After a failed step: abort, then rebuild from the committed offsets (retried until it works or stop). */
   private void recover(RuntimeException cause) {
     LOG.warn("alert stream step failed, rewinding to the committed offsets: {}", cause.toString());
-    if (isFenced(cause)) {
-      LOG.error("producer {} fenced: is another instance using the same transactional id?", transactionalId);
-      recreateProducer();
+    if (producer.abortAfter(cause)) {
+      metrics.aborted();
     }
-    abortQuietly();
     while (running) {
       try {
         rebuild(consumer.assignment());
@@ -251,44 +239,9 @@ public final class AlertStream {
   }
 
   private void abortQuietly() {
-    if (!inTransaction) {
-      return;
+    if (producer != null && producer.abortQuietly()) {
+      metrics.aborted();
     }
-    inTransaction = false;
-    metrics.aborted();
-    try {
-      producer.abortTransaction();
-    } catch (RuntimeException e) {
-      // Fatal or timed-out: a new producer (initTransactions) resolves the open transaction.
-      LOG.warn("aborting the transaction of {} failed ({}); recreating the producer", transactionalId, e.toString());
-      recreateProducer();
-    }
-  }
-
-  private static boolean isFenced(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationRecoverableException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private KafkaProducer<String, byte[]> newProducer() {
-    KafkaProducer<String, byte[]> p = clients.newProducer(transactionalId);
-    try {
-      p.initTransactions();
-    } catch (RuntimeException e) {
-      p.close(Duration.ZERO);
-      throw e;
-    }
-    return p;
-  }
-
-  private void recreateProducer() {
-    inTransaction = false;
-    producer.close(Duration.ZERO);
-    producer = newProducer();
   }
 
   private void pause() {
@@ -302,7 +255,7 @@ public final class AlertStream {
 
   private void close() {
     if (producer != null) {
-      producer.close(Duration.ofSeconds(5));
+      producer.close();
     }
     if (consumer != null) {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
