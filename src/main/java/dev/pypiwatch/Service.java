@@ -3,6 +3,9 @@ package dev.pypiwatch;
 import dev.pypiwatch.api.PypiStatsClient;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.KafkaConfig;
+import dev.pypiwatch.config.RuleRunnerConfig;
+import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.events.AlertStream;
 import dev.pypiwatch.events.DownloadPublisher;
 import dev.pypiwatch.events.EmbeddedKafka;
 import dev.pypiwatch.events.KafkaClients;
@@ -15,6 +18,9 @@ import dev.pypiwatch.ingest.PollVerticle;
 import dev.pypiwatch.ingest.Poller;
 import dev.pypiwatch.ingest.PollerState;
 import dev.pypiwatch.ingest.WatchlistSource;
+import dev.pypiwatch.rules.RuleEngine;
+import dev.pypiwatch.rules.RuleMetrics;
+import dev.pypiwatch.rules.RuleVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -28,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service, wired from an {@link AppConfig}: the embedded broker (unless an external
- * cluster is configured), the topics, the API client and the poller. {@link #close()} stops it in
- * order: no new polls, in-flight work finished or abandoned, producer flushed, broker closed.
+ * cluster is configured), the topics, the API client, the poller and (when {@code rule-engine.enabled})
+ * the rule verticle. {@link #close()} stops it in order: no new polls, in-flight work finished or
+ * abandoned, the rule verticle's transaction finished, producer flushed, broker closed.
  */
 public final class Service implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Service.class);
@@ -43,6 +50,7 @@ public final class Service implements AutoCloseable {
   private PollVerticle poller;
   private StatusVerticle status;
   private PollMetrics metrics;
+  private final RuleMetrics ruleMetrics = new RuleMetrics();
   private String bootstrapServers;
   private KafkaClients clients;
   private boolean closing;
@@ -100,10 +108,22 @@ public final class Service implements AutoCloseable {
     source.baseline(config);
     poller = new PollVerticle(p, config.poller(), config.watchlist().names(), source, clock);
     vertx.deployVerticle(poller).await();
+    startRules(config.ruleEngine(), topics);
     if (config.http().enabled()) {
-      status = new StatusVerticle(config.http(), metrics, poller::polledOnce);
+      status = new StatusVerticle(config.http(), metrics, poller::polledOnce, ruleMetrics::snapshot);
       vertx.deployVerticle(status).await();
     }
+  }
+
+  private void startRules(RuleRunnerConfig rules, Topics topics) {
+    if (!rules.enabled()) {
+      log.info("rule engine disabled");
+      return;
+    }
+    // One verticle per process; its transactional id is stable so a restart fences its predecessor.
+    AlertStream stream = new AlertStream(clients, topics, rules.groupId(), rules.transactionalIdPrefix() + "-0",
+        () -> new RuleEngine(RulesConfig.DEFAULTS), ruleMetrics);
+    vertx.deployVerticle(new RuleVerticle(stream)).await();
   }
 
   /** The port of the status server ({@code /health}, {@code /ready}, {@code /metrics}); -1 if disabled. */
@@ -119,6 +139,11 @@ public final class Service implements AutoCloseable {
   /** The poller's metrics. */
   public PollMetrics metrics() {
     return metrics;
+  }
+
+  /** The rule verticle's counters (zero when the rule engine is disabled). */
+  public RuleMetrics ruleMetrics() {
+    return ruleMetrics;
   }
 
   /** The poll scheduler, e.g. to wait until queued cycles are done ({@link PollVerticle#idle()}). */

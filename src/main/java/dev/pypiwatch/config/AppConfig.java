@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param poller the daily poller's schedule and freshness handling
  * @param http the status HTTP server
  * @param watchlist the packages to watch
+ * @param ruleEngine how the rule verticle runs (consumer group, transactions)
  */
 public record AppConfig(
     Path source,
@@ -20,7 +21,8 @@ public record AppConfig(
     KafkaConfig kafka,
     PollerConfig poller,
     HttpConfig http,
-    Watchlist watchlist) {
+    Watchlist watchlist,
+    RuleRunnerConfig ruleEngine) {
 
   public AppConfig {
     Objects.requireNonNull(api, "api");
@@ -28,12 +30,13 @@ public record AppConfig(
     Objects.requireNonNull(poller, "poller");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(watchlist, "watchlist");
+    Objects.requireNonNull(ruleEngine, "ruleEngine");
   }
 
   /** The configuration used without a config file: all defaults, no packages. */
   public static AppConfig defaults() {
     return new AppConfig(null, ApiConfig.DEFAULTS, KafkaConfig.DEFAULTS, PollerConfig.DEFAULTS,
-        HttpConfig.DEFAULTS, Watchlist.EMPTY);
+        HttpConfig.DEFAULTS, Watchlist.EMPTY, RuleRunnerConfig.DEFAULTS);
   }
 
   /**

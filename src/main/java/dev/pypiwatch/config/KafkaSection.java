@@ -49,6 +49,7 @@ final class KafkaSection {
         m.get("downloads", TOPIC, d.downloads()),
         m.get("recent", TOPIC, d.recent()),
         m.get("poller-state", TOPIC, d.pollerState()),
+        m.get("alerts", TOPIC, d.alerts()),
         m.get("partitions", ValueType.POSITIVE_INT, d.partitions()),
         m.get("replication-factor", REPLICATION, d.replicationFactor()));
   }

@@ -23,7 +23,8 @@ final class RootBinder {
     PollerConfig poller = m.section(PollerSection.KEY, PollerSection::bind);
     HttpConfig http = m.section(HttpSection.KEY, HttpSection::bind);
     Watchlist watchlist = WatchlistBinder.bind(m);
+    RuleRunnerConfig ruleEngine = m.section(RuleRunnerSection.KEY, RuleRunnerSection::bind);
     m.finish();
-    return new AppConfig(ctx.file, api, kafka, poller, http, watchlist);
+    return new AppConfig(ctx.file, api, kafka, poller, http, watchlist, ruleEngine);
   }
 }

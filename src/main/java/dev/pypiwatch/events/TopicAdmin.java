@@ -22,11 +22,21 @@ import org.slf4j.LoggerFactory;
 public final class TopicAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
+  /**
+   * How long the alerts topic keeps every transition before compaction may drop all but the last
+   * one per fingerprint. Compaction (not deletion) because the rule verticle restores the lifecycle
+   * from the last transition of each fingerprint: with time-based deletion an alert firing for
+   * longer than the retention would be forgotten and fire again after a restart. Consumers that
+   * want the history (notifiers, dashboards) get a week of it, far more than their lag.
+   */
+  public static final long ALERT_HISTORY_MS = 7L * 24 * 3600 * 1000;
+
   private TopicAdmin() {}
 
   /**
    * Creates the missing topics of {@code config}: downloads and recent with the configured
-   * partitions and replication, the poller-state topic the same but compacted. Safe to run
+   * partitions and replication, the poller-state topic the same but compacted, the alerts topic
+   * compacted with {@link #ALERT_HISTORY_MS} of full history. Safe to run
    * concurrently (a topic created meanwhile counts as existing). Blocking.
    *
    * @return the names of the topics this call created
@@ -54,10 +64,14 @@ public final class TopicAdmin {
   static List<NewTopic> wanted(TopicsConfig c) {
     NewTopic state = new NewTopic(c.pollerState(), c.partitions(), c.replicationFactor())
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    NewTopic alerts = new NewTopic(c.alerts(), c.partitions(), c.replicationFactor())
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(ALERT_HISTORY_MS)));
     return List.of(
         new NewTopic(c.downloads(), c.partitions(), c.replicationFactor()),
         new NewTopic(c.recent(), c.partitions(), c.replicationFactor()),
-        state);
+        state,
+        alerts);
   }
 
   private static Set<String> create(Admin admin, List<NewTopic> missing)
@@ -98,6 +112,9 @@ public final class TopicAdmin {
     if (present.contains(config.pollerState())) {
       warnIfNotCompacted(admin, config.pollerState());
     }
+    if (present.contains(config.alerts())) {
+      warnIfNotCompacted(admin, config.alerts());
+    }
   }
 
   private static void warnIfNotCompacted(Admin admin, String topic)
@@ -107,7 +124,7 @@ public final class TopicAdmin {
     String policy = cfg.get(TopicConfig.CLEANUP_POLICY_CONFIG) == null
         ? "" : cfg.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
     if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-      LOG.warn("Topic {} has cleanup.policy={}, expected compact: old poller state may be deleted", topic, policy);
+      LOG.warn("Topic {} has cleanup.policy={}, expected compact: old state may be deleted", topic, policy);
     }
   }
 }

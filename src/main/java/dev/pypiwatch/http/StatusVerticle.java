@@ -8,8 +8,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +26,20 @@ public final class StatusVerticle extends VerticleBase {
   private final HttpConfig config;
   private final PollMetrics metrics;
   private final BooleanSupplier ready;
+  private final Supplier<Map<String, Long>> more;
   private HttpServer server;
 
   public StatusVerticle(HttpConfig config, PollMetrics metrics, BooleanSupplier ready) {
+    this(config, metrics, ready, Map::of);
+  }
+
+  /** A status server whose {@code /metrics} also shows {@code more} (e.g. the rule verticle's counters). */
+  public StatusVerticle(HttpConfig config, PollMetrics metrics, BooleanSupplier ready,
+      Supplier<Map<String, Long>> more) {
     this.config = config;
     this.metrics = metrics;
     this.ready = ready;
+    this.more = more;
   }
 
   @Override
@@ -58,7 +69,13 @@ public final class StatusVerticle extends VerticleBase {
 
   private void metrics(RoutingContext rc) {
     rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(PrometheusText.render(metrics.snapshot()));
+        .end(PrometheusText.render(snapshot()));
+  }
+
+  private Map<String, Long> snapshot() {
+    Map<String, Long> all = new LinkedHashMap<>(metrics.snapshot());
+    all.putAll(more.get());
+    return all;
   }
 
   private static void json(RoutingContext rc, int status, JsonObject body) {

@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * <p>INTERFACE SKELETON: the detection is being written; until then no alert is produced.
  */
-public final class RuleEngine {
+public final class RuleEngine implements AlertSource {
   private final RulesConfig config;
 
   /** An engine with the given rule settings (global and per package). */

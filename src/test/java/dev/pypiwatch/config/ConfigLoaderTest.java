@@ -35,9 +35,10 @@ class ConfigLoaderTest {
     assertEquals(KafkaConfig.DEFAULTS, config.kafka());
     assertEquals(PollerConfig.DEFAULTS, config.poller());
     assertEquals(HttpConfig.DEFAULTS, config.http());
+    assertEquals(RuleRunnerConfig.DEFAULTS, config.ruleEngine());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
-    assertEquals(new ConfigLocation(example, 92, 11),
+    assertEquals(new ConfigLocation(example, 93, 11),
         config.watchlist().packages().get(1).location());
   }
 
@@ -67,6 +68,23 @@ class ConfigLoaderTest {
         Duration.ofSeconds(90), 1, Duration.ofMillis(500), Duration.ofHours(1),
         Duration.ofDays(1), 512_000), config.api());
     assertEquals(Watchlist.EMPTY, config.watchlist());
+  }
+
+  @Test
+  void everyRuleEngineKeyIsBound() throws ConfigException {
+    AppConfig config = parse("""
+        kafka:
+          topics:
+            alerts: my.alerts
+        rule-engine:
+          enabled: false
+          group-id: rules-2
+          transactional-id-prefix: rules-host-b
+        """, Map.of());
+    assertEquals("my.alerts", config.kafka().topics().alerts());
+    assertEquals(new RuleRunnerConfig(false, "rules-2", "rules-host-b"), config.ruleEngine());
+    assertEquals(RuleRunnerConfig.DEFAULTS, AppConfig.defaults().ruleEngine());
+    assertEquals("pypistats.alerts", AppConfig.defaults().kafka().topics().alerts());
   }
 
   @ParameterizedTest
@@ -173,11 +191,14 @@ class ConfigLoaderTest {
       "'watchlists: [pip]' | 1 | 1 | watchlists | did you mean 'watchlist'?",
       "'API: {}'           | 1 | 1 | API        | did you mean 'api'?",
       "'api: {contakt: x}' | 1 | 7 | api.contakt | did you mean 'contact'?",
-      "'rules: {}'         | 1 | 1 | rules      | ; expected one of: api, kafka, poller, http, watchlist, watchlist-file",
+      "'rules: {}'         | 1 | 1 | rules      | ; expected one of: api, kafka, poller, http, watchlist, watchlist-file, rule-engine",
       "'kafka: {embedded-port: 70000}' | 1 | 24 | kafka.embedded-port | expected a port number from 0 to 65535",
       "'kafka: {topics: {downloads: \"a b\"}}' | 1 | 29 | kafka.topics.downloads | expected a Kafka topic name",
       "'kafka: {producer: [x]}' | 1 | 19 | kafka.producer | expected a mapping of Kafka client properties",
       "'kafka: {topics: {partitions: 0}}' | 1 | 30 | kafka.topics.partitions | expected an integer >= 1",
+      "'kafka: {topics: {alerts: \"a b\"}}' | 1 | 26 | kafka.topics.alerts | expected a Kafka topic name",
+      "'rule-engine: {group-id: \"a b\"}' | 1 | 25 | rule-engine.group-id | expected a Kafka id",
+      "'rule-engine: {enabled: maybe}' | 1 | 24 | rule-engine.enabled | expected true or false",
       "'poller: {poll-at: \"25:00\"}' | 1 | 19 | poller.poll-at | expected a UTC time of day",
       "'poller: {poll-on-start: maybe}' | 1 | 25 | poller.poll-on-start | expected true or false",
       "'poller: {reference-package: \"a b\"}' | 1 | 29 | poller.reference-package | invalid package name",

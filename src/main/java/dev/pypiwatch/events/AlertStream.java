@@ -1,0 +1,264 @@
+package dev.pypiwatch.events;
+
+import dev.pypiwatch.rules.Alert;
+import dev.pypiwatch.rules.AlertSource;
+import dev.pypiwatch.rules.RuleMetrics;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consume-transform-produce from the downloads topic to the alerts topic, exactly once: each
+ * poll's alerts and the consumed offsets commit in one Kafka transaction
+ * ({@code sendOffsetsToTransaction} with the group's metadata, so a zombie of an old generation is
+ * fenced). One thread runs {@link #run()}; {@link #stop()} may be called from any thread.
+ *
+ * <p>A package is evaluated only once its partition is read to the end ({@code currentLag == 0}):
+ * the poller publishes each package's poll in one transaction, so at lag 0 no package is
+ * half-read. Offsets are committed only for such partitions, so every committed offset is fully
+ * evaluated: after a restart, a rebalance or a failed commit the engine is rebuilt by replaying the
+ * downloads up to the committed offsets (recorded, marked evaluated, not evaluated) and restoring
+ * the lifecycle from the alerts topic; then consumption resumes at the committed offsets.
+ */
+public final class AlertStream {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
+  private final KafkaClients clients;
+  private final Topics topics;
+  private final String groupId;
+  private final String transactionalId;
+  private final Supplier<? extends AlertSource> engines;
+  private final RuleMetrics metrics;
+  private volatile boolean running = true;
+  private KafkaConsumer<String, byte[]> consumer;
+  private AlertProducer producer;
+  private int partitions;
+  // State of the current assignment, rebuilt as a whole.
+  private AlertSource engine;
+  private final Map<String, LocalDate> newest = new HashMap<>();
+  private final Map<TopicPartition, Set<String>> unevaluated = new HashMap<>();
+
+  /** A stream of group {@code groupId} whose producer uses {@code transactionalId}; a fresh engine per assignment. */
+  public AlertStream(KafkaClients clients, Topics topics, String groupId, String transactionalId,
+      Supplier<? extends AlertSource> engines, RuleMetrics metrics) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.topics = Objects.requireNonNull(topics, "topics");
+    this.groupId = Objects.requireNonNull(groupId, "groupId");
+    this.transactionalId = Objects.requireNonNull(transactionalId, "transactionalId");
+    this.engines = Objects.requireNonNull(engines, "engines");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.engine = engines.get();
+  }
+
+  /**
+   * Creates the producer (initializing its transactions fences an earlier instance with the same
+   * id and aborts its open transaction) and the consumer. Blocking.
+   *
+   * @throws IllegalStateException if the downloads topic does not exist
+   */
+  public void open() {
+    producer = new AlertProducer(clients, topics.alerts(), transactionalId);
+    consumer = clients.newConsumer(groupId);
+    var infos = consumer.partitionsFor(topics.downloads(), TIMEOUT);
+    if (infos == null || infos.isEmpty()) {
+      close();
+      throw new IllegalStateException("downloads topic " + topics.downloads() + " does not exist");
+    }
+    partitions = infos.size();
+  }
+
+  /** Runs the loop until {@link #stop()}, then closes the clients. Blocking; call {@link #open()} first. */
+  public void run() {
+    try {
+      consumer.subscribe(List.of(topics.downloads()), new Rebalance());
+      while (running) {
+        try {
+          step(consumer.poll(POLL));
+        } catch (WakeupException e) {
+          abortQuietly(); // stop requested; uncommitted work is redone by the next owner
+        } catch (RuntimeException e) {
+          if (running) {
+            recover(e);
+          }
+        }
+      }
+    } finally {
+      abortQuietly();
+      close();
+      LOG.info("alert stream stopped [group: {}, transactional id: {}]", groupId, transactionalId);
+    }
+  }
+
+  /** Asks the loop to finish: the transaction in progress is aborted or committed, then the clients close. */
+  public void stop() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  private void step(Iterable<ConsumerRecord<String, byte[]>> records) {
+    for (ConsumerRecord<String, byte[]> r : records) {
+      consume(r);
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    List<Alert> alerts = new ArrayList<>();
+    for (Map.Entry<TopicPartition, Set<String>> e : unevaluated.entrySet()) {
+      if (caughtUp(e.getKey())) {
+        for (String pkg : e.getValue()) {
+          alerts.addAll(engine.evaluateThrough(pkg, newest.get(pkg)));
+        }
+        offsets.put(e.getKey(), new OffsetAndMetadata(consumer.position(e.getKey())));
+      }
+    }
+    if (!offsets.isEmpty()) {
+      commit(alerts, offsets);
+      unevaluated.keySet().removeAll(offsets.keySet());
+    }
+  }
+
+  private void consume(ConsumerRecord<String, byte[]> r) {
+    metrics.recordConsumed();
+    Set<String> pkgs = unevaluated.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new HashSet<>());
+    DownloadObservation o;
+    try {
+      o = EventCodec.decodeDownload(r.value());
+    } catch (RuntimeException e) {
+      metrics.undecodable();
+      LOG.warn("undecodable download skipped [topic: {}, partition: {}, offset: {}, key: {}]: {}",
+          r.topic(), r.partition(), r.offset(), r.key(), e.getMessage());
+      return;
+    }
+    record(o);
+    pkgs.add(o.record().packageName());
+  }
+
+  private void record(DownloadObservation o) {
+    engine.record(o.record());
+    newest.merge(o.record().packageName(), o.record().date(), (a, b) -> a.isAfter(b) ? a : b);
+  }
+
+  private boolean caughtUp(TopicPartition tp) {
+    OptionalLong lag = consumer.currentLag(tp);
+    if (lag.isPresent()) {
+      return lag.getAsLong() == 0;
+    }
+    return consumer.position(tp) >= consumer.endOffsets(Set.of(tp), TIMEOUT).get(tp);
+  }
+
+  private void commit(List<Alert> alerts, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    producer.commit(alerts, offsets, consumer.groupMetadata());
+    metrics.committed(alerts.size());
+    if (!alerts.isEmpty()) {
+      LOG.info("published {} alert transition(s) [partitions: {}]", alerts.size(), offsets.keySet());
+    }
+  }
+
+  /** After a failed step: abort, then rebuild from the committed offsets (retried until it works or stop). */
+  private void recover(RuntimeException cause) {
+    LOG.warn("alert stream step failed, rewinding to the committed offsets: {}", cause.toString());
+    if (producer.abortAfter(cause)) {
+      metrics.aborted();
+    }
+    while (running) {
+      try {
+        rebuild(consumer.assignment());
+        return;
+      } catch (WakeupException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("rebuilding the rule state failed, retrying in {}: {}", RETRY, e.toString());
+        pause();
+      }
+    }
+  }
+
+  /** A fresh engine holding exactly what the group has committed for {@code assigned}; seeks there. */
+  private void rebuild(Collection<TopicPartition> assigned) {
+    engine = engines.get();
+    newest.clear();
+    unevaluated.clear();
+    Set<TopicPartition> parts = Set.copyOf(assigned);
+    Map<TopicPartition, OffsetAndMetadata> committed = parts.isEmpty() ? Map.of() : consumer.committed(parts, TIMEOUT);
+    Map<TopicPartition, Long> upTo = new HashMap<>();
+    parts.forEach(tp -> upTo.put(tp, committed.get(tp) == null ? 0L : committed.get(tp).offset()));
+    long replayed = AlertReplay.downloads(clients, upTo, this::record, TIMEOUT);
+    newest.forEach(engine::markEvaluatedThrough);
+    Set<Integer> owned = new HashSet<>();
+    parts.forEach(tp -> owned.add(tp.partition()));
+    Map<String, Alert> last = AlertReplay.lastTransitions(clients, topics.alerts(),
+        pkg -> owned.contains(AlertReplay.partitionOf(pkg, partitions)), TIMEOUT);
+    engine.restore(last.values());
+    for (TopicPartition tp : parts) {
+      if (upTo.get(tp) > 0) {
+        consumer.seek(tp, upTo.get(tp));
+      } else {
+        consumer.seekToBeginning(Set.of(tp));
+      }
+    }
+    metrics.rebuilt(parts.size());
+    LOG.info("rule state rebuilt [partitions: {}, records replayed: {}, packages: {}, alert fingerprints: {}]",
+        parts.size(), replayed, newest.size(), last.size());
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      // Nothing to commit: every step commits before the next poll. Unevaluated reads are dropped.
+      unevaluated.keySet().removeAll(revoked);
+      LOG.info("partitions revoked {}", revoked);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> added) {
+      // The whole assignment (not only the added partitions, with a cooperative assignor) is rebuilt.
+      rebuild(consumer.assignment());
+    }
+  }
+
+  private void abortQuietly() {
+    if (producer != null && producer.abortQuietly()) {
+      metrics.aborted();
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(RETRY.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  private void close() {
+    if (producer != null) {
+      producer.close();
+    }
+    if (consumer != null) {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+  }
+}

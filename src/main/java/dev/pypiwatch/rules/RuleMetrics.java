@@ -1,0 +1,74 @@
+package dev.pypiwatch.rules;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counters of the rule verticle's stream, read by the {@code /metrics} endpoint. Written by the
+ * stream thread, read from any thread.
+ */
+public final class RuleMetrics {
+  private final AtomicLong recordsConsumed = new AtomicLong();
+  private final AtomicLong undecodableRecords = new AtomicLong();
+  private final AtomicLong alertsPublished = new AtomicLong();
+  private final AtomicLong transactionsCommitted = new AtomicLong();
+  private final AtomicLong transactionsAborted = new AtomicLong();
+  private final AtomicLong rebuilds = new AtomicLong();
+  private final AtomicLong assignedPartitions = new AtomicLong();
+
+  /** A download record was read from the topic (decodable or not). */
+  public void recordConsumed() {
+    recordsConsumed.incrementAndGet();
+  }
+
+  /** A record could not be decoded and was skipped. */
+  public void undecodable() {
+    undecodableRecords.incrementAndGet();
+  }
+
+  /** A transaction with {@code alerts} alerts and the consumed offsets committed. */
+  public void committed(int alerts) {
+    transactionsCommitted.incrementAndGet();
+    alertsPublished.addAndGet(alerts);
+  }
+
+  /** A transaction was aborted (its alerts are invisible to read_committed consumers). */
+  public void aborted() {
+    transactionsAborted.incrementAndGet();
+  }
+
+  /** The engine was rebuilt for {@code partitions} assigned partitions. */
+  public void rebuilt(int partitions) {
+    rebuilds.incrementAndGet();
+    assignedPartitions.set(partitions);
+  }
+
+  /** Records consumed so far. */
+  public long recordsConsumed() {
+    return recordsConsumed.get();
+  }
+
+  /** Alerts published (committed) so far. */
+  public long alertsPublished() {
+    return alertsPublished.get();
+  }
+
+  /** Partitions of the downloads topic assigned at the last rebuild. */
+  public long assignedPartitions() {
+    return assignedPartitions.get();
+  }
+
+  /** Every figure by its metric name, in a stable order; counters end in {@code _total}. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("pypiwatch_rule_records_consumed_total", recordsConsumed.get());
+    m.put("pypiwatch_rule_undecodable_records_total", undecodableRecords.get());
+    m.put("pypiwatch_alerts_published_total", alertsPublished.get());
+    m.put("pypiwatch_rule_transactions_committed_total", transactionsCommitted.get());
+    m.put("pypiwatch_rule_transactions_aborted_total", transactionsAborted.get());
+    m.put("pypiwatch_rule_state_rebuilds_total", rebuilds.get());
+    m.put("pypiwatch_rule_assigned_partitions", assignedPartitions.get());
+    return m;
+  }
+}
