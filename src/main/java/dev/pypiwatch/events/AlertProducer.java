@@ -1,5 +1,7 @@
 package dev.pypiwatch.events;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
+
 import dev.pypiwatch.rules.Alert;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +40,8 @@ final class AlertProducer implements AutoCloseable {
     producer.beginTransaction();
     inTransaction = true;
     for (Alert a : alerts) {
-      producer.send(AlertWire.record(topic, a)); // a failed send makes the commit throw
+      producer.send(new ProducerRecord<>(topic, null, a.fingerprint(), AlertCodec.encode(a),
+          CloudEventHeaders.forAlert(a))); // a failed send makes the commit throw
     }
     producer.sendOffsetsToTransaction(offsets, group);
     producer.commitTransaction();

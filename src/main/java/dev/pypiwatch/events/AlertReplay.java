@@ -88,7 +88,7 @@ final class AlertReplay {
         checkDeadline(deadline, "the end of " + topic, timeout);
         for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
           try {
-            Alert a = AlertWire.decode(r.value());
+            Alert a = AlertCodec.decode(r.value());
             if (owned.test(a.packageName())) {
               last.put(a.fingerprint(), a);
             }

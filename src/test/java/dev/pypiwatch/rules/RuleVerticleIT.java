@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.events.AlertStream;
-import dev.pypiwatch.events.AlertWire;
+import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.CloudEventHeaders;
 import dev.pypiwatch.events.DownloadObservation;
@@ -129,9 +129,9 @@ class RuleVerticleIT {
         describe(records).stream().filter(s -> s.startsWith("alpha")).toList());
     assertEquals(expected(), sorted(describe(records)));
     for (ConsumerRecord<String, byte[]> r : records) {
-      Alert a = AlertWire.decode(r.value());
+      Alert a = AlertCodec.decode(r.value());
       assertEquals(a.fingerprint(), r.key());
-      assertEquals(AlertWire.TYPE, CloudEventHeaders.text(r.headers(), CloudEventHeaders.TYPE));
+      assertEquals(CloudEventHeaders.ALERT_TYPE, CloudEventHeaders.text(r.headers(), CloudEventHeaders.TYPE));
       assertEquals(a.packageName(), CloudEventHeaders.text(r.headers(), CloudEventHeaders.SUBJECT));
     }
     assertEquals(records.size(), metrics.alertsPublished());
@@ -273,7 +273,7 @@ class RuleVerticleIT {
   }
 
   private static List<String> describe(List<ConsumerRecord<String, byte[]>> records) {
-    return records.stream().map(r -> describe(AlertWire.decode(r.value()))).toList();
+    return records.stream().map(r -> describe(AlertCodec.decode(r.value()))).toList();
   }
 
   private static String describe(Alert a) {
