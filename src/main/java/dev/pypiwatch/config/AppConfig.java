@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param kafka where events go
  * @param poller the daily poller's schedule and freshness handling
  * @param http the status HTTP server
+ * @param rules the detection rules, global and per package
  * @param watchlist the packages to watch
  */
 public record AppConfig(
@@ -20,6 +21,7 @@ public record AppConfig(
     KafkaConfig kafka,
     PollerConfig poller,
     HttpConfig http,
+    RulesConfig rules,
     Watchlist watchlist) {
 
   public AppConfig {
@@ -27,13 +29,14 @@ public record AppConfig(
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(poller, "poller");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(watchlist, "watchlist");
   }
 
   /** The configuration used without a config file: all defaults, no packages. */
   public static AppConfig defaults() {
     return new AppConfig(null, ApiConfig.DEFAULTS, KafkaConfig.DEFAULTS, PollerConfig.DEFAULTS,
-        HttpConfig.DEFAULTS, Watchlist.EMPTY);
+        HttpConfig.DEFAULTS, RulesConfig.DEFAULTS, Watchlist.EMPTY);
   }
 
   /**
