@@ -13,11 +13,11 @@ final class Texts {
   }
 
   static String day(LocalDate d) {
-    return d + " (" + d.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT) + ")";
+    return d + " (" + d.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH) + ")";
   }
 
   static String weekday(LocalDate d) {
-    return d.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT);
+    return d.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
   }
 
   static String ratio(double r) {

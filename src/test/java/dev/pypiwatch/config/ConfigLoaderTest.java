@@ -34,9 +34,10 @@ class ConfigLoaderTest {
     assertEquals(ApiConfig.DEFAULTS, config.api());
     assertEquals(KafkaConfig.DEFAULTS, config.kafka());
     assertEquals(PollerConfig.DEFAULTS, config.poller());
+    assertEquals(RulesConfig.DEFAULTS, config.rules());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
-    assertEquals(new ConfigLocation(example, 84, 11),
+    assertEquals(new ConfigLocation(example, 134, 11),
         config.watchlist().packages().get(1).location());
   }
 
@@ -179,7 +180,7 @@ class ConfigLoaderTest {
       "'rules: {python-shift: {crossings: [25, x]}}' | 1 | 40 | rules.python-shift.crossings[1] | expected a percentage > 0 and <= 100",
       "'rules: {os-shift: {new-version-share: 1}}' | 1 | 20 | rules.os-shift.new-version-share | unknown key 'new-version-share'",
       "'rules: {milestone: {min-level: 500}}' | 1 | 32 | rules.milestone.min-level | expected a power of ten",
-      "'watchlist: [{name: pip, rules: {spike: {zz: 5}}}]' | 1 | 42 | watchlist[0].rules.spike.zz | did you mean 'z'?",
+      "'watchlist: [{name: pip, rules: {spike: {zz: 5}}}]' | 1 | 41 | watchlist[0].rules.spike.zz | did you mean 'z'?",
       "'kafka: {embedded-port: 70000}' | 1 | 24 | kafka.embedded-port | expected a port number from 0 to 65535",
       "'kafka: {topics: {downloads: \"a b\"}}' | 1 | 29 | kafka.topics.downloads | expected a Kafka topic name",
       "'kafka: {producer: [x]}' | 1 | 19 | kafka.producer | expected a mapping of Kafka client properties",
@@ -208,5 +209,21 @@ class ConfigLoaderTest {
     assertEquals(List.of(line, column, keyPath), List.of(e.line(), e.column(), e.keyPath()),
         e.toString());
     assertTrue(e.message().contains(message), e.toString());
+  }
+
+  @org.junit.jupiter.api.Test
+  void rulesBindGloballyAndPerPackageOverGlobalDefaults() throws ConfigException {
+    AppConfig c = parse("rules:\n  spike: {z: 4.5, cooldown: 2d}\n  python-shift: {crossings: [25, 50]}\n"
+        + "watchlist:\n  - pip\n  - name: NumPy\n    rules: {spike: {min-ratio: 2}, trend: {enabled: true}}\n",
+        Map.of());
+    RuleSettings pip = c.rules().forPackage("pip");
+    assertEquals(4.5, pip.spike().z());
+    assertEquals(java.time.Duration.ofDays(2), pip.spike().cooldown());
+    assertEquals(List.of(25.0, 50.0), pip.pythonShift().crossings());
+    RuleSettings numpy = c.rules().forPackage("numpy");
+    assertEquals(4.5, numpy.spike().z());
+    assertEquals(2.0, numpy.spike().minRatio());
+    assertEquals(true, numpy.trend().enabled());
+    assertEquals(RuleSettings.DEFAULTS, AppConfig.defaults().rules().forPackage("pip"));
   }
 }
