@@ -108,21 +108,21 @@ public final class Service implements AutoCloseable {
     source.baseline(config);
     poller = new PollVerticle(p, config.poller(), config.watchlist().names(), source, clock);
     vertx.deployVerticle(poller).await();
-    startRules(config.ruleEngine(), topics);
+    startRules(config.ruleEngine(), config.rules(), topics);
     if (config.http().enabled()) {
       status = new StatusVerticle(config.http(), metrics, poller::polledOnce, ruleMetrics::snapshot);
       vertx.deployVerticle(status).await();
     }
   }
 
-  private void startRules(RuleRunnerConfig rules, Topics topics) {
+  private void startRules(RuleRunnerConfig rules, RulesConfig settings, Topics topics) {
     if (!rules.enabled()) {
       log.info("rule engine disabled");
       return;
     }
     // One verticle per process; its transactional id is stable so a restart fences its predecessor.
     AlertStream stream = new AlertStream(clients, topics, rules.groupId(), rules.transactionalIdPrefix() + "-0",
-        () -> new RuleEngine(RulesConfig.DEFAULTS), ruleMetrics);
+        () -> new RuleEngine(settings), ruleMetrics);
     vertx.deployVerticle(new RuleVerticle(stream)).await();
   }
 

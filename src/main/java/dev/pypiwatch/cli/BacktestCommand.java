@@ -94,9 +94,9 @@ final class BacktestCommand implements Callable<Integer> {
       e.errors().forEach(err::println);
       return PypiwatchCommand.EXIT_USAGE;
     }
-    // AppConfig has no rules section yet, so the rules run with their defaults; the config still
-    // gives the reference package that tells holes from missing days.
-    RulesConfig rules = RulesConfig.DEFAULTS;
+    // The same rule settings as the service (global and per package); the config also names the
+    // reference package that tells holes from missing days.
+    RulesConfig rules = cfg.rules();
     Map<String, List<DownloadRecord>> series;
     try {
       RecordingReader reader = RecordingReader.open(new Recording(data), cfg.poller().referencePackage());

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param kafka where events go
  * @param poller the daily poller's schedule and freshness handling
  * @param http the status HTTP server
+ * @param rules the detection rules, global and per package
  * @param watchlist the packages to watch
  * @param ruleEngine how the rule verticle runs (consumer group, transactions)
  */
@@ -21,6 +22,7 @@ public record AppConfig(
     KafkaConfig kafka,
     PollerConfig poller,
     HttpConfig http,
+    RulesConfig rules,
     Watchlist watchlist,
     RuleRunnerConfig ruleEngine) {
 
@@ -29,6 +31,7 @@ public record AppConfig(
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(poller, "poller");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(watchlist, "watchlist");
     Objects.requireNonNull(ruleEngine, "ruleEngine");
   }
@@ -36,7 +39,7 @@ public record AppConfig(
   /** The configuration used without a config file: all defaults, no packages. */
   public static AppConfig defaults() {
     return new AppConfig(null, ApiConfig.DEFAULTS, KafkaConfig.DEFAULTS, PollerConfig.DEFAULTS,
-        HttpConfig.DEFAULTS, Watchlist.EMPTY, RuleRunnerConfig.DEFAULTS);
+        HttpConfig.DEFAULTS, RulesConfig.DEFAULTS, Watchlist.EMPTY, RuleRunnerConfig.DEFAULTS);
   }
 
   /**

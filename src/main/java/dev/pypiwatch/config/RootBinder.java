@@ -22,9 +22,12 @@ final class RootBinder {
     KafkaConfig kafka = m.section(KafkaSection.KEY, KafkaSection::bind);
     PollerConfig poller = m.section(PollerSection.KEY, PollerSection::bind);
     HttpConfig http = m.section(HttpSection.KEY, HttpSection::bind);
-    Watchlist watchlist = WatchlistBinder.bind(m);
+    RuleSettings rules = m.section(RulesSection.KEY, RulesSection::bind);
+    // Per-package overrides take the global rules as their defaults, so they are bound after.
+    Watchlist watchlist = WatchlistBinder.bind(m, rules);
     RuleRunnerConfig ruleEngine = m.section(RuleRunnerSection.KEY, RuleRunnerSection::bind);
     m.finish();
-    return new AppConfig(ctx.file, api, kafka, poller, http, watchlist, ruleEngine);
+    return new AppConfig(ctx.file, api, kafka, poller, http,
+        RulesConfig.of(rules).withOverrides(watchlist), watchlist, ruleEngine);
   }
 }

@@ -1,7 +1,41 @@
 package dev.pypiwatch.config;
 
-/** Settings of the detection rules, global and per package. SKELETON: being written. */
-public record RulesConfig() {
-  /** The defaults. */
-  public static final RulesConfig DEFAULTS = new RulesConfig();
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of the detection rules: global ones (the {@code rules:} section) and the effective
+ * ones of packages whose watchlist entry overrides some keys.
+ *
+ * @param global the settings of every package without overrides
+ * @param packages effective settings by normalized package name; copied
+ */
+public record RulesConfig(RuleSettings global, Map<String, RuleSettings> packages) {
+
+  /** The defaults, without overrides. */
+  public static final RulesConfig DEFAULTS = new RulesConfig(RuleSettings.DEFAULTS, Map.of());
+
+  public RulesConfig {
+    Objects.requireNonNull(global, "global");
+    packages = Map.copyOf(packages);
+  }
+
+  /** Global settings {@code global} without per-package overrides. */
+  public static RulesConfig of(RuleSettings global) {
+    return new RulesConfig(global, Map.of());
+  }
+
+  /** The settings that apply to {@code pkg} (normalized name). */
+  public RuleSettings forPackage(String pkg) {
+    return packages.getOrDefault(pkg, global);
+  }
+
+  /** The same global settings with the overrides the watchlist's entries carry. */
+  public RulesConfig withOverrides(Watchlist watchlist) {
+    Map<String, RuleSettings> map = new java.util.HashMap<>(packages);
+    for (WatchedPackage p : watchlist.packages()) {
+      p.rules().ifPresent(r -> map.put(p.name(), r));
+    }
+    return new RulesConfig(global, map);
+  }
 }

@@ -2,6 +2,7 @@ package dev.pypiwatch.config;
 
 import dev.pypiwatch.events.PackageName;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One package of the watchlist.
@@ -9,12 +10,16 @@ import java.util.Objects;
  * @param name the PEP 503 normalized name, as sent to the API and stored
  * @param declaredName the name as written in the config, for messages
  * @param location where the entry was written
+ * @param rules the package's effective rule settings if its entry overrides any; empty for the
+ *     global ones
  */
-public record WatchedPackage(String name, String declaredName, ConfigLocation location) {
+public record WatchedPackage(
+    String name, String declaredName, ConfigLocation location, Optional<RuleSettings> rules) {
 
   public WatchedPackage {
     Objects.requireNonNull(declaredName, "declaredName");
     Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(rules, "rules");
     if (!Objects.equals(name, PackageName.normalize(declaredName))) {
       throw new IllegalArgumentException(
           "name '" + name + "' is not the normalized form of '" + declaredName + "'");
@@ -27,6 +32,12 @@ public record WatchedPackage(String name, String declaredName, ConfigLocation lo
    * @throws IllegalArgumentException if the name is not a valid package name
    */
   public static WatchedPackage of(String declaredName, ConfigLocation location) {
-    return new WatchedPackage(PackageName.normalize(declaredName), declaredName, location);
+    return new WatchedPackage(
+        PackageName.normalize(declaredName), declaredName, location, Optional.empty());
+  }
+
+  /** The same package with effective rule settings {@code settings}. */
+  public WatchedPackage withRules(RuleSettings settings) {
+    return new WatchedPackage(name, declaredName, location, Optional.of(settings));
   }
 }

@@ -40,15 +40,17 @@ final class WatchlistBinder {
 
   private WatchlistBinder() {}
 
-  /** Reads both keys from the top-level mapping. */
-  static Watchlist bind(MappingReader root) {
+  /** Reads both keys from the top-level mapping; an entry's {@code rules:} overrides take {@code rules} as defaults. */
+  static Watchlist bind(MappingReader root, RuleSettings rules) {
     List<Entry> entries = new ArrayList<>();
-    root.node(KEY).ifPresent(list -> bindList(list, KEY, root.context(), entries));
-    root.optional(FILE_KEY, FILE_NAME).ifPresent(name -> bindFile(root, name, entries));
+    root.node(KEY).ifPresent(list -> bindList(list, KEY, root.context(), rules, entries));
+    root.optional(FILE_KEY, FILE_NAME)
+        .ifPresent(name -> bindFile(root, name, rules, entries));
     return new Watchlist(withoutDuplicates(entries));
   }
 
-  private static void bindFile(MappingReader root, String name, List<Entry> entries) {
+  private static void bindFile(
+      MappingReader root, String name, RuleSettings rules, List<Entry> entries) {
     BindContext ctx = root.context();
     // Relative to the config file, not the working directory, so the pair can move together.
     Path file = ctx.file.resolveSibling(name);
@@ -62,11 +64,12 @@ final class WatchlistBinder {
     BindContext fileCtx = ctx.forFile(file);
     YamlDocuments.Document doc = YamlDocuments.compose(text, fileCtx);
     if (!doc.isEmpty() && !doc.failed()) {
-      bindList(doc.root(), FILE_KEY, fileCtx, entries);
+      bindList(doc.root(), FILE_KEY, fileCtx, rules, entries);
     }
   }
 
-  private static void bindList(Node list, String path, BindContext ctx, List<Entry> out) {
+  private static void bindList(
+      Node list, String path, BindContext ctx, RuleSettings rules, List<Entry> out) {
     if (!(list instanceof SequenceNode sequence)) {
       ctx.error(list, path, "expected a list of package names, got " + BindContext.describe(list));
       return;
@@ -74,13 +77,15 @@ final class WatchlistBinder {
     List<Node> items = sequence.getValue();
     for (int i = 0; i < items.size(); i++) {
       String itemPath = path + "[" + i + "]";
-      bindEntry(items.get(i), itemPath, ctx).ifPresent(p -> out.add(new Entry(p, itemPath, ctx)));
+      bindEntry(items.get(i), itemPath, ctx, rules)
+          .ifPresent(p -> out.add(new Entry(p, itemPath, ctx)));
     }
   }
 
-  private static Optional<WatchedPackage> bindEntry(Node item, String path, BindContext ctx) {
+  private static Optional<WatchedPackage> bindEntry(
+      Node item, String path, BindContext ctx, RuleSettings rules) {
     if (item instanceof MappingNode) {
-      // The mapping form is where per-package settings will go; for now it only has a name.
+      // The mapping form carries per-package settings: the rule overrides.
       MappingReader m = new MappingReader(item, path, "in " + path, ctx);
       Optional<WatchedPackage> result = Optional.empty();
       if (!m.has("name")) {
@@ -89,6 +94,10 @@ final class WatchlistBinder {
         Node nameNode = m.node("name").orElse(null);
         result = m.optional("name", PACKAGE_NAME)
             .map(n -> WatchedPackage.of(n, ctx.location(nameNode)));
+      }
+      if (m.has(RulesSection.KEY)) {
+        RuleSettings own = m.section(RulesSection.KEY, r -> RulesSection.bind(r, rules));
+        result = result.map(p -> p.withRules(own));
       }
       m.finish();
       return result;

@@ -1,25 +1,48 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.config.RuleSettings;
 import dev.pypiwatch.config.RulesConfig;
 import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Keeps every package's daily series and turns new days into alert transitions. Pure: no I/O, no
  * clock; the same input gives the same alerts (the rule verticle and {@code backtest} share it).
+ * Not thread-safe: one owner feeds and evaluates it.
  *
- * <p>INTERFACE SKELETON: the detection is being written; until then no alert is produced.
+ * <p>Rules: {@code spike}, {@code drop}, {@code python-shift} (python_minor and python_major, with
+ * {@code python-crossing} and {@code python-new}), {@code os-shift} (with {@code os-crossing}),
+ * {@code milestone}, {@code trend}; see {@code docs/detection.md}. Fingerprints are readable, e.g.
+ * {@code spike:pip:overall:without_mirrors} (see {@link Fingerprints}).
  */
 public final class RuleEngine implements AlertSource {
   private final RulesConfig config;
+  private final Map<String, PackageHistory> histories = new HashMap<>();
+  private final Map<String, LocalDate> evaluated = new HashMap<>();
+  private final Map<String, Long> milestones = new HashMap<>();
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final List<Rule> rules = List.of(
+      new SpikeRule(),
+      new DropRule(),
+      new ShareShiftRule("python-shift", "python", Endpoint.PYTHON_MINOR, RuleSettings::pythonShift),
+      new ShareShiftRule("python-shift", "python", Endpoint.PYTHON_MAJOR, RuleSettings::pythonShift),
+      new ShareShiftRule("os-shift", "os", Endpoint.SYSTEM, RuleSettings::osShift),
+      new TrendRule());
 
   /** An engine with the given rule settings (global and per package). */
   public RuleEngine(RulesConfig config) {
-    this.config = config;
+    this.config = java.util.Objects.requireNonNull(config, "config");
   }
 
   /**
@@ -28,41 +51,133 @@ public final class RuleEngine implements AlertSource {
    * never recorded is unknown (an upstream hole), never zero.
    */
   public void record(DownloadRecord record) {
+    histories.computeIfAbsent(record.packageName(), p -> new PackageHistory()).put(record);
   }
 
   /**
    * Evaluates {@code pkg}'s dates after the last evaluated one up to and including {@code through},
    * in ascending order, each date once, and returns the alert transitions (firing / resolved).
+   * Without an earlier evaluation it starts at the package's first recorded date (call {@link
+   * #markEvaluatedThrough} first to skip history). A date whose data is unknown when evaluated is
+   * skipped for good: call this only up to the newest date the poller has for every package.
    */
   public List<Alert> evaluateThrough(String pkg, LocalDate through) {
-    return List.of();
+    PackageHistory h = histories.get(pkg);
+    Optional<LocalDate> first = h == null ? Optional.empty() : h.firstDate();
+    if (first.isEmpty()) {
+      return List.of();
+    }
+    LocalDate start = evaluated.containsKey(pkg) ? evaluated.get(pkg).plusDays(1) : first.get();
+    List<Alert> out = new ArrayList<>();
+    for (LocalDate d = start; !d.isAfter(through); d = d.plusDays(1)) {
+      out.addAll(evaluateDay(pkg, h, d));
+    }
+    if (!start.isAfter(through)) {
+      evaluated.put(pkg, through);
+    }
+    return out;
   }
 
   /** The last date evaluated for {@code pkg}, if any. */
   public Optional<LocalDate> evaluatedThrough(String pkg) {
-    return Optional.empty();
+    return Optional.ofNullable(evaluated.get(pkg));
   }
 
   /**
    * Marks {@code pkg}'s dates up to {@code through} as evaluated without producing alerts: after a
-   * restart, days whose alerts were already published are not evaluated again.
+   * restart, days whose alerts were already published are not evaluated again. Never moves back.
    */
   public void markEvaluatedThrough(String pkg, LocalDate through) {
+    evaluated.merge(pkg, through, (a, b) -> a.isAfter(b) ? a : b);
   }
 
   /**
    * Restores the lifecycle from the last transition of each fingerprint (e.g. read back from the
-   * alerts topic), so an ongoing condition does not fire again and a resolution is not lost.
+   * alerts topic), so an ongoing condition does not fire again and a resolution is not lost: a
+   * firing one stays firing, a resolved one starts its cooldown at its date, a milestone is not
+   * reported again.
    */
   public void restore(Collection<Alert> lastTransitions) {
+    List<Alert> lifecycled = new ArrayList<>();
+    for (Alert a : lastTransitions) {
+      Optional<Long> level = MilestoneRule.levelOf(a);
+      if (level.isPresent()) {
+        milestones.merge(a.packageName(), level.get(), Math::max);
+      } else {
+        lifecycled.add(a);
+      }
+    }
+    lifecycle.restore(lifecycled);
   }
 
   /** The packages that have any recorded data. */
   public Set<String> packages() {
-    return Set.of();
+    return new TreeSet<>(histories.keySet());
+  }
+
+  /** The alerts of {@code pkg} firing now (their firing transition). */
+  public List<Alert> firing(String pkg) {
+    return lifecycle.firing(pkg);
   }
 
   RulesConfig config() {
     return config;
+  }
+
+  private List<Alert> evaluateDay(String pkg, PackageHistory h, LocalDate d) {
+    RuleSettings s = config.forPackage(pkg);
+    Rule.Day day = new Rule.Day(pkg, h, reference(pkg, s), d, s);
+    Set<String> judged = new HashSet<>();
+    List<Finding> findings = new ArrayList<>();
+    for (Rule rule : rules) {
+      rule.evaluate(day).ifPresent(f -> {
+        judged.addAll(rule.scopes());
+        findings.addAll(f);
+      });
+    }
+    List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings, r -> cooldown(s, r)));
+    milestone(day).ifPresent(out::add);
+    return out;
+  }
+
+  private PackageHistory reference(String pkg, RuleSettings s) {
+    String ref = s.drop().referencePackage();
+    return ref.isEmpty() || ref.equals(pkg) ? null : histories.get(ref);
+  }
+
+  private Optional<Alert> milestone(Rule.Day day) {
+    String category = day.settings().spike().category();
+    DailySeries series = day.history().series(Endpoint.OVERALL, category);
+    if (!day.settings().milestone().enabled() || !series.has(day.date())) {
+      return Optional.empty();
+    }
+    double total = MilestoneRule.total(series, day.date());
+    if (Double.isNaN(total)) {
+      return Optional.empty();
+    }
+    long level = MilestoneRule.level(total, day.settings().milestone());
+    Long before = milestones.put(day.pkg(), level);
+    if (before == null || level <= before) {
+      // The first level seen is where we start, not news; a fall keeps the highest level.
+      milestones.put(day.pkg(), before == null ? level : before);
+      return Optional.empty();
+    }
+    return Optional.of(Lifecycle.alert(day.pkg(), day.date(),
+        MilestoneRule.finding(day.pkg(), category, day.date(), total, level)));
+  }
+
+  private static Duration cooldown(RuleSettings s, String rule) {
+    if (rule.startsWith("python-")) {
+      return s.pythonShift().cooldown();
+    }
+    if (rule.startsWith("os-")) {
+      return s.osShift().cooldown();
+    }
+    return switch (rule) {
+      case SpikeRule.NAME -> s.spike().cooldown();
+      case DropRule.NAME -> s.drop().cooldown();
+      case TrendRule.NAME -> s.trend().cooldown();
+      default -> Duration.ZERO;
+    };
   }
 }

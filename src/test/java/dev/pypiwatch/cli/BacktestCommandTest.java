@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -210,7 +209,6 @@ class BacktestCommandTest {
   // --- detection (needs the rule engine) ------------------------------------------------------
 
   @Test
-  @Disabled("enable when the rule engine lands")
   void backtestReportsAnObviousSpike() throws IOException {
     LocalDate spike = FIRST.plusDays(60);
     writeFlatWithSpike("flat", spike);

@@ -35,10 +35,11 @@ class ConfigLoaderTest {
     assertEquals(KafkaConfig.DEFAULTS, config.kafka());
     assertEquals(PollerConfig.DEFAULTS, config.poller());
     assertEquals(HttpConfig.DEFAULTS, config.http());
+    assertEquals(RulesConfig.DEFAULTS, config.rules());
     assertEquals(RuleRunnerConfig.DEFAULTS, config.ruleEngine());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
-    assertEquals(new ConfigLocation(example, 93, 11),
+    assertEquals(new ConfigLocation(example, 143, 11),
         config.watchlist().packages().get(1).location());
   }
 
@@ -182,7 +183,7 @@ class ConfigLoaderTest {
     assertEquals(List.of(
         "test.yaml:2:5: watchlist[0]: missing key 'name': expected the package name",
         "test.yaml:2:5: watchlist[0].nam: unknown key 'nam' in watchlist[0]; did you mean 'name'? "
-            + "Expected one of: name"),
+            + "Expected one of: name, rules"),
         e.errors().stream().map(ConfigError::toString).toList());
   }
 
@@ -191,7 +192,15 @@ class ConfigLoaderTest {
       "'watchlists: [pip]' | 1 | 1 | watchlists | did you mean 'watchlist'?",
       "'API: {}'           | 1 | 1 | API        | did you mean 'api'?",
       "'api: {contakt: x}' | 1 | 7 | api.contakt | did you mean 'contact'?",
-      "'rules: {}'         | 1 | 1 | rules      | ; expected one of: api, kafka, poller, http, watchlist, watchlist-file, rule-engine",
+      "'colour: {}'         | 1 | 1 | colour      | ; expected one of: api, kafka, poller, http, rules, watchlist, watchlist-file, rule-engine",
+      "'rulez: {}'         | 1 | 1 | rulez      | did you mean 'rules'?",
+      "'rules: {spikes: {}}' | 1 | 9 | rules.spikes | did you mean 'spike'?",
+      "'rules: {spike: {z: 0}}' | 1 | 20 | rules.spike.z | expected a number > 0, got '0'",
+      "'rules: {drop: {max-ratio: 2}}' | 1 | 27 | rules.drop.max-ratio | expected a number > 0 and <= 1, got '2'",
+      "'rules: {python-shift: {crossings: [25, x]}}' | 1 | 40 | rules.python-shift.crossings[1] | expected a percentage > 0 and <= 100",
+      "'rules: {os-shift: {new-version-share: 1}}' | 1 | 20 | rules.os-shift.new-version-share | unknown key 'new-version-share'",
+      "'rules: {milestone: {min-level: 500}}' | 1 | 32 | rules.milestone.min-level | expected a power of ten",
+      "'watchlist: [{name: pip, rules: {spike: {zz: 5}}}]' | 1 | 41 | watchlist[0].rules.spike.zz | did you mean 'z'?",
       "'kafka: {embedded-port: 70000}' | 1 | 24 | kafka.embedded-port | expected a port number from 0 to 65535",
       "'kafka: {topics: {downloads: \"a b\"}}' | 1 | 29 | kafka.topics.downloads | expected a Kafka topic name",
       "'kafka: {producer: [x]}' | 1 | 19 | kafka.producer | expected a mapping of Kafka client properties",
@@ -223,5 +232,21 @@ class ConfigLoaderTest {
     assertEquals(List.of(line, column, keyPath), List.of(e.line(), e.column(), e.keyPath()),
         e.toString());
     assertTrue(e.message().contains(message), e.toString());
+  }
+
+  @org.junit.jupiter.api.Test
+  void rulesBindGloballyAndPerPackageOverGlobalDefaults() throws ConfigException {
+    AppConfig c = parse("rules:\n  spike: {z: 4.5, cooldown: 2d}\n  python-shift: {crossings: [25, 50]}\n"
+        + "watchlist:\n  - pip\n  - name: NumPy\n    rules: {spike: {min-ratio: 2}, trend: {enabled: true}}\n",
+        Map.of());
+    RuleSettings pip = c.rules().forPackage("pip");
+    assertEquals(4.5, pip.spike().z());
+    assertEquals(java.time.Duration.ofDays(2), pip.spike().cooldown());
+    assertEquals(List.of(25.0, 50.0), pip.pythonShift().crossings());
+    RuleSettings numpy = c.rules().forPackage("numpy");
+    assertEquals(4.5, numpy.spike().z());
+    assertEquals(2.0, numpy.spike().minRatio());
+    assertEquals(true, numpy.trend().enabled());
+    assertEquals(RuleSettings.DEFAULTS, AppConfig.defaults().rules().forPackage("pip"));
   }
 }

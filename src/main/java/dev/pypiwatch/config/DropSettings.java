@@ -1,0 +1,31 @@
+package dev.pypiwatch.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the {@code drop} rule: several known days in a row well below the baseline.
+ *
+ * @param enabled whether the rule runs
+ * @param z threshold in noise units for the mean residual of {@code days} days (divided by the
+ *     square root of {@code days})
+ * @param days how many known days the fall must last
+ * @param maxRatio the days' sum must be at most this fraction of the baselines' sum
+ * @param minVolume lowest mean baseline (downloads a day) the rule speaks about
+ * @param referencePackage a package recorded as the whole ecosystem (e.g. {@code __all__}); a
+ *     drop it shows too is an upstream incident and not reported. Empty disables the check
+ * @param referenceMaxRatio the reference "shows the drop" when its ratio is at most this
+ * @param cooldown a new episode this soon after the last one resolved does not fire
+ */
+public record DropSettings(boolean enabled, double z, int days, double maxRatio, long minVolume,
+    String referencePackage, double referenceMaxRatio, Duration cooldown) {
+
+  /** On; 3 days, z 4, at most 75% of the baseline, baseline >= 20/day; __all__; 7 days. */
+  public static final DropSettings DEFAULTS = new DropSettings(
+      true, 4, 3, 0.75, 20, "__all__", 0.85, Duration.ofDays(7));
+
+  public DropSettings {
+    Objects.requireNonNull(referencePackage, "referencePackage");
+    Objects.requireNonNull(cooldown, "cooldown");
+  }
+}

@@ -1,0 +1,113 @@
+package dev.pypiwatch.rules;
+
+import dev.pypiwatch.config.DropSettings;
+import dev.pypiwatch.config.SpikeSettings;
+import dev.pypiwatch.events.Endpoint;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A sustained fall: over the last {@code days} known days, the mean log residual (rises clipped
+ * to zero, so one good day does not hide a fall) is below {@code -z * scale / sqrt(days)}, the
+ * days' sum is at most {@code max-ratio} of the baselines' sum and the baseline is large enough.
+ * Unknown days are skipped, never counted as low. A fall the ecosystem reference shows too is an
+ * upstream incident and not reported.
+ */
+final class DropRule implements Rule {
+  static final String NAME = "drop";
+  /** How far back (beyond {@code days}) unknown days may be skipped to find the known days. */
+  static final int MAX_SKIPPED = 4;
+
+  /** The evidence over the window: sums and the mean clipped residual in noise units. */
+  record Window(LocalDate first, double observed, double expected, double score, boolean seasonal) {
+    double ratio() {
+      return observed / Math.max(1e-9, expected);
+    }
+  }
+
+  @Override
+  public Set<String> scopes() {
+    return Set.of(Rule.scope(NAME, Endpoint.OVERALL.path()));
+  }
+
+  @Override
+  public Optional<List<Finding>> evaluate(Day day) {
+    DropSettings s = day.settings().drop();
+    SpikeSettings sp = day.settings().spike();
+    DailySeries series = day.history().series(Endpoint.OVERALL, sp.category());
+    if (!series.has(day.date())) {
+      return Optional.empty();
+    }
+    if (!s.enabled()) {
+      return Optional.of(List.of());
+    }
+    return Optional.of(window(series, day.date(), s.days(), sp)
+        .filter(w -> isDrop(w, s))
+        .filter(w -> !upstreamIncident(day, s, sp))
+        .map(w -> List.of(finding(day, w, s, sp.category())))
+        .orElse(List.of()));
+  }
+
+  /** The last {@code days} known days up to {@code date}, against their baselines. */
+  static Optional<Window> window(DailySeries series, LocalDate date, int days, SpikeSettings sp) {
+    List<LocalDate> known = new ArrayList<>();
+    for (int i = 0; i < days + MAX_SKIPPED && known.size() < days; i++) {
+      if (series.has(date.minusDays(i))) {
+        known.add(date.minusDays(i));
+      }
+    }
+    if (known.size() < days) {
+      return Optional.empty();
+    }
+    LocalDate first = known.get(known.size() - 1);
+    // The noise unit comes from before the window, so the fall itself cannot widen it.
+    Optional<Baselines.Estimate> noise = Baselines.at(series, first, sp.weeks(), sp.scaleFloor());
+    if (noise.isEmpty()) {
+      return Optional.empty();
+    }
+    double observed = 0;
+    double expected = 0;
+    double clipped = 0;
+    for (LocalDate t : known) {
+      double b = Baselines.sameWeekday(series, t, sp.weeks());
+      b = Double.isNaN(b) ? noise.get().baseline() : b;
+      long x = series.at(t);
+      observed += x;
+      expected += b;
+      clipped += Math.min(0, Robust.log1(x) - Robust.log1(b));
+    }
+    double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
+    return Optional.of(new Window(first, observed, expected, score, noise.get().seasonal()));
+  }
+
+  private static boolean isDrop(Window w, DropSettings s) {
+    double z = w.seasonal() ? s.z() : s.z() + SpikeRule.COLD_START_EXTRA;
+    return w.expected() / s.days() >= s.minVolume() && w.ratio() <= s.maxRatio() && w.score() > z;
+  }
+
+  private static boolean upstreamIncident(Day day, DropSettings s, SpikeSettings sp) {
+    if (day.reference() == null) {
+      return false;
+    }
+    DailySeries ref = day.reference().series(Endpoint.OVERALL, sp.category());
+    return ref.has(day.date())
+        && window(ref, day.date(), s.days(), sp)
+            .filter(w -> w.ratio() <= s.referenceMaxRatio())
+            .isPresent();
+  }
+
+  private static Finding finding(Day day, Window w, DropSettings s, String category) {
+    Severity severity = w.score() >= 2 * s.z() || w.ratio() <= 0.25
+        ? Severity.CRITICAL : Severity.WARNING;
+    String summary = day.pkg() + ": downloads fell to " + Math.round(100 * w.ratio())
+        + "% of the usual over the " + s.days() + " known days " + w.first() + " to "
+        + Texts.day(day.date()) + " (" + Texts.count(w.observed()) + " vs "
+        + Texts.count(w.expected()) + " expected)";
+    return new Finding(Fingerprints.of(NAME, day.pkg(), Endpoint.OVERALL.path(), category), NAME,
+        Endpoint.OVERALL.path(), category, severity, w.observed(), w.expected(), w.score(),
+        summary);
+  }
+}

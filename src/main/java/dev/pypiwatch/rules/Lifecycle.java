@@ -1,0 +1,108 @@
+package dev.pypiwatch.rules;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Turns each day's findings into transitions: a condition fires once when it starts, resolves on
+ * the first judged day without it, and never repeats while it lasts. A new episode within the
+ * cooldown after the last resolution is suppressed for as long as it lasts.
+ */
+final class Lifecycle {
+  /** One fingerprint's state. */
+  private static final class Track {
+    final String scope;
+    Alert firing;
+    LocalDate lastResolved;
+    boolean suppressed;
+
+    Track(String scope) {
+      this.scope = scope;
+    }
+  }
+
+  private final Map<String, Map<String, Track>> tracks = new HashMap<>();
+
+  /**
+   * The transitions of {@code pkg} on {@code date}.
+   *
+   * @param judged the scopes ({@code rule:series}) whose rules could judge the day
+   * @param cooldown the cooldown of a rule name
+   */
+  List<Alert> step(String pkg, LocalDate date, Set<String> judged, List<Finding> findings,
+      Function<String, Duration> cooldown) {
+    Map<String, Track> mine = tracks.computeIfAbsent(pkg, p -> new HashMap<>());
+    List<Alert> out = new ArrayList<>();
+    Set<String> present = new HashSet<>();
+    for (Finding f : findings) {
+      present.add(f.fingerprint());
+      Track t = mine.computeIfAbsent(f.fingerprint(), k -> new Track(Rule.scope(f.rule(), f.series())));
+      if (t.firing != null || t.suppressed) {
+        continue;
+      }
+      if (t.lastResolved != null
+          && date.isBefore(t.lastResolved.plusDays(cooldown.apply(f.rule()).toDays()))) {
+        t.suppressed = true;
+        continue;
+      }
+      t.firing = alert(pkg, date, f);
+      out.add(t.firing);
+    }
+    for (Map.Entry<String, Track> e : mine.entrySet()) {
+      Track t = e.getValue();
+      if (present.contains(e.getKey()) || !judged.contains(t.scope)) {
+        continue;
+      }
+      t.suppressed = false;
+      if (t.firing != null) {
+        out.add(resolved(t.firing, date));
+        t.firing = null;
+        t.lastResolved = date;
+      }
+    }
+    return out;
+  }
+
+  /** Takes over the last transition of each fingerprint (after a restart). */
+  void restore(Collection<Alert> last) {
+    for (Alert a : last) {
+      Track t = tracks.computeIfAbsent(a.packageName(), p -> new HashMap<>())
+          .computeIfAbsent(a.fingerprint(), k -> new Track(Rule.scope(a.rule(), a.series())));
+      if (a.state() == AlertState.FIRING) {
+        t.firing = a;
+      } else {
+        t.firing = null;
+        t.lastResolved = a.date();
+      }
+    }
+  }
+
+  /** The alerts of {@code pkg} firing now. */
+  List<Alert> firing(String pkg) {
+    return tracks.getOrDefault(pkg, Map.of()).values().stream()
+        .filter(t -> t.firing != null).map(t -> t.firing).toList();
+  }
+
+  static Alert alert(String pkg, LocalDate date, Finding f) {
+    return new Alert(f.fingerprint(), pkg, f.rule(), f.series(), f.category(), date,
+        AlertState.FIRING, f.severity(), f.observed(), f.expected(), f.score(), f.summary(),
+        Alert.linkOf(pkg));
+  }
+
+  private static Alert resolved(Alert firing, LocalDate date) {
+    String summary = firing.packageName() + ": " + firing.rule() + " (" + firing.series() + " "
+        + firing.category() + ") ended on " + Texts.day(date) + "; it started on "
+        + firing.date();
+    return new Alert(firing.fingerprint(), firing.packageName(), firing.rule(), firing.series(),
+        firing.category(), date, AlertState.RESOLVED, firing.severity(), firing.observed(),
+        firing.expected(), firing.score(), summary, firing.link());
+  }
+}

@@ -1,0 +1,56 @@
+package dev.pypiwatch.rules;
+
+import dev.pypiwatch.config.MilestoneSettings;
+import dev.pypiwatch.events.Endpoint;
+import java.time.LocalDate;
+import java.util.Optional;
+
+/**
+ * The 30-day total reaching a new power of ten (1,000, 10,000, ...): good news, reported once per
+ * level. The total is 30 times the mean of the known days (at least 25), so a hole cannot push it
+ * over a level. The first level seen is a starting point, not news.
+ */
+final class MilestoneRule {
+  static final String NAME = "milestone";
+  static final int DAYS = 30;
+  static final int MIN_KNOWN = 25;
+
+  private MilestoneRule() {}
+
+  /** The estimated 30-day total to {@code date}; NaN if too few days are known. */
+  static double total(DailySeries s, LocalDate date) {
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < DAYS; i++) {
+      long x = s.at(date.minusDays(i));
+      if (x >= 0) {
+        sum += x;
+        n++;
+      }
+    }
+    return n >= MIN_KNOWN ? DAYS * sum / n : Double.NaN;
+  }
+
+  /** The highest power of ten at most {@code total} and at least the minimum; 0 if none. */
+  static long level(double total, MilestoneSettings s) {
+    long level = 0;
+    for (long l = s.minLevel(); l > 0 && l <= total; l *= 10) {
+      level = l;
+    }
+    return level;
+  }
+
+  /** The finding for reaching {@code level} with {@code total} on {@code date}. */
+  static Finding finding(String pkg, String category, LocalDate date, double total, long level) {
+    String summary = pkg + ": " + Texts.count(level) + " downloads in 30 days reached on "
+        + Texts.day(date) + " (" + Texts.count(total) + ")";
+    return new Finding(Fingerprints.of(NAME, pkg, Endpoint.OVERALL.path(), category,
+        Long.toString(level)), NAME, Endpoint.OVERALL.path(), category, Severity.INFO, total,
+        level, total / level, summary);
+  }
+
+  /** The level a restored milestone alert stands for. */
+  static Optional<Long> levelOf(dev.pypiwatch.rules.Alert a) {
+    return a.rule().equals(NAME) ? Optional.of(Math.round(a.expected())) : Optional.empty();
+  }
+}

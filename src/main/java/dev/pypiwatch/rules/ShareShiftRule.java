@@ -1,0 +1,129 @@
+package dev.pypiwatch.rules;
+
+import dev.pypiwatch.config.ShiftSettings;
+import dev.pypiwatch.events.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Share shifts of the named categories of one endpoint: the median of the recent daily shares
+ * against the median of the baseline days. Medians, not pooled shares: a one-day CI burst (mostly
+ * Linux) moves a pooled share but not a median. Also reports a category crossing a configured
+ * share upwards and, for Python versions, a version appearing above a floor share.
+ */
+final class ShareShiftRule implements Rule {
+  /** The sd of a median of n normal values is about 1.25 sd / sqrt(n). */
+  static final double MEDIAN_EFFICIENCY = 1.25;
+
+  private final String name;
+  private final String prefix;
+  private final Endpoint endpoint;
+  private final Function<dev.pypiwatch.config.RuleSettings, ShiftSettings> settings;
+
+  /**
+   * @param name the shift rule's name, e.g. {@code python-shift}
+   * @param prefix the prefix of the crossing and new-category rules, e.g. {@code python}
+   */
+  ShareShiftRule(String name, String prefix, Endpoint endpoint,
+      Function<dev.pypiwatch.config.RuleSettings, ShiftSettings> settings) {
+    this.name = name;
+    this.prefix = prefix;
+    this.endpoint = endpoint;
+    this.settings = settings;
+  }
+
+  @Override
+  public Set<String> scopes() {
+    String series = endpoint.path();
+    return Set.of(Rule.scope(name, series), Rule.scope(prefix + "-crossing", series),
+        Rule.scope(prefix + "-new", series));
+  }
+
+  @Override
+  public Optional<List<Finding>> evaluate(Day day) {
+    ShiftSettings s = settings.apply(day.settings());
+    if (day.history().day(endpoint, day.date()).isEmpty()) {
+      return Optional.empty();
+    }
+    List<Finding> out = new ArrayList<>();
+    if (!s.enabled()) {
+      return Optional.of(out);
+    }
+    Shares shares = new Shares(day.history(), endpoint, day.date(), s.recentDays(), s.baselineDays());
+    // Half the recent days and half the baseline days must be known to speak at all.
+    if (shares.recentDays() * 2 <= s.recentDays() || shares.baselineDays() * 2 < s.baselineDays()
+        || shares.recentTotal() < s.minDownloads()) {
+      return Optional.of(out);
+    }
+    for (String c : shares.categories()) {
+      judge(day, s, shares, c, out);
+    }
+    return Optional.of(out);
+  }
+
+  private void judge(Day day, ShiftSettings s, Shares shares, String c, List<Finding> out) {
+    double[] base = shares.baseline(c);
+    double before = Robust.median(base);
+    double now = Robust.median(shares.recent(c));
+    double delta = now - before;
+    double score = Math.abs(delta) / sd(base, before, now, shares.recentTotal(), s.recentDays());
+    if (Math.abs(delta) * 100 >= s.minPoints() && score >= s.z()) {
+      Severity sev = score >= 2 * s.z() ? Severity.WARNING : Severity.INFO;
+      String text = day.pkg() + ": " + label(c) + " share " + (delta > 0 ? "rose" : "fell")
+          + " to " + Texts.percent(now) + " (from " + Texts.percent(before) + ", "
+          + Texts.points(delta) + ") in the " + s.recentDays() + " days to " + Texts.day(day.date());
+      out.add(finding(name, Fingerprints.of(name, day.pkg(), endpoint.path(), c), c, sev,
+          now, before, score, text));
+    }
+    for (double t : s.crossings()) {
+      if (before < t / 100 && now >= t / 100) {
+        String rule = prefix + "-crossing";
+        String text = day.pkg() + ": " + label(c) + " passed " + Texts.percent(t / 100)
+            + " of downloads (" + Texts.percent(now) + ", was " + Texts.percent(before) + ")";
+        out.add(finding(rule, Fingerprints.of(rule, day.pkg(), endpoint.path(), c,
+            Long.toString(Math.round(t))), c, Severity.INFO, now, before, score, text));
+      }
+    }
+    double floor = s.newCategoryShare() / 100;
+    if (floor > 0 && max(base) < floor && now >= floor) {
+      String rule = prefix + "-new";
+      String text = day.pkg() + ": " + label(c) + " appeared: " + Texts.percent(now)
+          + " of downloads in the " + s.recentDays() + " days to " + Texts.day(day.date());
+      out.add(finding(rule, Fingerprints.of(rule, day.pkg(), endpoint.path(), c), c,
+          Severity.INFO, now, before, score, text));
+    }
+  }
+
+  /**
+   * The sd of the change: from the baseline's day-to-day spread (MAD), floored at the binomial sd
+   * of a share of the recent downloads, so a perfectly steady baseline still has a noise unit.
+   */
+  static double sd(double[] base, double before, double now, long n, int recentDays) {
+    double spread = Robust.MAD_TO_SD * Robust.mad(base, base.length);
+    double p = (before + now) / 2;
+    double binomial = Math.sqrt(Math.max(p * (1 - p), 1e-6) / n);
+    return MEDIAN_EFFICIENCY * Math.max(spread / Math.sqrt(recentDays), binomial);
+  }
+
+  private String label(String c) {
+    return endpoint == Endpoint.SYSTEM ? Character.toUpperCase(c.charAt(0)) + c.substring(1)
+        : "Python " + c;
+  }
+
+  private Finding finding(String rule, String fp, String c, Severity sev, double now,
+      double before, double score, String text) {
+    // Shares go out in percent: "observed 40.1" reads better than 0.401 in a notification.
+    return new Finding(fp, rule, endpoint.path(), c, sev, 100 * now, 100 * before, score, text);
+  }
+
+  private static double max(double[] v) {
+    double m = 0;
+    for (double x : v) {
+      m = Math.max(m, x);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.pypiwatch.rules;
+
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.Endpoint;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Daily shares of the categories of one endpoint over a recent window and the baseline window
+ * before it. Days without data (unknown) or without downloads are left out.
+ */
+final class Shares {
+  private final List<Map<String, Long>> recent = new ArrayList<>();
+  private final List<Map<String, Long>> baseline = new ArrayList<>();
+  private final TreeSet<String> categories = new TreeSet<>();
+  private long recentTotal;
+
+  Shares(PackageHistory h, Endpoint endpoint, LocalDate date, int recentDays, int baselineDays) {
+    for (int i = 0; i < recentDays + baselineDays; i++) {
+      Map<String, Long> day = h.day(endpoint, date.minusDays(i));
+      long total = total(day);
+      if (total <= 0) {
+        continue;
+      }
+      if (i < recentDays) {
+        recent.add(day);
+        recentTotal += total;
+      } else {
+        baseline.add(day);
+      }
+      day.keySet().stream().filter(c -> !c.equals(Categories.UNKNOWN)).forEach(categories::add);
+    }
+  }
+
+  /** The named categories (not {@code unknown}) seen in either window, sorted. */
+  TreeSet<String> categories() {
+    return categories;
+  }
+
+  int recentDays() {
+    return recent.size();
+  }
+
+  int baselineDays() {
+    return baseline.size();
+  }
+
+  long recentTotal() {
+    return recentTotal;
+  }
+
+  /** The daily shares of {@code category} in the recent window (0 where absent). */
+  double[] recent(String category) {
+    return shares(recent, category);
+  }
+
+  /** The daily shares of {@code category} in the baseline window (0 where absent). */
+  double[] baseline(String category) {
+    return shares(baseline, category);
+  }
+
+  private static double[] shares(List<Map<String, Long>> days, String category) {
+    double[] out = new double[days.size()];
+    for (int i = 0; i < out.length; i++) {
+      Map<String, Long> day = days.get(i);
+      out[i] = day.getOrDefault(category, 0L) / (double) total(day);
+    }
+    return out;
+  }
+
+  private static long total(Map<String, Long> day) {
+    long t = 0;
+    for (long v : day.values()) {
+      t += v;
+    }
+    return t;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.pypiwatch.rules;
+
+import dev.pypiwatch.config.SpikeSettings;
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.Endpoint;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One day far above its weekday's baseline: log residual above {@code z} noise units, and above
+ * the absolute floors (baseline, excess, ratio) so that 3 to 12 downloads on a tiny package is
+ * not news. During a cold start the threshold is one unit stricter.
+ */
+final class SpikeRule implements Rule {
+  static final String NAME = "spike";
+  /** Extra noise units demanded from the cold-start (non-weekday) estimate. */
+  static final double COLD_START_EXTRA = 1.0;
+
+  @Override
+  public Set<String> scopes() {
+    return Set.of(Rule.scope(NAME, Endpoint.OVERALL.path()));
+  }
+
+  @Override
+  public Optional<List<Finding>> evaluate(Day day) {
+    SpikeSettings s = day.settings().spike();
+    DailySeries series = day.history().series(Endpoint.OVERALL, s.category());
+    LocalDate d = day.date();
+    if (!series.has(d)) {
+      return Optional.empty();
+    }
+    if (!s.enabled()) {
+      return Optional.of(List.of());
+    }
+    long x = series.at(d);
+    return Optional.of(Baselines.at(series, d, s.weeks(), s.scaleFloor())
+        .filter(e -> isSpike(x, e, s))
+        .filter(e -> !mostlyMirrors(day, x, e, s))
+        .map(e -> List.of(finding(day, x, e, s)))
+        .orElse(List.of()));
+  }
+
+  /** The score of {@code x} against {@code e}: log residual in noise units. */
+  static double score(long x, Baselines.Estimate e) {
+    return (Robust.log1(x) - Robust.log1(e.baseline())) / e.scale();
+  }
+
+  private static boolean isSpike(long x, Baselines.Estimate e, SpikeSettings s) {
+    double b = e.baseline();
+    double z = e.seasonal() ? s.z() : s.z() + COLD_START_EXTRA;
+    return b >= s.minVolume() && x - b >= s.minIncrease() && x >= s.minRatio() * b
+        && score(x, e) > z;
+  }
+
+  /** With mirrors counted: a spike whose excess is mostly mirror traffic is a sync, not news. */
+  private static boolean mostlyMirrors(Day day, long x, Baselines.Estimate e, SpikeSettings s) {
+    if (!s.category().equals(Categories.WITH_MIRRORS)) {
+      return false;
+    }
+    DailySeries without = day.history().series(Endpoint.OVERALL, Categories.WITHOUT_MIRRORS);
+    double b = Baselines.sameWeekday(without, day.date(), s.weeks());
+    if (!without.has(day.date()) || Double.isNaN(b)) {
+      return false;
+    }
+    return without.at(day.date()) - b < 0.5 * (x - e.baseline());
+  }
+
+  private static Finding finding(Day day, long x, Baselines.Estimate e, SpikeSettings s) {
+    double score = score(x, e);
+    Severity severity = score >= 2 * s.z() ? Severity.CRITICAL : Severity.WARNING;
+    String usual = e.seasonal() ? "the usual " + Texts.weekday(day.date()) : "the recent median";
+    String summary = day.pkg() + ": downloads spiked to " + Texts.count(x) + " on "
+        + Texts.day(day.date()) + ", " + Texts.ratio(x / Math.max(1, e.baseline())) + " " + usual
+        + " (" + Texts.count(e.baseline()) + ")";
+    return new Finding(
+        Fingerprints.of(NAME, day.pkg(), Endpoint.OVERALL.path(), s.category()), NAME,
+        Endpoint.OVERALL.path(), s.category(), severity, x, e.baseline(), score, summary);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.pypiwatch.rules;
+
+import static dev.pypiwatch.rules.RulesTesting.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.pypiwatch.config.RuleSettings;
+import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.config.SpikeSettings;
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntToLongFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RuleEngineTest {
+  private static final RulesConfig DEFAULTS = RulesConfig.DEFAULTS;
+
+  static Stream<Arguments> fixtures() {
+    return Stream.of(
+        Arguments.of("FLAT_WEEKLY_20K", FLAT_WEEKLY_20K, List.of()),
+        Arguments.of("CONSTANT_5K", CONSTANT_5K, List.of()),
+        Arguments.of("TINY_3_TO_12", TINY_3_TO_12, List.of()),
+        Arguments.of("SPIKE_X3_ON_FRIDAY", SPIKE_X3_ON_FRIDAY, List.of("spike@100")),
+        Arguments.of("WEEK_AT_HALF", WEEK_AT_HALF, List.of("drop@100")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void firesExactlyTheExpectedAlerts(String name, IntToLongFunction f, List<String> expected) {
+    List<String> got = firing(evaluate(DEFAULTS, overall(f))).stream()
+        .filter(a -> !a.rule().equals("milestone"))
+        .map(a -> a.rule() + "@" + (a.date().toEpochDay() - START.toEpochDay())).toList();
+    assertEquals(expected, got);
+  }
+
+  @Test
+  void spikeCarriesHandCheckedEvidence() {
+    Alert a = firing(evaluate(DEFAULTS, overall(SPIKE_X3_ON_FRIDAY))).get(0);
+    assertEquals("spike:pip:overall:without_mirrors", a.fingerprint());
+    assertEquals(60_000, a.observed(), ALLOWED_ERROR);
+    assertEquals(20_000, a.expected(), ALLOWED_ERROR);
+    assertEquals(SPIKE_X3_SCORE, a.score(), ALLOWED_ERROR);
+    assertEquals(Severity.WARNING, a.severity());
+    assertEquals("pip: downloads spiked to 60,000 on 2026-04-03 (Fri), 3.0x the usual Friday "
+        + "(20,000)", a.summary());
+    assertEquals(Alert.linkOf("pip"), a.link());
+  }
+
+  @Test
+  void spikeResolvesTheNextDayOnce() {
+    List<Alert> all = evaluate(DEFAULTS, overall(SPIKE_X3_ON_FRIDAY));
+    List<Alert> spike = all.stream().filter(a -> a.rule().equals("spike")).toList();
+    assertEquals(List.of(AlertState.FIRING, AlertState.RESOLVED),
+        spike.stream().map(Alert::state).toList());
+    assertEquals(START.plusDays(FRIDAY + 1), spike.get(1).date());
+  }
+
+  @Test
+  void dropCarriesHandCheckedScoreAndLastsOneEpisode() {
+    List<Alert> drop = evaluate(DEFAULTS, overall(WEEK_AT_HALF)).stream()
+        .filter(a -> a.rule().equals("drop")).toList();
+    assertEquals(2, drop.size(), drop.toString());
+    assertEquals(WEEK_AT_HALF_SCORE, drop.get(0).score(), ALLOWED_ERROR);
+    assertEquals(AlertState.RESOLVED, drop.get(1).state());
+  }
+
+  @Test
+  void unknownDaysAreSkippedNeverZero() {
+    List<DownloadRecord> holed = overall(FLAT_WEEKLY_20K).stream()
+        .filter(r -> r.date().toEpochDay() % 9 != 0).toList();
+    assertEquals(List.of(), firing(evaluate(DEFAULTS, holed)).stream()
+        .filter(a -> !a.rule().equals("milestone")).toList());
+  }
+
+  @Test
+  void aBackfillOfAnEvaluatedDateIsNotEvaluatedAgain() {
+    RuleEngine e = new RuleEngine(DEFAULTS);
+    overall(FLAT_WEEKLY_20K).forEach(e::record);
+    LocalDate friday = START.plusDays(FRIDAY);
+    e.evaluateThrough(PKG, friday);
+    e.record(new DownloadRecord(PKG, Endpoint.OVERALL, Categories.WITHOUT_MIRRORS, friday, 99_000));
+    assertEquals(List.of(), e.evaluateThrough(PKG, friday));
+    assertEquals(friday, e.evaluatedThrough(PKG).orElseThrow());
+  }
+
+  @Test
+  void restoredFiringAlertDoesNotFireAgainAndResolves() {
+    IntToLongFunction twoDays = i -> i == FRIDAY || i == FRIDAY + 1
+        ? 3 * FLAT_WEEKLY_20K.applyAsLong(i) : FLAT_WEEKLY_20K.applyAsLong(i);
+    RuleEngine before = new RuleEngine(DEFAULTS);
+    overall(twoDays).forEach(before::record);
+    List<Alert> fired = before.evaluateThrough(PKG, START.plusDays(FRIDAY));
+    RuleEngine after = new RuleEngine(DEFAULTS);
+    overall(twoDays).forEach(after::record);
+    after.restore(fired);
+    after.markEvaluatedThrough(PKG, START.plusDays(FRIDAY));
+    List<Alert> next = after.evaluateThrough(PKG, START.plusDays(FRIDAY + 2)).stream()
+        .filter(a -> a.rule().equals("spike")).toList();
+    assertEquals(List.of(AlertState.RESOLVED), next.stream().map(Alert::state).toList());
+    assertEquals(START.plusDays(FRIDAY + 2), next.get(0).date());
+  }
+
+  @Test
+  void aNewEpisodeWithinTheCooldownDoesNotFire() {
+    RuleSettings d = RuleSettings.DEFAULTS;
+    SpikeSettings s = d.spike();
+    RulesConfig fiveDays = RulesConfig.of(new RuleSettings(new SpikeSettings(s.enabled(),
+        s.category(), s.z(), s.weeks(), s.scaleFloor(), s.minVolume(), s.minIncrease(),
+        s.minRatio(), Duration.ofDays(5)), d.drop(), d.pythonShift(), d.osShift(), d.milestone(),
+        d.trend()));
+    IntToLongFunction twoSpikes = i -> i == FRIDAY || i == FRIDAY + 3
+        ? 3 * FLAT_WEEKLY_20K.applyAsLong(i) : FLAT_WEEKLY_20K.applyAsLong(i);
+    assertEquals(1, firing(evaluate(fiveDays, overall(twoSpikes))).stream()
+        .filter(a -> a.rule().equals("spike")).count());
+    assertEquals(2, firing(evaluate(DEFAULTS, overall(twoSpikes))).stream()
+        .filter(a -> a.rule().equals("spike")).count());
+  }
+
+  @Test
+  void osShareShiftOf20PointsFiresOnTheFourthDay() {
+    int from = 100;
+    List<Alert> alerts = firing(evaluate(DEFAULTS, system(i -> i < from
+        ? Map.of("linux", 0.7, "windows", 0.2, "darwin", 0.1)
+        : Map.of("linux", 0.5, "windows", 0.4, "darwin", 0.1))));
+    List<String> got = alerts.stream().map(a -> a.fingerprint() + "@"
+        + (a.date().toEpochDay() - START.toEpochDay())).toList();
+    assertEquals(List.of("os-shift:pip:system:linux@103", "os-shift:pip:system:windows@103"),
+        got.stream().sorted().toList());
+    Alert windows = alerts.stream().filter(a -> a.category().equals("windows")).findFirst().get();
+    assertEquals(40.0, windows.observed(), ALLOWED_ERROR);
+    assertEquals(20.0, windows.expected(), ALLOWED_ERROR);
+  }
+
+  @Test
+  void newPythonVersionIsReportedOnce() {
+    List<DownloadRecord> recs = new java.util.ArrayList<>();
+    for (int i = 0; i < DAYS; i++) {
+      LocalDate d = START.plusDays(i);
+      recs.add(new DownloadRecord(PKG, Endpoint.PYTHON_MINOR, "3.13", d, i < 100 ? 10_000 : 9_700));
+      if (i >= 100) {
+        recs.add(new DownloadRecord(PKG, Endpoint.PYTHON_MINOR, "3.14", d, 300));
+      }
+    }
+    List<Alert> fired = firing(evaluate(DEFAULTS, recs));
+    assertEquals(List.of("python-new:pip:python_minor:3.14"),
+        fired.stream().map(Alert::fingerprint).toList());
+  }
+
+  @Test
+  void milestoneFiresOncePerPowerOfTen() {
+    IntToLongFunction growing = i -> i < 60 ? 300 : 400;
+    List<Alert> m = evaluate(DEFAULTS, overall(growing)).stream()
+        .filter(a -> a.rule().equals("milestone")).toList();
+    assertEquals(List.of("milestone:pip:overall:without_mirrors:10000"),
+        m.stream().map(Alert::fingerprint).toList());
+  }
+}

@@ -1,0 +1,92 @@
+package dev.pypiwatch.rules;
+
+import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntToLongFunction;
+
+/** Named daily series with hand-checked expectations, for the rule tests. */
+final class RulesTesting {
+  static final String PKG = "pip";
+  /** A Wednesday, so that day 100 is a Friday. */
+  static final LocalDate START = LocalDate.of(2025, 12, 24);
+  static final int DAYS = 120;
+  static final double ALLOWED_ERROR = 1e-3;
+
+  /** 20,000 on weekdays, 12,000 at weekends, no noise. The spike floor (0.15) is the scale. */
+  static final IntToLongFunction FLAT_WEEKLY_20K = i -> weekend(i) ? 12_000 : 20_000;
+  /** Day 100 (a Friday) is 60,000: score ln(60001/20001)/0.15 = 7.324. */
+  static final int FRIDAY = 100;
+  static final IntToLongFunction SPIKE_X3_ON_FRIDAY =
+      i -> i == FRIDAY ? 60_000 : FLAT_WEEKLY_20K.applyAsLong(i);
+  static final double SPIKE_X3_SCORE = Math.log(60_001.0 / 20_001.0) / 0.15;
+  /** Days 99-105 at half: flagged on day 100, score 2 ln(10001/20001)/3 sqrt 3 / 0.15. */
+  static final IntToLongFunction WEEK_AT_HALF =
+      i -> i >= 99 && i <= 105 ? FLAT_WEEKLY_20K.applyAsLong(i) / 2 : FLAT_WEEKLY_20K.applyAsLong(i);
+  static final double WEEK_AT_HALF_SCORE =
+      -2 * Math.log(10_001.0 / 20_001.0) / 3 * Math.sqrt(3) / 0.15;
+  /** A tiny package: 3 a day, 12 on day 100. Below every floor. */
+  static final IntToLongFunction TINY_3_TO_12 = i -> i == FRIDAY ? 12 : 3;
+  /** The same number every day. */
+  static final IntToLongFunction CONSTANT_5K = i -> 5_000;
+
+  private RulesTesting() {}
+
+  static boolean weekend(int i) {
+    DayOfWeek d = START.plusDays(i).getDayOfWeek();
+    return d == DayOfWeek.SATURDAY || d == DayOfWeek.SUNDAY;
+  }
+
+  /** Multiplicative log-normal noise of sd {@code sd} on {@code f}, seeded. */
+  static IntToLongFunction noisy(IntToLongFunction f, double sd, long seed) {
+    double[] eps = new double[DAYS];
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int i = 0; i < DAYS; i++) {
+      eps[i] = gaussian(r) * sd;
+    }
+    return i -> Math.round(f.applyAsLong(i) * Math.exp(eps[i]));
+  }
+
+  static double gaussian(SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  /** The overall without_mirrors records of {@code f} for days 0 to {@code DAYS - 1}. */
+  static List<DownloadRecord> overall(IntToLongFunction f) {
+    List<DownloadRecord> out = new ArrayList<>();
+    for (int i = 0; i < DAYS; i++) {
+      out.add(new DownloadRecord(PKG, Endpoint.OVERALL, Categories.WITHOUT_MIRRORS,
+          START.plusDays(i), f.applyAsLong(i)));
+    }
+    return out;
+  }
+
+  /** System records: 10,000 a day split by the shares of {@code shares.apply(day)}. */
+  static List<DownloadRecord> system(java.util.function.IntFunction<Map<String, Double>> shares) {
+    List<DownloadRecord> out = new ArrayList<>();
+    for (int i = 0; i < DAYS; i++) {
+      LocalDate d = START.plusDays(i);
+      shares.apply(i).forEach((c, s) ->
+          out.add(new DownloadRecord(PKG, Endpoint.SYSTEM, c, d, Math.round(10_000 * s))));
+    }
+    return out;
+  }
+
+  /** An engine with {@code records} recorded, evaluated through the last day. */
+  static List<Alert> evaluate(RulesConfig config, List<DownloadRecord> records) {
+    RuleEngine e = new RuleEngine(config);
+    records.forEach(e::record);
+    return e.evaluateThrough(PKG, START.plusDays(DAYS - 1));
+  }
+
+  static List<Alert> firing(List<Alert> alerts) {
+    return alerts.stream().filter(a -> a.state() == AlertState.FIRING).toList();
+  }
+}

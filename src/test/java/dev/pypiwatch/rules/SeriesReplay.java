@@ -1,0 +1,63 @@
+package dev.pypiwatch.rules;
+
+import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Plays a {@link RealSeries} into a {@link RuleEngine} day by day, as the rule verticle would. */
+public final class SeriesReplay {
+  private SeriesReplay() {}
+
+  /** The transitions of {@code s}, each day recorded then evaluated. */
+  public static List<Alert> run(RealSeries s, RulesConfig config) {
+    return run(s, config, Set.of(), 0);
+  }
+
+  /**
+   * Like {@link #run(RealSeries, RulesConfig)}, but the days in {@code late} arrive only {@code
+   * lag} days late (a transient gap): evaluated as unknown, then recorded.
+   */
+  public static List<Alert> run(RealSeries s, RulesConfig config, Set<Integer> late, int lag) {
+    RuleEngine engine = new RuleEngine(config);
+    List<Alert> out = new ArrayList<>();
+    for (int i = 0; i < s.size(); i++) {
+      if (!late.contains(i)) {
+        record(engine, s, i);
+      }
+      if (late.contains(i - lag)) {
+        record(engine, s, i - lag);
+      }
+      out.addAll(engine.evaluateThrough(s.pkg(), s.date(i)));
+    }
+    return out;
+  }
+
+  /** The day's records: one per OS category and the overall categories (no mirror data). */
+  static void record(RuleEngine engine, RealSeries s, int i) {
+    Map<String, Long> day = s.days().get(i);
+    if (day == null) {
+      return;
+    }
+    LocalDate date = s.date(i);
+    long total = 0;
+    for (Map.Entry<String, Long> e : day.entrySet()) {
+      engine.record(new DownloadRecord(s.pkg(), Endpoint.SYSTEM, e.getKey(), date, e.getValue()));
+      total += e.getValue();
+    }
+    engine.record(new DownloadRecord(
+        s.pkg(), Endpoint.OVERALL, Categories.WITHOUT_MIRRORS, date, total));
+    engine.record(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITH_MIRRORS, date, total));
+  }
+
+  /** The firing transitions of {@code rule} (a rule name) in {@code alerts}. */
+  public static List<Alert> firing(List<Alert> alerts, String rule) {
+    return alerts.stream()
+        .filter(a -> a.state() == AlertState.FIRING && a.rule().equals(rule)).toList();
+  }
+}
