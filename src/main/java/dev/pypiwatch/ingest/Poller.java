@@ -8,6 +8,7 @@ import dev.pypiwatch.events.DownloadPublisher;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Origin;
+import dev.pypiwatch.events.PackageName;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -80,7 +81,7 @@ public final class Poller {
   public Future<CycleReport> poll(List<String> packages) {
     LocalDate expectedNewest = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
     metrics.cycles.incrementAndGet();
-    return fetchHoles().compose(holes -> {
+    return fetchHoles(expectedNewest).compose(holes -> {
       CycleReport report = new CycleReport(expectedNewest);
       return pollEach(packages.iterator(), holes, report).map(v -> report);
     });
@@ -94,20 +95,40 @@ public final class Poller {
     return pollPackage(pkg, holes, report).compose(v -> pollEach(it, holes, report));
   }
 
-  /** Holes from the reference series; null when there is none or it could not be fetched. */
-  private Future<Set<LocalDate>> fetchHoles() {
+  /**
+   * Holes from the reference series; null when there is none or it could not be fetched. The
+   * reference's own {@code overall} records are published too (package {@code __all__}): the rule
+   * engine tells an ecosystem-wide fall (an upstream incident, the holidays) from a package's own.
+   */
+  private Future<Set<LocalDate>> fetchHoles(LocalDate expectedNewest) {
     if (referencePackage.isEmpty()) {
       return Future.succeededFuture(null);
     }
+    Instant fetchedAt = clock.instant();
     return client.fetchOverall(referencePackage, null).transform(ar -> {
       if (ar.succeeded() && ar.result() instanceof ApiResponse.Data<SeriesResponse> data) {
-        return Future.succeededFuture(ReferenceSeries.missingDates(
-            Normalizer.records(referencePackage, Endpoint.OVERALL, data.value())));
+        List<DownloadRecord> records = Normalizer.records(referencePackage, Endpoint.OVERALL, data.value());
+        Set<LocalDate> holes = ReferenceSeries.missingDates(records);
+        return publishReference(records, data.url(), fetchedAt, holes, expectedNewest).map(v -> holes);
       }
       log.warn("reference series unavailable, treating days a package lacks entirely as unknown "
           + "[reference: {}, cause: {}]", referencePackage,
           ar.failed() ? ar.cause().getMessage() : ar.result().getClass().getSimpleName());
       return Future.succeededFuture(null);
+    });
+  }
+
+  private Future<Void> publishReference(List<DownloadRecord> records, String url, Instant fetchedAt,
+      Set<LocalDate> holes, LocalDate expectedNewest) {
+    String pkg = PackageName.normalize(referencePackage);
+    PackageSnapshot snapshot = PackageSnapshot.at(fetchedAt).with(Endpoint.OVERALL, url, records);
+    PollResult result = planner.plan(pkg, snapshot, states.getOrDefault(pkg, PollerState.EMPTY),
+        holes, expectedNewest);
+    // Only overall is fetched for the reference: its other endpoints' "no data" is expected.
+    return publish(pkg, result).otherwise(err -> {
+      log.warn("reference series not published, will retry next cycle [package: {}]: {}", pkg,
+          err.getMessage());
+      return null;
     });
   }
 
