@@ -15,6 +15,9 @@ import java.util.TreeSet;
 final class Shares {
   private final List<Map<String, Long>> recent = new ArrayList<>();
   private final List<Map<String, Long>> baseline = new ArrayList<>();
+  // Each day's total, computed once: every category's shares divide by it (the hot path).
+  private final List<Long> recentTotals = new ArrayList<>();
+  private final List<Long> baselineTotals = new ArrayList<>();
   private final TreeSet<String> categories = new TreeSet<>();
   private long recentTotal;
 
@@ -27,11 +30,17 @@ final class Shares {
       }
       if (i < recentDays) {
         recent.add(day);
+        recentTotals.add(total);
         recentTotal += total;
       } else {
         baseline.add(day);
+        baselineTotals.add(total);
       }
-      day.keySet().stream().filter(c -> !c.equals(Categories.UNKNOWN)).forEach(categories::add);
+      for (String c : day.keySet()) {
+        if (!c.equals(Categories.UNKNOWN)) {
+          categories.add(c);
+        }
+      }
     }
   }
 
@@ -54,19 +63,18 @@ final class Shares {
 
   /** The daily shares of {@code category} in the recent window (0 where absent). */
   double[] recent(String category) {
-    return shares(recent, category);
+    return shares(recent, recentTotals, category);
   }
 
   /** The daily shares of {@code category} in the baseline window (0 where absent). */
   double[] baseline(String category) {
-    return shares(baseline, category);
+    return shares(baseline, baselineTotals, category);
   }
 
-  private static double[] shares(List<Map<String, Long>> days, String category) {
+  private static double[] shares(List<Map<String, Long>> days, List<Long> totals, String category) {
     double[] out = new double[days.size()];
     for (int i = 0; i < out.length; i++) {
-      Map<String, Long> day = days.get(i);
-      out[i] = day.getOrDefault(category, 0L) / (double) total(day);
+      out[i] = days.get(i).getOrDefault(category, 0L) / (double) totals.get(i);
     }
     return out;
   }
