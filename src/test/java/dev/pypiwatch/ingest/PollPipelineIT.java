@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pypiwatch.Service;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.EmbeddedKafka;
 import dev.pypiwatch.events.Endpoint;
@@ -15,6 +16,8 @@ import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.KafkaClients;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.RecentObservation;
+import dev.pypiwatch.rules.Alert;
+import dev.pypiwatch.rules.AlertState;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeResponse;
@@ -115,6 +118,7 @@ class PollPipelineIT {
             downloads: %s.downloads
             recent: %s.recent
             poller-state: %s.state
+            alerts: %s.alerts
             partitions: 3
         poller:
           freshness-retry: 200ms
@@ -124,8 +128,12 @@ class PollPipelineIT {
           transactional-id: %s-poller
         http:
           port: 0
+        rule-engine:
+          group-id: %s-rules
+          transactional-id-prefix: %s-rules
         watchlist: [%s]
-        """.formatted(fake.baseUrl(), bootstrap, dir.resolve("kafka"), prefix, prefix, prefix, prefix, watchlist));
+        """.formatted(fake.baseUrl(), bootstrap, dir.resolve("kafka"), prefix, prefix, prefix, prefix,
+            prefix, prefix, prefix, watchlist));
     config = ConfigLoader.load(configFile, Map.of());
   }
 
@@ -143,6 +151,8 @@ class PollPipelineIT {
 
   @Test
   void firstPollBackfillsTheWindowWithZerosAndNoHolesOrUnknowns() {
+    long usual = sim.count("busy-pkg", Endpoint.OVERALL, "without_mirrors", TODAY.minusDays(1));
+    sim.revise("busy-pkg", TODAY.minusDays(1), (int) (5 * usual)); // a x6 day: news
     startService();
 
     PublishedDownloads seen = downloads();
@@ -173,6 +183,15 @@ class PollPipelineIT {
     assertEquals(sim.recent("busy-pkg").lastWeek(), busyRecent.recent().lastWeek());
     assertEquals(sim.recent("busy-pkg").lastMonth(), busyRecent.recent().lastMonth());
     assertEquals(TODAY.minusDays(1), busyRecent.asOf());
+
+    // The rule engine (same service) turns the spike into exactly one alert.
+    Await.until(() -> alerts().stream().anyMatch(a -> a.rule().equals("spike")), WAIT);
+    List<Alert> spikes = alerts().stream().filter(a -> a.rule().equals("spike")
+        && a.packageName().equals("busy-pkg")).toList();
+    assertEquals(1, spikes.size(), spikes.toString());
+    assertEquals(TODAY.minusDays(1), spikes.get(0).date());
+    assertEquals(AlertState.FIRING, spikes.get(0).state());
+    assertEquals("https://pypistats.org/packages/busy-pkg", spikes.get(0).link());
 
     String metrics = http("/metrics");
     assertTrue(metrics.contains("# TYPE pypiwatch_records_published_total counter\npypiwatch_records_published_total "
@@ -298,6 +317,17 @@ class PollPipelineIT {
     for (String p : List.of("busy-pkg", "tiny-pkg", "extra-1", "extra-2", "extra-3", "extra-4")) {
       seen.assertMatchesUpstream(sim, p);
     }
+    // The rule engine, stopped and restarted with the service, published each transition once.
+    Await.until(() -> service.ruleMetrics().snapshot().get("pypiwatch_rule_records_consumed_total")
+        >= seen.all().size() - afterStop, WAIT);
+    List<String> transitions = alerts().stream()
+        .map(a -> a.fingerprint() + "|" + a.state() + "|" + a.date()).toList();
+    assertEquals(transitions.size(), Set.copyOf(transitions).size(), "duplicate alerts: " + transitions);
+  }
+
+  private List<Alert> alerts() {
+    return KafkaTesting.consumeToEnd(clients, config.kafka().topics().alerts(), WAIT).stream()
+        .map(r -> AlertCodec.decode(r.value())).toList();
   }
 
   @Test
