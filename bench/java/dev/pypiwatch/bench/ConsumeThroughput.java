@@ -9,6 +9,8 @@ import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.KafkaClients;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.TopicAdmin;
+import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.rules.RuleEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,20 +51,27 @@ public final class ConsumeThroughput {
       produce(clients, topics.downloads(), n);
       long[] raw = new long[rounds];
       long[] decoded = new long[rounds];
+      long[] recorded = new long[rounds];
       long[] sink = new long[1];
       for (int r = 0; r < rounds; r++) {
         // Interleaved, so both see the same machine load and cache state.
         raw[r] = consume(clients, topics.downloads(), n, rec -> sink[0] += rec.value().length);
         decoded[r] = consume(clients, topics.downloads(), n,
             rec -> sink[0] += EventCodec.decodeDownload(rec.value()).record().downloads());
+        RuleEngine engine = new RuleEngine(RulesConfig.DEFAULTS);
+        recorded[r] = consume(clients, topics.downloads(), n,
+            rec -> engine.record(EventCodec.decodeDownload(rec.value()).record()));
       }
       report(n, raw, decoded, sink[0]);
+      System.out.printf("consumer + decode + RuleEngine.record (the rule engine's ingest): %,.0f records/s, "
+          + "ratio to raw %.2f%n", n / (median(recorded) / 1e9), median(raw) / median(recorded));
     }
   }
 
   private static void produce(KafkaClients clients, String topic, int n) throws Exception {
     Instant fetched = Instant.parse("2026-04-10T02:00:03Z");
     LocalDate start = LocalDate.of(2025, 10, 1);
+    List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>(n);
     try (KafkaProducer<String, byte[]> p = clients.newProducer(null)) {
       for (int i = 0; i < n; i++) {
         String pkg = "package-" + (i % 500);
@@ -70,9 +79,12 @@ public final class ConsumeThroughput {
             start.plusDays(i % 181), 1_000 + i % 9_000);
         DownloadObservation o = new DownloadObservation(rec, Origin.REPORTED, null, fetched,
             "https://pypistats.org/api/packages/" + pkg + "/python_minor");
-        p.send(new ProducerRecord<>(topic, pkg, EventCodec.encode(o)));
+        sent.add(p.send(new ProducerRecord<>(topic, pkg, EventCodec.encode(o))));
       }
       p.flush();
+      for (var f : sent) {
+        f.get(); // a failed send would leave the consumers waiting for records that never come
+      }
     }
   }
 
@@ -86,7 +98,11 @@ public final class ConsumeThroughput {
       c.seekToBeginning(parts);
       long t0 = System.nanoTime();
       int seen = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (seen < n) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("only " + seen + " of " + n + " records within 2 minutes");
+        }
         for (ConsumerRecord<String, byte[]> rec : c.poll(Duration.ofMillis(100))) {
           work.accept(rec);
           seen++;
