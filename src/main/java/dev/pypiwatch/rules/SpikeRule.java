@@ -57,9 +57,9 @@ final class SpikeRule implements Rule {
   }
 
   /**
-   * The ecosystem reference ({@code drop.reference-package}, when recorded) is itself at least
-   * {@code 1 / drop.reference-max-ratio} of its same-weekday baseline that day: an ecosystem-wide
-   * surge (e.g. a CI storm after an outage), not this package's news.
+   * The ecosystem reference ({@code drop.reference-package}, when recorded) spikes that day too:
+   * at least {@code 1 / drop.reference-max-ratio} of its own baseline and beyond {@code z} of its
+   * own noise: an ecosystem-wide surge (e.g. a CI storm after an outage), not this package's news.
    */
   static boolean upstreamSurge(Day day, SpikeSettings s) {
     if (day.reference() == null) {
@@ -69,8 +69,11 @@ final class SpikeRule implements Rule {
     if (!ref.has(day.date())) {
       return false;
     }
-    double b = Baselines.sameWeekday(ref, day.date(), s.weeks());
-    return !Double.isNaN(b) && ref.at(day.date()) * day.settings().drop().referenceMaxRatio() >= b;
+    long x = ref.at(day.date());
+    return Baselines.at(ref, day.date(), s.weeks(), s.scaleFloor())
+        .filter(e -> x * day.settings().drop().referenceMaxRatio() >= e.baseline())
+        .filter(e -> score(x, e) > s.z())
+        .isPresent();
   }
 
   /** With mirrors counted: a spike whose excess is mostly mirror traffic is a sync, not news. */
