@@ -19,8 +19,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Detection quality of the rule engine at default settings, on the 41 real {@code /system}
- * series: recall of injected anomalies by kind, size and volume tier, false alert episodes on
+ * Detection quality of the rule engine at default settings, on calibrated SYNTHETIC tiers
+ * ({@code SyntheticSeries}, with the {@code __all__} reference) and on the 41 real {@code /system}
+ * series (scaled and unscaled): recall of injected anomalies by kind, size and volume tier, false alert episodes on
  * untouched series, and alerts caused by holes and transient gaps. A plain {@code main}; results
  * and method in {@code docs/detection.md}.
  */
@@ -166,8 +167,9 @@ public final class DetectionQuality {
    * A stand-in for the ecosystem reference {@code __all__} on the real series (the fixtures hold
    * no {@code __all__}; production records it): per date, the median over the OTHER real sources
    * (>= 10/day) of count / that source's median, times 10^6. It shows what the packages share
-   * (holiday troughs, Thanksgiving, Easter) and not one package's own burst. Off by default (it is noisy:
-   * it suppressed some injected spikes and few false drops); on with {@code -Dreference=true}.
+   * (holiday troughs, Thanksgiving, Easter) and not one package's own burst. Off by default (it is
+   * noisy: it suppressed some injected spikes and few false drops); on with {@code
+   * -Dreference=true}.
    */
   private static RealSeries proxy(RealSeries s, List<RealSeries> sources) {
     if (!Boolean.parseBoolean(System.getProperty("reference", "false"))) {

@@ -85,7 +85,8 @@ final class DropRule implements Rule {
     }
     double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
     boolean skipped = first.isBefore(date.minusDays(days - 1L));
-    return Optional.of(new Window(first, observed, expected, score, noise.get().seasonal(), skipped));
+    return Optional.of(
+        new Window(first, observed, expected, score, noise.get().seasonal(), skipped));
   }
 
   private static boolean isDrop(Window w, DropSettings s) {
