@@ -20,9 +20,9 @@ import java.util.Objects;
 public record DropSettings(boolean enabled, double z, int days, double maxRatio, long minVolume,
     String referencePackage, double referenceMaxRatio, Duration cooldown) {
 
-  /** On; 3 days, z 4, at most 75% of the baseline, baseline >= 20/day; __all__; 7 days. */
+  /** On; 5 days, z 3.5, at most 65% of the baseline, baseline >= 20/day; __all__; 7 days. */
   public static final DropSettings DEFAULTS = new DropSettings(
-      true, 4, 3, 0.75, 20, "__all__", 0.85, Duration.ofDays(7));
+      true, 3.5, 5, 0.65, 20, "__all__", 0.85, Duration.ofDays(7));
 
   public DropSettings {
     Objects.requireNonNull(referencePackage, "referencePackage");

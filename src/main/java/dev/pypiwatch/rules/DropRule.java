@@ -13,16 +13,20 @@ import java.util.Set;
  * A sustained fall: over the last {@code days} known days, the mean log residual (rises clipped
  * to zero, so one good day does not hide a fall) is below {@code -z * scale / sqrt(days)}, the
  * days' sum is at most {@code max-ratio} of the baselines' sum and the baseline is large enough.
- * Unknown days are skipped, never counted as low. A fall the ecosystem reference shows too is an
- * upstream incident and not reported.
+ * Unknown days are skipped, never counted as low (a window with skipped days needs one more noise
+ * unit). A fall the ecosystem reference shows too is an upstream incident and not reported.
  */
 final class DropRule implements Rule {
   static final String NAME = "drop";
   /** How far back (beyond {@code days}) unknown days may be skipped to find the known days. */
   static final int MAX_SKIPPED = 4;
 
-  /** The evidence over the window: sums and the mean clipped residual in noise units. */
-  record Window(LocalDate first, double observed, double expected, double score, boolean seasonal) {
+  /**
+   * The evidence over the window: sums and the mean clipped residual in noise units; {@code
+   * skipped} if unknown days lie inside it (the window then reaches further back than usual).
+   */
+  record Window(LocalDate first, double observed, double expected, double score, boolean seasonal,
+      boolean skipped) {
     double ratio() {
       return observed / Math.max(1e-9, expected);
     }
@@ -80,11 +84,16 @@ final class DropRule implements Rule {
       clipped += Math.min(0, Robust.log1(x) - Robust.log1(b));
     }
     double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
-    return Optional.of(new Window(first, observed, expected, score, noise.get().seasonal()));
+    boolean skipped = first.isBefore(date.minusDays(days - 1L));
+    return Optional.of(
+        new Window(first, observed, expected, score, noise.get().seasonal(), skipped));
   }
 
   private static boolean isDrop(Window w, DropSettings s) {
-    double z = w.seasonal() ? s.z() : s.z() + SpikeRule.COLD_START_EXTRA;
+    // A window reaching over unknown days is one unit stricter (like a cold start): a hole or a
+    // late day must not turn a borderline dip into an alert that the full data would not raise.
+    double z = s.z() + (w.seasonal() ? 0 : SpikeRule.COLD_START_EXTRA)
+        + (w.skipped() ? SpikeRule.COLD_START_EXTRA : 0);
     return w.expected() / s.days() >= s.minVolume() && w.ratio() <= s.maxRatio() && w.score() > z;
   }
 

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * One day far above its weekday's baseline: log residual above {@code z} noise units, and above
  * the absolute floors (baseline, excess, ratio) so that 3 to 12 downloads on a tiny package is
- * not news. During a cold start the threshold is one unit stricter.
+ * not news. During a cold start the threshold is one unit stricter. A surge the ecosystem
+ * reference shows too is not reported (as {@link DropRule} does for falls).
  */
 final class SpikeRule implements Rule {
   static final String NAME = "spike";
@@ -38,6 +39,7 @@ final class SpikeRule implements Rule {
     return Optional.of(Baselines.at(series, d, s.weeks(), s.scaleFloor())
         .filter(e -> isSpike(x, e, s))
         .filter(e -> !mostlyMirrors(day, x, e, s))
+        .filter(e -> !upstreamSurge(day, s))
         .map(e -> List.of(finding(day, x, e, s)))
         .orElse(List.of()));
   }
@@ -52,6 +54,26 @@ final class SpikeRule implements Rule {
     double z = e.seasonal() ? s.z() : s.z() + COLD_START_EXTRA;
     return b >= s.minVolume() && x - b >= s.minIncrease() && x >= s.minRatio() * b
         && score(x, e) > z;
+  }
+
+  /**
+   * The ecosystem reference ({@code drop.reference-package}, when recorded) spikes that day too:
+   * at least {@code 1 / drop.reference-max-ratio} of its own baseline and beyond {@code z} of its
+   * own noise: an ecosystem-wide surge (e.g. a CI storm after an outage), not this package's news.
+   */
+  static boolean upstreamSurge(Day day, SpikeSettings s) {
+    if (day.reference() == null) {
+      return false;
+    }
+    DailySeries ref = day.reference().series(Endpoint.OVERALL, s.category());
+    if (!ref.has(day.date())) {
+      return false;
+    }
+    long x = ref.at(day.date());
+    return Baselines.at(ref, day.date(), s.weeks(), s.scaleFloor())
+        .filter(e -> x * day.settings().drop().referenceMaxRatio() >= e.baseline())
+        .filter(e -> score(x, e) > s.z())
+        .isPresent();
   }
 
   /** With mirrors counted: a spike whose excess is mostly mirror traffic is a sync, not news. */

@@ -29,7 +29,7 @@ class RuleEngineTest {
         Arguments.of("CONSTANT_5K", CONSTANT_5K, List.of()),
         Arguments.of("TINY_3_TO_12", TINY_3_TO_12, List.of()),
         Arguments.of("SPIKE_X3_ON_FRIDAY", SPIKE_X3_ON_FRIDAY, List.of("spike@100")),
-        Arguments.of("WEEK_AT_HALF", WEEK_AT_HALF, List.of("drop@100")));
+        Arguments.of("WEEK_AT_HALF", WEEK_AT_HALF, List.of("drop@102")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -48,10 +48,22 @@ class RuleEngineTest {
     assertEquals(60_000, a.observed(), ALLOWED_ERROR);
     assertEquals(20_000, a.expected(), ALLOWED_ERROR);
     assertEquals(SPIKE_X3_SCORE, a.score(), ALLOWED_ERROR);
-    assertEquals(Severity.WARNING, a.severity());
+    assertEquals(Severity.CRITICAL, a.severity()); // >= 2 z
     assertEquals("pip: downloads spiked to 60,000 on 2026-04-03 (Fri), 3.0x the usual Friday "
         + "(20,000)", a.summary());
     assertEquals(Alert.linkOf("pip"), a.link());
+  }
+
+  @Test
+  void spikesAndDropsTheEcosystemReferenceShowsTooAreNotReported() {
+    for (IntToLongFunction f : List.of(SPIKE_X3_ON_FRIDAY, WEEK_AT_HALF)) {
+      List<DownloadRecord> records = new java.util.ArrayList<>(overall(f));
+      overall(f).forEach(r -> records.add(new DownloadRecord("__all__", r.endpoint(),
+          r.category(), r.date(), r.downloads() * 1000)));
+      List<Alert> got = firing(evaluate(DEFAULTS, records)).stream()
+          .filter(a -> !a.rule().equals("milestone")).toList();
+      assertEquals(List.of(), got);
+    }
   }
 
   @Test

@@ -20,18 +20,22 @@ final class RulesTesting {
   static final int DAYS = 120;
   static final double ALLOWED_ERROR = 1e-3;
 
-  /** 20,000 on weekdays, 12,000 at weekends, no noise. The spike floor (0.15) is the scale. */
+  /** 20,000 on weekdays, 12,000 at weekends, no noise. The spike floor (0.10) is the scale. */
   static final IntToLongFunction FLAT_WEEKLY_20K = i -> weekend(i) ? 12_000 : 20_000;
-  /** Day 100 (a Friday) is 60,000: score ln(60001/20001)/0.15 = 7.324. */
+  /** Day 100 (a Friday) is 60,000: score ln(60001/20001)/0.10 = 10.99 (noise at the floor). */
   static final int FRIDAY = 100;
   static final IntToLongFunction SPIKE_X3_ON_FRIDAY =
       i -> i == FRIDAY ? 60_000 : FLAT_WEEKLY_20K.applyAsLong(i);
-  static final double SPIKE_X3_SCORE = Math.log(60_001.0 / 20_001.0) / 0.15;
-  /** Days 99-105 at half: flagged on day 100, score 2 ln(10001/20001)/3 sqrt 3 / 0.15. */
+  static final double SPIKE_X3_SCORE = Math.log(60_001.0 / 20_001.0) / 0.10;
+  /**
+   * Days 99-105 at half: flagged on day 102 (Sunday; the first 5-day window at most 65% of its
+   * baselines: four low days), score -(2 ln(10001/20001) + 2 ln(6001/12001)) / 5 sqrt 5 / 0.10.
+   */
   static final IntToLongFunction WEEK_AT_HALF =
       i -> i >= 99 && i <= 105 ? FLAT_WEEKLY_20K.applyAsLong(i) / 2 : FLAT_WEEKLY_20K.applyAsLong(i);
   static final double WEEK_AT_HALF_SCORE =
-      -2 * Math.log(10_001.0 / 20_001.0) / 3 * Math.sqrt(3) / 0.15;
+      -(2 * Math.log(10_001.0 / 20_001.0) + 2 * Math.log(6_001.0 / 12_001.0)) / 5 * Math.sqrt(5)
+          / 0.10;
   /** A tiny package: 3 a day, 12 on day 100. Below every floor. */
   static final IntToLongFunction TINY_3_TO_12 = i -> i == FRIDAY ? 12 : 3;
   /** The same number every day. */

@@ -24,9 +24,26 @@ public final class SeriesReplay {
    * lag} days late (a transient gap): evaluated as unknown, then recorded.
    */
   public static List<Alert> run(RealSeries s, RulesConfig config, Set<Integer> late, int lag) {
+    return run(s, config, late, lag, null);
+  }
+
+  /**
+   * Like {@link #run(RealSeries, RulesConfig, Set, int)}, with an ecosystem reference ({@code
+   * __all__}, may be null) recorded day by day as the poller publishes it (overall records only).
+   */
+  public static List<Alert> run(RealSeries s, RulesConfig config, Set<Integer> late, int lag,
+      RealSeries reference) {
     RuleEngine engine = new RuleEngine(config);
     List<Alert> out = new ArrayList<>();
     for (int i = 0; i < s.size(); i++) {
+      if (reference != null && i < reference.size() && reference.total(i) >= 0) {
+        long t = reference.total(i);
+        LocalDate date = reference.date(i);
+        engine.record(new DownloadRecord(
+            reference.pkg(), Endpoint.OVERALL, Categories.WITHOUT_MIRRORS, date, t));
+        engine.record(new DownloadRecord(
+            reference.pkg(), Endpoint.OVERALL, Categories.WITH_MIRRORS, date, t));
+      }
       if (!late.contains(i)) {
         record(engine, s, i);
       }
