@@ -53,6 +53,10 @@ final class Baselines {
 
   /** The median of the known same weekdays of the last {@code weeks} weeks; NaN if too few. */
   static double sameWeekday(DailySeries s, LocalDate date, int weeks) {
+    return s.weekdayMedian(date, weeks, () -> computeSameWeekday(s, date, weeks));
+  }
+
+  private static double computeSameWeekday(DailySeries s, LocalDate date, int weeks) {
     double[] v = new double[weeks];
     int n = 0;
     for (int w = 1; w <= weeks; w++) {

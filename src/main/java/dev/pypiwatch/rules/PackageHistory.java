@@ -17,6 +17,8 @@ final class PackageHistory {
   /** Per endpoint and date, the counts by category: the basis of shares. */
   private final Map<Endpoint, Map<LocalDate, Map<String, Long>>> days =
       new EnumMap<>(Endpoint.class);
+  /** Per endpoint and date, the sum over categories: every share divides by it. */
+  private final Map<Endpoint, Map<LocalDate, Long>> totals = new EnumMap<>(Endpoint.class);
   private final TreeMap<LocalDate, Boolean> dates = new TreeMap<>();
 
   /** Stores {@code r}; a later count for the same key replaces the earlier (a revision). */
@@ -24,9 +26,11 @@ final class PackageHistory {
     series.computeIfAbsent(r.endpoint(), e -> new HashMap<>())
         .computeIfAbsent(r.category(), c -> new DailySeries())
         .put(r.date(), r.downloads());
-    days.computeIfAbsent(r.endpoint(), e -> new HashMap<>())
+    Long old = days.computeIfAbsent(r.endpoint(), e -> new HashMap<>())
         .computeIfAbsent(r.date(), d -> new HashMap<>())
         .put(r.category(), r.downloads());
+    totals.computeIfAbsent(r.endpoint(), e -> new HashMap<>())
+        .merge(r.date(), r.downloads() - (old == null ? 0 : old), Long::sum);
     dates.put(r.date(), Boolean.TRUE);
   }
 
@@ -42,6 +46,13 @@ final class PackageHistory {
     Map<LocalDate, Map<String, Long>> m = days.get(endpoint);
     Map<String, Long> d = m == null ? null : m.get(date);
     return d == null ? Map.of() : d;
+  }
+
+  /** The sum of {@code endpoint}'s categories on {@code date}; 0 if the day is unknown. */
+  long total(Endpoint endpoint, LocalDate date) {
+    Map<LocalDate, Long> m = totals.get(endpoint);
+    Long t = m == null ? null : m.get(date);
+    return t == null ? 0 : t;
   }
 
   /** The categories ever recorded for {@code endpoint}. */

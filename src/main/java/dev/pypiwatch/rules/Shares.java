@@ -23,11 +23,12 @@ final class Shares {
 
   Shares(PackageHistory h, Endpoint endpoint, LocalDate date, int recentDays, int baselineDays) {
     for (int i = 0; i < recentDays + baselineDays; i++) {
-      Map<String, Long> day = h.day(endpoint, date.minusDays(i));
-      long total = total(day);
+      LocalDate d = date.minusDays(i);
+      long total = h.total(endpoint, d);
       if (total <= 0) {
         continue;
       }
+      Map<String, Long> day = h.day(endpoint, d);
       if (i < recentDays) {
         recent.add(day);
         recentTotals.add(total);
@@ -79,11 +80,4 @@ final class Shares {
     return out;
   }
 
-  private static long total(Map<String, Long> day) {
-    long t = 0;
-    for (long v : day.values()) {
-      t += v;
-    }
-    return t;
-  }
 }
