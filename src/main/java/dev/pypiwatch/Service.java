@@ -110,7 +110,8 @@ public final class Service implements AutoCloseable {
     vertx.deployVerticle(poller).await();
     startRules(config.ruleEngine(), config.rules(), topics);
     if (config.http().enabled()) {
-      status = new StatusVerticle(config.http(), metrics, poller::polledOnce, ruleMetrics::snapshot);
+      status = new StatusVerticle(config.http(), metrics,
+          () -> poller.polledOnce() && ruleMetrics.healthy(), ruleMetrics::snapshot);
       vertx.deployVerticle(status).await();
     }
   }
@@ -123,7 +124,7 @@ public final class Service implements AutoCloseable {
     // One verticle per process; its transactional id is stable so a restart fences its predecessor.
     AlertStream stream = new AlertStream(clients, topics, rules.groupId(), rules.transactionalIdPrefix() + "-0",
         () -> new RuleEngine(settings), ruleMetrics);
-    vertx.deployVerticle(new RuleVerticle(stream)).await();
+    vertx.deployVerticle(new RuleVerticle(stream, ruleMetrics)).await();
   }
 
   /** The port of the status server ({@code /health}, {@code /ready}, {@code /metrics}); -1 if disabled. */

@@ -16,6 +16,18 @@ public final class RuleMetrics {
   private final AtomicLong transactionsAborted = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
   private final AtomicLong assignedPartitions = new AtomicLong();
+  // -1: not started (or disabled), 1: its loop runs, 0: its loop ended with an error.
+  private final AtomicLong up = new AtomicLong(-1);
+
+  /** The stream's loop started (true) or ended with an error (false). */
+  public void running(boolean running) {
+    up.set(running ? 1 : 0);
+  }
+
+  /** False only when the stream's loop ended with an error: alerts stop until a restart. */
+  public boolean healthy() {
+    return up.get() != 0;
+  }
 
   /** A download record was read from the topic (decodable or not). */
   public void recordConsumed() {
@@ -69,6 +81,7 @@ public final class RuleMetrics {
     m.put("pypiwatch_rule_transactions_aborted_total", transactionsAborted.get());
     m.put("pypiwatch_rule_state_rebuilds_total", rebuilds.get());
     m.put("pypiwatch_rule_assigned_partitions", assignedPartitions.get());
+    m.put("pypiwatch_rule_engine_up", up.get());
     return m;
   }
 }

@@ -20,11 +20,13 @@ public final class RuleVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RuleVerticle.class);
 
   private final AlertStream stream;
+  private final RuleMetrics metrics;
   private final Promise<Void> finished = Promise.promise();
 
-  /** A verticle running {@code stream} (not yet opened). */
-  public RuleVerticle(AlertStream stream) {
+  /** A verticle running {@code stream} (not yet opened), reporting its health in {@code metrics}. */
+  public RuleVerticle(AlertStream stream, RuleMetrics metrics) {
     this.stream = Objects.requireNonNull(stream, "stream");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /** Succeeds once the stream's producer and consumer are created; fails if Kafka or the topic is missing. */
@@ -49,9 +51,12 @@ public final class RuleVerticle extends VerticleBase {
   }
 
   private void loop() {
+    metrics.running(true);
     try {
       stream.run();
     } catch (RuntimeException | Error e) {
+      // Nothing is lost (offsets are committed with the alerts), but nothing moves: /ready says so.
+      metrics.running(false);
       log.error("alert stream ended with an error; no alerts are published until restart", e);
     } finally {
       finished.tryComplete();

@@ -199,6 +199,7 @@ class RuleVerticleIT {
     awaitCaughtUp();
     assertEquals(expected(), sorted(describe(KafkaTesting.consumeToEnd(clients, topics.alerts(), WAIT))));
     assertEquals(2, metrics.snapshot().get("pypiwatch_rule_undecodable_records_total"));
+    assertEquals(1, metrics.snapshot().get("pypiwatch_rule_engine_up"), "a skipped record does not stop the loop");
   }
 
   @Test
@@ -230,7 +231,7 @@ class RuleVerticleIT {
 
   private String deploy(String transactionalId, RuleMetrics metrics, Supplier<AlertSource> engines) {
     AlertStream stream = new AlertStream(clients, topics, group, transactionalId, engines, metrics);
-    return Await.result(vertx.deployVerticle(new RuleVerticle(stream)));
+    return Await.result(vertx.deployVerticle(new RuleVerticle(stream, metrics)));
   }
 
   /** One poll-like transaction per package and day: overall with and without mirrors. */
