@@ -84,14 +84,7 @@ final class AlertProducer implements AutoCloseable {
   }
 
   private KafkaProducer<String, byte[]> newProducer() {
-    KafkaProducer<String, byte[]> p = clients.newProducer(transactionalId);
-    try {
-      p.initTransactions();
-    } catch (RuntimeException e) {
-      p.close(Duration.ZERO);
-      throw e;
-    }
-    return p;
+    return clients.newTransactionalProducer(transactionalId);
   }
 
   private void recreate() {

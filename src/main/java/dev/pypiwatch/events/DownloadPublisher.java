@@ -162,14 +162,7 @@ public final class DownloadPublisher implements AutoCloseable {
   }
 
   private KafkaProducer<String, byte[]> newProducer() {
-    KafkaProducer<String, byte[]> p = clients.newProducer(transactionalId);
-    try {
-      p.initTransactions();
-    } catch (RuntimeException e) {
-      p.close(Duration.ZERO);
-      throw e;
-    }
-    return p;
+    return clients.newTransactionalProducer(transactionalId);
   }
 
   private void recreateProducer() {

@@ -1,6 +1,7 @@
 package dev.pypiwatch.events;
 
 import dev.pypiwatch.config.KafkaConfig;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -108,6 +109,21 @@ public final class KafkaClients {
   public KafkaProducer<String, byte[]> newProducer(String transactionalId) {
     return new KafkaProducer<>(producerProperties(transactionalId));
   }
+  /**
+   * A producer with {@code transactionalId} whose transactions are initialized (which fences an
+   * older producer of the same id). Blocking.
+   */
+  public KafkaProducer<String, byte[]> newTransactionalProducer(String transactionalId) {
+    KafkaProducer<String, byte[]> p = newProducer(transactionalId);
+    try {
+      p.initTransactions();
+    } catch (RuntimeException e) {
+      p.close(Duration.ZERO);
+      throw e;
+    }
+    return p;
+  }
+
 
   /** A new consumer of {@link #consumerProperties}; the caller closes it. */
   public KafkaConsumer<String, byte[]> newConsumer(String groupId) {
