@@ -167,7 +167,8 @@ public final class Service implements AutoCloseable {
     log.info("shutting down");
     step("poller", () -> {
       if (vertx != null) {
-        client.close(); // abandons requests in flight, so the current package finishes quickly
+        poller.halt(); // no further package is started ...
+        client.close(); // ... and requests in flight are abandoned, so the current one ends quickly
         for (String id : vertx.deploymentIDs()) {
           vertx.undeploy(id).await();
         }

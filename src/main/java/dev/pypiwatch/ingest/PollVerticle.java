@@ -32,7 +32,7 @@ public final class PollVerticle extends VerticleBase {
   private final Set<String> watchlist = new LinkedHashSet<>();
   private final Set<Long> timers = new LinkedHashSet<>();
   private volatile Future<?> tail = Future.succeededFuture();
-  private boolean stopping;
+  private volatile boolean stopping;
   private volatile boolean polledOnce;
 
   public PollVerticle(Poller poller, PollerConfig config, List<String> watchlist,
@@ -53,6 +53,12 @@ public final class PollVerticle extends VerticleBase {
     scheduleDaily();
     timers.add(vertx.setPeriodic(config.watchInterval().toMillis(), id -> checkWatchlist()));
     return Future.succeededFuture();
+  }
+
+  /** Starts no further package or cycle; what is in flight finishes. Safe from any thread. */
+  public void halt() {
+    stopping = true;
+    poller.stop();
   }
 
   @Override
