@@ -9,6 +9,7 @@ import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.KafkaClients;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.TopicAdmin;
+import dev.pypiwatch.events.TopicReader;
 import dev.pypiwatch.config.RulesConfig;
 import dev.pypiwatch.rules.RuleEngine;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Consuming {@code pypistats.downloads} through pypiwatch's decode path ({@link EventCodec}) vs a
@@ -91,11 +91,7 @@ public final class ConsumeThroughput {
   /** Nanoseconds to read all {@code n} records from the beginning with a fresh consumer. */
   private static long consume(KafkaClients clients, String topic, int n,
       Consumer<ConsumerRecord<String, byte[]>> work) {
-    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
-      List<TopicPartition> parts = new ArrayList<>();
-      c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
-      c.assign(parts);
-      c.seekToBeginning(parts);
+    try (KafkaConsumer<String, byte[]> c = TopicReader.fromBeginning(clients, topic, Duration.ofMinutes(1))) {
       long t0 = System.nanoTime();
       int seen = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

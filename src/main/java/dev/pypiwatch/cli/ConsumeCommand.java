@@ -5,15 +5,14 @@ import dev.pypiwatch.config.ConfigException;
 import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.events.KafkaClients;
+import dev.pypiwatch.events.TopicReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,11 +64,8 @@ final class ConsumeCommand implements Callable<Integer> {
 
   private long print(KafkaClients clients, String name, PrintStream out) {
     long count = 0;
-    try (KafkaConsumer<String, byte[]> consumer = clients.newConsumer(null)) {
-      List<TopicPartition> parts = consumer.partitionsFor(name, Duration.ofSeconds(idleSeconds)).stream()
-          .map(p -> new TopicPartition(name, p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
+    try (KafkaConsumer<String, byte[]> consumer =
+        TopicReader.fromBeginning(clients, name, Duration.ofSeconds(idleSeconds))) {
       long idleUntil = System.nanoTime() + Duration.ofSeconds(idleSeconds).toNanos();
       while (System.nanoTime() < idleUntil && (maxMessages == 0 || count < maxMessages)) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {

@@ -4,6 +4,7 @@ import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.events.EmbeddedKafka;
 import dev.pypiwatch.events.KafkaClients;
+import dev.pypiwatch.events.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /** Test helpers around the embedded broker: unique topic names, configs, and consuming a topic whole. */
 public final class KafkaTesting {
@@ -49,11 +49,7 @@ public final class KafkaTesting {
       Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
-      List<TopicPartition> parts = c.partitionsFor(topic, deadline).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
+    try (KafkaConsumer<String, byte[]> c = TopicReader.fromBeginning(clients, topic, deadline)) {
       while (out.size() < count && System.nanoTime() < end) {
         c.poll(Duration.ofMillis(100)).forEach(out::add);
       }
@@ -67,21 +63,8 @@ public final class KafkaTesting {
    */
   public static List<ConsumerRecord<String, byte[]>> consumeToEnd(KafkaClients clients, String topic,
       Duration deadline) {
-    long end = System.nanoTime() + deadline.toNanos();
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
-      List<TopicPartition> parts = c.partitionsFor(topic, deadline).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> ends = c.endOffsets(parts, deadline);
-      while (!parts.stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) {
-        if (System.nanoTime() > end) {
-          throw new AssertionError("did not reach the end of " + topic + " within " + deadline);
-        }
-        c.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
-    }
+    TopicReader.readToEnd(clients, topic, deadline, out::add);
     return out;
   }
 }
