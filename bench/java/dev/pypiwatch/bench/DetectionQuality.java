@@ -1,6 +1,7 @@
 package dev.pypiwatch.bench;
 
 import dev.pypiwatch.config.DropSettings;
+import dev.pypiwatch.config.Holidays;
 import dev.pypiwatch.config.RuleSettings;
 import dev.pypiwatch.config.RulesConfig;
 import dev.pypiwatch.config.SpikeSettings;
@@ -82,7 +83,9 @@ public final class DetectionQuality {
         sp.minIncrease(), dbl("spike.ratio", sp.minRatio()), sp.cooldown());
     DropSettings drop = new DropSettings(dr.enabled(), dbl("drop.z", dr.z()),
         Integer.getInteger("drop.days", dr.days()), dbl("drop.max-ratio", dr.maxRatio()),
-        dr.minVolume(), dr.referencePackage(), dr.referenceMaxRatio(), dr.cooldown());
+        dr.minVolume(), dr.referencePackage(), dr.referenceMaxRatio(),
+        Boolean.getBoolean("noholidays") ? Holidays.NONE : dr.holidays(),
+        dbl("drop.holiday-max-ratio", dr.holidayMaxRatio()), dr.cooldown());
     RuleSettings s = new RuleSettings(spike, drop, d.pythonShift(), d.osShift(), d.milestone(),
         d.trend());
     System.out.printf(Locale.ROOT, "settings: spike z %.2f floor %.2f ratio %.2f; drop z %.2f days %d"
@@ -201,6 +204,9 @@ public final class DetectionQuality {
   private static void measure(String tier, RealSeries s, RulesConfig config, RealSeries ref) {
     TIERS.add(tier);
     List<Alert> clean = SeriesReplay.run(s, config, Set.of(), 0, ref);
+    if (Boolean.getBoolean("dump")) {
+      dump(tier, s, clean);
+    }
     int days = s.size() - 28;
     add(tier, "false spike+drop episodes / 90 days", count(clean, "spike") + count(clean, "drop"),
         days / 90.0, 0);
@@ -230,6 +236,17 @@ public final class DetectionQuality {
       }
       if (!Boolean.getBoolean("noholes")) {
         holes(tier, s, config, p, cleanFiring, ref);
+      }
+    }
+  }
+
+  /** With {@code -Ddump=true}: every spike and drop firing on the untouched series, to read them. */
+  private static synchronized void dump(String tier, RealSeries s, List<Alert> clean) {
+    for (Alert a : clean) {
+      if (a.state() == AlertState.FIRING && (a.rule().equals("spike") || a.rule().equals("drop"))) {
+        System.out.printf(Locale.ROOT, "false %s | %s | %s | %s %s | observed %.0f expected %.0f"
+            + " score %.2f%n", tier, s.pkg(), a.rule(), a.date(), a.date().getDayOfWeek(),
+            a.observed(), a.expected(), a.score());
       }
     }
   }

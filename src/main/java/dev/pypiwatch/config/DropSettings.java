@@ -15,17 +15,24 @@ import java.util.Objects;
  * @param referencePackage a package recorded as the whole ecosystem (e.g. {@code __all__}); a
  *     drop it shows too is an upstream incident and not reported. Empty disables the check
  * @param referenceMaxRatio the reference "shows the drop" when its ratio is at most this
+ * @param holidays days the whole ecosystem downloads less
+ * @param holidayMaxRatio a window with a holiday in it must fall to at most this fraction (a
+ *     shallower fall then neither fires nor resolves)
  * @param cooldown a new episode this soon after the last one resolved does not fire
  */
 public record DropSettings(boolean enabled, double z, int days, double maxRatio, long minVolume,
-    String referencePackage, double referenceMaxRatio, Duration cooldown) {
+    String referencePackage, double referenceMaxRatio, Holidays holidays, double holidayMaxRatio, Duration cooldown) {
 
-  /** On; 5 days, z 3.5, at most 65% of the baseline, baseline >= 20/day; __all__; 7 days. */
+  /**
+   * On; 5 days, z 3.5, at most 65% of the baseline, baseline >= 20/day; __all__; christmas,
+   * thanksgiving, easter at most 40%; 7 days.
+   */
   public static final DropSettings DEFAULTS = new DropSettings(
-      true, 3.5, 5, 0.65, 20, "__all__", 0.85, Duration.ofDays(7));
+      true, 3.5, 5, 0.65, 20, "__all__", 0.85, Holidays.DEFAULTS, 0.40, Duration.ofDays(7));
 
   public DropSettings {
     Objects.requireNonNull(referencePackage, "referencePackage");
+    Objects.requireNonNull(holidays, "holidays");
     Objects.requireNonNull(cooldown, "cooldown");
   }
 }

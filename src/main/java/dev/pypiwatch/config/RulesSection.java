@@ -49,6 +49,12 @@ final class RulesSection {
         return s.isEmpty() ? s : PackageName.normalize(s);
       });
 
+  private static final ValueType<String> HOLIDAY =
+      new ValueType<>("a holiday", s -> {
+        Holidays.parse(List.of(s)); // throws with the accepted forms
+        return s;
+      });
+
   private RulesSection() {}
 
   /** The top-level section, with the built-in defaults. */
@@ -89,7 +95,28 @@ final class RulesSection {
         m.get("min-volume", COUNT, d.minVolume()),
         m.get("reference-package", REFERENCE, d.referencePackage()),
         m.get("reference-max-ratio", FRACTION, d.referenceMaxRatio()),
+        holidays(m).orElse(d.holidays()),
+        m.get("holiday-max-ratio", FRACTION, d.holidayMaxRatio()),
         m.get("cooldown", ValueType.duration(true), d.cooldown()));
+  }
+
+  private static Optional<Holidays> holidays(MappingReader m) {
+    Optional<Node> node = m.node("holidays");
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    String path = m.childPath("holidays");
+    if (!(node.get() instanceof SequenceNode seq)) {
+      m.error("holidays", "expected a list such as [christmas, thanksgiving, easter, 05-01], got "
+          + BindContext.describe(node.get()));
+      return Optional.empty();
+    }
+    List<String> out = new ArrayList<>();
+    List<Node> items = seq.getValue();
+    for (int i = 0; i < items.size(); i++) {
+      m.context().scalar(items.get(i), path + "[" + i + "]", HOLIDAY, false).ifPresent(out::add);
+    }
+    return Optional.of(Holidays.parse(out));
   }
 
   private static ShiftSettings shift(MappingReader m, ShiftSettings d, boolean python) {

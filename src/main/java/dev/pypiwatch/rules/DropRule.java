@@ -1,6 +1,7 @@
 package dev.pypiwatch.rules;
 
 import dev.pypiwatch.config.DropSettings;
+import dev.pypiwatch.config.Holidays;
 import dev.pypiwatch.config.SpikeSettings;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
@@ -14,7 +15,8 @@ import java.util.Set;
  * to zero, so one good day does not hide a fall) is below {@code -z * scale / sqrt(days)}, the
  * days' sum is at most {@code max-ratio} of the baselines' sum and the baseline is large enough.
  * Unknown days are skipped, never counted as low (a window with skipped days needs one more noise
- * unit). A fall the ecosystem reference shows too is an upstream incident and not reported.
+ * unit). A fall the ecosystem reference shows too is an upstream incident and not reported; a
+ * window with a holiday in it must fall deeper ({@code holiday-max-ratio}).
  */
 final class DropRule implements Rule {
   static final String NAME = "drop";
@@ -48,19 +50,55 @@ final class DropRule implements Rule {
     if (!s.enabled()) {
       return Optional.of(List.of());
     }
-    return Optional.of(window(series, day.date(), s.days(), sp)
-        .filter(w -> isDrop(w, s))
-        .filter(w -> !upstreamIncident(day, s, sp))
-        .map(w -> List.of(finding(day, w, s, sp.category())))
-        .orElse(List.of()));
+    Optional<Window> full = window(series, day.date(), s.days(), sp, Holidays.NONE);
+    if (full.isEmpty() || !isDrop(full.get(), s, s.maxRatio())) {
+      return Optional.of(List.of());
+    }
+    Optional<Window> drop = full;
+    if (holiday(full.get(), day.date(), s)) {
+      // The whole ecosystem downloads less on holidays. A fall is news then if the ordinary days
+      // show it (holidays left out of the window) or if it is deeper than a holiday trough;
+      // otherwise it neither fires nor resolves (an ongoing episode goes on).
+      drop = window(series, day.date(), s.days(), sp, s.holidays())
+          .filter(w -> isDrop(w, s, s.maxRatio()))
+          .or(() -> full.filter(w -> isDrop(w, s, s.holidayMaxRatio())));
+      if (drop.isEmpty()) {
+        return Optional.empty();
+      }
+    }
+    if (upstreamIncident(day, s, sp)) {
+      return Optional.of(List.of());
+    }
+    return Optional.of(List.of(finding(day, drop.get(), s, sp.category())));
   }
 
-  /** The last {@code days} known days up to {@code date}, against their baselines. */
-  static Optional<Window> window(DailySeries series, LocalDate date, int days, SpikeSettings sp) {
+  private static boolean holiday(Window w, LocalDate date, DropSettings s) {
+    for (LocalDate t = w.first(); !t.isAfter(date); t = t.plusDays(1)) {
+      if (s.holidays().contains(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The last {@code days} known days up to {@code date} that are not in {@code excluded}, against
+   * their baselines. Excluded days do not count towards {@link #MAX_SKIPPED}, nor make the window
+   * stricter as unknown days do.
+   */
+  static Optional<Window> window(DailySeries series, LocalDate date, int days, SpikeSettings sp,
+      Holidays excluded) {
     List<LocalDate> known = new ArrayList<>();
-    for (int i = 0; i < days + MAX_SKIPPED && known.size() < days; i++) {
-      if (series.has(date.minusDays(i))) {
-        known.add(date.minusDays(i));
+    boolean skipped = false;
+    int reach = days + MAX_SKIPPED;
+    for (int i = 0; i < reach && known.size() < days; i++) {
+      LocalDate t = date.minusDays(i);
+      if (excluded.contains(t)) {
+        reach++;
+      } else if (series.has(t)) {
+        known.add(t);
+      } else {
+        skipped = true;
       }
     }
     if (known.size() < days) {
@@ -84,17 +122,18 @@ final class DropRule implements Rule {
       clipped += Math.min(0, Robust.log1(x) - Robust.log1(b));
     }
     double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
-    boolean skipped = first.isBefore(date.minusDays(days - 1L));
     return Optional.of(
         new Window(first, observed, expected, score, noise.get().seasonal(), skipped));
   }
 
-  private static boolean isDrop(Window w, DropSettings s) {
+  private static boolean isDrop(Window w, DropSettings s, double maxRatio) {
     // A window reaching over unknown days is one unit stricter (like a cold start): a hole or a
     // late day must not turn a borderline dip into an alert that the full data would not raise.
-    double z = s.z() + (w.seasonal() ? 0 : SpikeRule.COLD_START_EXTRA)
-        + (w.skipped() ? SpikeRule.COLD_START_EXTRA : 0);
-    return w.expected() / s.days() >= s.minVolume() && w.ratio() <= s.maxRatio() && w.score() > z;
+    if (!w.seasonal()) {
+      return false; // too little history to tell a fall from the weekly cycle: quiet
+    }
+    double z = s.z() + (w.skipped() ? SpikeRule.COLD_START_EXTRA : 0);
+    return w.expected() / s.days() >= s.minVolume() && w.ratio() <= maxRatio && w.score() > z;
   }
 
   private static boolean upstreamIncident(Day day, DropSettings s, SpikeSettings sp) {
@@ -103,7 +142,7 @@ final class DropRule implements Rule {
     }
     DailySeries ref = day.reference().series(Endpoint.OVERALL, sp.category());
     return ref.has(day.date())
-        && window(ref, day.date(), s.days(), sp)
+        && window(ref, day.date(), s.days(), sp, Holidays.NONE)
             .filter(w -> w.ratio() <= s.referenceMaxRatio())
             .isPresent();
   }

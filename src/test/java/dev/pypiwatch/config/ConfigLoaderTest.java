@@ -39,7 +39,7 @@ class ConfigLoaderTest {
     assertEquals(RuleRunnerConfig.DEFAULTS, config.ruleEngine());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
-    assertEquals(new ConfigLocation(example, 143, 11),
+    assertEquals(new ConfigLocation(example, 147, 11),
         config.watchlist().packages().get(1).location());
   }
 
@@ -199,6 +199,8 @@ class ConfigLoaderTest {
       "'rules: {drop: {max-ratio: 2}}' | 1 | 27 | rules.drop.max-ratio | expected a number > 0 and <= 1, got '2'",
       "'rules: {python-shift: {crossings: [25, x]}}' | 1 | 40 | rules.python-shift.crossings[1] | expected a percentage > 0 and <= 100",
       "'rules: {os-shift: {new-version-share: 1}}' | 1 | 20 | rules.os-shift.new-version-share | unknown key 'new-version-share'",
+      "'rules: {drop: {holidays: [christmas, xmas]}}' | 1 | 38 | rules.drop.holidays[1] | expected christmas, thanksgiving, easter, MM-DD",
+      "'rules: {drop: {holidays: christmas}}' | 1 | 26 | rules.drop.holidays | expected a list such as [christmas",
       "'rules: {milestone: {min-level: 500}}' | 1 | 32 | rules.milestone.min-level | expected a power of ten",
       "'watchlist: [{name: pip, rules: {spike: {zz: 5}}}]' | 1 | 41 | watchlist[0].rules.spike.zz | did you mean 'z'?",
       "'kafka: {embedded-port: 70000}' | 1 | 24 | kafka.embedded-port | expected a port number from 0 to 65535",
@@ -237,16 +239,18 @@ class ConfigLoaderTest {
   @org.junit.jupiter.api.Test
   void rulesBindGloballyAndPerPackageOverGlobalDefaults() throws ConfigException {
     AppConfig c = parse("rules:\n  spike: {z: 4.5, cooldown: 2d}\n  python-shift: {crossings: [25, 50]}\n"
-        + "watchlist:\n  - pip\n  - name: NumPy\n    rules: {spike: {min-ratio: 2}, trend: {enabled: true}}\n",
+        + "watchlist:\n  - pip\n  - name: NumPy\n    rules: {spike: {min-ratio: 2}, trend: {enabled: true}, drop: {holidays: [12-24..12-26]}}\n",
         Map.of());
     RuleSettings pip = c.rules().forPackage("pip");
     assertEquals(4.5, pip.spike().z());
     assertEquals(java.time.Duration.ofDays(2), pip.spike().cooldown());
     assertEquals(List.of(25.0, 50.0), pip.pythonShift().crossings());
+    assertEquals(List.of("christmas", "thanksgiving", "easter"), pip.drop().holidays().specs());
     RuleSettings numpy = c.rules().forPackage("numpy");
     assertEquals(4.5, numpy.spike().z());
     assertEquals(2.0, numpy.spike().minRatio());
     assertEquals(true, numpy.trend().enabled());
+    assertEquals(List.of("12-24..12-26"), numpy.drop().holidays().specs());
     assertEquals(RuleSettings.DEFAULTS, AppConfig.defaults().rules().forPackage("pip"));
   }
 }

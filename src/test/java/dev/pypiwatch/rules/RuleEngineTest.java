@@ -3,6 +3,8 @@ package dev.pypiwatch.rules;
 import static dev.pypiwatch.rules.RulesTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.pypiwatch.config.DropSettings;
+import dev.pypiwatch.config.Holidays;
 import dev.pypiwatch.config.RuleSettings;
 import dev.pypiwatch.config.RulesConfig;
 import dev.pypiwatch.config.SpikeSettings;
@@ -29,7 +31,7 @@ class RuleEngineTest {
         Arguments.of("CONSTANT_5K", CONSTANT_5K, List.of()),
         Arguments.of("TINY_3_TO_12", TINY_3_TO_12, List.of()),
         Arguments.of("SPIKE_X3_ON_FRIDAY", SPIKE_X3_ON_FRIDAY, List.of("spike@100")),
-        Arguments.of("WEEK_AT_HALF", WEEK_AT_HALF, List.of("drop@102")));
+        Arguments.of("WEEK_AT_HALF", WEEK_AT_HALF, List.of("drop@" + (HALF_FROM + 3))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -82,6 +84,44 @@ class RuleEngineTest {
     assertEquals(2, drop.size(), drop.toString());
     assertEquals(WEEK_AT_HALF_SCORE, drop.get(0).score(), ALLOWED_ERROR);
     assertEquals(AlertState.RESOLVED, drop.get(1).state());
+  }
+
+  @Test
+  void aHolidayTroughIsNoDropButADeeperFallOrOneOnOrdinaryDaysIs() {
+    // Days 99-105 are Thursday 2026-04-02 to Wednesday 2026-04-08: Good Friday to Easter Monday.
+    assertEquals(List.of(), drops(weekAt(99, 0.5)), "a week at half over Easter");
+    assertEquals(List.of("drop@102"), drops(weekAt(99, 0.2)), "a week at 20% over Easter");
+    // At half from Wednesday 04-01 for two weeks: the ordinary days 03-31, 04-01, 04-02, 04-07 and
+    // 04-08 (Easter left out) show it on 04-08, as any four low days of five would.
+    IntToLongFunction twoWeeks = i -> Math.round(FLAT_WEEKLY_20K.applyAsLong(i) * (i >= 98 && i < 112 ? 0.5 : 1));
+    assertEquals(List.of("drop@105"), drops(twoWeeks), "a fall lasting over Easter");
+    // Without holidays, the week at half over Easter is a drop like any other.
+    RuleSettings d = RuleSettings.DEFAULTS;
+    DropSettings dr = d.drop();
+    RulesConfig none = RulesConfig.of(new RuleSettings(d.spike(), new DropSettings(dr.enabled(),
+        dr.z(), dr.days(), dr.maxRatio(), dr.minVolume(), dr.referencePackage(),
+        dr.referenceMaxRatio(), Holidays.NONE, dr.holidayMaxRatio(), dr.cooldown()),
+        d.pythonShift(), d.osShift(), d.milestone(), d.trend()));
+    assertEquals(List.of("drop@102"), firing(evaluate(none, overall(weekAt(99, 0.5)))).stream()
+        .filter(a -> a.rule().equals("drop"))
+        .map(a -> a.rule() + "@" + (a.date().toEpochDay() - START.toEpochDay())).toList());
+  }
+
+  @Test
+  void aDropGoingOnIntoAHolidayIsNotResolvedByIt() {
+    // At half from Monday 03-23 to Easter Monday 04-06 (15 days): one episode, no resolution
+    // while the holiday window cannot tell, resolved after the fall ends.
+    IntToLongFunction f = i -> Math.round(FLAT_WEEKLY_20K.applyAsLong(i) * (i >= 89 && i <= 103 ? 0.5 : 1));
+    List<Alert> drop = evaluate(DEFAULTS, overall(f)).stream()
+        .filter(a -> a.rule().equals("drop")).toList();
+    assertEquals(List.of(AlertState.FIRING, AlertState.RESOLVED),
+        drop.stream().map(Alert::state).toList(), drop.toString());
+    assertTrue(drop.get(1).date().isAfter(LocalDate.parse("2026-04-06")), drop.toString());
+  }
+
+  private static List<String> drops(IntToLongFunction f) {
+    return firing(evaluate(DEFAULTS, overall(f))).stream().filter(a -> a.rule().equals("drop"))
+        .map(a -> a.rule() + "@" + (a.date().toEpochDay() - START.toEpochDay())).toList();
   }
 
   @Test

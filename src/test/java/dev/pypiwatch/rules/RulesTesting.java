@@ -28,11 +28,12 @@ final class RulesTesting {
       i -> i == FRIDAY ? 60_000 : FLAT_WEEKLY_20K.applyAsLong(i);
   static final double SPIKE_X3_SCORE = Math.log(60_001.0 / 20_001.0) / 0.10;
   /**
-   * Days 99-105 at half: flagged on day 102 (Sunday; the first 5-day window at most 65% of its
-   * baselines: four low days), score -(2 ln(10001/20001) + 2 ln(6001/12001)) / 5 sqrt 5 / 0.10.
+   * Days 85-91 (Thursday 2026-03-19 on, no holiday) at half: flagged on day 88 (Sunday; the first
+   * 5-day window at most 65% of its baselines: four low days), score -(2 ln(10001/20001) + 2
+   * ln(6001/12001)) / 5 sqrt 5 / 0.10.
    */
-  static final IntToLongFunction WEEK_AT_HALF =
-      i -> i >= 99 && i <= 105 ? FLAT_WEEKLY_20K.applyAsLong(i) / 2 : FLAT_WEEKLY_20K.applyAsLong(i);
+  static final int HALF_FROM = 85;
+  static final IntToLongFunction WEEK_AT_HALF = weekAt(HALF_FROM, 0.5);
   static final double WEEK_AT_HALF_SCORE =
       -(2 * Math.log(10_001.0 / 20_001.0) + 2 * Math.log(6_001.0 / 12_001.0)) / 5 * Math.sqrt(5)
           / 0.10;
@@ -42,6 +43,11 @@ final class RulesTesting {
   static final IntToLongFunction CONSTANT_5K = i -> 5_000;
 
   private RulesTesting() {}
+
+  /** {@link #FLAT_WEEKLY_20K} at {@code factor} for the 7 days from day {@code from}. */
+  static IntToLongFunction weekAt(int from, double factor) {
+    return i -> Math.round(FLAT_WEEKLY_20K.applyAsLong(i) * (i >= from && i < from + 7 ? factor : 1));
+  }
 
   static boolean weekend(int i) {
     DayOfWeek d = START.plusDays(i).getDayOfWeek();
