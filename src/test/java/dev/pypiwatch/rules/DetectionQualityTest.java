@@ -44,6 +44,21 @@ class DetectionQualityTest {
   }
 
   @Test
+  void theOnlyRealBusySeriesRaisesNoFalseAlarmOverTheHolidays() {
+    // llm (about 30,000 a day) without __all__: its Christmas-New Year trough was a drop on
+    // 2025-12-25 before holidays were known; spikes and drops it raised since are none.
+    RealSeries llm = RealSeries.load(RealSeries.DIR.resolve("llm_system.json"));
+    List<Alert> alerts = SeriesReplay.run(llm, D);
+    assertEquals(List.of(), SeriesReplay.firing(alerts, "drop"));
+    assertEquals(List.of(), SeriesReplay.firing(alerts, "spike"));
+    // A week at 20% starting on 2025-12-22 is still found, on a holiday.
+    int p = (int) (java.time.LocalDate.parse("2025-12-22").toEpochDay() - llm.first().toEpochDay());
+    List<Alert> deep = SeriesReplay.firing(SeriesReplay.run(llm.multiplied(p, 7, 0.2), D), "drop");
+    assertEquals(1, deep.size(), deep.toString());
+    assertTrue(!deep.get(0).date().isAfter(java.time.LocalDate.parse("2025-12-28")), deep.toString());
+  }
+
+  @Test
   void holesAndTransientGapsCauseNoAlert() {
     List<RealSeries> pkgs = SyntheticSeries.packages(SyntheticSeries.BUSY, 2, 23);
     RealSeries ref = SyntheticSeries.reference(pkgs, 24);
