@@ -27,6 +27,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -123,8 +125,17 @@ public final class Service implements AutoCloseable {
     }
     // One verticle per process; its transactional id is stable so a restart fences its predecessor.
     AlertStream stream = new AlertStream(clients, topics, rules.groupId(), rules.transactionalIdPrefix() + "-0",
-        () -> new RuleEngine(settings), ruleMetrics);
+        () -> new RuleEngine(settings), referencePackages(settings), ruleMetrics);
     vertx.deployVerticle(new RuleVerticle(stream, ruleMetrics)).await();
+  }
+
+  /** Every {@code drop.reference-package} in use (global and per package), without the empty "none". */
+  private static Set<String> referencePackages(RulesConfig settings) {
+    Set<String> refs = new TreeSet<>();
+    refs.add(settings.global().drop().referencePackage());
+    settings.packages().values().forEach(s -> refs.add(s.drop().referencePackage()));
+    refs.remove("");
+    return refs;
   }
 
   /** The port of the status server ({@code /health}, {@code /ready}, {@code /metrics}); -1 if disabled. */

@@ -36,12 +36,16 @@ final class AlertReplay {
     return TopicReader.readUpTo(clients, upTo, timeout, r -> decodeQuietly(r, sink));
   }
 
-  private static void decodeQuietly(ConsumerRecord<String, byte[]> r, Consumer<DownloadObservation> sink) {
+  /**
+   * Feeds {@code sink} the download in {@code r}; skips it if it does not decode (a reread: the
+   * group's consumer logged it when first consumed).
+   */
+  static void decodeQuietly(ConsumerRecord<String, byte[]> r, Consumer<DownloadObservation> sink) {
     DownloadObservation o;
     try {
       o = EventCodec.decodeDownload(r.value());
     } catch (RuntimeException e) {
-      LOG.debug("replay skips an undecodable record [partition: {}, offset: {}]", r.partition(), r.offset());
+      LOG.debug("reread skips an undecodable record [partition: {}, offset: {}]", r.partition(), r.offset());
       return;
     }
     sink.accept(o);
@@ -72,6 +76,4 @@ final class AlertReplay {
   static int partitionOf(String pkg, int partitions) {
     return Utils.toPositive(Utils.murmur2(pkg.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
-
-
 }

@@ -37,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * evaluated: after a restart, a rebalance or a failed commit the engine is rebuilt by replaying the
  * downloads up to the committed offsets (recorded, marked evaluated, not evaluated) and restoring
  * the lifecycle from the alerts topic; then consumption resumes at the committed offsets.
+ *
+ * <p>The ecosystem references ({@code rules.drop.reference-package}, e.g. {@code __all__}) are read
+ * by every instance, whatever partitions it owns: a group-less consumer assigned to their
+ * partitions is read to its end before each evaluation (so a reference the poller committed before
+ * a package's records is there when the package is evaluated) and from the beginning on every
+ * rebuild. It alone records the references, in offset order; the group's copies of their records
+ * only mark the references' own days for evaluation by their owner.
  */
 public final class AlertStream {
   private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
@@ -49,9 +56,11 @@ public final class AlertStream {
   private final String groupId;
   private final String transactionalId;
   private final Supplier<? extends AlertSource> engines;
+  private final Set<String> references;
   private final RuleMetrics metrics;
   private volatile boolean running = true;
   private KafkaConsumer<String, byte[]> consumer;
+  private KafkaConsumer<String, byte[]> referenceReader; // null without references
   private AlertProducer producer;
   private int partitions;
   // State of the current assignment, rebuilt as a whole.
@@ -59,14 +68,19 @@ public final class AlertStream {
   private final Map<String, LocalDate> newest = new HashMap<>();
   private final Map<TopicPartition, Set<String>> unevaluated = new HashMap<>();
 
-  /** A stream of group {@code groupId} whose producer uses {@code transactionalId}; a fresh engine per assignment. */
+  /**
+   * A stream of group {@code groupId} whose producer uses {@code transactionalId}; a fresh engine
+   * per assignment, fed every record of the {@code references} packages (normalized names; empty
+   * for none) besides the group's partitions.
+   */
   public AlertStream(KafkaClients clients, Topics topics, String groupId, String transactionalId,
-      Supplier<? extends AlertSource> engines, RuleMetrics metrics) {
+      Supplier<? extends AlertSource> engines, Set<String> references, RuleMetrics metrics) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.groupId = Objects.requireNonNull(groupId, "groupId");
     this.transactionalId = Objects.requireNonNull(transactionalId, "transactionalId");
     this.engines = Objects.requireNonNull(engines, "engines");
+    this.references = Set.copyOf(references);
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.engine = engines.get();
   }
@@ -86,6 +100,12 @@ public final class AlertStream {
       throw new IllegalStateException("downloads topic " + topics.downloads() + " does not exist");
     }
     partitions = infos.size();
+    if (!references.isEmpty()) {
+      referenceReader = clients.newConsumer(null);
+      referenceReader.assign(references.stream()
+          .map(pkg -> new TopicPartition(topics.downloads(), AlertReplay.partitionOf(pkg, partitions)))
+          .distinct().toList());
+    }
   }
 
   /** Runs the loop until {@link #stop()}, then closes the clients. Blocking; call {@link #open()} first. */
@@ -123,20 +143,22 @@ public final class AlertStream {
     for (ConsumerRecord<String, byte[]> r : records) {
       consume(r);
     }
+    List<TopicPartition> ready = unevaluated.keySet().stream().filter(this::caughtUp).toList();
+    if (ready.isEmpty()) {
+      return;
+    }
+    // Read after the packages' records: a reference committed before them is seen in full.
+    readReferences();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     List<Alert> alerts = new ArrayList<>();
-    for (Map.Entry<TopicPartition, Set<String>> e : unevaluated.entrySet()) {
-      if (caughtUp(e.getKey())) {
-        for (String pkg : e.getValue()) {
-          alerts.addAll(engine.evaluateThrough(pkg, newest.get(pkg)));
-        }
-        offsets.put(e.getKey(), new OffsetAndMetadata(consumer.position(e.getKey())));
+    for (TopicPartition tp : ready) {
+      for (String pkg : unevaluated.get(tp)) {
+        alerts.addAll(engine.evaluateThrough(pkg, newest.get(pkg)));
       }
+      offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
     }
-    if (!offsets.isEmpty()) {
-      commit(alerts, offsets);
-      unevaluated.keySet().removeAll(offsets.keySet());
-    }
+    commit(alerts, offsets);
+    unevaluated.keySet().removeAll(offsets.keySet());
   }
 
   private void consume(ConsumerRecord<String, byte[]> r) {
@@ -156,8 +178,28 @@ public final class AlertStream {
   }
 
   private void record(DownloadObservation o) {
-    engine.record(o.record());
-    newest.merge(o.record().packageName(), o.record().date(), (a, b) -> a.isAfter(b) ? a : b);
+    String pkg = o.record().packageName();
+    // A reference's records come from the reference reader, which is ahead: an older copy from the
+    // group's consumer would overwrite a newer revision.
+    if (!references.contains(pkg)) {
+      engine.record(o.record());
+    }
+    newest.merge(pkg, o.record().date(), (a, b) -> a.isAfter(b) ? a : b);
+  }
+
+  /** Records the references' records up to the end of their partitions. */
+  private void readReferences() {
+    if (referenceReader != null) {
+      TopicReader.readToEnd(referenceReader, TIMEOUT, r -> {
+        if (references.contains(r.key())) { // keyed by package; the others are not decoded
+          AlertReplay.decodeQuietly(r, o -> {
+            if (references.contains(o.record().packageName())) {
+              engine.record(o.record());
+            }
+          });
+        }
+      });
+    }
   }
 
   private boolean caughtUp(TopicPartition tp) {
@@ -195,11 +237,18 @@ public final class AlertStream {
     }
   }
 
-  /** A fresh engine holding exactly what the group has committed for {@code assigned}; seeks there. */
+  /**
+   * A fresh engine holding exactly what the group has committed for {@code assigned}, and the
+   * references read to their end; seeks there.
+   */
   private void rebuild(Collection<TopicPartition> assigned) {
     engine = engines.get();
     newest.clear();
     unevaluated.clear();
+    if (referenceReader != null) {
+      referenceReader.seekToBeginning(referenceReader.assignment());
+      readReferences();
+    }
     Set<TopicPartition> parts = Set.copyOf(assigned);
     Map<TopicPartition, OffsetAndMetadata> committed = parts.isEmpty() ? Map.of() : consumer.committed(parts, TIMEOUT);
     Map<TopicPartition, Long> upTo = new HashMap<>();
@@ -259,6 +308,9 @@ public final class AlertStream {
     }
     if (consumer != null) {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+    if (referenceReader != null) {
+      referenceReader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 }

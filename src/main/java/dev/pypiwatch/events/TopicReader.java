@@ -59,6 +59,25 @@ public final class TopicReader {
   }
 
   /**
+   * Hands {@code each} the records of {@code c}'s assigned partitions from its positions up to its
+   * end offsets as of the call, and leaves it exactly there: a long-lived consumer can be read to
+   * its end again and again without losing a record.
+   *
+   * @throws IllegalStateException if the end is not reached within {@code timeout}
+   */
+  public static void readToEnd(KafkaConsumer<String, byte[]> c, Duration timeout,
+      Consumer<ConsumerRecord<String, byte[]>> each) {
+    Map<TopicPartition, Long> end = c.endOffsets(c.assignment(), timeout);
+    read(c, end, "partitions " + end.keySet(), timeout, each);
+    // A poll may have fetched past the end; those records were not handed over, so read them next time.
+    end.forEach((tp, offset) -> {
+      if (c.position(tp) > offset) {
+        c.seek(tp, offset);
+      }
+    });
+  }
+
+  /**
    * Hands every record of the given partitions below the given offsets to {@code each}; returns
    * how many. Partitions with an offset of 0 or less are skipped.
    *

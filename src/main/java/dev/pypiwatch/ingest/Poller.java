@@ -77,6 +77,10 @@ public final class Poller {
   /**
    * Polls {@code packages} one after another (the client paces requests anyway). Succeeds with a
    * report once every package was tried; never fails: failures are per package in the report.
+   *
+   * <p>The reference is fetched and its transaction committed before the first package of every
+   * cycle (retries of late packages included): the rule engine reads it after a package's records,
+   * so that package's days are judged with the reference's same days whenever the upstream had them.
    */
   public Future<CycleReport> poll(List<String> packages) {
     LocalDate expectedNewest = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);

@@ -22,6 +22,7 @@ import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeResponse;
 import dev.pypiwatch.testing.KafkaTesting;
+import dev.pypiwatch.testing.RecordedRequest;
 import dev.pypiwatch.testing.TestClock;
 import dev.pypiwatch.testing.UpstreamSimulation;
 import dev.pypiwatch.testing.UpstreamSimulation.Profile;
@@ -220,6 +221,16 @@ class PollPipelineIT {
     PublishedDownloads seen = downloads();
     seen.assertNoDuplicateFacts();
     seen.assertMatchesUpstream(sim, "busy-pkg");
+    // Every cycle, retries included, fetches (and publishes) the reference before its packages:
+    // the rule engine judges a package's day with the reference's same day.
+    String reference = FakePypiStats.path(UpstreamSimulation.ALL, Endpoint.OVERALL);
+    String busy = FakePypiStats.path("busy-pkg", Endpoint.OVERALL);
+    List<String> order = fake.requests().stream().map(RecordedRequest::path)
+        .filter(p -> p.equals(reference) || p.equals(busy)).toList();
+    assertTrue(order.size() >= 8, order.toString());
+    for (int i = 0; i < order.size(); i++) {
+      assertEquals(i % 2 == 0 ? reference : busy, order.get(i), "request " + i + " of " + order);
+    }
   }
 
   private String http(String path) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.config.KafkaConfig;
+import dev.pypiwatch.config.RulesConfig;
 import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.events.AlertStream;
 import dev.pypiwatch.events.AlertCodec;
@@ -26,11 +27,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -50,7 +56,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The rule verticle against the real (in-process) broker: poll-like transactional batches in, alert
  * transitions out, exactly once across restarts, rebalances and poison records. The detector is
- * {@link ThresholdAlertSource}, so expected alerts can be written down.
+ * {@link ThresholdAlertSource}, so expected alerts can be written down; the ecosystem-reference
+ * cases run the real {@link RuleEngine}.
  */
 class RuleVerticleIT {
   private static final LocalDate DAY0 = LocalDate.of(2026, 3, 1);
@@ -61,6 +68,13 @@ class RuleVerticleIT {
   // beta: fires on day 0, resolves on day 2, fires on day 4, resolves on day 7 (resolved across day 3/4).
   private static final long[] BETA = {5 * M, 5 * M, 1, 1, 2 * M, 2 * M, 2 * M, 1};
   private static final Duration WAIT = Duration.ofSeconds(45);
+  private static final String ALL = RulesConfig.DEFAULTS.global().drop().referencePackage();
+  private static final Set<String> REFERENCES = Set.of(ALL);
+  /** A package's own fall (days 108-114 at half) while the ecosystem is as usual. */
+  private static final IntToLongFunction FALL_ALONE = i -> i >= 108 && i <= 114
+      ? RulesTesting.FLAT_WEEKLY_20K.applyAsLong(i) / 2 : RulesTesting.FLAT_WEEKLY_20K.applyAsLong(i);
+  /** Days before this are published as a backfill, the others one day at a time. */
+  private static final int LIVE_FROM = 96;
 
   private static EmbeddedKafka broker;
   private static Vertx vertx;
@@ -225,12 +239,135 @@ class RuleVerticleIT {
     assertTrue(metrics.snapshot().get("pypiwatch_rule_state_rebuilds_total") >= 2, metrics.snapshot().toString());
   }
 
+  @Test
+  void everyInstanceSuppressesAnEcosystemWideFallWhateverPartitionsItOwns() {
+    ecosystemFallScenario(false);
+  }
+
+  @Test
+  void aRestartAndRebalanceRereadTheReferenceFromTheBeginning() {
+    ecosystemFallScenario(true);
+  }
+
+  /**
+   * Two instances over 2 partitions: {@code __all__} and a package on one (its owner is called A
+   * here), two packages on the other (B's). {@code __all__} and two packages fall together on days
+   * 99-105 (an ecosystem-wide fall, as in {@link RuleEngineTest}); one package of B's falls alone
+   * on days 108-114. Only the latter is a drop, reported once. With {@code restartB}, B is
+   * restarted between the backfill and the falls, so both instances rebuild (A on losing the
+   * partitions it took over) and the owner of B's packages evaluates the falls with a reference
+   * read back from the beginning.
+   */
+  private void ecosystemFallScenario(boolean restartB) {
+    // GIVEN two instances of one group, __all__'s partition owned by one, B's packages by the other
+    setUp(2);
+    int refPartition = partitionOf(ALL, 2);
+    List<String> onB = packagesOnPartition(1 - refPartition, 2, 2);
+    String togetherA = packagesOnPartition(refPartition, 2, 1).get(0);
+    String togetherB = onB.get(0);
+    String alone = onB.get(1);
+    Map<String, IntToLongFunction> daily = new LinkedHashMap<>(); // the reference first, as the poller does
+    daily.put(ALL, i -> 1000 * RulesTesting.WEEK_AT_HALF.applyAsLong(i));
+    daily.put(togetherA, RulesTesting.WEEK_AT_HALF);
+    daily.put(togetherB, RulesTesting.WEEK_AT_HALF);
+    daily.put(alone, FALL_ALONE);
+    AtomicInteger early = new AtomicInteger();
+    Supplier<AlertSource> engines = () -> new ReferenceOrderCheck(early);
+    RuleMetrics a = new RuleMetrics();
+    RuleMetrics b = new RuleMetrics();
+    deploy("rules-ref-a", a, engines);
+    Await.until(() -> a.assignedPartitions() == 2, WAIT);
+    String idB = deploy("rules-ref-b", b, engines);
+    Await.until(() -> a.assignedPartitions() == 1 && b.assignedPartitions() == 1, WAIT);
+    daily.forEach((pkg, f) -> publish(pkg, f, 0, LIVE_FROM));
+    RuleMetrics b2 = b;
+    if (restartB) {
+      awaitCaughtUp();
+      Await.result(vertx.undeploy(idB));
+      Await.until(() -> a.assignedPartitions() == 2, WAIT);
+      RuleMetrics restarted = new RuleMetrics();
+      deploy("rules-ref-b", restarted, engines);
+      Await.until(() -> a.assignedPartitions() == 1 && restarted.assignedPartitions() == 1, WAIT);
+      b2 = restarted;
+    }
+    // WHEN the days of the falls arrive one at a time, each day's reference before the packages
+    for (int d = LIVE_FROM; d < RulesTesting.DAYS; d++) {
+      int day = d;
+      daily.forEach((pkg, f) -> publish(pkg, f, day, day + 1));
+    }
+    // THEN no instance reports the ecosystem-wide fall, the package's own fall is reported once
+    awaitCaughtUp();
+    List<Alert> alerts = KafkaTesting.consumeToEnd(clients, topics.alerts(), WAIT).stream()
+        .map(r -> AlertCodec.decode(r.value())).toList();
+    List<String> transitions = alerts.stream().map(t -> t.fingerprint() + " " + describe(t)).toList();
+    assertEquals(transitions.stream().distinct().toList(), transitions, "no transition twice");
+    List<String> drops = alerts.stream()
+        .filter(t -> t.rule().equals(DropRule.NAME) && t.state() == AlertState.FIRING && !t.packageName().equals(ALL))
+        .map(Alert::packageName).toList();
+    assertEquals(List.of(alone), drops);
+    assertTrue(alerts.stream().anyMatch(t -> t.packageName().equals(ALL) && t.rule().equals(DropRule.NAME)),
+        "the reference's own fall is evaluated by its owner: " + transitions);
+    assertEquals(0, early.get(), "evaluations of a day before the reference's same day was read");
+    assertEquals(1, a.assignedPartitions());
+    assertEquals(1, b2.assignedPartitions());
+  }
+
+  /**
+   * The real engine, counting evaluations of a package through a day its reference was not
+   * recorded for yet: what reading the reference after the packages' records prevents.
+   */
+  private static final class ReferenceOrderCheck implements AlertSource {
+    private final RuleEngine engine = new RuleEngine(RulesConfig.DEFAULTS);
+    private final Set<LocalDate> referenceDays = new HashSet<>();
+    private final AtomicInteger early;
+
+    ReferenceOrderCheck(AtomicInteger early) {
+      this.early = early;
+    }
+
+    @Override
+    public void record(DownloadRecord r) {
+      if (r.packageName().equals(ALL)) {
+        referenceDays.add(r.date());
+      }
+      engine.record(r);
+    }
+
+    @Override
+    public List<Alert> evaluateThrough(String pkg, LocalDate through) {
+      if (!pkg.equals(ALL) && !referenceDays.contains(through)) {
+        early.incrementAndGet();
+      }
+      return engine.evaluateThrough(pkg, through);
+    }
+
+    @Override
+    public Optional<LocalDate> evaluatedThrough(String pkg) {
+      return engine.evaluatedThrough(pkg);
+    }
+
+    @Override
+    public void markEvaluatedThrough(String pkg, LocalDate through) {
+      engine.markEvaluatedThrough(pkg, through);
+    }
+
+    @Override
+    public void restore(Collection<Alert> lastTransitions) {
+      engine.restore(lastTransitions);
+    }
+
+    @Override
+    public Set<String> packages() {
+      return engine.packages();
+    }
+  }
+
   private String deploy(String transactionalId, RuleMetrics metrics) {
     return deploy(transactionalId, metrics, ThresholdAlertSource::new);
   }
 
   private String deploy(String transactionalId, RuleMetrics metrics, Supplier<AlertSource> engines) {
-    AlertStream stream = new AlertStream(clients, topics, group, transactionalId, engines, metrics);
+    AlertStream stream = new AlertStream(clients, topics, group, transactionalId, engines, REFERENCES, metrics);
     return Await.result(vertx.deployVerticle(new RuleVerticle(stream, metrics)));
   }
 
@@ -246,6 +383,15 @@ class RuleVerticleIT {
             List.of(), "{}".getBytes(StandardCharsets.UTF_8));
       }
     }
+  }
+
+  /** One poll-like transaction: {@code pkg}'s overall/without_mirrors days {@code from} to {@code to - 1}. */
+  private void publish(String pkg, IntToLongFunction counts, int from, int to) {
+    List<DownloadObservation> obs = new ArrayList<>();
+    for (int d = from; d < to; d++) {
+      obs.add(observation(pkg, Categories.WITHOUT_MIRRORS, RulesTesting.START.plusDays(d), counts.applyAsLong(d)));
+    }
+    publisher.publishBatch(pkg, obs, List.of(), "{}".getBytes(StandardCharsets.UTF_8));
   }
 
   private static DownloadObservation observation(String pkg, String category, LocalDate date, long n) {
@@ -313,11 +459,23 @@ class RuleVerticleIT {
 
   /** The first of pkg-0, pkg-1, ... that the default partitioner puts on {@code partition}. */
   private static String packageOnPartition(int partition, int partitions) {
-    for (int i = 0; ; i++) {
+    return packagesOnPartition(partition, partitions, 1).get(0);
+  }
+
+  /** The first {@code count} of pkg-0, pkg-1, ... that the default partitioner puts on {@code partition}. */
+  private static List<String> packagesOnPartition(int partition, int partitions, int count) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; out.size() < count; i++) {
       String pkg = "pkg-" + i;
-      if (Utils.toPositive(Utils.murmur2(pkg.getBytes(StandardCharsets.UTF_8))) % partitions == partition) {
-        return pkg;
+      if (partitionOf(pkg, partitions) == partition) {
+        out.add(pkg);
       }
     }
+    return out;
+  }
+
+  /** What the poller's producer (the default partitioner) does with a record keyed {@code pkg}. */
+  private static int partitionOf(String pkg, int partitions) {
+    return Utils.toPositive(Utils.murmur2(pkg.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 }
