@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param rules the detection rules, global and per package
  * @param watchlist the packages to watch
  * @param ruleEngine how the rule verticle runs (consumer group, transactions)
+ * @param notifications where alerts are delivered (receivers, routes, grouping)
  */
 public record AppConfig(
     Path source,
@@ -24,7 +25,8 @@ public record AppConfig(
     HttpConfig http,
     RulesConfig rules,
     Watchlist watchlist,
-    RuleRunnerConfig ruleEngine) {
+    RuleRunnerConfig ruleEngine,
+    NotifyConfig notifications) {
 
   public AppConfig {
     Objects.requireNonNull(api, "api");
@@ -34,12 +36,14 @@ public record AppConfig(
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(watchlist, "watchlist");
     Objects.requireNonNull(ruleEngine, "ruleEngine");
+    Objects.requireNonNull(notifications, "notifications");
   }
 
   /** The configuration used without a config file: all defaults, no packages. */
   public static AppConfig defaults() {
     return new AppConfig(null, ApiConfig.DEFAULTS, KafkaConfig.DEFAULTS, PollerConfig.DEFAULTS,
-        HttpConfig.DEFAULTS, RulesConfig.DEFAULTS, Watchlist.EMPTY, RuleRunnerConfig.DEFAULTS);
+        HttpConfig.DEFAULTS, RulesConfig.DEFAULTS, Watchlist.EMPTY, RuleRunnerConfig.DEFAULTS,
+        NotifyConfig.DEFAULTS);
   }
 
   /**

@@ -28,6 +28,6 @@ final class RootBinder {
     RuleRunnerConfig ruleEngine = m.section(RuleRunnerSection.KEY, RuleRunnerSection::bind);
     m.finish();
     return new AppConfig(ctx.file, api, kafka, poller, http,
-        RulesConfig.of(rules).withOverrides(watchlist), watchlist, ruleEngine);
+        RulesConfig.of(rules).withOverrides(watchlist), watchlist, ruleEngine, NotifyConfig.DEFAULTS);
   }
 }
