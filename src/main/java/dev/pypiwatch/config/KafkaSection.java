@@ -20,14 +20,6 @@ final class KafkaSection {
         }
         return (short) n;
       });
-  private static final ValueType<String> TOPIC =
-      new ValueType<>("a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)", s -> {
-        if (!s.matches("[A-Za-z0-9._-]{1,249}") || s.equals(".") || s.equals("..")) {
-          throw new IllegalArgumentException(ValueType.message(
-              "a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)", "'" + s + "'"));
-        }
-        return s;
-      });
 
   private KafkaSection() {}
 
@@ -46,10 +38,10 @@ final class KafkaSection {
   private static KafkaConfig.TopicsConfig bindTopics(MappingReader m) {
     KafkaConfig.TopicsConfig d = KafkaConfig.TopicsConfig.DEFAULTS;
     return new KafkaConfig.TopicsConfig(
-        m.get("downloads", TOPIC, d.downloads()),
-        m.get("recent", TOPIC, d.recent()),
-        m.get("poller-state", TOPIC, d.pollerState()),
-        m.get("alerts", TOPIC, d.alerts()),
+        m.get("downloads", ValueType.KAFKA_TOPIC, d.downloads()),
+        m.get("recent", ValueType.KAFKA_TOPIC, d.recent()),
+        m.get("poller-state", ValueType.KAFKA_TOPIC, d.pollerState()),
+        m.get("alerts", ValueType.KAFKA_TOPIC, d.alerts()),
         m.get("partitions", ValueType.POSITIVE_INT, d.partitions()),
         m.get("replication-factor", REPLICATION, d.replicationFactor()));
   }

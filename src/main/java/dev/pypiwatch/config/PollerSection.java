@@ -3,21 +3,11 @@ package dev.pypiwatch.config;
 import dev.pypiwatch.events.PackageName;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
 
 /** Binds the {@code poller:} section into a {@link PollerConfig}; absent keys take the defaults. */
 final class PollerSection {
   static final String KEY = "poller";
 
-  private static final ValueType<LocalTime> TIME_OF_DAY =
-      new ValueType<>("a UTC time of day such as 02:00 or 02:30", s -> {
-        try {
-          return LocalTime.parse(s.length() == 4 ? "0" + s : s);
-        } catch (DateTimeParseException e) {
-          throw new IllegalArgumentException(
-              ValueType.message("a UTC time of day such as 02:00 or 02:30", "'" + s + "'"));
-        }
-      });
   private static final ValueType<String> REFERENCE =
       new ValueType<>("a package name, __all__, or an empty string", s -> {
         if (!s.isEmpty() && !PackageName.isValid(s)) {
@@ -30,7 +20,7 @@ final class PollerSection {
 
   static PollerConfig bind(MappingReader m) {
     PollerConfig d = PollerConfig.DEFAULTS;
-    LocalTime pollAt = m.get("poll-at", TIME_OF_DAY, d.pollAt());
+    LocalTime pollAt = m.get("poll-at", ValueType.TIME_OF_DAY, d.pollAt());
     boolean pollOnStart = m.get("poll-on-start", ValueType.BOOLEAN, d.pollOnStart());
     Duration retry = m.get("freshness-retry", ValueType.duration(false), d.freshnessRetry());
     Duration retryMax = m.get("freshness-retry-max", ValueType.duration(false), d.freshnessRetryMax());

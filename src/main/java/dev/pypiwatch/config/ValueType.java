@@ -3,6 +3,8 @@ package dev.pypiwatch.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -72,6 +74,37 @@ record ValueType<T>(String expected, Function<String, T> parser) {
         } catch (URISyntaxException e) {
           throw new IllegalArgumentException(message(expected, BindContext.quote(s)));
         }
+      });
+
+  /** A UTC time of day, {@code HH:MM} ({@code 2:00} is read as {@code 02:00}). */
+  static final ValueType<LocalTime> TIME_OF_DAY =
+      new ValueType<>("a UTC time of day such as 02:00 or 02:30", s -> {
+        try {
+          return LocalTime.parse(s.length() == 4 ? "0" + s : s);
+        } catch (DateTimeParseException e) {
+          throw new IllegalArgumentException(
+              message("a UTC time of day such as 02:00 or 02:30", "'" + s + "'"));
+        }
+      });
+
+  /** A Kafka topic name, checked here so a bad one fails at load rather than at first use. */
+  static final ValueType<String> KAFKA_TOPIC =
+      new ValueType<>("a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)", s -> {
+        if (!s.matches("[A-Za-z0-9._-]{1,249}") || s.equals(".") || s.equals("..")) {
+          throw new IllegalArgumentException(message(
+              "a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)", "'" + s + "'"));
+        }
+        return s;
+      });
+
+  /** A Kafka consumer group or transactional id. */
+  static final ValueType<String> KAFKA_ID =
+      new ValueType<>("a Kafka id (letters, digits, '.', '_', '-')", s -> {
+        if (!s.matches("[A-Za-z0-9._-]{1,200}")) {
+          throw new IllegalArgumentException(message(
+              "a Kafka id (letters, digits, '.', '_', '-'; at most 200)", "'" + s + "'"));
+        }
+        return s;
       });
 
   /** {@code true} or {@code false}. */
