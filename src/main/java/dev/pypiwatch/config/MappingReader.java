@@ -2,6 +2,7 @@ package dev.pypiwatch.config;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +11,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads the keys of one YAML mapping for a binder: typed getters with defaults, errors with
@@ -113,8 +115,11 @@ final class MappingReader {
    * like an empty mapping, so defaults come from the same code.
    */
   <T> T section(String key, Function<MappingReader, T> binder) {
-    Node value = node(key).orElse(null);
-    if (value != null && !(value instanceof MappingNode)) {
+    known.add(key);
+    NodeTuple t = entries.get(key);
+    // An empty section ("slack:") keeps its null node, so a required key it lacks has a location.
+    Node value = t == null ? null : t.getValueNode();
+    if (value != null && !(value instanceof MappingNode) && !BindContext.isNull(value)) {
       ctx.error(value, childPath(key), "expected a mapping, got " + BindContext.describe(value));
       value = null;
     }
@@ -122,6 +127,49 @@ final class MappingReader {
     T result = binder.apply(child);
     child.finish();
     return result;
+  }
+
+  /**
+   * True if {@code key} has a value; otherwise records that the required key is missing (or
+   * empty) and returns false.
+   *
+   * @param expected completes "expected ...", e.g. {@code an http(s) URL}
+   */
+  boolean require(String key, String expected) {
+    known.add(key);
+    NodeTuple t = entries.get(key);
+    if (t == null) {
+      ctx.error(node, path, "missing key '" + key + "': expected " + expected);
+      return false;
+    }
+    if (BindContext.isNull(t.getValueNode())) {
+      ctx.error(t.getValueNode(), childPath(key), ValueType.message(expected, "nothing"));
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The items of the list under {@code key}; empty if absent, or if it is not a list (the error
+   * is recorded).
+   *
+   * @param expected completes "expected ...", e.g. {@code a list of percentages such as [25, 50]}
+   */
+  Optional<List<Node>> items(String key, String expected) {
+    Optional<Node> value = node(key);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(value.get() instanceof SequenceNode seq)) {
+      error(key, "expected " + expected + ", got " + BindContext.describe(value.get()));
+      return Optional.empty();
+    }
+    return Optional.of(seq.getValue());
+  }
+
+  /** The key path of item {@code i} of the list under {@code key}. */
+  String itemPath(String key, int i) {
+    return childPath(key) + "[" + i + "]";
   }
 
   /** Records an error at the value of {@code key}, or at this mapping if the key is absent. */

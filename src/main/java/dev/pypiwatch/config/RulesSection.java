@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Binds a {@code rules:} mapping (the top-level section, or a watchlist entry's overrides) into
@@ -101,22 +99,15 @@ final class RulesSection {
   }
 
   private static Optional<Holidays> holidays(MappingReader m) {
-    Optional<Node> node = m.node("holidays");
-    if (node.isEmpty()) {
-      return Optional.empty();
-    }
-    String path = m.childPath("holidays");
-    if (!(node.get() instanceof SequenceNode seq)) {
-      m.error("holidays", "expected a list such as [christmas, thanksgiving, easter, 05-01], got "
-          + BindContext.describe(node.get()));
-      return Optional.empty();
-    }
-    List<String> out = new ArrayList<>();
-    List<Node> items = seq.getValue();
-    for (int i = 0; i < items.size(); i++) {
-      m.context().scalar(items.get(i), path + "[" + i + "]", HOLIDAY, false).ifPresent(out::add);
-    }
-    return Optional.of(Holidays.parse(out));
+    return m.items("holidays", "a list such as [christmas, thanksgiving, easter, 05-01]")
+        .map(items -> {
+          List<String> out = new ArrayList<>();
+          for (int i = 0; i < items.size(); i++) {
+            m.context().scalar(items.get(i), m.itemPath("holidays", i), HOLIDAY, false)
+                .ifPresent(out::add);
+          }
+          return Holidays.parse(out);
+        });
   }
 
   private static ShiftSettings shift(MappingReader m, ShiftSettings d, boolean python) {
@@ -137,22 +128,14 @@ final class RulesSection {
   }
 
   private static Optional<List<Double>> crossings(MappingReader m) {
-    Optional<Node> node = m.node("crossings");
-    if (node.isEmpty()) {
-      return Optional.empty();
-    }
-    String path = m.childPath("crossings");
-    if (!(node.get() instanceof SequenceNode seq)) {
-      m.error("crossings", "expected a list of percentages such as [25, 50], got "
-          + BindContext.describe(node.get()));
-      return Optional.empty();
-    }
-    List<Double> out = new ArrayList<>();
-    List<Node> items = seq.getValue();
-    for (int i = 0; i < items.size(); i++) {
-      m.context().scalar(items.get(i), path + "[" + i + "]", PERCENT, false).ifPresent(out::add);
-    }
-    return Optional.of(out);
+    return m.items("crossings", "a list of percentages such as [25, 50]").map(items -> {
+      List<Double> out = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        m.context().scalar(items.get(i), m.itemPath("crossings", i), PERCENT, false)
+            .ifPresent(out::add);
+      }
+      return out;
+    });
   }
 
   private static MilestoneSettings milestone(MappingReader m, MilestoneSettings d) {
