@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param receivers the named destinations (Slack, e-mail, webhook)
  * @param routes matched in order; an alert goes to the receivers of the first matching route (and
  *     of later ones while a matched route has {@code continue: true})
- * @param defaultReceivers receivers of an alert no route matched
+ * @param defaultReceivers receivers of an alert no route matched; empty: such an alert is not sent
  * @param groupWait how long alerts for one receiver are collected before they go out as one message
  * @param repeatInterval a reminder of alerts still firing after this long; zero disables reminders
  * @param sendResolved whether resolutions are sent (receivers may override)
@@ -124,7 +124,8 @@ public record NotifyConfig(
    * Which alerts something applies to. An empty list matches everything; within a list any value
    * matches; all lists must match.
    *
-   * @param packages package globs ({@code *}, {@code ?}), e.g. {@code django-*}
+   * @param packages package names or globs ({@code *}, {@code ?}), e.g. {@code django-*},
+   *     normalized like package names (PEP 503: lower-case, {@code _} and {@code .} as {@code -})
    * @param rules rule names, e.g. {@code spike}, {@code python-shift}
    * @param severities {@code info}, {@code warning}, {@code critical}
    * @param states {@code firing}, {@code resolved}

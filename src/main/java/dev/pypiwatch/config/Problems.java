@@ -27,6 +27,11 @@ final class Problems {
     errors.add(new ConfigError(at.file(), at.line(), at.column(), keyPath, message));
   }
 
+  /** How many errors were recorded so far, so a binder can tell whether a part of it failed. */
+  int count() {
+    return errors.size();
+  }
+
   boolean isEmpty() {
     return errors.isEmpty();
   }

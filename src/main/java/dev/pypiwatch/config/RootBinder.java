@@ -26,8 +26,9 @@ final class RootBinder {
     // Per-package overrides take the global rules as their defaults, so they are bound after.
     Watchlist watchlist = WatchlistBinder.bind(m, rules);
     RuleRunnerConfig ruleEngine = m.section(RuleRunnerSection.KEY, RuleRunnerSection::bind);
+    NotifyConfig notify = m.section(NotifySection.KEY, NotifySection::bind);
     m.finish();
     return new AppConfig(ctx.file, api, kafka, poller, http,
-        RulesConfig.of(rules).withOverrides(watchlist), watchlist, ruleEngine, NotifyConfig.DEFAULTS);
+        RulesConfig.of(rules).withOverrides(watchlist), watchlist, ruleEngine, notify);
   }
 }

@@ -93,7 +93,7 @@ class ConfigFixturesTest {
             f + ":7:5: watchlist[1]: invalid package name 'bad name!': expected ASCII letters, "
                 + "digits, '.', '_' and '-', starting and ending with a letter or digit (PEP 508)",
             f + ":8:1: colour: unknown key 'colour' at the top level; expected one of: "
-                + "api, kafka, poller, http, rules, watchlist, watchlist-file, rule-engine"),
+                + "api, kafka, poller, http, rules, watchlist, watchlist-file, rule-engine, notify"),
         e.errors().stream().map(ConfigError::toString).toList());
   }
 
