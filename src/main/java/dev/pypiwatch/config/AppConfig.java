@@ -49,7 +49,7 @@ public record AppConfig(
   /**
    * One line for {@code check-config}, e.g. {@code 3 packages watched, api
    * https://pypistats.org/api at one request every 2s, embedded Kafka in data/kafka, daily poll at
-   * 02:00 UTC}.
+   * 02:00 UTC}, then the notification receivers if there are any.
    */
   public String summary() {
     int n = watchlist.size();
@@ -59,7 +59,10 @@ public record AppConfig(
     String broker = kafka.embedded()
         ? "embedded Kafka in " + kafka.embeddedDataDir()
         : "Kafka at " + kafka.bootstrapServers();
+    int receivers = notifications.receivers().size();
+    String notify = receivers == 0 ? ""
+        : ", notifications to " + receivers + (receivers == 1 ? " receiver" : " receivers");
     return n + (n == 1 ? " package" : " packages") + " watched, api " + api.baseUrl() + " "
-        + pacing + ", " + broker + ", daily poll at " + poller.pollAt() + " UTC";
+        + pacing + ", " + broker + ", daily poll at " + poller.pollAt() + " UTC" + notify;
   }
 }

@@ -37,6 +37,7 @@ class ConfigLoaderTest {
     assertEquals(HttpConfig.DEFAULTS, config.http());
     assertEquals(RulesConfig.DEFAULTS, config.rules());
     assertEquals(RuleRunnerConfig.DEFAULTS, config.ruleEngine());
+    assertEquals(NotifyConfig.DEFAULTS, config.notifications());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
     assertEquals(new ConfigLocation(example, 147, 11),

@@ -16,6 +16,8 @@ import dev.pypiwatch.config.NotifyConfig.Silence;
 import dev.pypiwatch.config.NotifyConfig.Slack;
 import dev.pypiwatch.config.NotifyConfig.Tls;
 import dev.pypiwatch.config.NotifyConfig.Webhook;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -110,6 +112,51 @@ class NotifySectionTest {
     assertEquals(List.of("notifier-2", "my.sent", "my.dlq"),
         List.of(n.groupId(), n.sentTopic(), n.dlqTopic()));
     assertTrue(n.enabled());
+    assertTrue(ConfigLoaderTest.parse(EXAMPLE, ENV).summary()
+        .endsWith("daily poll at 02:00 UTC, notifications to 3 receivers"));
+  }
+
+  @Test
+  void readmeExampleLoads() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int section = readme.indexOf("\n## Notifications\n");
+    int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+    String yaml = readme.substring(start, readme.indexOf("```", start));
+    Map<String, String> env = Map.of("SLACK_WEBHOOK_URL", SLACK, "SMTP_HOST", "smtp.example.org",
+        "WEBHOOK_URL", HOOK, "BOT_TOKEN", BOT_TOKEN);
+    NotifyConfig n = ConfigLoaderTest.parse(yaml, env).notifications();
+    assertEquals(List.of("team-slack", "maintainers-mail", "incident-bot"),
+        n.receivers().stream().map(Receiver::name).toList());
+    Email mail = n.receivers().get(1).email();
+    assertEquals(List.of(587, Tls.STARTTLS, ""), List.of(mail.port(), mail.tls(), mail.username()));
+    assertEquals(LocalTime.of(7, 0), n.receivers().get(1).dailyDigestAt());
+    assertTrue(n.receivers().get(2).webhook().hmacKey().isEmpty());
+    assertEquals(List.of("django*"), n.routes().get(0).match().packages());
+    assertTrue(n.routes().get(0).continueMatching());
+    assertEquals(List.of("team-slack"), n.defaultReceivers());
+    assertEquals(1, n.silences().size());
+  }
+
+  @Test
+  void exampleConfigsCommentedOutNotifySettingsAreValid() throws Exception {
+    // Uncomments the YAML lines ("  # - ..." and "  #   ...") of the example's notify section.
+    StringBuilder text = new StringBuilder();
+    boolean inNotify = false;
+    for (String line : Files.readAllLines(Path.of("config/pypiwatch.yaml"))) {
+      inNotify |= line.equals("notify:");
+      if (inNotify && line.matches("  # [ -].*")) {
+        line = "  " + line.substring(4);
+      } else if (inNotify) {
+        line = line.replaceFirst("^  (receivers|routes|silences): \\[\\]$", "  $1:");
+      }
+      text.append(line).append('\n');
+    }
+    NotifyConfig n = ConfigLoaderTest.parse(text.toString(), ENV).notifications();
+    assertEquals(List.of(Kind.SLACK, Kind.EMAIL, Kind.WEBHOOK),
+        n.receivers().stream().map(Receiver::kind).toList());
+    assertEquals(2, n.routes().size());
+    assertEquals(1, n.silences().size());
+    assertEquals(NotifyConfig.DEFAULTS.retry(), n.retry());
   }
 
   @Test
