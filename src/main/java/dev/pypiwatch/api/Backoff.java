@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /** Back-off delays between attempts: exponential with jitter, and the 429 and Retry-After rules. */
-final class Backoff {
+public final class Backoff {
   private final ApiConfig config;
   private final DoubleSupplier random;
 
@@ -49,7 +49,7 @@ final class Backoff {
   }
 
   /** A {@code Retry-After} value (delta seconds or HTTP date) as a delay from {@code now}. */
-  static Optional<Duration> retryAfter(String header, Instant now) {
+  public static Optional<Duration> retryAfter(String header, Instant now) {
     if (header == null || header.isBlank()) {
       return Optional.empty();
     }

@@ -3,14 +3,14 @@ package dev.pypiwatch.api;
 import java.nio.charset.StandardCharsets;
 
 /** Short, single-line excerpts of bodies and values for error messages and logs. */
-final class Excerpt {
+public final class Excerpt {
   /** Error bodies are cut to this many characters: enough to recognize them, short for logs. */
   static final int BODY_CHARS = 100;
 
   private Excerpt() {}
 
   /** {@code text} with whitespace runs collapsed to one space, trimmed, cut to {@code max}. */
-  static String of(String text, int max) {
+  public static String of(String text, int max) {
     if (text == null) {
       return "";
     }
@@ -19,7 +19,7 @@ final class Excerpt {
   }
 
   /** The start of a body as text, decoding only a bounded prefix so huge bodies stay cheap. */
-  static String ofBody(byte[] body) {
+  public static String ofBody(byte[] body) {
     int len = Math.min(body.length, BODY_CHARS * 4);
     return of(new String(body, 0, len, StandardCharsets.UTF_8), BODY_CHARS);
   }
