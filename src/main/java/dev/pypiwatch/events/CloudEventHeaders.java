@@ -109,8 +109,8 @@ public final class CloudEventHeaders {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** RFC 4122 name-based UUID, version 5 (SHA-1), in pypiwatch's name-space. */
-  static UUID uuid5(String name) {
+  /** RFC 4122 name-based UUID, version 5 (SHA-1), in pypiwatch's name-space (also the notifications' ids). */
+  public static UUID uuid5(String name) {
     MessageDigest sha1;
     try {
       sha1 = MessageDigest.getInstance("SHA-1");
