@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transactional producer of a consume-transform-produce stream ({@link AlertStream}): commits records together with consumed offsets, aborts, and
+ * The transactional producer of a consume-transform-produce stream ({@link AlertStream},
+ * {@link NotificationStream}): commits records together with consumed offsets, aborts, and
  * replaces itself when fenced or broken. Not thread-safe; blocking.
  */
 final class TransactionalProducer implements AutoCloseable {
