@@ -41,12 +41,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h3>What is committed when</h3>
  *
- * After each poll, one Kafka transaction holds the sent records of every delivery (and dead letter)
- * completed since the last one, the dead letters, and the group's offsets up to the first alert that
- * is not finished (routed keys not all in the sent log: collecting, queued, in flight or in
- * back-off). Offsets never pass a pending alert, so after a crash every unfinished alert is read
- * again, and the sent topic, read back from its beginning on every (re)assignment, keeps what was
- * already sent from going out twice. Alerts that are silenced, unrouted or already sent finish at once.
+ * After each poll, one Kafka transaction holds the sent records of the deliveries completed since
+ * the last one, the dead letters (with their sent records), and the group's offsets up to the first
+ * alert that is not finished (its routed keys not all in the sent log: collecting, queued, in flight
+ * or in back-off). Offsets never pass a pending alert, so after a crash every unfinished alert is
+ * read again, and the sent topic, read back from its beginning on every (re)assignment, keeps what
+ * was already sent from going out twice. Alerts that are silenced, unrouted or already sent finish
+ * at once.
  *
  * <h3>The one window</h3>
  *
@@ -55,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * when it groups the same transitions (they are read again together; a transition that arrived
  * meanwhile joins the group and changes the id), so receivers can de-duplicate on it (the webhook's
  * Idempotency-Key). On {@link #stop()} deliveries in flight get a grace period ({@link #STOP_GRACE}
- * in the service) to finish and be recorded. A lost answer (the receiver accepted, the connection broke) is retried,
- * with the same id, too.
+ * in the service) to finish and be recorded. A lost answer (the receiver accepted, the connection
+ * broke) is retried, with the same id, too.
  *
  * <h3>Several instances</h3>
  *
