@@ -3,12 +3,14 @@ package dev.pypiwatch;
 import dev.pypiwatch.api.PypiStatsClient;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.KafkaConfig;
+import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.RuleRunnerConfig;
 import dev.pypiwatch.config.RulesConfig;
 import dev.pypiwatch.events.AlertStream;
 import dev.pypiwatch.events.DownloadPublisher;
 import dev.pypiwatch.events.EmbeddedKafka;
 import dev.pypiwatch.events.KafkaClients;
+import dev.pypiwatch.events.NotificationStream;
 import dev.pypiwatch.events.PollerStateStore;
 import dev.pypiwatch.events.TopicAdmin;
 import dev.pypiwatch.events.Topics;
@@ -18,6 +20,10 @@ import dev.pypiwatch.ingest.PollVerticle;
 import dev.pypiwatch.ingest.Poller;
 import dev.pypiwatch.ingest.PollerState;
 import dev.pypiwatch.ingest.WatchlistSource;
+import dev.pypiwatch.notify.Channels;
+import dev.pypiwatch.notify.NotifierVerticle;
+import dev.pypiwatch.notify.NotifyMetrics;
+import dev.pypiwatch.notify.Outbox;
 import dev.pypiwatch.rules.RuleEngine;
 import dev.pypiwatch.rules.RuleMetrics;
 import dev.pypiwatch.rules.RuleVerticle;
@@ -26,6 +32,8 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,8 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service, wired from an {@link AppConfig}: the embedded broker (unless an external
- * cluster is configured), the topics, the API client, the poller and (when {@code rule-engine.enabled})
- * the rule verticle. {@link #close()} stops it in order: no new polls, in-flight work finished or
+ * cluster is configured), the topics, the API client, the poller, (when {@code rule-engine.enabled})
+ * the rule verticle and (when receivers are configured) the notifier. {@link #close()} stops it in order: no new polls, in-flight work finished or
  * abandoned, the rule verticle's transaction finished, producer flushed, broker closed.
  */
 public final class Service implements AutoCloseable {
@@ -53,6 +61,7 @@ public final class Service implements AutoCloseable {
   private StatusVerticle status;
   private PollMetrics metrics;
   private final RuleMetrics ruleMetrics = new RuleMetrics();
+  private NotifyMetrics notifyMetrics = new NotifyMetrics(List.of());
   private String bootstrapServers;
   private KafkaClients clients;
   private boolean closing;
@@ -111,11 +120,36 @@ public final class Service implements AutoCloseable {
     poller = new PollVerticle(p, config.poller(), config.watchlist().names(), source, clock);
     vertx.deployVerticle(poller).await();
     startRules(config.ruleEngine(), config.rules(), topics);
+    startNotifier(config, topics, clock);
     if (config.http().enabled()) {
       status = new StatusVerticle(config.http(), metrics,
-          () -> poller.polledOnce() && ruleMetrics.healthy(), ruleMetrics::snapshot);
+          () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), this::streamMetrics);
       vertx.deployVerticle(status).await();
     }
+  }
+
+  private Map<String, Long> streamMetrics() {
+    Map<String, Long> m = new LinkedHashMap<>(ruleMetrics.snapshot());
+    m.putAll(notifyMetrics.snapshot());
+    return m;
+  }
+
+  private void startNotifier(AppConfig config, Topics topics, Clock clock) {
+    NotifyConfig notify = config.notifications();
+    if (!notify.enabled()) {
+      log.info("notifications disabled (no receivers)");
+      return;
+    }
+    try (Admin admin = clients.newAdmin()) {
+      TopicAdmin.ensureNotificationTopics(admin, notify, config.kafka().topics());
+    }
+    notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
+    List<String> watched = config.watchlist().names();
+    // One notifier per process; its transactional id is stable so a restart fences its predecessor.
+    NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched),
+        Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), notify.groupId() + "-0", clock,
+        notifyMetrics, NotificationStream.STOP_GRACE);
+    vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
   }
 
   private void startRules(RuleRunnerConfig rules, RulesConfig settings, Topics topics) {
@@ -156,6 +190,11 @@ public final class Service implements AutoCloseable {
   /** The rule verticle's counters (zero when the rule engine is disabled). */
   public RuleMetrics ruleMetrics() {
     return ruleMetrics;
+  }
+
+  /** The notifier's counters (none per receiver when notifications are disabled). */
+  public NotifyMetrics notifyMetrics() {
+    return notifyMetrics;
   }
 
   /** The poll scheduler, e.g. to wait until queued cycles are done ({@link PollVerticle#idle()}). */

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The stage rules of the layout: detection is pure, events know no Vert.x. */
+/** The stage rules of the layout: detection and notification decisions are pure, events know no Vert.x. */
 class LayeringTest {
   private static final Path MAIN = Path.of("src/main/java/dev/pypiwatch");
 
@@ -20,6 +20,14 @@ class LayeringTest {
     "rules, io.vertx.|org.apache.kafka.|java.net.|java.nio.file.|java.io.File, RuleVerticle.java",
     "events, io.vertx., -",
     "ingest/PollPlanner.java, io.vertx.|org.apache.kafka., -",
+    // The notifier's decisions and state are pure; NotificationStream and NotifierVerticle are its shells.
+    "notify/Router.java, io.vertx.|org.apache.kafka., -",
+    "notify/Outbox.java, io.vertx.|org.apache.kafka., -",
+    "notify/SentLog.java, io.vertx.|org.apache.kafka., -",
+    "notify/SentRecord.java, io.vertx.|org.apache.kafka., -",
+    "notify/RecentSeriesStore.java, io.vertx.|org.apache.kafka., -",
+    "notify/FiringAlerts.java, io.vertx.|org.apache.kafka., -",
+    "notify/NotifyMetrics.java, io.vertx.|org.apache.kafka., -",
   })
   void packagesImportOnlyWhatTheirStageMayUse(String where, String forbidden, String allowed) throws IOException {
     List<String> prefixes = List.of(forbidden.split("\\|"));

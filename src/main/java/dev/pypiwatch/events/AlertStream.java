@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public final class AlertStream {
   private volatile boolean running = true;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaConsumer<String, byte[]> referenceReader; // null without references
-  private AlertProducer producer;
+  private TransactionalProducer producer;
   private int partitions;
   // State of the current assignment, rebuilt as a whole.
   private AlertSource engine;
@@ -92,7 +93,7 @@ public final class AlertStream {
    * @throws IllegalStateException if the downloads topic does not exist
    */
   public void open() {
-    producer = new AlertProducer(clients, topics.alerts(), transactionalId);
+    producer = new TransactionalProducer(clients, transactionalId);
     consumer = clients.newConsumer(groupId);
     var infos = consumer.partitionsFor(topics.downloads(), TIMEOUT);
     if (infos == null || infos.isEmpty()) {
@@ -211,7 +212,12 @@ public final class AlertStream {
   }
 
   private void commit(List<Alert> alerts, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    producer.commit(alerts, offsets, consumer.groupMetadata());
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>(alerts.size());
+    for (Alert a : alerts) {
+      records.add(new ProducerRecord<>(topics.alerts(), null, a.fingerprint(), AlertCodec.encode(a),
+          CloudEventHeaders.forAlert(a)));
+    }
+    producer.commit(records, offsets, consumer.groupMetadata());
     metrics.committed(alerts.size());
     if (!alerts.isEmpty()) {
       LOG.info("published {} alert transition(s) [partitions: {}]", alerts.size(), offsets.keySet());

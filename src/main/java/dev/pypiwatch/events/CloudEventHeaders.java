@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
@@ -34,6 +35,10 @@ public final class CloudEventHeaders {
   public static final String RECENT_TYPE = "dev.pypiwatch.recent.v1";
   /** {@code ce_type} of an alert transition. */
   public static final String ALERT_TYPE = "dev.pypiwatch.alert.v1";
+  /** {@code ce_type} of a notification given up on (the dead-letter topic). */
+  public static final String DEAD_LETTER_TYPE = "dev.pypiwatch.notification-dlq.v1";
+  /** {@code ce_source} of the notifier's records. */
+  public static final String NOTIFIER_SOURCE = "/pypiwatch/notifier";
   /** {@code ce_source} of alerts: the rule engine (the rule verticle, or a backtest replaying it). */
   public static final String RULES_SOURCE = "/pypiwatch/rules";
   /**
@@ -66,6 +71,15 @@ public final class CloudEventHeaders {
   public static Headers forAlert(Alert a) {
     String time = a.date().atStartOfDay(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT);
     return headers(alertId(a), ALERT_TYPE, RULES_SOURCE, time, a.packageName());
+  }
+
+  /**
+   * The headers of a dead letter: {@code ce_id} is the notification's id (a notification is
+   * dead-lettered at most once), {@code ce_subject} the receiver, {@code ce_time} when it was given
+   * up on.
+   */
+  public static Headers forDeadLetter(String notificationId, String receiver, Instant at) {
+    return headers(notificationId, DEAD_LETTER_TYPE, NOTIFIER_SOURCE, at.toString(), receiver);
   }
 
   /** The id of an alert transition: fingerprint, state and date. */
@@ -109,8 +123,8 @@ public final class CloudEventHeaders {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** RFC 4122 name-based UUID, version 5 (SHA-1), in pypiwatch's name-space. */
-  static UUID uuid5(String name) {
+  /** RFC 4122 name-based UUID, version 5 (SHA-1), in pypiwatch's name-space (also the notifications' ids). */
+  public static UUID uuid5(String name) {
     MessageDigest sha1;
     try {
       sha1 = MessageDigest.getInstance("SHA-1");

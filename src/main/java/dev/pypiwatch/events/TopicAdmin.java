@@ -1,6 +1,7 @@
 package dev.pypiwatch.events;
 
 import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.config.NotifyConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +56,33 @@ public final class TopicAdmin {
       return created;
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot ensure topics " + Topics.from(config).all() + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while ensuring topics", e);
+    }
+  }
+
+  /**
+   * Creates the notifier's topics of {@code notify} when missing, with {@code layout}'s partitions
+   * and replication: the sent topic compacted (the notifier's memory of what it sent, needed as long
+   * as an alert can be read again), the dead-letter topic with the broker's retention. Blocking.
+   *
+   * @return the names of the topics this call created
+   */
+  public static Set<String> ensureNotificationTopics(Admin admin, NotifyConfig notify, TopicsConfig layout) {
+    NewTopic sent = new NewTopic(notify.sentTopic(), layout.partitions(), layout.replicationFactor())
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    NewTopic dlq = new NewTopic(notify.dlqTopic(), layout.partitions(), layout.replicationFactor());
+    try {
+      Set<String> existing = admin.listTopics().names().get();
+      Set<String> created = create(admin, List.of(sent, dlq).stream().filter(t -> !existing.contains(t.name())).toList());
+      if (existing.contains(notify.sentTopic())) {
+        warnIfNotCompacted(admin, notify.sentTopic());
+      }
+      return created;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot ensure topics " + notify.sentTopic() + ", " + notify.dlqTopic() + ": "
+          + e.getCause(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while ensuring topics", e);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pypiwatch.notify.Notification;
+import dev.pypiwatch.notify.SentRecord;
+import dev.pypiwatch.rules.AlertState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -60,6 +63,50 @@ class EventSchemasTest {
       assertEquals(List.of(), validate(s, doc));
     }
     EventCodec.decodeRecent(JSON.writeValueAsBytes(s.get("examples").get(0)));
+  }
+
+  @Test
+  void sentSchemaDescribesExactlyTheEncodedFields() throws IOException {
+    JsonNode s = schema("notification-sent.schema.json");
+    assertEquals("https://json-schema.org/draft/2020-12/schema", s.get("$schema").asText());
+    for (SentRecord r : List.of(NotificationCodecTest.SENT, NotificationCodecTest.DIGEST_DEAD)) {
+      JsonNode doc = JSON.readTree(NotificationCodec.encode(r));
+      assertEquals(fieldNames(s.get("properties")), fieldNames(doc));
+      assertEquals(List.of(), validate(s, doc));
+    }
+    assertEquals("ops|spike:pip:overall:without_mirrors|firing|2026-04-03",
+        NotificationCodec.decodeSent(JSON.writeValueAsBytes(s.get("examples").get(0))).key());
+    Set<String> whats = new TreeSet<>();
+    s.get("properties").get("what").get("enum").forEach(e -> whats.add(e.asText()));
+    Set<String> expected = new TreeSet<>(Set.of(SentRecord.REMINDER, SentRecord.DIGEST));
+    for (AlertState st : AlertState.values()) {
+      expected.add(st.wire());
+    }
+    assertEquals(expected, whats);
+  }
+
+  @Test
+  void deadLetterSchemaDescribesExactlyTheEncodedFields() throws IOException {
+    JsonNode s = schema("notification-dlq.schema.json");
+    JsonNode alert = schema("alert.schema.json");
+    JsonNode doc = JSON.readTree(NotificationCodec.encodeDeadLetter(NotificationCodecTest.notification(), "HTTP 404",
+        1, Instant.parse("2026-04-03T03:00:31Z")));
+    assertEquals(fieldNames(s.get("properties")), fieldNames(doc));
+    assertEquals(List.of(), validate(s, doc));
+    assertEquals(2, doc.get("alerts").size());
+    for (JsonNode a : doc.get("alerts")) {
+      assertEquals(List.of(), validate(alert, a));
+    }
+    for (JsonNode a : s.get("examples").get(0).get("alerts")) {
+      AlertCodec.decode(JSON.writeValueAsBytes(a));
+    }
+    Set<String> kinds = new TreeSet<>();
+    s.get("properties").get("kind").get("enum").forEach(e -> kinds.add(e.asText()));
+    Set<String> expected = new TreeSet<>();
+    for (Notification.Kind k : Notification.Kind.values()) {
+      expected.add(NotificationCodec.wire(k));
+    }
+    assertEquals(expected, kinds);
   }
 
   @Test
@@ -130,6 +177,8 @@ class EventSchemasTest {
       case "string" -> v.isTextual();
       case "integer" -> v.isIntegralNumber();
       case "null" -> v.isNull();
+      case "number" -> v.isNumber();
+      case "array" -> v.isArray();
       default -> false;
     };
   }

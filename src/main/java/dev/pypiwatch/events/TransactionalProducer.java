@@ -1,49 +1,51 @@
 package dev.pypiwatch.events;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-
-import dev.pypiwatch.rules.Alert;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApplicationRecoverableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link AlertStream}'s transactional producer: commits alerts together with consumed offsets,
- * aborts, and replaces itself when fenced or broken. Not thread-safe; blocking.
+ * The transactional producer of a consume-transform-produce stream ({@link AlertStream},
+ * {@link NotificationStream}): commits records together with consumed offsets, aborts, and
+ * replaces itself when fenced or broken. Not thread-safe; blocking.
  */
-final class AlertProducer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AlertProducer.class);
+final class TransactionalProducer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionalProducer.class);
 
   private final KafkaClients clients;
-  private final String topic;
   private final String transactionalId;
   private KafkaProducer<String, byte[]> producer;
   private boolean inTransaction;
 
   /** Creates the producer; initializing its transactions aborts an open one of the same id. */
-  AlertProducer(KafkaClients clients, String topic, String transactionalId) {
+  TransactionalProducer(KafkaClients clients, String transactionalId) {
     this.clients = clients;
-    this.topic = topic;
     this.transactionalId = transactionalId;
     this.producer = newProducer();
   }
 
-  /** Sends {@code alerts} (key = fingerprint) and commits them with {@code offsets} in one transaction. */
-  void commit(List<Alert> alerts, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+  /**
+   * Sends {@code records} and commits them with {@code offsets} (of {@code group}'s consumer; none
+   * if empty) in one transaction.
+   */
+  void commit(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
+      ConsumerGroupMetadata group) {
     producer.beginTransaction();
     inTransaction = true;
-    for (Alert a : alerts) {
-      producer.send(new ProducerRecord<>(topic, null, a.fingerprint(), AlertCodec.encode(a),
-          CloudEventHeaders.forAlert(a))); // a failed send makes the commit throw
+    for (ProducerRecord<String, byte[]> r : records) {
+      producer.send(r); // a failed send makes the commit throw
     }
-    producer.sendOffsetsToTransaction(offsets, group);
+    if (!offsets.isEmpty()) {
+      producer.sendOffsetsToTransaction(offsets, group);
+    }
     producer.commitTransaction();
     inTransaction = false;
   }

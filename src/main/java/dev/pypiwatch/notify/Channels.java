@@ -1,0 +1,37 @@
+package dev.pypiwatch.notify;
+
+import dev.pypiwatch.config.NotifyConfig.Receiver;
+import dev.pypiwatch.events.NotificationStream;
+import io.vertx.core.Vertx;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The channel of each receiver, by its kind, and their adaptation to the notification stream. */
+public final class Channels {
+  private Channels() {}
+
+  /** The channel delivering to {@code r} (Slack, e-mail or webhook). */
+  public static Channel create(Vertx vertx, Receiver r) {
+    // TODO(merge): new SlackNotifier(vertx, r.name(), r.slack()), new EmailNotifier(vertx, r.name(), r.email()),
+    // new WebhookNotifier(vertx, r.name(), r.webhook()) once those classes are on the branch.
+    String kind = switch (r.kind()) {
+      case SLACK -> "Slack";
+      case EMAIL -> "e-mail";
+      case WEBHOOK -> "webhook";
+    };
+    throw new UnsupportedOperationException("the " + kind + " notifier is not merged yet (receiver " + r.name() + ")");
+  }
+
+  /** One sender per receiver name, each making one attempt on the channel {@code channels} gives it. */
+  public static Map<String, NotificationStream.Sender> senders(List<Receiver> receivers,
+      Function<Receiver, Channel> channels) {
+    Map<String, NotificationStream.Sender> senders = new LinkedHashMap<>();
+    for (Receiver r : receivers) {
+      Channel c = channels.apply(r);
+      senders.put(r.name(), n -> c.deliver(n).toCompletionStage());
+    }
+    return senders;
+  }
+}

@@ -1,0 +1,417 @@
+package dev.pypiwatch.notify;
+
+import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.config.NotifyConfig.Receiver;
+import dev.pypiwatch.config.NotifyConfig.Retry;
+import dev.pypiwatch.events.CloudEventHeaders;
+import dev.pypiwatch.rules.Alert;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The notifier's decisions, without Kafka or Vert.x: which alert transitions go to which receiver,
+ * when a receiver's collected transitions go out as one message, reminders, daily digests,
+ * retries, dead letters, and which read alerts are finished (so their offsets may be committed).
+ * Time is always passed in. Not thread-safe: one stream thread owns it.
+ *
+ * <p>A transition is sent at most once per receiver: its {@link SentRecord#key key} is skipped once
+ * it is in the {@link SentLog} (delivered or dead-lettered) or planned (collecting or queued).
+ * Each receiver has its own queue; only its head is attempted, so a receiver in back-off holds up
+ * no other. A read alert stays <em>open</em> until every key it was routed to is in the sent log:
+ * {@link #firstOpen()} is where its partition may be committed up to.
+ */
+public final class Outbox {
+  /** A group this big goes out without waiting for the rest of its group-wait; bigger ones are split. */
+  public static final int MAX_ALERTS = 100;
+
+  private static final Comparator<Alert> ORDER = Comparator.comparing(Alert::severity).reversed()
+      .thenComparing(Alert::packageName).thenComparing(Alert::fingerprint).thenComparing(Alert::date)
+      .thenComparing(Alert::state);
+
+  private final NotifyConfig config;
+  private final Router router;
+  private final Supplier<? extends Collection<String>> watched;
+  private final SentLog sent = new SentLog();
+  private final RecentSeriesStore series = new RecentSeriesStore();
+  private final FiringAlerts firing = new FiringAlerts();
+  private final List<Receiver> digestReceivers;
+  private Predicate<String> ownsFingerprint = fp -> true;
+  private boolean ownsDigests = true;
+
+  // Transitions collecting per receiver, in arrival order.
+  private final Map<String, Group> groups = new LinkedHashMap<>();
+  // Formed notifications per receiver; the head is the one attempted.
+  private final Map<String, Deque<Planned>> queues = new LinkedHashMap<>();
+  private final Map<String, Planned> byId = new HashMap<>();
+  // Keys collecting or queued: not planned again.
+  private final Set<String> planned = new HashSet<>();
+  // Read alerts waiting for keys: key -> their positions; partition -> offset -> keys missing.
+  private final Map<String, Set<Position>> waiting = new HashMap<>();
+  private final Map<Integer, TreeMap<Long, Integer>> open = new HashMap<>();
+
+  /**
+   * An empty outbox of {@code config}; {@code watched} names the packages of the daily digest.
+   *
+   * @throws IllegalArgumentException if a route names an unknown receiver
+   */
+  public Outbox(NotifyConfig config, Supplier<? extends Collection<String>> watched) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.router = new Router(config);
+    this.watched = Objects.requireNonNull(watched, "watched");
+    this.digestReceivers = config.receivers().stream().filter(r -> r.dailyDigestAt() != null).toList();
+  }
+
+  /** What was sent: fill it from the sent topic before reading alerts. */
+  public SentLog sent() {
+    return sent;
+  }
+
+  /** The downloads of the charts and digests: fill it from the downloads topic. */
+  public RecentSeriesStore series() {
+    return series;
+  }
+
+  /** The alerts firing now, for reminders and digests: fill it from the whole alerts topic. */
+  public FiringAlerts firing() {
+    return firing;
+  }
+
+  /**
+   * Takes transition {@code a}, read at {@code at} from {@code offset} of {@code partition}: each
+   * receiver it is routed to (silences as of {@code at}) collects it unless that key was sent or is
+   * planned already. The alert stays open until all those keys are sent.
+   */
+  public void read(Alert a, int partition, long offset, Instant at) {
+    Position pos = new Position(partition, offset);
+    for (String receiver : router.route(a, at)) {
+      String key = SentRecord.key(receiver, a);
+      if (sent.contains(key)) {
+        continue;
+      }
+      if (planned.add(key)) {
+        groups.computeIfAbsent(receiver, r -> new Group(at)).alerts.put(key, a);
+      }
+      if (waiting.computeIfAbsent(key, k -> new HashSet<>()).add(pos)) {
+        open.computeIfAbsent(partition, p -> new TreeMap<>()).merge(offset, 1, Integer::sum);
+      }
+    }
+  }
+
+  /**
+   * Forms what is due at {@code now} (groups past their group-wait or full, reminders, digests) and
+   * returns the notifications to attempt now: the head of each receiver's queue unless it is in
+   * flight or waiting for its back-off. Each stays in flight until {@link #delivered} or {@link
+   * #failed}.
+   */
+  public List<Notification> due(Instant now) {
+    formGroups(now);
+    if (!config.repeatInterval().isZero()) {
+      formReminders(now);
+    }
+    if (ownsDigests) {
+      formDigests(now);
+    }
+    List<Notification> attempts = new ArrayList<>();
+    for (Deque<Planned> q : queues.values()) {
+      Planned head = q.peekFirst();
+      if (head != null && !head.inFlight && !now.isBefore(head.notBefore)) {
+        head.inFlight = true;
+        head.attempts++;
+        attempts.add(head.notification);
+      }
+    }
+    return attempts;
+  }
+
+  /** The in-flight notification {@code id} was accepted: its sent records, to persist. */
+  public List<SentRecord> delivered(String id, Instant now) {
+    return finish(inFlight(id), SentRecord.Outcome.SENT, now);
+  }
+
+  /**
+   * The in-flight notification {@code id} failed with {@code error}: it is retried after a back-off
+   * (the receiver's Retry-After when it gave one) while attempts remain and the error is retryable
+   * (a {@link DeliveryException} says; anything else is), else dead-lettered.
+   */
+  public Failure failed(String id, Throwable error, Instant now) {
+    Planned p = inFlight(id);
+    Throwable cause = unwrap(error);
+    String message = cause instanceof DeliveryException ? cause.getMessage() : cause.toString();
+    boolean retryable = !(cause instanceof DeliveryException d) || d.retryable();
+    if (retryable && p.attempts < config.retry().attempts()) {
+      Duration wait = cause instanceof DeliveryException d && d.retryAfter().isPresent()
+          ? d.retryAfter().get() : backoff(config.retry(), p.attempts);
+      p.inFlight = false;
+      p.notBefore = now.plus(wait);
+      return new Retrying(p.notification, p.attempts, message, wait);
+    }
+    return new DeadLettered(p.notification, p.attempts, message,
+        finish(p, SentRecord.Outcome.DEAD_LETTERED, now));
+  }
+
+  /** The result of a failed attempt. */
+  public sealed interface Failure permits Retrying, DeadLettered {
+    /** The notification attempted. */
+    Notification notification();
+
+    /** Attempts made so far. */
+    int attempts();
+
+    /** What went wrong (no secrets: the channel's message). */
+    String error();
+  }
+
+  /** It is attempted again after {@code delay}. */
+  public record Retrying(Notification notification, int attempts, String error, Duration delay)
+      implements Failure {}
+
+  /** It was given up on: {@code records} (outcome dead-lettered) go to the sent topic. */
+  public record DeadLettered(Notification notification, int attempts, String error,
+      List<SentRecord> records) implements Failure {}
+
+  /**
+   * The lowest offset of each partition with an open alert: the group may commit no further (a
+   * partition without open alerts may be committed up to the consumer's position).
+   */
+  public Map<Integer, Long> firstOpen() {
+    Map<Integer, Long> first = new HashMap<>();
+    open.forEach((p, offsets) -> {
+      if (!offsets.isEmpty()) {
+        first.put(p, offsets.firstKey());
+      }
+    });
+    return first;
+  }
+
+  /**
+   * The partitions were (re)assigned: collecting groups and open alerts are forgotten (they are read
+   * again from the committed offsets); notifications already formed stay queued. From now on,
+   * reminders are formed only for fingerprints {@code ownsFingerprint} accepts, digests only if
+   * {@code ownsDigests} (one instance of the group sends them).
+   */
+  public void reassigned(Predicate<String> ownsFingerprint, boolean ownsDigests) {
+    this.ownsFingerprint = Objects.requireNonNull(ownsFingerprint, "ownsFingerprint");
+    this.ownsDigests = ownsDigests;
+    groups.values().forEach(g -> planned.removeAll(g.alerts.keySet()));
+    groups.clear();
+    waiting.clear();
+    open.clear();
+  }
+
+  /** Groups collecting plus notifications queued, in flight or waiting to be retried. */
+  public int pending() {
+    int n = groups.size();
+    for (Deque<Planned> q : queues.values()) {
+      n += q.size();
+    }
+    return n;
+  }
+
+  /**
+   * The wait after failed attempt {@code attempt} (1-based): {@code initialBackoff} doubled per
+   * attempt, capped at {@code maxBackoff}. No jitter: one process sends, so no herd to spread.
+   */
+  static Duration backoff(Retry retry, int attempt) {
+    int doublings = Math.min(Math.max(attempt - 1, 0), 30);
+    long ms = retry.initialBackoff().toMillis() << doublings;
+    return Duration.ofMillis(Math.min(ms < 0 ? Long.MAX_VALUE : ms, retry.maxBackoff().toMillis()));
+  }
+
+  /**
+   * The id of receiver's notification of {@code keys} (the sent keys without the receiver): a
+   * UUID v5 of them sorted, so the same content gets the same id after a restart.
+   */
+  static String id(String receiver, Collection<String> keys) {
+    return CloudEventHeaders.uuid5("notification|" + receiver + "|" + String.join(",", new TreeSet<>(keys)))
+        .toString();
+  }
+
+  private void formGroups(Instant now) {
+    var it = groups.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      Group g = e.getValue();
+      if (g.alerts.size() < MAX_ALERTS && now.isBefore(g.first.plus(config.groupWait()))) {
+        continue;
+      }
+      it.remove();
+      List<Alert> alerts = new ArrayList<>(g.alerts.values());
+      for (int from = 0; from < alerts.size(); from += MAX_ALERTS) {
+        List<Alert> chunk = alerts.subList(from, Math.min(alerts.size(), from + MAX_ALERTS));
+        List<Item> items = chunk.stream().map(a -> new Item(a.fingerprint(), a.state().wire(), a.date())).toList();
+        enqueue(e.getKey(), Notification.Kind.ALERTS, chunk, items, null, null);
+      }
+    }
+  }
+
+  private void formReminders(Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    Map<String, List<Alert>> due = new LinkedHashMap<>();
+    List<Alert> candidates = firing.firing().stream()
+        .filter(a -> ownsFingerprint.test(a.fingerprint())).sorted(ORDER).toList();
+    for (Alert a : candidates) {
+      for (String receiver : router.route(a, now)) {
+        // Reminders repeat what the receiver was sent, never announce a transition it was not.
+        boolean told = sent.get(SentRecord.key(receiver, a))
+            .filter(r -> r.outcome() == SentRecord.Outcome.SENT).isPresent();
+        String key = SentRecord.reminderKey(receiver, a.fingerprint(), today);
+        if (!told || sent.contains(key) || planned.contains(key)) {
+          continue;
+        }
+        Instant last = sent.lastSent(receiver, a.fingerprint()).orElseThrow();
+        if (!now.isBefore(last.plus(config.repeatInterval()))) {
+          due.computeIfAbsent(receiver, r -> new ArrayList<>()).add(a);
+        }
+      }
+    }
+    due.forEach((receiver, alerts) -> {
+      for (int from = 0; from < alerts.size(); from += MAX_ALERTS) {
+        List<Alert> chunk = alerts.subList(from, Math.min(alerts.size(), from + MAX_ALERTS));
+        List<Item> items = chunk.stream().map(a -> new Item(a.fingerprint(), SentRecord.REMINDER, today)).toList();
+        enqueue(receiver, Notification.Kind.REMINDER, chunk, items, null, null);
+      }
+    });
+  }
+
+  private void formDigests(Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    for (Receiver r : digestReceivers) {
+      String key = SentRecord.digestKey(r.name(), today);
+      if (now.isBefore(today.atTime(r.dailyDigestAt()).toInstant(ZoneOffset.UTC))
+          || sent.contains(key) || planned.contains(key)) {
+        continue; // only today's: a digest missed while down is not sent late the next day
+      }
+      List<String> packages = new TreeSet<>(watched.get()).stream().toList();
+      LocalDate day = digestDay(packages, today);
+      List<DigestLine> lines = packages.stream().map(p -> series.line(p, day, firing.count(p))).toList();
+      enqueue(r.name(), Notification.Kind.DIGEST, List.of(),
+          List.of(new Item(SentRecord.ALL, SentRecord.DIGEST, today)), day, lines);
+    }
+  }
+
+  /** The newest day the digest can report: yesterday, or the newest day known if the data lags. */
+  private LocalDate digestDay(List<String> packages, LocalDate today) {
+    LocalDate yesterday = today.minusDays(1);
+    return packages.stream().map(series::newest).flatMap(Optional::stream)
+        .map(d -> d.isAfter(yesterday) ? yesterday : d)
+        .max(Comparator.naturalOrder()).orElse(yesterday);
+  }
+
+  private void enqueue(String receiver, Notification.Kind kind, List<Alert> alerts, List<Item> items,
+      LocalDate digestDay, List<DigestLine> digest) {
+    List<String> keys = items.stream().map(i -> i.key(receiver)).toList();
+    List<Alert> sorted = alerts.stream().sorted(ORDER).toList();
+    Map<String, RecentSeries> charts = new HashMap<>();
+    Collection<String> mentioned = kind == Notification.Kind.DIGEST
+        ? digest.stream().map(DigestLine::packageName).toList()
+        : sorted.stream().map(Alert::packageName).distinct().toList();
+    mentioned.forEach(p -> series.series(p).ifPresent(s -> charts.put(p, s)));
+    LocalDate date = digestDay != null ? digestDay
+        : sorted.stream().map(Alert::date).max(Comparator.naturalOrder()).orElseThrow();
+    Notification n = new Notification(id(receiver, items.stream().map(Item::name).toList()), receiver, kind, date, sorted, charts,
+        digest == null ? List.of() : digest);
+    Planned p = new Planned(n, items);
+    queues.computeIfAbsent(receiver, r -> new ArrayDeque<>()).addLast(p);
+    byId.put(n.id(), p);
+    planned.addAll(keys);
+  }
+
+  private List<SentRecord> finish(Planned p, SentRecord.Outcome outcome, Instant now) {
+    Notification n = p.notification;
+    queues.get(n.receiver()).removeFirst();
+    byId.remove(n.id());
+    List<SentRecord> records = new ArrayList<>();
+    for (Item i : p.items) {
+      SentRecord r = new SentRecord(n.receiver(), i.subject, i.what, i.date, n.id(), n.kind(), now, outcome);
+      records.add(r);
+      sent.add(r);
+      planned.remove(r.key());
+      release(r.key());
+    }
+    return records;
+  }
+
+  /** {@code key} is in the sent log: the alerts waiting for it wait for one key less. */
+  private void release(String key) {
+    Set<Position> positions = waiting.remove(key);
+    if (positions == null) {
+      return;
+    }
+    for (Position pos : positions) {
+      TreeMap<Long, Integer> offsets = open.get(pos.partition);
+      offsets.computeIfPresent(pos.offset, (o, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  private Planned inFlight(String id) {
+    Planned p = byId.get(id);
+    if (p == null || !p.inFlight) {
+      throw new IllegalStateException("notification " + id + " is not in flight");
+    }
+    return p;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private record Position(int partition, long offset) {}
+
+  /** One sent key of a notification, without the receiver. */
+  private record Item(String subject, String what, LocalDate date) {
+    String key(String receiver) {
+      return SentRecord.key(receiver, subject, what, date);
+    }
+
+    String name() {
+      return subject + '|' + what + '|' + date;
+    }
+  }
+
+  private static final class Group {
+    final Instant first;
+    final Map<String, Alert> alerts = new LinkedHashMap<>();
+
+    Group(Instant first) {
+      this.first = first;
+    }
+  }
+
+  private static final class Planned {
+    final Notification notification;
+    final List<Item> items;
+    int attempts;
+    boolean inFlight;
+    Instant notBefore = Instant.MIN;
+
+    Planned(Notification notification, List<Item> items) {
+      this.notification = notification;
+      this.items = items;
+    }
+  }
+}
