@@ -14,14 +14,11 @@ public final class Channels {
 
   /** The channel delivering to {@code r} (Slack, e-mail or webhook). */
   public static Channel create(Vertx vertx, Receiver r) {
-    // TODO(merge): new SlackNotifier(vertx, r.name(), r.slack()), new EmailNotifier(vertx, r.name(), r.email()),
-    // new WebhookNotifier(vertx, r.name(), r.webhook()) once those classes are on the branch.
-    String kind = switch (r.kind()) {
-      case SLACK -> "Slack";
-      case EMAIL -> "e-mail";
-      case WEBHOOK -> "webhook";
+    return switch (r.kind()) {
+      case SLACK -> new SlackNotifier(vertx, r.slack());
+      case EMAIL -> new EmailNotifier(vertx, r.name(), r.email());
+      case WEBHOOK -> new WebhookNotifier(vertx, r.webhook());
     };
-    throw new UnsupportedOperationException("the " + kind + " notifier is not merged yet (receiver " + r.name() + ")");
   }
 
   /** One sender per receiver name, each making one attempt on the channel {@code channels} gives it. */

@@ -1,0 +1,192 @@
+package dev.pypiwatch.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.pypiwatch.Service;
+import dev.pypiwatch.config.AppConfig;
+import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.events.EmbeddedKafka;
+import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.testing.FakePypiStats;
+import dev.pypiwatch.testing.FakeReceiver;
+import dev.pypiwatch.testing.FakeResponse;
+import dev.pypiwatch.testing.KafkaTesting;
+import dev.pypiwatch.testing.TestClock;
+import dev.pypiwatch.testing.UpstreamSimulation;
+import dev.pypiwatch.testing.UpstreamSimulation.Profile;
+import dev.pypiwatch.events.Endpoint;
+import io.vertx.core.Vertx;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole service with notifications, as a user runs it: a spike at the (simulated) upstream
+ * becomes an alert, and the alert arrives once in Slack (a local HTTP server answering 429 first),
+ * once in the inbox (GreenMail) and once at a signed webhook; secrets come from the environment;
+ * a restart sends nothing again.
+ */
+class NotificationIT {
+  private static final LocalDate TODAY = LocalDate.of(2026, 4, 10);
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final String HMAC_KEY = "it-hmac-key";
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static EmbeddedKafka broker;
+  private static Vertx vertx;
+
+  @TempDir Path dir;
+  private FakePypiStats upstream;
+  private FakeReceiver slack;
+  private FakeReceiver webhook;
+  private GreenMail smtp;
+  private AppConfig config;
+  private Service service;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaTesting.startBroker();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    Await.result(vertx.close());
+    broker.close();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = FakePypiStats.startBlocking(vertx);
+    UpstreamSimulation sim = new UpstreamSimulation(upstream, 7)
+        .addPackage("busy-pkg", Profile.busy(20_000))
+        .setToday(TODAY);
+    long usual = sim.count("busy-pkg", Endpoint.OVERALL, "without_mirrors", TODAY.minusDays(1));
+    sim.revise("busy-pkg", TODAY.minusDays(1), (int) (5 * usual));
+    slack = FakeReceiver.startBlocking(vertx);
+    webhook = FakeReceiver.startBlocking(vertx);
+    smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    smtp.start();
+    String prefix = "nit" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 100_000;
+    Path file = dir.resolve("pypiwatch.yaml");
+    Files.writeString(file, """
+        api: {base-url: %s, min-interval: 0s, max-attempts: 2, initial-backoff: 10ms, max-backoff: 20ms}
+        kafka:
+          bootstrap-servers: "%s"
+          topics: {downloads: %s.downloads, recent: %s.recent, poller-state: %s.state, alerts: %s.alerts, partitions: 3}
+        poller: {freshness-deadline: 5s, transactional-id: %s-poller}
+        http: {port: 0}
+        rule-engine: {group-id: %s-rules, transactional-id-prefix: %s-rules}
+        notify:
+          group-wait: 1s
+          retry: {attempts: 4, initial-backoff: 100ms, max-backoff: 1s}
+          group-id: %s-notifier
+          sent-topic: %s.sent
+          dlq-topic: %s.dlq
+          receivers:
+            - name: team-slack
+              slack: {webhook-url: "${SLACK_WEBHOOK_URL}"}
+            - name: inbox
+              email:
+                host: 127.0.0.1
+                port: %d
+                tls: none
+                from: pypiwatch@example.org
+                to: [maintainers@example.org]
+            - name: bot
+              webhook: {url: "${WEBHOOK_URL}", hmac-key: "${WEBHOOK_HMAC_KEY}"}
+          routes:
+            - match: {rules: [spike, drop], states: [firing]}
+              receivers: [team-slack, inbox, bot]
+        watchlist: [busy-pkg]
+        """.formatted(upstream.baseUrl(), broker.bootstrapServers(), prefix, prefix, prefix, prefix,
+            prefix, prefix, prefix, prefix, prefix, prefix, smtp.getSmtp().getPort()));
+    config = ConfigLoader.load(file, Map.of(
+        "SLACK_WEBHOOK_URL", slack.url("/services/T000/B000/secret-token"),
+        "WEBHOOK_URL", webhook.url("/hooks/pypiwatch"),
+        "WEBHOOK_HMAC_KEY", HMAC_KEY));
+  }
+
+  @AfterEach
+  void stop() {
+    if (service != null) {
+      service.close();
+    }
+    smtp.stop();
+    Await.result(slack.stop());
+    Await.result(webhook.stop());
+    Await.result(upstream.stop());
+  }
+
+  /** Real time from the morning of TODAY: the notifier's group-wait and back-off need a clock that runs. */
+  private static java.time.Clock ticking() {
+    java.time.Instant morning = TestClock.morningOf(TODAY).instant();
+    return java.time.Clock.offset(java.time.Clock.systemUTC(),
+        Duration.between(java.time.Instant.now(), morning));
+  }
+
+  @Test
+  void anUpstreamSpikeArrivesOnceInSlackTheInboxAndTheWebhookAndNotAgainAfterARestart()
+      throws Exception {
+    // Slack's rate limit first: the notifier waits the Retry-After and sends again.
+    slack.script(FakeResponse.rateLimited("1"), FakeReceiver.SLACK_OK);
+    service = Service.start(config, Map.of(), ticking());
+
+    List<FakeReceiver.Request> slackRequests = slack.awaitRequests(2);
+    FakeReceiver.Request slackMessage = slackRequests.get(1);
+    assertEquals(slackRequests.get(0).bodyText(), slackMessage.bodyText(), "the retry sends the same message");
+    assertTrue(slackMessage.bodyText().contains("busy-pkg") && slackMessage.bodyText().contains("spiked"),
+        slackMessage.bodyText());
+    JsonNode blocks = JSON.readTree(slackMessage.body()).get("blocks");
+    assertTrue(blocks.isArray() && blocks.size() >= 2, blocks.toString());
+    assertTrue(slackRequests.get(1).arrivalNanos() - slackRequests.get(0).arrivalNanos()
+        >= Duration.ofMillis(900).toNanos(), "Retry-After: 1 was honoured");
+
+    Await.until(() -> smtp.getReceivedMessages().length >= 1, WAIT);
+    MimeMessage mail = smtp.getReceivedMessages()[0];
+    assertTrue(mail.getSubject().contains("busy-pkg"), mail.getSubject());
+    assertEquals("maintainers@example.org", mail.getAllRecipients()[0].toString());
+    String raw = GreenMailUtil.getWholeMessage(mail);
+    assertTrue(raw.contains("multipart/alternative") && raw.contains("image/png"), "text, HTML and an inline chart");
+
+    FakeReceiver.Request hook = webhook.awaitRequests(1).get(0);
+    assertTrue(Signatures.verify(HMAC_KEY.getBytes(StandardCharsets.UTF_8),
+        hook.header("X-Pypiwatch-Timestamp"), hook.body(), hook.header("X-Pypiwatch-Signature")),
+        "the webhook's signature verifies with the shared key");
+    JsonNode payload = JSON.readTree(hook.body());
+    assertEquals("spike:busy-pkg:overall:without_mirrors",
+        payload.get("alerts").get(0).get("fingerprint").asText(), payload.toString());
+    assertEquals(payload.get("id").asText(), hook.header("Idempotency-Key"));
+
+    // The sent records are committed: a restart must send nothing again.
+    Await.until(() -> webhook.requests().size() == 1 && smtp.getReceivedMessages().length == 1, WAIT);
+    Thread.sleep(2_000); // past group-wait: anything pending would have gone out
+    service.close();
+    service = Service.start(config, Map.of(), ticking());
+    Thread.sleep(5_000); // rebuilt from the topics, past group-wait again
+    assertEquals(2, slack.requests().size(), "Slack: one 429 and one accepted message, nothing after the restart");
+    assertEquals(1, smtp.getReceivedMessages().length, "one e-mail");
+    assertEquals(1, webhook.requests().size(), "one webhook call");
+    assertFalse(slack.requests().stream().anyMatch(r -> r.bodyText().contains("secret-token")));
+  }
+}
