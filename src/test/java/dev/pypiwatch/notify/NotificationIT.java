@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.pypiwatch.Service;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigLoader;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole service with notifications, as a user runs it: a spike at the (simulated) upstream
  * becomes an alert, and the alert arrives once in Slack (a local HTTP server answering 429 first),
- * once in the inbox (GreenMail) and once at a signed webhook; secrets come from the environment;
+ * once in the inbox (GreenMail, down at first) and once at a signed webhook; secrets come from the environment;
  * a restart sends nothing again.
  */
 class NotificationIT {
@@ -85,8 +84,13 @@ class NotificationIT {
     sim.revise("busy-pkg", TODAY.minusDays(1), (int) (5 * usual));
     slack = FakeReceiver.startBlocking(vertx);
     webhook = FakeReceiver.startBlocking(vertx);
-    smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-    smtp.start();
+    // The SMTP server is down at first (nothing listens on its port); the test starts it later.
+    int smtpPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      smtpPort = free.getLocalPort();
+    }
+    smtp = new GreenMail(new com.icegreen.greenmail.util.ServerSetup(smtpPort, "127.0.0.1",
+        com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP));
     String prefix = "nit" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 100_000;
     Path file = dir.resolve("pypiwatch.yaml");
     Files.writeString(file, """
@@ -99,7 +103,7 @@ class NotificationIT {
         rule-engine: {group-id: %s-rules, transactional-id-prefix: %s-rules}
         notify:
           group-wait: 1s
-          retry: {attempts: 4, initial-backoff: 100ms, max-backoff: 1s}
+          retry: {attempts: 30, initial-backoff: 100ms, max-backoff: 500ms}
           group-id: %s-notifier
           sent-topic: %s.sent
           dlq-topic: %s.dlq
@@ -120,7 +124,7 @@ class NotificationIT {
               receivers: [team-slack, inbox, bot]
         watchlist: [busy-pkg]
         """.formatted(upstream.baseUrl(), broker.bootstrapServers(), prefix, prefix, prefix, prefix,
-            prefix, prefix, prefix, prefix, prefix, prefix, smtp.getSmtp().getPort()));
+            prefix, prefix, prefix, prefix, prefix, prefix, smtpPort));
     config = ConfigLoader.load(file, Map.of(
         "SLACK_WEBHOOK_URL", slack.url("/services/T000/B000/secret-token"),
         "WEBHOOK_URL", webhook.url("/hooks/pypiwatch"),
@@ -146,7 +150,7 @@ class NotificationIT {
   }
 
   @Test
-  void anUpstreamSpikeArrivesOnceInSlackTheInboxAndTheWebhookAndNotAgainAfterARestart()
+  void anUpstreamSpikeArrivesOnceInSlackTheInboxAndTheWebhookDespiteFaultsAndNotAgainAfterARestart()
       throws Exception {
     // Slack's rate limit first: the notifier waits the Retry-After and sends again.
     slack.script(FakeResponse.rateLimited("1"), FakeReceiver.SLACK_OK);
@@ -162,6 +166,10 @@ class NotificationIT {
     assertTrue(slackRequests.get(1).arrivalNanos() - slackRequests.get(0).arrivalNanos()
         >= Duration.ofMillis(900).toNanos(), "Retry-After: 1 was honoured");
 
+    // SMTP down: the attempts fail and are retried; once the server is up, one e-mail arrives.
+    Await.until(() -> service.notifyMetrics().failedAttemptsTo("inbox") >= 2, WAIT);
+    assertEquals(0, service.notifyMetrics().sentTo("inbox"));
+    smtp.start();
     Await.until(() -> smtp.getReceivedMessages().length >= 1, WAIT);
     MimeMessage mail = smtp.getReceivedMessages()[0];
     assertTrue(mail.getSubject().contains("busy-pkg"), mail.getSubject());
