@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * rebuild. It alone records the references, in offset order; the group's copies of their records
  * only mark the references' own days for evaluation by their owner.
  */
-public final class AlertStream {
+public final class AlertStream implements StreamVerticle.Loop {
   private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration TIMEOUT = Duration.ofMinutes(2);

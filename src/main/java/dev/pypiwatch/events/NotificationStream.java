@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * finished by their old owner; the new owner may send them again (same id) if it read the sent
  * topic first.
  */
-public final class NotificationStream {
+public final class NotificationStream implements StreamVerticle.Loop {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationStream.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
