@@ -4,7 +4,6 @@ import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Origin;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +36,9 @@ import java.util.TreeSet;
 final class EndpointDecisions {
   /** A decided day: reported or zero-filled. */
   record Decision(SeriesDay day, long downloads, Origin origin) {}
+
+  /** The day of a row on a hole date. */
+  private static final long NONE = Long.MIN_VALUE;
 
   final Endpoint endpoint;
   final List<Decision> decisions = new ArrayList<>();
@@ -84,47 +86,86 @@ final class EndpointDecisions {
     return to != null && MissingDayRule.isZero(totals, to.plusDays(1), from, to, holes);
   }
 
-  private void index(List<DownloadRecord> records) {
-    // First the covered range and the categories, then the counts.
-    Map<String, Integer> index = new HashMap<>();
-    String last = null;
-    for (DownloadRecord r : records) {
-      if (holes.contains(r.date())) {
-        continue;
+  private void index(List<DownloadRecord> list) {
+    // Each row's day (NONE on a hole date), the covered range and the categories, then the counts,
+    // in simple loops over an array: one loop doing it all over a list was recompiled by the JIT
+    // again and again (its profile-based guesses failed from one answer to the next).
+    DownloadRecord[] records = list.toArray(new DownloadRecord[0]);
+    int n = records.length;
+    long[] days = new long[n];
+    for (int i = 0; i < n; i++) {
+      days[i] = records[i].date().toEpochDay();
+    }
+    if (!holes.isEmpty()) {
+      for (int i = 0; i < n; i++) {
+        days[i] = holes.contains(records[i].date()) ? NONE : days[i];
       }
-      from = from == null || r.date().isBefore(from) ? r.date() : from;
-      to = to == null || r.date().isAfter(to) ? r.date() : to;
-      if (!r.category().equals(last)) { // rows come grouped by category
-        last = r.category();
-        index.putIfAbsent(last, 0);
+    }
+    long first = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    for (long d : days) {
+      first = d == NONE ? first : Math.min(first, d);
+      end = Math.max(end, d);
+    }
+    if (first > end) {
+      warnIgnored(list);
+      return;
+    }
+    from = LocalDate.ofEpochDay(first);
+    to = LocalDate.ofEpochDay(end);
+    int[] category = categories(records, days);
+    int span = Math.toIntExact(end - first + 1);
+    rows = new DayCounts[categories.length];
+    for (int k = 0; k < rows.length; k++) {
+      rows[k] = new DayCounts(from, span);
+    }
+    totals = new DayCounts(from, span);
+    for (int i = 0; i < n; i++) {
+      if (days[i] != NONE) {
+        count(records[i], rows[category[i]], (int) (days[i] - first));
+      }
+    }
+    warnIgnored(list);
+  }
+
+  /** Sets the sorted categories of the rows not on hole dates; returns each row's index in them. */
+  private int[] categories(DownloadRecord[] records, long[] days) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < days.length; i++) {
+      if (days[i] != NONE) {
+        index.putIfAbsent(records[i].category(), 0);
       }
     }
     categories = index.keySet().toArray(new String[0]);
-    Arrays.sort(categories);
-    for (int c = 0; c < categories.length; c++) {
-      index.put(categories[c], c);
+    Arrays.sort(categories); // the decisions of a day come by category
+    for (int k = 0; k < categories.length; k++) {
+      index.put(categories[k], k);
     }
-    int days = from == null ? 0 : Math.toIntExact(ChronoUnit.DAYS.between(from, to) + 1);
-    rows = new DayCounts[categories.length];
-    for (int c = 0; c < rows.length; c++) {
-      rows[c] = new DayCounts(from, days);
+    int[] category = new int[days.length];
+    for (int i = 0; i < days.length; i++) {
+      category[i] = days[i] == NONE ? -1 : index.get(records[i].category());
     }
-    totals = new DayCounts(from, days);
+    return category;
+  }
+
+  private void count(DownloadRecord r, DayCounts counts, int day) {
+    if (counts.has(day)) {
+      // Two raw spellings normalized to one category (e.g. None and "null"): one category.
+      warnings.add(endpoint + ": two rows for " + r.category() + " on " + r.date() + ", summed");
+    }
+    counts.add(day, r.downloads());
+    totals.add(day, r.downloads());
+  }
+
+  private void warnIgnored(List<DownloadRecord> records) {
+    if (holes.isEmpty()) {
+      return;
+    }
     SortedSet<LocalDate> ignored = new TreeSet<>();
-    long first = from == null ? 0 : from.toEpochDay();
     for (DownloadRecord r : records) {
       if (holes.contains(r.date())) {
         ignored.add(r.date());
-        continue;
       }
-      int day = (int) (r.date().toEpochDay() - first);
-      DayCounts counts = rows[index.get(r.category())];
-      if (counts.has(day)) {
-        // Two raw spellings normalized to one category (e.g. None and "null"): one category.
-        warnings.add(endpoint + ": two rows for " + r.category() + " on " + r.date() + ", summed");
-      }
-      counts.add(day, r.downloads());
-      totals.add(day, r.downloads());
     }
     if (!ignored.isEmpty()) {
       warnings.add(endpoint + ": rows on hole dates ignored: " + ignored);

@@ -29,30 +29,69 @@ public final class Normalizer {
   public static List<DownloadRecord> records(String pkg, Endpoint endpoint, SeriesResponse response) {
     String name = PackageName.normalize(pkg);
     List<SeriesRow> rows = response.rows();
-    int n = rows.size();
-    String[] categories = new String[n];
-    boolean ordered = true;
-    for (int i = 0; i < n; i++) {
-      String raw = rows.get(i).category();
-      // Rows come grouped by category: normalize each spelling once.
-      categories[i] = i > 0 && Objects.equals(raw, rows.get(i - 1).category())
-          ? categories[i - 1] : Categories.normalize(endpoint, raw);
-      ordered &= i == 0 || compare(categories, rows, i - 1, i) < 0;
+    String[] categories = categories(endpoint, rows);
+    List<DownloadRecord> out = byRuns(name, endpoint, categories, rows);
+    return out != null ? out : sortedAndSummed(name, endpoint, categories, rows);
+  }
+
+  /** The normalized category of each row. */
+  private static String[] categories(Endpoint endpoint, List<SeriesRow> rows) {
+    String[] categories = new String[rows.size()];
+    // Rows come grouped by category: normalize each spelling once.
+    int start = 0;
+    while (start < categories.length) {
+      String raw = rows.get(start).category();
+      int end = start + 1;
+      while (end < categories.length && Objects.equals(raw, rows.get(end).category())) {
+        end++;
+      }
+      Arrays.fill(categories, start, end, Categories.normalize(endpoint, raw));
+      start = end;
     }
-    List<DownloadRecord> out = new ArrayList<>(n);
-    if (ordered) {
-      // The usual case (by category, then date, no repeats): nothing to sort or sum.
-      for (int i = 0; i < n; i++) {
+    return categories;
+  }
+
+  /**
+   * The usual case, without sorting rows: the upstream sends each category's rows together, by
+   * date, so the output is these runs in category order. Null if two runs have one category.
+   */
+  private static List<DownloadRecord> byRuns(String name, Endpoint endpoint, String[] categories,
+      List<SeriesRow> rows) {
+    List<Integer> starts = new ArrayList<>();
+    for (int i = 0; i < categories.length; i++) {
+      if (i == 0 || !categories[i].equals(categories[i - 1])
+          || !rows.get(i).date().isAfter(rows.get(i - 1).date())) {
+        starts.add(i);
+      }
+    }
+    List<Integer> byCategory = new ArrayList<>(starts);
+    byCategory.sort((a, b) -> categories[a].compareTo(categories[b]));
+    for (int r = 1; r < byCategory.size(); r++) {
+      if (categories[byCategory.get(r - 1)].equals(categories[byCategory.get(r)])) {
+        return null;
+      }
+    }
+    List<DownloadRecord> out = new ArrayList<>(categories.length);
+    for (int start : byCategory) {
+      int run = starts.indexOf(start);
+      int end = run + 1 < starts.size() ? starts.get(run + 1) : categories.length;
+      for (int i = start; i < end; i++) {
         SeriesRow row = rows.get(i);
         out.add(new DownloadRecord(name, endpoint, categories[i], row.date(), row.downloads()));
       }
-      return out;
     }
+    return out;
+  }
+
+  private static List<DownloadRecord> sortedAndSummed(String name, Endpoint endpoint,
+      String[] categories, List<SeriesRow> rows) {
+    int n = categories.length;
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
     Arrays.sort(order, (a, b) -> compare(categories, rows, a, b)); // stable: sums in row order
+    List<DownloadRecord> out = new ArrayList<>(n);
     for (int k = 0; k < n; ) {
       int i = order[k];
       long sum = rows.get(i).downloads();
