@@ -126,7 +126,9 @@ abstract class SortedWindow {
     int hi = n;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (Double.compare(v[mid], x) < 0) {
+      double m = v[mid];
+      // < decides for plain values; Double.compare only for ties, -0.0 and NaN (as Arrays.sort)
+      if (m < x || (!(m > x) && Double.compare(m, x) < 0)) {
         lo = mid + 1;
       } else {
         hi = mid;
