@@ -127,8 +127,9 @@ public final class ResponseParser {
       throw new InvalidResponseException("data", "expected an array, got " + describe(p, t));
     }
     List<SeriesRow> rows = new ArrayList<>();
+    SeriesRowReader reader = new SeriesRowReader();
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      rows.add(SeriesRowReader.read(p, t, rows.size()));
+      rows.add(reader.read(p, t, rows.size()));
     }
     return new SeriesResponse(null, null, rows);
   }

@@ -28,10 +28,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +50,6 @@ import picocli.CommandLine.Option;
 final class BacktestCommand implements Callable<Integer> {
   /** A progress line every this many packages read. */
   static final int PROGRESS_EVERY = 100;
-  private static final int MAX_READERS = 4;
 
   /** Output formats. */
   enum Format { JSONL, TABLE }
@@ -97,16 +96,15 @@ final class BacktestCommand implements Callable<Integer> {
     // The same rule settings as the service (global and per package); the config also names the
     // reference package that tells holes from missing days.
     RulesConfig rules = cfg.rules();
-    Map<String, List<DownloadRecord>> series;
+    Backtest.Result result;
     try {
       RecordingReader reader = RecordingReader.open(new Recording(data), cfg.poller().referencePackage());
       List<String> names = packageNames(reader, err);
-      series = readAll(reader, names, err);
+      result = replayAll(reader, names, new Backtest(rules), err);
     } catch (InvalidRecordingException | IllegalArgumentException e) {
       err.println("backtest: " + e.getMessage());
       return PypiwatchCommand.EXIT_USAGE;
     }
-    Backtest.Result result = new Backtest(rules).run(series, from, to);
     try {
       print(result.alerts());
     } catch (IOException e) {
@@ -137,36 +135,77 @@ final class BacktestCommand implements Callable<Integer> {
     return new ArrayList<>(names);
   }
 
-  // Reading is parsing-bound and packages are independent: a few threads read ahead while the
-  // results are collected in name order, so output and the first reported error are deterministic.
-  private static Map<String, List<DownloadRecord>> readAll(
-      RecordingReader reader, List<String> names, PrintStream err) {
-    int threads = Math.max(1, Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "backtest-reader");
-      t.setDaemon(true);
-      return t;
-    });
+  // Packages are independent but for the ecosystem reference: each worker thread reads a package
+  // and replays it at once with its own engine (which holds the reference), so only alerts are
+  // kept, never every package's records. Results are collected in name order, so the output, the
+  // progress lines and the first reported error are deterministic.
+  private Backtest.Result replayAll(RecordingReader reader, List<String> names, Backtest backtest,
+      PrintStream err) {
+    Map<String, List<DownloadRecord>> references = readReferences(reader, names, backtest, err);
+    int threads = Math.max(1, Math.min(names.size(), Runtime.getRuntime().availableProcessors()));
+    List<Backtest.Replayer> replayers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      replayers.add(backtest.replayer(references, from, to));
+    }
+    List<CompletableFuture<Backtest.Replayed>> results = new ArrayList<>(names.size());
+    names.forEach(n -> results.add(new CompletableFuture<>()));
+    AtomicInteger next = new AtomicInteger();
+    for (Backtest.Replayer replayer : replayers) {
+      Thread worker = new Thread(() -> {
+        for (int i = next.getAndIncrement(); i < names.size(); i = next.getAndIncrement()) {
+          String name = names.get(i);
+          try {
+            List<DownloadRecord> records = references.containsKey(name) ? references.get(name)
+                : reader.read(name, w -> warn(err, w));
+            results.get(i).complete(replayer.replay(name, records));
+          } catch (Throwable e) {
+            results.get(i).completeExceptionally(e);
+            next.set(names.size()); // the first failure ends the run: read no further
+          }
+        }
+      }, "backtest-worker");
+      worker.setDaemon(true);
+      worker.start();
+    }
+    List<Backtest.Replayed> replayed = new ArrayList<>(names.size());
     try {
-      List<Future<List<DownloadRecord>>> pending = new ArrayList<>(names.size());
-      for (String name : names) {
-        pending.add(pool.submit(() -> reader.read(name, w -> warn(err, w))));
-      }
-      Map<String, List<DownloadRecord>> series = new LinkedHashMap<>();
       for (int i = 0; i < names.size(); i++) {
-        List<DownloadRecord> records = await(pending.get(i));
-        if (records.isEmpty()) {
+        Backtest.Replayed r = await(results.get(i));
+        if (r.records() == 0) {
           warn(err, names.get(i) + ": no daily data (only recent.json or empty answers), nothing to replay");
         }
-        series.put(names.get(i), records);
+        replayed.add(r);
         if ((i + 1) % PROGRESS_EVERY == 0 || i + 1 == names.size()) {
           err.printf("backtest: [%d/%d] packages read%n", i + 1, names.size());
         }
       }
-      return series;
     } finally {
-      pool.shutdownNow();
+      next.set(names.size());
     }
+    return Backtest.result(replayed);
+  }
+
+  /**
+   * The records of the packages that are the ecosystem reference of others, read first: every
+   * worker needs them. If one cannot be read, the error reported is still the first in name order.
+   */
+  private static Map<String, List<DownloadRecord>> readReferences(RecordingReader reader,
+      List<String> names, Backtest backtest, PrintStream err) {
+    Set<String> wanted = backtest.references(names);
+    Map<String, List<DownloadRecord>> references = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (wanted.contains(names.get(i))) {
+        try {
+          references.put(names.get(i), reader.read(names.get(i), w -> warn(err, w)));
+        } catch (RuntimeException e) {
+          for (String earlier : names.subList(0, i)) {
+            reader.read(earlier, w -> { }); // throws if an earlier package is invalid too
+          }
+          throw e;
+        }
+      }
+    }
+    return references;
   }
 
   private static void warn(PrintStream err, String warning) {

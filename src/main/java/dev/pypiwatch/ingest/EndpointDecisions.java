@@ -4,12 +4,16 @@ import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Origin;
 import java.time.LocalDate;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -33,16 +37,22 @@ final class EndpointDecisions {
   /** A decided day: reported or zero-filled. */
   record Decision(SeriesDay day, long downloads, Origin origin) {}
 
+  /** The day of a row on a hole date. */
+  private static final long NONE = Long.MIN_VALUE;
+
   final Endpoint endpoint;
   final List<Decision> decisions = new ArrayList<>();
   final List<SeriesDay> unknown = new ArrayList<>();
   final SortedSet<LocalDate> holesSkipped = new TreeSet<>();
   final List<String> warnings = new ArrayList<>();
-  private final Map<String, Map<LocalDate, Long>> rows = new TreeMap<>();
-  private final Map<LocalDate, Long> totals = new TreeMap<>();
   private final Set<LocalDate> holes;
   private LocalDate from;
   private LocalDate to;
+  // Dates are a dense range, so counts live in arrays indexed by day - from (every poll and every
+  // backtest decides every day of every series: maps keyed by date were its main cost).
+  private String[] categories = new String[0];
+  private DayCounts[] rows = new DayCounts[0];
+  private DayCounts totals;
 
   private EndpointDecisions(Endpoint endpoint, Set<LocalDate> holes) {
     this.endpoint = endpoint;
@@ -54,8 +64,13 @@ final class EndpointDecisions {
     EndpointDecisions d = new EndpointDecisions(endpoint, holes);
     d.index(records);
     if (d.from != null) {
+      SeriesKey[] keys = new SeriesKey[d.categories.length];
+      for (int c = 0; c < keys.length; c++) {
+        keys[c] = new SeriesKey(endpoint, d.categories[c]);
+      }
+      int i = 0;
       for (LocalDate day = d.from; !day.isAfter(d.to); day = day.plusDays(1)) {
-        d.decideDay(day);
+        d.decideDay(day, i++, keys);
       }
     }
     return d;
@@ -71,46 +86,168 @@ final class EndpointDecisions {
     return to != null && MissingDayRule.isZero(totals, to.plusDays(1), from, to, holes);
   }
 
-  private void index(List<DownloadRecord> records) {
+  private void index(List<DownloadRecord> list) {
+    // Each row's day (NONE on a hole date), the covered range and the categories, then the counts,
+    // in simple loops over an array: one loop doing it all over a list was recompiled by the JIT
+    // again and again (its profile-based guesses failed from one answer to the next).
+    DownloadRecord[] records = list.toArray(new DownloadRecord[0]);
+    int n = records.length;
+    long[] days = new long[n];
+    for (int i = 0; i < n; i++) {
+      days[i] = records[i].date().toEpochDay();
+    }
+    if (!holes.isEmpty()) {
+      for (int i = 0; i < n; i++) {
+        days[i] = holes.contains(records[i].date()) ? NONE : days[i];
+      }
+    }
+    long first = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    for (long d : days) {
+      first = d == NONE ? first : Math.min(first, d);
+      end = Math.max(end, d);
+    }
+    if (first > end) {
+      warnIgnored(list);
+      return;
+    }
+    from = LocalDate.ofEpochDay(first);
+    to = LocalDate.ofEpochDay(end);
+    int[] category = categories(records, days);
+    int span = Math.toIntExact(end - first + 1);
+    rows = new DayCounts[categories.length];
+    for (int k = 0; k < rows.length; k++) {
+      rows[k] = new DayCounts(from, span);
+    }
+    totals = new DayCounts(from, span);
+    for (int i = 0; i < n; i++) {
+      if (days[i] != NONE) {
+        count(records[i], rows[category[i]], (int) (days[i] - first));
+      }
+    }
+    warnIgnored(list);
+  }
+
+  /** Sets the sorted categories of the rows not on hole dates; returns each row's index in them. */
+  private int[] categories(DownloadRecord[] records, long[] days) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < days.length; i++) {
+      if (days[i] != NONE) {
+        index.putIfAbsent(records[i].category(), 0);
+      }
+    }
+    categories = index.keySet().toArray(new String[0]);
+    Arrays.sort(categories); // the decisions of a day come by category
+    for (int k = 0; k < categories.length; k++) {
+      index.put(categories[k], k);
+    }
+    int[] category = new int[days.length];
+    for (int i = 0; i < days.length; i++) {
+      category[i] = days[i] == NONE ? -1 : index.get(records[i].category());
+    }
+    return category;
+  }
+
+  private void count(DownloadRecord r, DayCounts counts, int day) {
+    if (counts.has(day)) {
+      // Two raw spellings normalized to one category (e.g. None and "null"): one category.
+      warnings.add(endpoint + ": two rows for " + r.category() + " on " + r.date() + ", summed");
+    }
+    counts.add(day, r.downloads());
+    totals.add(day, r.downloads());
+  }
+
+  private void warnIgnored(List<DownloadRecord> records) {
+    if (holes.isEmpty()) {
+      return;
+    }
     SortedSet<LocalDate> ignored = new TreeSet<>();
     for (DownloadRecord r : records) {
       if (holes.contains(r.date())) {
         ignored.add(r.date());
-        continue;
       }
-      Map<LocalDate, Long> counts = rows.computeIfAbsent(r.category(), c -> new TreeMap<>());
-      if (counts.containsKey(r.date())) {
-        // Two raw spellings normalized to one category (e.g. None and "null"): one category.
-        warnings.add(endpoint + ": two rows for " + r.category() + " on " + r.date() + ", summed");
-      }
-      counts.merge(r.date(), r.downloads(), Math::addExact);
-      totals.merge(r.date(), r.downloads(), Math::addExact);
-      from = from == null || r.date().isBefore(from) ? r.date() : from;
-      to = to == null || r.date().isAfter(to) ? r.date() : to;
     }
     if (!ignored.isEmpty()) {
       warnings.add(endpoint + ": rows on hole dates ignored: " + ignored);
     }
   }
 
-  private void decideDay(LocalDate day) {
+  private void decideDay(LocalDate day, int i, SeriesKey[] keys) {
     if (holes.contains(day)) {
       holesSkipped.add(day); // never zero-fill a hole: it is unknown for every package
       return;
     }
-    boolean wholeDayMissing = !totals.containsKey(day);
+    boolean wholeDayMissing = !totals.has(i);
     boolean wholeDayZero =
         wholeDayMissing && MissingDayRule.isZero(totals, day, from, to, holes);
-    rows.forEach((category, counts) -> {
-      SeriesDay sd = SeriesDay.of(endpoint, category, day);
-      Long n = counts.get(day);
-      if (n != null) {
-        decisions.add(new Decision(sd, n, Origin.REPORTED));
+    for (int c = 0; c < categories.length; c++) {
+      SeriesDay sd = new SeriesDay(keys[c], day);
+      DayCounts counts = rows[c];
+      if (counts.has(i)) {
+        decisions.add(new Decision(sd, counts.at(i), Origin.REPORTED));
       } else if (wholeDayMissing ? wholeDayZero : MissingDayRule.isZero(counts, day, from, to, holes)) {
         decisions.add(new Decision(sd, 0, Origin.ZERO_FILLED));
       } else {
         unknown.add(sd);
       }
-    });
+    }
+  }
+
+  /**
+   * One series' counts over the covered range (day {@code i} is {@code from + i}), also seen as
+   * the map by date that {@link MissingDayRule} reads.
+   */
+  private static final class DayCounts extends AbstractMap<LocalDate, Long> {
+    private static final long ABSENT = -1; // counts are never negative
+    private final LocalDate from;
+    private final long[] counts;
+
+    DayCounts(LocalDate from, int days) {
+      this.from = from;
+      this.counts = new long[days];
+      Arrays.fill(counts, ABSENT);
+    }
+
+    boolean has(int i) {
+      return counts[i] != ABSENT;
+    }
+
+    long at(int i) {
+      return counts[i];
+    }
+
+    void add(int i, long n) {
+      counts[i] = counts[i] == ABSENT ? n : Math.addExact(counts[i], n);
+    }
+
+    private int indexOf(Object date) {
+      if (!(date instanceof LocalDate d) || from == null) {
+        return -1;
+      }
+      long i = d.toEpochDay() - from.toEpochDay();
+      return i >= 0 && i < counts.length && counts[(int) i] != ABSENT ? (int) i : -1;
+    }
+
+    @Override
+    public Long get(Object date) {
+      int i = indexOf(date);
+      return i < 0 ? null : counts[i];
+    }
+
+    @Override
+    public boolean containsKey(Object date) {
+      return indexOf(date) >= 0;
+    }
+
+    @Override
+    public Set<Entry<LocalDate, Long>> entrySet() {
+      Map<LocalDate, Long> present = new LinkedHashMap<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] != ABSENT) {
+          present.put(from.plusDays(i), counts[i]);
+        }
+      }
+      return Collections.unmodifiableMap(present).entrySet();
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,20 +29,50 @@ public final class PythonMajors {
 
   /** The {@code python_major} answer, with the source of the {@code python_minor} one. */
   public static FetchedSeries derive(FetchedSeries minor) {
-    Map<String, Map<LocalDate, Long>> sums = new TreeMap<>();
-    String pkg = null;
-    for (DownloadRecord r : minor.records()) {
-      pkg = r.packageName();
-      sums.computeIfAbsent(majorOf(r.category()), k -> new TreeMap<>())
-          .merge(r.date(), r.downloads(), Math::addExact);
+    List<DownloadRecord> records = minor.records();
+    if (records.isEmpty()) {
+      return new FetchedSeries(minor.source(), List.of());
     }
+    // Dates are a dense range: sums in an array per major, indexed by day - first.
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (DownloadRecord r : records) {
+      first = Math.min(first, r.date().toEpochDay());
+      last = Math.max(last, r.date().toEpochDay());
+    }
+    int days = Math.toIntExact(last - first + 1);
+    Map<String, long[]> sums = new TreeMap<>();
+    String minorOfLast = null;
+    long[] majorOfLast = null;
+    for (DownloadRecord r : records) {
+      if (!r.category().equals(minorOfLast)) { // rows come grouped by category
+        minorOfLast = r.category();
+        majorOfLast = sums.computeIfAbsent(majorOf(minorOfLast), k -> absent(days));
+      }
+      int i = (int) (r.date().toEpochDay() - first);
+      majorOfLast[i] = majorOfLast[i] < 0 ? r.downloads() : Math.addExact(majorOfLast[i], r.downloads());
+    }
+    String pkg = records.get(records.size() - 1).packageName();
+    LocalDate[] dates = new LocalDate[days];
     List<DownloadRecord> majors = new ArrayList<>();
     for (var byMajor : sums.entrySet()) {
-      for (var day : byMajor.getValue().entrySet()) {
-        majors.add(new DownloadRecord(
-            pkg, Endpoint.PYTHON_MAJOR, byMajor.getKey(), day.getKey(), day.getValue()));
+      long[] sum = byMajor.getValue();
+      for (int i = 0; i < days; i++) {
+        if (sum[i] >= 0) {
+          if (dates[i] == null) {
+            dates[i] = LocalDate.ofEpochDay(first + i);
+          }
+          majors.add(new DownloadRecord(pkg, Endpoint.PYTHON_MAJOR, byMajor.getKey(), dates[i], sum[i]));
+        }
       }
     }
     return new FetchedSeries(minor.source(), majors);
+  }
+
+  /** Sums of no day yet: -1, since counts are never negative. */
+  private static long[] absent(int days) {
+    long[] a = new long[days];
+    Arrays.fill(a, -1);
+    return a;
   }
 }

@@ -46,9 +46,6 @@ import java.util.stream.Collectors;
 public final class RecordingReader {
   private static final String ENDPOINT_FILES = Arrays.stream(Endpoint.values())
       .map(e -> e.path() + ".json").collect(Collectors.joining(", "));
-  // Each endpoint's decisions come in (date, category) order and endpoints in enum order, so a
-  // stable sort on the date alone gives (date, endpoint, category) while merging a few sorted runs.
-  private static final Comparator<DownloadRecord> BY_DATE = (a, b) -> a.date().compareTo(b.date());
 
   private final Recording recording;
   private final Set<LocalDate> referenceHoles;
@@ -210,18 +207,40 @@ public final class RecordingReader {
 
   private static List<DownloadRecord> decide(String pkg, Map<Endpoint, List<DownloadRecord>> answers,
       Set<LocalDate> holes, Consumer<String> warn) {
-    int size = answers.values().stream().mapToInt(List::size).sum();
-    List<DownloadRecord> out = new ArrayList<>(size + size / 8); // room for zero-filled days
-    answers.forEach((endpoint, records) -> {
-      EndpointDecisions d = EndpointDecisions.decide(endpoint, records, holes);
-      for (EndpointDecisions.Decision decision : d.decisions) {
-        SeriesDay day = decision.day();
-        out.add(new DownloadRecord(pkg, endpoint, day.series().category(), day.date(), decision.downloads()));
-      }
+    List<Endpoint> endpoints = new ArrayList<>();
+    List<List<EndpointDecisions.Decision>> decided = new ArrayList<>();
+    int size = 0;
+    for (Map.Entry<Endpoint, List<DownloadRecord>> answer : answers.entrySet()) {
+      EndpointDecisions d = EndpointDecisions.decide(answer.getKey(), answer.getValue(), holes);
       d.warnings.forEach(w -> warn.accept(pkg + ": " + w));
-    });
-    out.sort(BY_DATE);
-    return out;
+      endpoints.add(answer.getKey());
+      decided.add(d.decisions);
+      size += d.decisions.size();
+    }
+    // Each endpoint's decisions come by date (then category) and endpoints in enum order: merging
+    // them by date gives (date, endpoint, category) order.
+    List<DownloadRecord> out = new ArrayList<>(size);
+    int[] next = new int[decided.size()];
+    while (true) {
+      LocalDate day = null;
+      for (int e = 0; e < next.length; e++) {
+        if (next[e] < decided.get(e).size()) {
+          LocalDate d = decided.get(e).get(next[e]).day().date();
+          day = day == null || d.isBefore(day) ? d : day;
+        }
+      }
+      if (day == null) {
+        return out;
+      }
+      for (int e = 0; e < next.length; e++) {
+        List<EndpointDecisions.Decision> list = decided.get(e);
+        for (; next[e] < list.size() && list.get(next[e]).day().date().equals(day); next[e]++) {
+          EndpointDecisions.Decision decision = list.get(next[e]);
+          out.add(new DownloadRecord(pkg, endpoints.get(e), decision.day().series().category(), day,
+              decision.downloads()));
+        }
+      }
+    }
   }
 
   /** A recording that cannot be read: the message names the file (or directory) and the problem. */

@@ -2,6 +2,7 @@ package dev.pypiwatch.ingest;
 
 import dev.pypiwatch.events.DownloadRecord;
 import java.time.LocalDate;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,16 +21,24 @@ public final class ReferenceSeries {
 
   /** The dates between the first and last date of {@code records} that have no record. */
   public static Set<LocalDate> missingDates(Collection<DownloadRecord> records) {
-    TreeSet<LocalDate> present = new TreeSet<>();
-    records.forEach(r -> present.add(r.date()));
     TreeSet<LocalDate> missing = new TreeSet<>();
-    if (present.isEmpty()) {
+    if (records.isEmpty()) {
       return missing;
     }
-    for (LocalDate d = present.first(); d.isBefore(present.last()); d = d.plusDays(1)) {
-      if (!present.contains(d)) {
-        missing.add(d);
-      }
+    // Dates are a dense range: a bit a day, not a set of dates (this runs for every package).
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (DownloadRecord r : records) {
+      first = Math.min(first, r.date().toEpochDay());
+      last = Math.max(last, r.date().toEpochDay());
+    }
+    int span = Math.toIntExact(last - first + 1);
+    BitSet present = new BitSet(span);
+    for (DownloadRecord r : records) {
+      present.set((int) (r.date().toEpochDay() - first));
+    }
+    for (int i = present.nextClearBit(0); i < span; i = present.nextClearBit(i + 1)) {
+      missing.add(LocalDate.ofEpochDay(first + i));
     }
     return missing;
   }

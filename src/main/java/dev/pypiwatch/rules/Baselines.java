@@ -1,6 +1,7 @@
 package dev.pypiwatch.rules;
 
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -33,34 +34,46 @@ final class Baselines {
 
   /** The expectation for {@code date} from the days before it; empty during a cold start. */
   static Optional<Estimate> at(DailySeries s, LocalDate date, int weeks, double floor) {
-    double b = sameWeekday(s, date, weeks);
+    return at(s, Math.toIntExact(date.toEpochDay()), weeks, floor);
+  }
+
+  /** The expectation for epoch day {@code day} from the days before it; empty during a cold start. */
+  static Optional<Estimate> at(DailySeries s, int day, int weeks, double floor) {
+    Memo memo = s.baselines();
+    Optional<Estimate> e = memo.estimate(day, weeks, floor);
+    if (e == null) {
+      e = estimate(s, memo, day, weeks, floor);
+      memo.keep(day, weeks, floor, e);
+    }
+    return e;
+  }
+
+  private static Optional<Estimate> estimate(DailySeries s, Memo memo, int day, int weeks, double floor) {
+    double b = sameWeekday(s, day, weeks);
     if (!Double.isNaN(b)) {
-      double[] res = new double[RESIDUAL_DAYS];
-      int n = 0;
-      for (int i = 1; i <= RESIDUAL_DAYS; i++) {
-        LocalDate t = date.minusDays(i);
-        double bt = s.has(t) ? sameWeekday(s, t, weeks) : Double.NaN;
-        if (!Double.isNaN(bt)) {
-          res[n++] = Robust.log1(s.at(t)) - Robust.log1(bt);
-        }
-      }
-      if (n >= MIN_RESIDUALS) {
-        return Optional.of(new Estimate(b, scale(res, n, floor), true));
+      double[] res = memo.residuals.sorted(0, day - 1, RESIDUAL_DAYS, weeks);
+      if (res.length >= MIN_RESIDUALS) {
+        return Optional.of(new Estimate(b, scale(res, res.length, floor), true));
       }
     }
-    return flat(s, date, floor);
+    return flat(s, day, floor);
   }
 
   /** The median of the known same weekdays of the last {@code weeks} weeks; NaN if too few. */
   static double sameWeekday(DailySeries s, LocalDate date, int weeks) {
-    return s.weekdayMedian(date, weeks, () -> computeSameWeekday(s, date, weeks));
+    return sameWeekday(s, Math.toIntExact(date.toEpochDay()), weeks);
   }
 
-  private static double computeSameWeekday(DailySeries s, LocalDate date, int weeks) {
+  /** {@link #sameWeekday(DailySeries, LocalDate, int)} of epoch day {@code day}. */
+  static double sameWeekday(DailySeries s, int day, int weeks) {
+    return s.weekdayMedian(day, weeks, Baselines::computeSameWeekday);
+  }
+
+  private static double computeSameWeekday(DailySeries s, int day, int weeks) {
     double[] v = new double[weeks];
     int n = 0;
     for (int w = 1; w <= weeks; w++) {
-      long x = s.at(date.minusWeeks(w));
+      long x = s.at(day - 7 * w);
       if (x >= 0) {
         v[n++] = x;
       }
@@ -68,11 +81,11 @@ final class Baselines {
     return n >= MIN_SAME_WEEKDAY ? Robust.median(v, n) : Double.NaN;
   }
 
-  private static Optional<Estimate> flat(DailySeries s, LocalDate date, double floor) {
+  private static Optional<Estimate> flat(DailySeries s, int day, double floor) {
     double[] v = new double[FLAT_DAYS];
     int n = 0;
     for (int i = 1; i <= FLAT_DAYS; i++) {
-      long x = s.at(date.minusDays(i));
+      long x = s.at(day - i);
       if (x >= 0) {
         v[n++] = x;
       }
@@ -90,5 +103,70 @@ final class Baselines {
 
   private static double scale(double[] res, int n, double floor) {
     return Math.max(floor, Robust.MAD_TO_SD * Robust.mad(res, n));
+  }
+
+  /**
+   * What the estimates of one series keep from one evaluated day to the next: the log residuals of
+   * the previous {@value #RESIDUAL_DAYS} days, sorted (the window moves a day at a time), and the
+   * last estimates (the drop rule asks again for one of the days before).
+   */
+  static final class Memo {
+    /** Estimates kept: the drop rule's window starts at most 8 days back. */
+    private static final int KEPT = 16;
+    private static final int NONE = Integer.MIN_VALUE;
+
+    private final SortedWindow residuals;
+    private final int[] days = new int[KEPT];
+    @SuppressWarnings("unchecked")
+    private final Optional<Estimate>[] estimates = new Optional[KEPT];
+    private int weeks;
+    private double floor;
+
+    Memo(DailySeries s) {
+      Arrays.fill(days, NONE);
+      residuals = new SortedWindow() {
+        @Override
+        int lanes() {
+          return 1;
+        }
+
+        @Override
+        boolean included(int day, int weeks) {
+          return s.has(day) && !Double.isNaN(sameWeekday(s, day, weeks));
+        }
+
+        @Override
+        double value(int lane, int day, int weeks) {
+          return Robust.log1(s.at(day)) - Robust.log1(sameWeekday(s, day, weeks));
+        }
+      };
+    }
+
+    /** The count of {@code day} changed: the estimates after it and residuals from it on are stale. */
+    void changed(int day) {
+      residuals.changed(day);
+      for (int i = 0; i < KEPT; i++) {
+        if (days[i] > day) {
+          days[i] = NONE;
+        }
+      }
+    }
+
+    /** The estimate kept for {@code day} with these settings; null if none. */
+    Optional<Estimate> estimate(int day, int weeks, double floor) {
+      int i = day & (KEPT - 1);
+      return days[i] == day && this.weeks == weeks && this.floor == floor ? estimates[i] : null;
+    }
+
+    void keep(int day, int weeks, double floor, Optional<Estimate> e) {
+      if (this.weeks != weeks || this.floor != floor) {
+        Arrays.fill(days, NONE);
+        this.weeks = weeks;
+        this.floor = floor;
+      }
+      int i = day & (KEPT - 1);
+      days[i] = day;
+      estimates[i] = e;
+    }
   }
 }

@@ -85,6 +85,11 @@ final class Lifecycle {
     }
   }
 
+  /** Drops the states of {@code pkg}'s alerts. */
+  void forget(String pkg) {
+    tracks.remove(pkg);
+  }
+
   /** The alerts of {@code pkg} firing now. */
   List<Alert> firing(String pkg) {
     return tracks.getOrDefault(pkg, Map.of()).values().stream()

@@ -3,66 +3,138 @@ package dev.pypiwatch.rules;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** Everything recorded for one package: a {@link DailySeries} per endpoint and category. */
 final class PackageHistory {
-  private final Map<Endpoint, Map<String, DailySeries>> series = new EnumMap<>(Endpoint.class);
-  /** Per endpoint and date, the counts by category: the basis of shares. */
-  private final Map<Endpoint, Map<LocalDate, Map<String, Long>>> days =
-      new EnumMap<>(Endpoint.class);
-  /** Per endpoint and date, the sum over categories: every share divides by it. */
-  private final Map<Endpoint, Map<LocalDate, Long>> totals = new EnumMap<>(Endpoint.class);
-  private final TreeMap<LocalDate, Boolean> dates = new TreeMap<>();
+  private final Map<Endpoint, EndpointSeries> endpoints = new EnumMap<>(Endpoint.class);
+  /** The earliest recorded epoch day, or MAX_VALUE before the first record. */
+  private int firstDay = Integer.MAX_VALUE;
 
   /** Stores {@code r}; a later count for the same key replaces the earlier (a revision). */
   void put(DownloadRecord r) {
-    series.computeIfAbsent(r.endpoint(), e -> new HashMap<>())
-        .computeIfAbsent(r.category(), c -> new DailySeries())
-        .put(r.date(), r.downloads());
-    Long old = days.computeIfAbsent(r.endpoint(), e -> new HashMap<>())
-        .computeIfAbsent(r.date(), d -> new HashMap<>())
-        .put(r.category(), r.downloads());
-    totals.computeIfAbsent(r.endpoint(), e -> new HashMap<>())
-        .merge(r.date(), r.downloads() - (old == null ? 0 : old), Long::sum);
-    dates.put(r.date(), Boolean.TRUE);
+    int day = Math.toIntExact(r.date().toEpochDay());
+    endpoints.computeIfAbsent(r.endpoint(), e -> new EndpointSeries()).put(r.category(), day, r.downloads());
+    firstDay = Math.min(firstDay, day);
   }
 
   /** The series of {@code category} of {@code endpoint}; empty (all unknown) if never recorded. */
   DailySeries series(Endpoint endpoint, String category) {
-    Map<String, DailySeries> m = series.get(endpoint);
-    DailySeries s = m == null ? null : m.get(category);
+    EndpointSeries m = endpoints.get(endpoint);
+    DailySeries s = m == null ? null : m.of(category);
     return s == null ? new DailySeries() : s;
   }
 
-  /** The counts by category of {@code endpoint} on {@code date}; empty if the day is unknown. */
-  Map<String, Long> day(Endpoint endpoint, LocalDate date) {
-    Map<LocalDate, Map<String, Long>> m = days.get(endpoint);
-    Map<String, Long> d = m == null ? null : m.get(date);
-    return d == null ? Map.of() : d;
+  /** The series of {@code endpoint} and their daily sums; null if never recorded. */
+  EndpointSeries endpoint(Endpoint endpoint) {
+    return endpoints.get(endpoint);
   }
 
-  /** The sum of {@code endpoint}'s categories on {@code date}; 0 if the day is unknown. */
-  long total(Endpoint endpoint, LocalDate date) {
-    Map<LocalDate, Long> m = totals.get(endpoint);
-    Long t = m == null ? null : m.get(date);
-    return t == null ? 0 : t;
+  /** True if some category of {@code endpoint} has a count on {@code date}. */
+  boolean known(Endpoint endpoint, LocalDate date) {
+    EndpointSeries m = endpoints.get(endpoint);
+    return m != null && m.known(Math.toIntExact(date.toEpochDay()));
   }
 
   /** The categories ever recorded for {@code endpoint}. */
   Set<String> categories(Endpoint endpoint) {
-    Map<String, DailySeries> m = series.get(endpoint);
-    return m == null ? Set.of() : new HashSet<>(m.keySet());
+    EndpointSeries m = endpoints.get(endpoint);
+    return m == null ? Set.of() : new HashSet<>(m.byName.keySet());
   }
 
   /** The earliest recorded date of any series. */
   Optional<LocalDate> firstDate() {
-    return dates.isEmpty() ? Optional.empty() : Optional.of(dates.firstKey());
+    return firstDay == Integer.MAX_VALUE ? Optional.empty() : Optional.of(LocalDate.ofEpochDay(firstDay));
+  }
+
+  /**
+   * The series of one endpoint, in category order, and each day's sum over them (every share
+   * divides by it) and how many of them have a count that day; and the sorted shares of the share
+   * rules' baseline window.
+   */
+  static final class EndpointSeries {
+    private final Map<String, DailySeries> byName = new HashMap<>();
+    // Sorted by category on insertion (a new category is rare), so readers need not sort.
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, Integer> indexes = new HashMap<>();
+    private final List<DailySeries> series = new ArrayList<>();
+    private final DayArray totals = new DayArray(0);
+    private final DayArray counted = new DayArray(0);
+    private final ShareWindow baseline = new ShareWindow(this);
+
+    private void put(String category, int day, long downloads) {
+      DailySeries s = byName.get(category);
+      if (s == null) {
+        s = new DailySeries();
+        byName.put(category, s);
+        int at = -Collections.binarySearch(names, category) - 1;
+        names.add(at, category);
+        series.add(at, s);
+        for (int i = at; i < names.size(); i++) {
+          indexes.put(names.get(i), i);
+        }
+        baseline.invalidate();
+      }
+      long old = s.at(day);
+      s.put(day, downloads);
+      if (old < 0) {
+        counted.set(day, counted.get(day) + 1);
+        old = 0;
+      }
+      totals.set(day, totals.get(day) + (downloads - old));
+      baseline.changed(day);
+    }
+
+    /** How many categories were ever recorded. */
+    int size() {
+      return names.size();
+    }
+
+    /** The {@code i}-th category in {@link String#compareTo} order. */
+    String name(int i) {
+      return names.get(i);
+    }
+
+    /** The series of {@code category}; null if never recorded. */
+    DailySeries of(String category) {
+      return byName.get(category);
+    }
+
+    /** The index of {@code category} in {@link #name} order; negative if never recorded. */
+    int indexOf(String category) {
+      Integer i = indexes.get(category);
+      return i == null ? -1 : i;
+    }
+
+    /**
+     * The shares of the {@code i}-th category on the days of [{@code end - days + 1}, {@code end}]
+     * that have downloads, ascending (the window is kept from one call to the next).
+     */
+    double[] sortedShares(int i, int end, int days) {
+      return baseline.sorted(i, end, days, 0);
+    }
+
+    /** The series of the {@code i}-th category. */
+    DailySeries series(int i) {
+      return series.get(i);
+    }
+
+    /** The sum of the categories on {@code day}; 0 if unknown. */
+    long total(int day) {
+      return totals.get(day);
+    }
+
+    /** True if some category has a count on {@code day}. */
+    boolean known(int day) {
+      return counted.get(day) > 0;
+    }
   }
 }

@@ -39,6 +39,8 @@ public final class RuleEngine implements AlertSource {
       new ShareShiftRule("python-shift", "python", Endpoint.PYTHON_MAJOR, RuleSettings::pythonShift),
       new ShareShiftRule("os-shift", "os", Endpoint.SYSTEM, RuleSettings::osShift),
       new TrendRule());
+  // Each rule's scopes, built once: a rule's are fixed, and asking it built them every evaluated day.
+  private final List<Set<String>> scopes = rules.stream().map(Rule::scopes).toList();
 
   /** An engine with the given rule settings (global and per package). */
   public RuleEngine(RulesConfig config) {
@@ -110,6 +112,14 @@ public final class RuleEngine implements AlertSource {
     lifecycle.restore(lifecycled);
   }
 
+  /** Drops everything kept for {@code pkg}: its data, how far it was evaluated, its alert states. */
+  void forget(String pkg) {
+    histories.remove(pkg);
+    evaluated.remove(pkg);
+    milestones.remove(pkg);
+    lifecycle.forget(pkg);
+  }
+
   /** The packages that have any recorded data. */
   public Set<String> packages() {
     return new TreeSet<>(histories.keySet());
@@ -129,9 +139,10 @@ public final class RuleEngine implements AlertSource {
     Rule.Day day = new Rule.Day(pkg, h, reference(pkg, s), d, s);
     Set<String> judged = new HashSet<>();
     List<Finding> findings = new ArrayList<>();
-    for (Rule rule : rules) {
-      rule.evaluate(day).ifPresent(f -> {
-        judged.addAll(rule.scopes());
+    for (int i = 0; i < rules.size(); i++) {
+      Set<String> scope = scopes.get(i);
+      rules.get(i).evaluate(day).ifPresent(f -> {
+        judged.addAll(scope);
         findings.addAll(f);
       });
     }

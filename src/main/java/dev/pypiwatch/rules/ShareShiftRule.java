@@ -45,7 +45,7 @@ final class ShareShiftRule implements Rule {
   @Override
   public Optional<List<Finding>> evaluate(Day day) {
     ShiftSettings s = settings.apply(day.settings());
-    if (day.history().day(endpoint, day.date()).isEmpty()) {
+    if (!day.history().known(endpoint, day.date())) {
       return Optional.empty();
     }
     List<Finding> out = new ArrayList<>();
@@ -65,7 +65,7 @@ final class ShareShiftRule implements Rule {
   }
 
   private void judge(Day day, ShiftSettings s, Shares shares, String c, List<Finding> out) {
-    double[] base = shares.baseline(c);
+    double[] base = shares.sortedBaseline(c);
     double before = Robust.median(base);
     double now = Robust.median(shares.recent(c));
     double delta = now - before;

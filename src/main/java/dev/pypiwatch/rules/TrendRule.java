@@ -51,10 +51,11 @@ final class TrendRule implements Rule {
 
   /** The mean of the known days of the 7 days to {@code end}; NaN if fewer than 5 are known. */
   static double weekMean(DailySeries s, LocalDate end) {
+    int day = Math.toIntExact(end.toEpochDay());
     double sum = 0;
     int n = 0;
     for (int i = 0; i < WEEK; i++) {
-      long x = s.at(end.minusDays(i));
+      long x = s.at(day - i);
       if (x >= 0) {
         sum += x;
         n++;

@@ -100,6 +100,23 @@ class ResponseParserTest {
     assertEquals(Long.MAX_VALUE, row.downloads());
   }
 
+  @Test
+  void readsEveryDateAndCategoryOfALongBodyWithRepeats() {
+    // More distinct dates than the reader keeps, categories repeated, and dates that come again.
+    StringBuilder body = new StringBuilder("{\"data\":[");
+    List<SeriesRow> expected = new java.util.ArrayList<>();
+    LocalDate first = LocalDate.of(2019, 12, 30);
+    for (String category : List.of("3.12", "3.1", "3.12", "null")) {
+      for (int d = 0; d < 1500; d += category.equals("3.1") ? 7 : 1) {
+        LocalDate date = first.plusDays(d);
+        body.append(expected.isEmpty() ? "" : ",").append("{\"category\":\"").append(category)
+            .append("\",\"date\":\"").append(date).append("\",\"downloads\":").append(d).append('}');
+        expected.add(new SeriesRow(category, date, d));
+      }
+    }
+    assertEquals(expected, ResponseParser.parseSeries(body.append("]}").toString()).rows());
+  }
+
   private static final String ROW0 = "{\"category\":\"Linux\",\"date\":\"2020-01-01\",\"downloads\":1}";
 
   /** A series body whose second row has {@code field} set to {@code json}. */

@@ -49,6 +49,19 @@ class NormalizerTest {
   }
 
   @Test
+  void unsortedRowsWithRepeatsAreSummedAndSorted() {
+    SeriesResponse response = new SeriesResponse("pip", "system_downloads", List.of(
+        new SeriesRow("Linux", D2, 1), new SeriesRow("linux", D1, 2), new SeriesRow("Linux", D1, 4),
+        new SeriesRow(null, D2, 8), new SeriesRow("Linux", D2, 16), new SeriesRow("null", D2, 32)));
+
+    assertEquals(List.of(
+        new DownloadRecord("pip", Endpoint.SYSTEM, "linux", D1, 6),
+        new DownloadRecord("pip", Endpoint.SYSTEM, "linux", D2, 17),
+        new DownloadRecord("pip", Endpoint.SYSTEM, "unknown", D2, 40)),
+        Normalizer.records("pip", Endpoint.SYSTEM, response));
+  }
+
+  @Test
   void emptyResponseGivesNoRecords() {
     assertTrue(Normalizer.records("pip", Endpoint.OVERALL, new SeriesResponse("pip", "overall_downloads", List.of())).isEmpty());
   }

@@ -61,4 +61,25 @@ class BacktestTest {
           || (p.date().equals(q.date()) && p.packageName().compareTo(q.packageName()) <= 0), all.toString());
     }
   }
+
+  @Test
+  void packagesReplayedOneAtATimeGiveWhatRunGives() {
+    Map<String, List<DownloadRecord>> input = Map.of("a", series("a", 10_000, 0.3),
+        "b", series("b", 20_000, 1.0), "c", series("c", 5_000, 0.2),
+        "__all__", series("__all__", 50_000_000, 0.5));
+    Backtest backtest = new Backtest(RulesConfig.DEFAULTS);
+    LocalDate from = START.plusDays(LOW_FROM + 2);
+    Backtest.Result run = backtest.run(input, from, null);
+    // One replayer, packages in reverse name order: each is forgotten before the next.
+    Backtest.Replayer replayer = backtest.replayer(Map.of("__all__", input.get("__all__")), from, null);
+    List<Backtest.Replayed> replayed = new ArrayList<>();
+    for (String pkg : List.of("c", "b", "a", "__all__")) {
+      replayed.add(replayer.replay(pkg, input.get(pkg)));
+    }
+    Backtest.Result oneByOne = Backtest.result(replayed);
+    assertEquals(run, oneByOne);
+    assertTrue(!run.alerts().isEmpty() && run.alerts().stream().noneMatch(a -> a.date().isBefore(from)));
+    assertEquals(4, run.packages());
+    assertEquals(4 * DAYS, run.records());
+  }
 }

@@ -1,0 +1,139 @@
+package dev.pypiwatch.rules;
+
+import java.util.Arrays;
+
+/**
+ * The values of the days of a window (those that have one), each lane's kept in ascending order.
+ * The rules take order-free statistics (median, MAD, max) of a window that moves a day at a time
+ * as the evaluated day does: one day out and one in replaces sorting all the values again.
+ *
+ * <p>A subclass says which days have values and what they are; the owner calls {@link #changed}
+ * when data under a day changes, and {@link #invalidate} when the lanes change.
+ */
+abstract class SortedWindow {
+  private static final int NONE = Integer.MIN_VALUE;
+
+  /** The newest day of the window held; NONE when nothing is held. */
+  private int end = NONE;
+  private int days;
+  /** What else the values depend on (e.g. a number of weeks); a new one rebuilds. */
+  private int param;
+  /** How many days of the window have values: the length of every lane's values. */
+  private int count;
+  private double[][] sorted = new double[0][];
+
+  /** How many lanes (e.g. categories) there are. */
+  abstract int lanes();
+
+  /** True if {@code day} has values (in every lane); false leaves it out of the window. */
+  abstract boolean included(int day, int param);
+
+  /** The value of {@code lane} on an included {@code day}. */
+  abstract double value(int lane, int day, int param);
+
+  /** The value of {@code day} changed, or one that values of later days depend on. */
+  void changed(int day) {
+    if (day <= end) {
+      end = NONE;
+    }
+  }
+
+  /** The lanes changed: every index moved. */
+  void invalidate() {
+    end = NONE;
+  }
+
+  /**
+   * The values of {@code lane} on the included days of [{@code end - days + 1}, {@code end}],
+   * ascending.
+   */
+  double[] sorted(int lane, int end, int days, int param) {
+    moveTo(end, days, param);
+    return Arrays.copyOf(sorted[lane], count);
+  }
+
+  private void moveTo(int newEnd, int newDays, int newParam) {
+    boolean same = end != NONE && newDays == days && newParam == param;
+    if (same && newEnd == end) {
+      return;
+    }
+    if (same && newEnd == end + 1 && days > 0 && remove(end - days + 1)) {
+      add(newEnd);
+      end = newEnd;
+      return;
+    }
+    rebuild(newEnd, newDays, newParam);
+  }
+
+  private void rebuild(int newEnd, int newDays, int newParam) {
+    end = newEnd;
+    days = newDays;
+    param = newParam;
+    count = 0;
+    int n = lanes();
+    sorted = new double[n][Math.max(0, newDays)];
+    for (int d = newEnd - newDays + 1; d <= newEnd; d++) {
+      if (included(d, param)) {
+        for (int c = 0; c < n; c++) {
+          sorted[c][count] = value(c, d, param);
+        }
+        count++;
+      }
+    }
+    for (double[] v : sorted) {
+      Arrays.sort(v, 0, count);
+    }
+  }
+
+  private void add(int day) {
+    if (!included(day, param)) {
+      return;
+    }
+    for (int c = 0; c < sorted.length; c++) {
+      double[] v = sorted[c];
+      double x = value(c, day, param);
+      int at = search(v, count, x);
+      System.arraycopy(v, at, v, at + 1, count - at);
+      v[at] = x;
+    }
+    count++;
+  }
+
+  /** Takes {@code day}'s values out; false if one is not there (the window then needs a rebuild). */
+  private boolean remove(int day) {
+    if (!included(day, param)) {
+      return true;
+    }
+    for (int c = 0; c < sorted.length; c++) {
+      double[] v = sorted[c];
+      double x = value(c, day, param);
+      int at = search(v, count, x);
+      if (at == count || Double.compare(v[at], x) != 0) {
+        return false;
+      }
+      System.arraycopy(v, at + 1, v, at, count - at - 1);
+    }
+    count--;
+    return true;
+  }
+
+  /**
+   * The first index of {@code v[0..n)} not below {@code x} in {@link Arrays#sort}'s order ({@code
+   * n} if none).
+   */
+  private static int search(double[] v, int n, double x) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      double m = v[mid];
+      // < decides for plain values; Double.compare only for ties, -0.0 and NaN (as Arrays.sort)
+      if (m < x || (!(m > x) && Double.compare(m, x) < 0)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.pypiwatch.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The estimates kept between days (sorted residuals, recent estimates) follow the data. */
+class BaselinesTest {
+  private static final int DAY0 = 20_000;
+
+  /** The estimate computed from scratch, as the rules define it. */
+  private static Optional<Baselines.Estimate> fresh(DailySeries s, int day, int weeks, double floor) {
+    double b = median(s, day, weeks);
+    if (!Double.isNaN(b)) {
+      double[] res = new double[Baselines.RESIDUAL_DAYS];
+      int n = 0;
+      for (int i = 1; i <= Baselines.RESIDUAL_DAYS; i++) {
+        double bt = s.has(day - i) ? median(s, day - i, weeks) : Double.NaN;
+        if (!Double.isNaN(bt)) {
+          res[n++] = Math.log1p(s.at(day - i)) - Math.log1p(bt);
+        }
+      }
+      if (n >= Baselines.MIN_RESIDUALS) {
+        return Optional.of(new Baselines.Estimate(b, Math.max(floor, Robust.MAD_TO_SD * sortedMad(res, n)), true));
+      }
+    }
+    double[] v = new double[Baselines.FLAT_DAYS];
+    int n = 0;
+    for (int i = 1; i <= Baselines.FLAT_DAYS; i++) {
+      if (s.has(day - i)) {
+        v[n++] = s.at(day - i);
+      }
+    }
+    if (n < Baselines.MIN_FLAT) {
+      return Optional.empty();
+    }
+    double b2 = sortedMedian(v, n);
+    double[] res = new double[n];
+    for (int i = 0; i < n; i++) {
+      res[i] = Math.log1p(v[i]) - Math.log1p(b2);
+    }
+    return Optional.of(new Baselines.Estimate(b2, Math.max(floor, Robust.MAD_TO_SD * sortedMad(res, n)), false));
+  }
+
+  private static double median(DailySeries s, int day, int weeks) {
+    double[] v = new double[weeks];
+    int n = 0;
+    for (int w = 1; w <= weeks; w++) {
+      if (s.has(day - 7 * w)) {
+        v[n++] = s.at(day - 7 * w);
+      }
+    }
+    return n >= Baselines.MIN_SAME_WEEKDAY ? sortedMedian(v, n) : Double.NaN;
+  }
+
+  private static double sortedMedian(double[] values, int n) {
+    double[] v = Arrays.copyOf(values, n);
+    Arrays.sort(v);
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  private static double sortedMad(double[] values, int n) {
+    double m = sortedMedian(values, n);
+    double[] dev = new double[n];
+    for (int i = 0; i < n; i++) {
+      dev[i] = Math.abs(values[i] - m);
+    }
+    return sortedMedian(dev, n);
+  }
+
+  @Test
+  void dayByDayWithRevisionsLookBacksAndOtherSettings() {
+    SplittableRandom r = new SplittableRandom(11);
+    DailySeries s = new DailySeries();
+    for (int d = 0; d < 240; d++) {
+      if (r.nextInt(12) > 0) { // some days unknown
+        s.put(DAY0 + d, r.nextInt(5) == 0 ? r.nextInt(3) : 500 + r.nextInt(200));
+      }
+    }
+    for (int d = 0; d < 260; d++) {
+      int day = DAY0 + d;
+      assertEquals(fresh(s, day, 6, 0.1), Baselines.at(s, day, 6, 0.1), "day " + d);
+      int back = day - 1 - r.nextInt(8); // the drop rule's look back
+      assertEquals(fresh(s, back, 6, 0.1), Baselines.at(s, back, 6, 0.1), "back " + d);
+      if (r.nextInt(5) == 0) {
+        s.put(day - r.nextInt(70), r.nextInt(900)); // a revision, maybe under the window
+      }
+      if (r.nextInt(7) == 0) {
+        s.put(day + 1 + r.nextInt(3), 600); // a day ahead
+      }
+      if (r.nextInt(20) == 0) {
+        assertEquals(fresh(s, day, 4, 0.2), Baselines.at(s, day, 4, 0.2), "other settings " + d);
+      }
+    }
+  }
+}
