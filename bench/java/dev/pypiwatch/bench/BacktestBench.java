@@ -2,7 +2,7 @@ package dev.pypiwatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.rules.RulesConfig;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.ingest.Recording;

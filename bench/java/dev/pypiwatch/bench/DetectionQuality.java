@@ -1,12 +1,12 @@
 package dev.pypiwatch.bench;
 
-import dev.pypiwatch.config.DropSettings;
-import dev.pypiwatch.config.Holidays;
-import dev.pypiwatch.config.RuleSettings;
-import dev.pypiwatch.config.RulesConfig;
-import dev.pypiwatch.config.SpikeSettings;
-import dev.pypiwatch.rules.Alert;
-import dev.pypiwatch.rules.AlertState;
+import dev.pypiwatch.rules.DropSettings;
+import dev.pypiwatch.rules.Holidays;
+import dev.pypiwatch.rules.RuleSettings;
+import dev.pypiwatch.rules.RulesConfig;
+import dev.pypiwatch.rules.SpikeSettings;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.rules.SeriesReplay;
 import dev.pypiwatch.rules.RealSeries;
 import dev.pypiwatch.rules.SyntheticSeries;

@@ -2,7 +2,7 @@ package dev.pypiwatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pypiwatch.events.CloudEventHeaders;
+import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;

@@ -5,15 +5,15 @@ import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.RuleRunnerConfig;
-import dev.pypiwatch.config.RulesConfig;
-import dev.pypiwatch.events.AlertStream;
-import dev.pypiwatch.events.DownloadPublisher;
-import dev.pypiwatch.events.EmbeddedKafka;
-import dev.pypiwatch.events.KafkaClients;
-import dev.pypiwatch.events.NotificationStream;
-import dev.pypiwatch.events.PollerStateStore;
-import dev.pypiwatch.events.TopicAdmin;
-import dev.pypiwatch.events.Topics;
+import dev.pypiwatch.rules.RulesConfig;
+import dev.pypiwatch.rules.stream.AlertStream;
+import dev.pypiwatch.ingest.DownloadPublisher;
+import dev.pypiwatch.kafka.EmbeddedKafka;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.notify.stream.NotificationStream;
+import dev.pypiwatch.ingest.PollerStateStore;
+import dev.pypiwatch.kafka.TopicAdmin;
+import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.http.StatusVerticle;
 import dev.pypiwatch.ingest.PollMetrics;
 import dev.pypiwatch.ingest.PollVerticle;
@@ -21,12 +21,12 @@ import dev.pypiwatch.ingest.Poller;
 import dev.pypiwatch.ingest.PollerState;
 import dev.pypiwatch.ingest.WatchlistSource;
 import dev.pypiwatch.notify.Channels;
-import dev.pypiwatch.notify.NotifierVerticle;
+import dev.pypiwatch.notify.stream.NotifierVerticle;
 import dev.pypiwatch.notify.NotifyMetrics;
 import dev.pypiwatch.notify.Outbox;
 import dev.pypiwatch.rules.RuleEngine;
 import dev.pypiwatch.rules.RuleMetrics;
-import dev.pypiwatch.rules.RuleVerticle;
+import dev.pypiwatch.rules.stream.RuleVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -141,7 +141,7 @@ public final class Service implements AutoCloseable {
       return;
     }
     try (Admin admin = clients.newAdmin()) {
-      TopicAdmin.ensureNotificationTopics(admin, notify, config.kafka().topics());
+      TopicAdmin.ensureNotificationTopics(admin, notify.sentTopic(), notify.dlqTopic(), config.kafka().topics());
     }
     notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
     List<String> watched = config.watchlist().names();

@@ -33,7 +33,7 @@ class LayeringTest {
     List<String> prefixes = List.of(forbidden.split("\\|"));
     Path root = MAIN.resolve(where);
     List<String> violations;
-    try (Stream<Path> files = Files.isDirectory(root) ? Files.walk(root) : Stream.of(root)) {
+    try (Stream<Path> files = Files.isDirectory(root) ? Files.walk(root, 1) : Stream.of(root)) {
       violations = files.filter(f -> f.toString().endsWith(".java"))
           .filter(f -> !f.getFileName().toString().equals(allowed))
           .flatMap(f -> lines(f).stream()

@@ -1,6 +1,6 @@
 package dev.pypiwatch.api;
 
-import dev.pypiwatch.Version;
+import dev.pypiwatch.outbound.Version;
 import dev.pypiwatch.config.ApiConfig;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.PackageName;

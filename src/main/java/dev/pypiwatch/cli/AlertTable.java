@@ -1,6 +1,6 @@
 package dev.pypiwatch.cli;
 
-import dev.pypiwatch.rules.Alert;
+import dev.pypiwatch.events.Alert;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

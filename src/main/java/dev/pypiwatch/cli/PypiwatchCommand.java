@@ -1,6 +1,6 @@
 package dev.pypiwatch.cli;
 
-import dev.pypiwatch.Version;
+import dev.pypiwatch.outbound.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.rules.RuleNames;
 import dev.pypiwatch.config.NotifyConfig.Email;
 import dev.pypiwatch.config.NotifyConfig.Kind;
 import dev.pypiwatch.config.NotifyConfig.Matcher;
@@ -11,8 +12,8 @@ import dev.pypiwatch.config.NotifyConfig.Slack;
 import dev.pypiwatch.config.NotifyConfig.Tls;
 import dev.pypiwatch.config.NotifyConfig.Webhook;
 import dev.pypiwatch.events.PackageName;
-import dev.pypiwatch.rules.AlertState;
-import dev.pypiwatch.rules.Severity;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

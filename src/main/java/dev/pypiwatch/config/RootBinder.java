@@ -1,5 +1,7 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.rules.RuleSettings;
+import dev.pypiwatch.rules.RulesConfig;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -29,6 +31,6 @@ final class RootBinder {
     NotifyConfig notify = m.section(NotifySection.KEY, NotifySection::bind);
     m.finish();
     return new AppConfig(ctx.file, api, kafka, poller, http,
-        RulesConfig.of(rules).withOverrides(watchlist), watchlist, ruleEngine, notify);
+        new RulesConfig(rules, watchlist.ruleOverrides()), watchlist, ruleEngine, notify);
   }
 }

@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.rules.RulesConfig;
 import java.util.Objects;
 
 /**

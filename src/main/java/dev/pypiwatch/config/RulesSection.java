@@ -1,5 +1,12 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.rules.DropSettings;
+import dev.pypiwatch.rules.Holidays;
+import dev.pypiwatch.rules.MilestoneSettings;
+import dev.pypiwatch.rules.RuleSettings;
+import dev.pypiwatch.rules.ShiftSettings;
+import dev.pypiwatch.rules.SpikeSettings;
+import dev.pypiwatch.rules.TrendSettings;
 import dev.pypiwatch.events.PackageName;
 import java.time.Duration;
 import java.util.ArrayList;

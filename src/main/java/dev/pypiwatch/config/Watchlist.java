@@ -1,7 +1,10 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.rules.RuleSettings;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,6 +30,15 @@ public record Watchlist(List<WatchedPackage> packages) {
   /** The normalized names, in order. */
   public List<String> names() {
     return packages.stream().map(WatchedPackage::name).toList();
+  }
+
+  /** The effective rule settings of the packages whose entry overrides some, by normalized name. */
+  public Map<String, RuleSettings> ruleOverrides() {
+    Map<String, RuleSettings> map = new HashMap<>();
+    for (WatchedPackage p : packages) {
+      p.rules().ifPresent(r -> map.put(p.name(), r));
+    }
+    return map;
   }
 
   /** The number of packages. */

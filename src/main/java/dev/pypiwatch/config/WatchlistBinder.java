@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.rules.RuleSettings;
 import dev.pypiwatch.events.PackageName;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,9 +2,6 @@ package dev.pypiwatch.events;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import dev.pypiwatch.rules.Alert;
-import dev.pypiwatch.rules.AlertState;
-import dev.pypiwatch.rules.Severity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

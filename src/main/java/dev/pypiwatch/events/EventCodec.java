@@ -29,8 +29,8 @@ public final class EventCodec {
   public static final String RECENT_SCHEMA = "pypiwatch.recent/1";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  /** The one factory of pypiwatch's event codecs ({@link AlertCodec} shares it). */
-  static final JsonFactory FACTORY = MAPPER.getFactory()
+  /** The one factory of pypiwatch's event codecs (the alert and notification codecs share it). */
+  public static final JsonFactory FACTORY = MAPPER.getFactory()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private EventCodec() {}
@@ -92,16 +92,37 @@ public final class EventCodec {
   /** The download observation in {@code json}. */
   public static DownloadObservation decodeDownload(byte[] json) {
     JsonFields f = parse(json);
-    f.requireSchema(DOWNLOAD_SCHEMA);
-    String pkg = f.string("package");
-    Endpoint endpoint = f.endpoint("endpoint");
-    DownloadRecord record = f.build("downloads", () -> new DownloadRecord(
-        pkg, endpoint, f.string("category"), f.date("date"), f.requiredLong("downloads")));
+    DownloadRecord record = record(f);
     Origin origin = f.origin("origin");
     Long previous = f.optionalLong("previous_downloads");
     Instant fetchedAt = f.instant("fetched_at");
     String source = f.string("source");
     return f.build("origin", () -> new DownloadObservation(record, origin, previous, fetchedAt, source));
+  }
+
+  /**
+   * The record in a download event's {@code json}: what the rule and notify stages read. The
+   * provenance fields are checked as {@link #decodeDownload} checks them, but not kept.
+   */
+  public static DownloadRecord decodeRecord(byte[] json) {
+    JsonFields f = parse(json);
+    DownloadRecord record = record(f);
+    Origin origin = f.origin("origin");
+    f.optionalLong("previous_downloads");
+    f.instant("fetched_at");
+    f.string("source");
+    return f.build("origin", () -> {
+      DownloadObservation.requireConsistent(record, origin);
+      return record;
+    });
+  }
+
+  private static DownloadRecord record(JsonFields f) {
+    f.requireSchema(DOWNLOAD_SCHEMA);
+    String pkg = f.string("package");
+    Endpoint endpoint = f.endpoint("endpoint");
+    return f.build("downloads", () -> new DownloadRecord(
+        pkg, endpoint, f.string("category"), f.date("date"), f.requiredLong("downloads")));
   }
 
   /** The recent observation in {@code json}. */
@@ -119,7 +140,7 @@ public final class EventCodec {
    * Reads a flat JSON object into field name → String, Long, Double or null (other value types are
    * kept as a marker). Shared with {@link AlertCodec}.
    */
-  static JsonFields parse(byte[] json) {
+  public static JsonFields parse(byte[] json) {
     if (json == null) {
       throw new EventDecodingException(null, "value is null (a tombstone?), expected a JSON object", null);
     }

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** The scalar fields of one decoded JSON event, with typed, self-explaining accessors. */
-final class JsonFields {
+public final class JsonFields {
   /** A value of a type no pypiwatch field has, kept to report it when the field is read. */
   record Invalid(String problem) {}
 
@@ -22,7 +22,7 @@ final class JsonFields {
     this.values = values;
   }
 
-  void requireSchema(String expected) {
+  public void requireSchema(String expected) {
     String actual = string("schema");
     if (!expected.equals(actual)) {
       throw new EventDecodingException("schema", "expected '" + expected + "', got '" + actual + "'", null);
@@ -30,7 +30,7 @@ final class JsonFields {
   }
 
   /** A required, non-null string. */
-  String string(String name) {
+  public String string(String name) {
     Object v = required(name);
     if (v instanceof String s) {
       return s;
@@ -39,7 +39,7 @@ final class JsonFields {
   }
 
   /** A required, non-null integer. */
-  long requiredLong(String name) {
+  public long requiredLong(String name) {
     Long v = optionalLong(name);
     if (v == null) {
       throw new EventDecodingException(name, values.containsKey(name) ? "is null, expected an integer" : "is missing", null);
@@ -48,7 +48,7 @@ final class JsonFields {
   }
 
   /** An integer that may be null or absent. */
-  Long optionalLong(String name) {
+  public Long optionalLong(String name) {
     Object v = values.get(name);
     if (v == null || v instanceof Long) {
       return (Long) v;
@@ -57,7 +57,7 @@ final class JsonFields {
   }
 
   /** A number (integer or not); null, or absent when {@code nullable}, is NaN. */
-  double number(String name, boolean nullable) {
+  public double number(String name, boolean nullable) {
     Object v = values.get(name);
     if (v == null && nullable) {
       return Double.NaN;
@@ -72,7 +72,7 @@ final class JsonFields {
   }
 
   /** A string read through {@code fromWire}; its rejection names {@code expected}. */
-  <T> T wire(String name, java.util.function.Function<String, T> fromWire, String expected) {
+  public <T> T wire(String name, java.util.function.Function<String, T> fromWire, String expected) {
     String s = string(name);
     try {
       return fromWire.apply(s);
@@ -81,7 +81,7 @@ final class JsonFields {
     }
   }
 
-  LocalDate date(String name) {
+  public LocalDate date(String name) {
     String s = string(name);
     try {
       return LocalDate.parse(s);
@@ -91,11 +91,11 @@ final class JsonFields {
   }
 
   /** A date that may be null or absent. */
-  LocalDate optionalDate(String name) {
+  public LocalDate optionalDate(String name) {
     return values.get(name) == null ? null : date(name);
   }
 
-  Instant instant(String name) {
+  public Instant instant(String name) {
     String s = string(name);
     try {
       return Instant.parse(s);
@@ -104,13 +104,13 @@ final class JsonFields {
     }
   }
 
-  Endpoint endpoint(String name) {
+  public Endpoint endpoint(String name) {
     String s = string(name);
     return Endpoint.fromPath(s).filter(Endpoint::isTimeSeries).orElseThrow(() -> new EventDecodingException(
         name, "expected one of " + TIME_SERIES_ENDPOINTS + ", got '" + s + "'", null));
   }
 
-  Origin origin(String name) {
+  public Origin origin(String name) {
     String s = string(name);
     try {
       return Origin.fromWire(s);
@@ -120,7 +120,7 @@ final class JsonFields {
   }
 
   /** Runs a record constructor, reporting its validation failure as a problem of {@code field}. */
-  <T> T build(String field, Supplier<T> constructor) {
+  public <T> T build(String field, Supplier<T> constructor) {
     try {
       return constructor.get();
     } catch (IllegalArgumentException e) {

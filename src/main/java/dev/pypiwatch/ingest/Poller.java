@@ -4,7 +4,6 @@ import dev.pypiwatch.api.ApiResponse;
 import dev.pypiwatch.api.PypiStatsClient;
 import dev.pypiwatch.api.SeriesResponse;
 import dev.pypiwatch.events.DownloadObservation;
-import dev.pypiwatch.events.DownloadPublisher;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Origin;

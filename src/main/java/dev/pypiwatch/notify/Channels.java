@@ -1,7 +1,6 @@
 package dev.pypiwatch.notify;
 
 import dev.pypiwatch.config.NotifyConfig.Receiver;
-import dev.pypiwatch.events.NotificationStream;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +21,9 @@ public final class Channels {
   }
 
   /** One sender per receiver name, each making one attempt on the channel {@code channels} gives it. */
-  public static Map<String, NotificationStream.Sender> senders(List<Receiver> receivers,
+  public static Map<String, Sender> senders(List<Receiver> receivers,
       Function<Receiver, Channel> channels) {
-    Map<String, NotificationStream.Sender> senders = new LinkedHashMap<>();
+    Map<String, Sender> senders = new LinkedHashMap<>();
     for (Receiver r : receivers) {
       Channel c = channels.apply(r);
       senders.put(r.name(), n -> c.deliver(n).toCompletionStage());

@@ -1,8 +1,8 @@
 package dev.pypiwatch.notify;
 
 import dev.pypiwatch.events.Endpoint;
-import dev.pypiwatch.rules.Alert;
-import dev.pypiwatch.rules.AlertState;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;

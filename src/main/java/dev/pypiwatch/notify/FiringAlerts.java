@@ -1,7 +1,7 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.rules.Alert;
-import dev.pypiwatch.rules.AlertState;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;

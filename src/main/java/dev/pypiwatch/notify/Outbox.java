@@ -1,10 +1,10 @@
 package dev.pypiwatch.notify;
 
 import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
-import dev.pypiwatch.events.CloudEventHeaders;
-import dev.pypiwatch.rules.Alert;
+import dev.pypiwatch.events.Alert;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -243,7 +243,7 @@ public final class Outbox {
    * UUID v5 of them sorted, so the same content gets the same id after a restart.
    */
   static String id(String receiver, Collection<String> keys) {
-    return CloudEventHeaders.uuid5("notification|" + receiver + "|" + String.join(",", new TreeSet<>(keys)))
+    return Ids.uuid5("notification|" + receiver + "|" + String.join(",", new TreeSet<>(keys)))
         .toString();
   }
 

@@ -1,6 +1,6 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.rules.Alert;
+import dev.pypiwatch.events.Alert;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;

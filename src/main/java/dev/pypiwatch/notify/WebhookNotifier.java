@@ -1,9 +1,9 @@
 package dev.pypiwatch.notify;
 
+import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.api.Backoff;
 import dev.pypiwatch.api.Excerpt;
 import dev.pypiwatch.api.PypiStatsClient;
-import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.Secret;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.DownloadRecord;
 import java.time.LocalDate;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.DownloadRecord;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;

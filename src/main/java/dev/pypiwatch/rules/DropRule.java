@@ -1,8 +1,6 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.DropSettings;
-import dev.pypiwatch.config.Holidays;
-import dev.pypiwatch.config.SpikeSettings;
+import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.Severity;
+
 /**
  * A condition a rule sees on one day, before the lifecycle decides whether it is news.
  *

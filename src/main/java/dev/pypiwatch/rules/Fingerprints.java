@@ -1,5 +1,7 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.Alert;
+
 /**
  * Alert fingerprints: readable and stable, {@code rule:package:series:category}, e.g. {@code
  * spike:pip:overall:without_mirrors} or {@code os-shift:numpy:system:windows}. Rules about a

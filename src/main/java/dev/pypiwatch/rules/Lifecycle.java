@@ -1,5 +1,7 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;

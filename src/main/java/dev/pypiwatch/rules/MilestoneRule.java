@@ -1,6 +1,6 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.MilestoneSettings;
+import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -51,7 +51,7 @@ final class MilestoneRule {
   }
 
   /** The level a restored milestone alert stands for. */
-  static Optional<Long> levelOf(dev.pypiwatch.rules.Alert a) {
+  static Optional<Long> levelOf(dev.pypiwatch.events.Alert a) {
     return a.rule().equals(NAME) ? Optional.of(Math.round(a.expected())) : Optional.empty();
   }
 }

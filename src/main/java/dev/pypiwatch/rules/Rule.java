@@ -1,6 +1,5 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.RuleSettings;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;

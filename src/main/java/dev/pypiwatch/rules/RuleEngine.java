@@ -1,7 +1,6 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.RuleSettings;
-import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import java.time.Duration;

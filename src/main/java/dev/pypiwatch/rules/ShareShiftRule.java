@@ -1,6 +1,6 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.ShiftSettings;
+import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +21,14 @@ final class ShareShiftRule implements Rule {
   private final String name;
   private final String prefix;
   private final Endpoint endpoint;
-  private final Function<dev.pypiwatch.config.RuleSettings, ShiftSettings> settings;
+  private final Function<dev.pypiwatch.rules.RuleSettings, ShiftSettings> settings;
 
   /**
    * @param name the shift rule's name, e.g. {@code python-shift}
    * @param prefix the prefix of the crossing and new-category rules, e.g. {@code python}
    */
   ShareShiftRule(String name, String prefix, Endpoint endpoint,
-      Function<dev.pypiwatch.config.RuleSettings, ShiftSettings> settings) {
+      Function<dev.pypiwatch.rules.RuleSettings, ShiftSettings> settings) {
     this.name = name;
     this.prefix = prefix;
     this.endpoint = endpoint;

@@ -1,6 +1,6 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.SpikeSettings;
+import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;

@@ -1,6 +1,6 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.TrendSettings;
+import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 import java.util.List;

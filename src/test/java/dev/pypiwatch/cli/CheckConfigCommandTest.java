@@ -3,7 +3,7 @@ package dev.pypiwatch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.Version;
+import dev.pypiwatch.outbound.Version;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.pypiwatch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.events.EmbeddedKafka;
-import dev.pypiwatch.events.KafkaClients;
-import dev.pypiwatch.events.TopicAdmin;
+import dev.pypiwatch.kafka.EmbeddedKafka;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.testing.KafkaTesting;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.rules.RuleSettings;
+import dev.pypiwatch.rules.RulesConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.pypiwatch.events;
 
+import dev.pypiwatch.kafka.CloudEventHeaders;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,9 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pypiwatch.rules.Alert;
-import dev.pypiwatch.rules.AlertState;
-import dev.pypiwatch.rules.Severity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;
@@ -22,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class AlertCodecTest {
+public class AlertCodecTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final Alert PIP_SPIKE = new Alert("pip/spike/overall/without_mirrors", "pip", "spike", "overall",
+  public static final Alert PIP_SPIKE = new Alert("pip/spike/overall/without_mirrors", "pip", "spike", "overall",
       "without_mirrors", LocalDate.parse("2026-04-03"), AlertState.FIRING, Severity.WARNING, 3412000.0,
       1100000.0, 7.2, "pip: 3.1x the usual downloads", Alert.linkOf("pip"));
-  static final String PIP_SPIKE_JSON = "{\"schema\":\"pypiwatch.alert/1\","
+  public static final String PIP_SPIKE_JSON = "{\"schema\":\"pypiwatch.alert/1\","
       + "\"fingerprint\":\"pip/spike/overall/without_mirrors\",\"package\":\"pip\",\"rule\":\"spike\","
       + "\"series\":\"overall\",\"category\":\"without_mirrors\",\"date\":\"2026-04-03\",\"state\":\"firing\","
       + "\"severity\":\"warning\",\"observed\":3412000.0,\"expected\":1100000.0,\"score\":7.2,"
@@ -120,10 +118,10 @@ class AlertCodecTest {
     assertEquals("6db4146c-c6cc-55cd-9767-f8fc18b164a0", CloudEventHeaders.text(h, CloudEventHeaders.ID));
     Alert sameButOtherEvidence = new Alert(PIP_SPIKE.fingerprint(), "pip", "spike", "overall", "without_mirrors",
         PIP_SPIKE.date(), AlertState.FIRING, Severity.CRITICAL, 1, 2, 3, "other", "l");
-    assertEquals(CloudEventHeaders.alertId(PIP_SPIKE), CloudEventHeaders.alertId(sameButOtherEvidence));
+    assertEquals(Ids.alertId(PIP_SPIKE), Ids.alertId(sameButOtherEvidence));
     Alert resolved = new Alert(PIP_SPIKE.fingerprint(), "pip", "spike", "overall", "without_mirrors",
         PIP_SPIKE.date(), AlertState.RESOLVED, Severity.WARNING, 1, 2, 3, "s", "l");
-    assertNotEquals(CloudEventHeaders.alertId(PIP_SPIKE), CloudEventHeaders.alertId(resolved));
+    assertNotEquals(Ids.alertId(PIP_SPIKE), Ids.alertId(resolved));
   }
 
   private static Set<String> names(JsonNode node) {

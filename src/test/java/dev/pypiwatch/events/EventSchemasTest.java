@@ -1,5 +1,7 @@
 package dev.pypiwatch.events;
 
+import dev.pypiwatch.notify.NotificationCodec;
+import dev.pypiwatch.notify.NotificationCodecTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pypiwatch.notify.Notification;
 import dev.pypiwatch.notify.SentRecord;
-import dev.pypiwatch.rules.AlertState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;

@@ -1,5 +1,13 @@
 package dev.pypiwatch.events;
 
+import dev.pypiwatch.ingest.DownloadPublisher;
+import dev.pypiwatch.ingest.PollerStateStore;
+import dev.pypiwatch.ingest.PublishException;
+import dev.pypiwatch.kafka.CloudEventHeaders;
+import dev.pypiwatch.kafka.EmbeddedKafka;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.TopicAdmin;
+import dev.pypiwatch.kafka.Topics;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,12 +91,12 @@ class KafkaEventsTest {
       ConsumerRecord<String, byte[]> r = got.get(i);
       assertEquals("pip", r.key());
       assertArrayEquals(EventCodec.encode(downloads.get(i)), r.value());
-      assertHeaders(r, CloudEventHeaders.downloadId(downloads.get(i)), "dev.pypiwatch.download.v1");
+      assertHeaders(r, Ids.downloadId(downloads.get(i)), "dev.pypiwatch.download.v1");
     }
     List<ConsumerRecord<String, byte[]>> rec = KafkaTesting.consumeToEnd(clients, t.recent(), DEADLINE);
     assertEquals(1, rec.size());
     assertEquals(recent, EventCodec.decodeRecent(rec.get(0).value()));
-    assertHeaders(rec.get(0), CloudEventHeaders.recentId(recent), "dev.pypiwatch.recent.v1");
+    assertHeaders(rec.get(0), Ids.recentId(recent), "dev.pypiwatch.recent.v1");
     List<ConsumerRecord<String, byte[]>> state = KafkaTesting.consumeToEnd(clients, t.pollerState(), DEADLINE);
     assertEquals(1, state.size());
     assertEquals("pip", state.get(0).key());

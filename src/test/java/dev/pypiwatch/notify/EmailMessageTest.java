@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.rules.Alert;
-import dev.pypiwatch.rules.AlertState;
-import dev.pypiwatch.rules.Severity;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
 import java.awt.image.BufferedImage;
 import java.time.LocalDate;
 import java.util.List;

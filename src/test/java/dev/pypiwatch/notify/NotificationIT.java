@@ -11,7 +11,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.pypiwatch.Service;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigLoader;
-import dev.pypiwatch.events.EmbeddedKafka;
+import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeReceiver;

@@ -7,9 +7,9 @@ import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Route;
 import dev.pypiwatch.config.NotifyConfig.Silence;
 import dev.pypiwatch.config.Secret;
-import dev.pypiwatch.rules.Alert;
-import dev.pypiwatch.rules.AlertState;
-import dev.pypiwatch.rules.Severity;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -17,24 +17,24 @@ import java.util.List;
 import java.util.Map;
 
 /** Notify configurations and alert transitions for the notifier's tests (built directly, no YAML). */
-final class NotifierFixtures {
-  static final LocalDate DAY = LocalDate.of(2026, 4, 3);
+public final class NotifierFixtures {
+  public static final LocalDate DAY = LocalDate.of(2026, 4, 3);
 
   private NotifierFixtures() {}
 
   /** A webhook receiver (the kind does not matter to routing or planning). */
-  static Receiver receiver(String name) {
+  public static Receiver receiver(String name) {
     return receiver(name, null, null);
   }
 
-  static Receiver receiver(String name, Boolean sendResolved, LocalTime digestAt) {
+  public static Receiver receiver(String name, Boolean sendResolved, LocalTime digestAt) {
     return new Receiver(name, NotifyConfig.Kind.WEBHOOK, null, null,
         new NotifyConfig.Webhook(Secret.of("http://localhost:1/" + name), Secret.of(""), Map.of()),
         sendResolved, digestAt);
   }
 
   /** A configuration with {@code receivers}, {@code routes}, defaults to {@code defaults}; other settings as given. */
-  static NotifyConfig config(List<Receiver> receivers, List<Route> routes, List<String> defaults,
+  public static NotifyConfig config(List<Receiver> receivers, List<Route> routes, List<String> defaults,
       Duration groupWait, Duration repeatInterval, boolean sendResolved, List<Silence> silences, Retry retry) {
     NotifyConfig d = NotifyConfig.DEFAULTS;
     return new NotifyConfig(receivers, routes, defaults, groupWait, repeatInterval, sendResolved, silences,
@@ -42,39 +42,39 @@ final class NotifierFixtures {
   }
 
   /** Every alert to {@code receivers}, with the default waits and retries. */
-  static NotifyConfig toAll(Receiver... receivers) {
+  public static NotifyConfig toAll(Receiver... receivers) {
     List<String> names = List.of(receivers).stream().map(Receiver::name).toList();
     return config(List.of(receivers), List.of(), names, Duration.ofSeconds(30), Duration.ofDays(7), true,
         List.of(), Retry.DEFAULTS);
   }
 
-  static Route route(Matcher m, boolean continueMatching, String... receivers) {
+  public static Route route(Matcher m, boolean continueMatching, String... receivers) {
     return new Route(m, List.of(receivers), continueMatching);
   }
 
-  static Matcher packages(String... globs) {
+  public static Matcher packages(String... globs) {
     return new Matcher(List.of(globs), List.of(), List.of(), List.of());
   }
 
-  static Matcher matcher(List<String> packages, List<String> rules, List<String> severities, List<String> states) {
+  public static Matcher matcher(List<String> packages, List<String> rules, List<String> severities, List<String> states) {
     return new Matcher(packages, rules, severities, states);
   }
 
   /** A spike of {@code pkg} on {@code date}. */
-  static Alert alert(String pkg, AlertState state, Severity severity, LocalDate date) {
+  public static Alert alert(String pkg, AlertState state, Severity severity, LocalDate date) {
     return alert(pkg, "spike", state, severity, date);
   }
 
-  static Alert alert(String pkg, String rule, AlertState state, Severity severity, LocalDate date) {
+  public static Alert alert(String pkg, String rule, AlertState state, Severity severity, LocalDate date) {
     return new Alert(rule + ":" + pkg + ":overall:without_mirrors", pkg, rule, "overall", "without_mirrors", date,
         state, severity, 300, 100, 7.5, pkg + ": " + rule + " " + state.wire(), Alert.linkOf(pkg));
   }
 
-  static Alert firing(String pkg) {
+  public static Alert firing(String pkg) {
     return alert(pkg, AlertState.FIRING, Severity.WARNING, DAY);
   }
 
-  static Alert resolved(String pkg) {
+  public static Alert resolved(String pkg) {
     return alert(pkg, AlertState.RESOLVED, Severity.WARNING, DAY);
   }
 }

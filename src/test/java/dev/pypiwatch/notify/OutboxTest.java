@@ -1,5 +1,6 @@
 package dev.pypiwatch.notify;
 
+import dev.pypiwatch.config.NotifyConfig;
 import static dev.pypiwatch.notify.NotifierFixtures.DAY;
 import static dev.pypiwatch.notify.NotifierFixtures.alert;
 import static dev.pypiwatch.notify.NotifierFixtures.config;
@@ -15,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.NotifyConfig.Matcher;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
@@ -24,9 +24,9 @@ import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.notify.Notification.Kind;
-import dev.pypiwatch.rules.Alert;
-import dev.pypiwatch.rules.AlertState;
-import dev.pypiwatch.rules.Severity;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.pypiwatch.notify;
 
+import dev.pypiwatch.config.NotifyConfig;
 import static dev.pypiwatch.notify.NotifierFixtures.alert;
 import static dev.pypiwatch.notify.NotifierFixtures.config;
 import static dev.pypiwatch.notify.NotifierFixtures.firing;
@@ -13,13 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.NotifyConfig.Matcher;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Route;
 import dev.pypiwatch.config.NotifyConfig.Silence;
-import dev.pypiwatch.rules.AlertState;
-import dev.pypiwatch.rules.Severity;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

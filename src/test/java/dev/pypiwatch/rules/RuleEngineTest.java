@@ -1,13 +1,11 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
 import static dev.pypiwatch.rules.RulesTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.pypiwatch.config.DropSettings;
-import dev.pypiwatch.config.Holidays;
-import dev.pypiwatch.config.RuleSettings;
-import dev.pypiwatch.config.RulesConfig;
-import dev.pypiwatch.config.SpikeSettings;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;

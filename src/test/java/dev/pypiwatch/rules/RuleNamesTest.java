@@ -2,8 +2,6 @@ package dev.pypiwatch.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.pypiwatch.config.RuleNames;
-import dev.pypiwatch.config.RulesConfig;
 import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,7 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.config.RulesConfig;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;

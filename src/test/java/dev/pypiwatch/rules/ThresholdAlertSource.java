@@ -1,5 +1,8 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
@@ -19,24 +22,24 @@ import java.util.TreeMap;
  * overall/without_mirrors count is at least {@link #THRESHOLD} and resolves on the first day below.
  * Other series are recorded (so {@link #packages()} knows them) but never alert.
  */
-final class ThresholdAlertSource implements AlertSource {
-  static final long THRESHOLD = 1_000_000;
+public final class ThresholdAlertSource implements AlertSource {
+  public static final long THRESHOLD = 1_000_000;
 
   private final Map<String, TreeMap<LocalDate, Long>> counts = new HashMap<>();
   private final Map<String, LocalDate> evaluated = new HashMap<>();
   private final Set<String> firing = new HashSet<>();
   private final Runnable onEvaluate;
 
-  ThresholdAlertSource() {
+  public ThresholdAlertSource() {
     this(() -> {});
   }
 
   /** A source that runs {@code onEvaluate} first in every {@link #evaluateThrough} (e.g. to fail once). */
-  ThresholdAlertSource(Runnable onEvaluate) {
+  public ThresholdAlertSource(Runnable onEvaluate) {
     this.onEvaluate = onEvaluate;
   }
 
-  static String fingerprint(String pkg) {
+  public static String fingerprint(String pkg) {
     return pkg + "/threshold/overall/without_mirrors";
   }
 
@@ -70,7 +73,7 @@ final class ThresholdAlertSource implements AlertSource {
     return out;
   }
 
-  static Alert alert(String pkg, LocalDate date, AlertState state, long observed) {
+  public static Alert alert(String pkg, LocalDate date, AlertState state, long observed) {
     return new Alert(fingerprint(pkg), pkg, "threshold", "overall", Categories.WITHOUT_MIRRORS, date, state,
         Severity.WARNING, observed, THRESHOLD, observed / (double) THRESHOLD,
         pkg + " " + state.wire() + " at " + observed, Alert.linkOf(pkg));

@@ -2,9 +2,9 @@ package dev.pypiwatch.testing;
 
 import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
-import dev.pypiwatch.events.EmbeddedKafka;
-import dev.pypiwatch.events.KafkaClients;
-import dev.pypiwatch.events.TopicReader;
+import dev.pypiwatch.kafka.EmbeddedKafka;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

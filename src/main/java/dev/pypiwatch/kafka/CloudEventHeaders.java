@@ -1,0 +1,102 @@
+package dev.pypiwatch.kafka;
+
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.Ids;
+import dev.pypiwatch.events.RecentObservation;
+import dev.pypiwatch.events.Alert;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * CloudEvents 1.0 attributes of pypiwatch's records, in the Kafka protocol binding's binary mode
+ * ({@code ce_*} headers; the record value is the event data).
+ *
+ * <p>{@code ce_id} is derived from the fact itself ({@link Ids}), so a
+ * retried or repeated publication of the same fact carries the same id and consumers may
+ * de-duplicate on ({@code ce_source}, {@code ce_id}).
+ */
+public final class CloudEventHeaders {
+  public static final String SPECVERSION = "ce_specversion";
+  public static final String ID = "ce_id";
+  public static final String SOURCE = "ce_source";
+  public static final String TYPE = "ce_type";
+  public static final String TIME = "ce_time";
+  public static final String SUBJECT = "ce_subject";
+  public static final String CONTENT_TYPE = "content-type";
+
+  /** {@code ce_type} of a download observation. */
+  public static final String DOWNLOAD_TYPE = "dev.pypiwatch.download.v1";
+  /** {@code ce_type} of a recent observation. */
+  public static final String RECENT_TYPE = "dev.pypiwatch.recent.v1";
+  /** {@code ce_type} of an alert transition. */
+  public static final String ALERT_TYPE = "dev.pypiwatch.alert.v1";
+  /** {@code ce_type} of a notification given up on (the dead-letter topic). */
+  public static final String DEAD_LETTER_TYPE = "dev.pypiwatch.notification-dlq.v1";
+  /** {@code ce_source} of the notifier's records. */
+  public static final String NOTIFIER_SOURCE = "/pypiwatch/notifier";
+  /** {@code ce_source} of alerts: the rule engine (the rule verticle, or a backtest replaying it). */
+  public static final String RULES_SOURCE = "/pypiwatch/rules";
+  /**
+   * {@code ce_source} of every event: the poller, not the fetched URL, so that one fact obtained
+   * through two URLs (e.g. a Python major summed from its minors) still has one (source, id).
+   */
+  public static final String POLLER_SOURCE = "/pypiwatch/poller";
+  public static final String JSON = "application/json";
+
+  private CloudEventHeaders() {}
+
+  /** The headers of a download observation's record. */
+  public static Headers forDownload(DownloadObservation o) {
+    return headers(Ids.downloadId(o), DOWNLOAD_TYPE, POLLER_SOURCE, o.fetchedAt().toString(), o.record().packageName());
+  }
+
+  /** The headers of a recent observation's record. */
+  public static Headers forRecent(RecentObservation o) {
+    return headers(Ids.recentId(o), RECENT_TYPE, POLLER_SOURCE, o.fetchedAt().toString(), o.recent().packageName());
+  }
+
+  /**
+   * The headers of an alert transition's record. {@code ce_time} is the alert's date at 00:00 UTC:
+   * the alert carries no detection instant, and a date-derived time keeps a re-published or
+   * back-tested transition byte-identical.
+   */
+  public static Headers forAlert(Alert a) {
+    String time = a.date().atStartOfDay(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT);
+    return headers(Ids.alertId(a), ALERT_TYPE, RULES_SOURCE, time, a.packageName());
+  }
+
+  /**
+   * The headers of a dead letter: {@code ce_id} is the notification's id (a notification is
+   * dead-lettered at most once), {@code ce_subject} the receiver, {@code ce_time} when it was given
+   * up on.
+   */
+  public static Headers forDeadLetter(String notificationId, String receiver, Instant at) {
+    return headers(notificationId, DEAD_LETTER_TYPE, NOTIFIER_SOURCE, at.toString(), receiver);
+  }
+
+  /** The value of header {@code key} as text, or null when absent. */
+  public static String text(Headers headers, String key) {
+    var h = headers.lastHeader(key);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static Headers headers(String id, String type, String source, String time, String subject) {
+    RecordHeaders h = new RecordHeaders();
+    h.add(SPECVERSION, bytes("1.0"));
+    h.add(ID, bytes(id));
+    h.add(SOURCE, bytes(source));
+    h.add(TYPE, bytes(type));
+    h.add(TIME, bytes(time));
+    h.add(SUBJECT, bytes(subject));
+    h.add(CONTENT_TYPE, bytes(JSON));
+    return h;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

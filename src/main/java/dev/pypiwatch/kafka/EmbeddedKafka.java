@@ -1,0 +1,241 @@
+package dev.pypiwatch.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft Kafka broker (broker and controller in one process) whose data survives
+ * restarts on the same directory.
+ *
+ * <p>{@link #start} and {@link #close} block (seconds); never call them on an event loop.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final KafkaRaftServer server;
+  private final Path dataDir;
+  private final int port;
+  private final boolean deleteOnClose;
+  private boolean closed;
+
+  private EmbeddedKafka(KafkaRaftServer server, Path dataDir, int port, boolean deleteOnClose) {
+    this.server = server;
+    this.dataDir = dataDir;
+    this.port = port;
+    this.deleteOnClose = deleteOnClose;
+  }
+
+  /**
+   * Starts a broker keeping its data in {@code dataDir} (formatted on first use only) and listening
+   * on {@code port} (0 picks a free one); returns once the broker answers. Blocking.
+   */
+  public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, false);
+  }
+
+  /** Starts a broker on a new temporary directory that {@link #close()} deletes; for tests and dry runs. Blocking. */
+  public static EmbeddedKafka startTemporary() {
+    try {
+      return start(Files.createTempDirectory("pypiwatch-kafka-"), 0, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory for the embedded broker", e);
+    }
+  }
+
+  private static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose) {
+    Path dir = dataDir.toAbsolutePath();
+    int brokerPort = port == 0 ? freePort() : requireFree(port);
+    Properties props = brokerProperties(dir, brokerPort, freePort());
+    formatIfNeeded(dir, props);
+    long t0 = System.nanoTime();
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, dir, brokerPort, deleteOnClose);
+    try {
+      server.startup();
+      kafka.awaitReady();
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw new IllegalStateException("embedded Kafka on port " + brokerPort + " in " + dir + " did not start", e);
+    }
+    LOG.info("Embedded Kafka ready at {} (data in {}) in {} ms",
+        kafka.bootstrapServers(), dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return kafka;
+  }
+
+  /** The {@code bootstrap.servers} value for clients, e.g. {@code localhost:9092}. */
+  public String bootstrapServers() {
+    return "localhost:" + port;
+  }
+
+  /** The port the broker listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** The directory holding the broker's data. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Stops the broker and waits for it; keeps the data unless started by {@link #startTemporary()}. Blocking. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.shutdown();
+    server.awaitShutdown();
+    LOG.info("Embedded Kafka at {} stopped", bootstrapServers());
+    if (deleteOnClose) {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  static Properties brokerProperties(Path dir, int brokerPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    // Static quorum: the voter is known by id, so the controller port may change between restarts.
+    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    p.put("log.dirs", logDir(dir).toString());
+    p.put("auto.create.topics.enable", "false");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // The default 128 MB dedupe buffer would dominate the heap of a small process.
+    p.put("log.cleaner.dedupe.buffer.size", "2097152");
+    // One node: every internal topic has one replica; few partitions keep start-up and creation fast.
+    for (String topic : new String[] {"offsets.topic", "transaction.state.log", "share.coordinator.state.topic"}) {
+      p.put(topic + ".replication.factor", "1");
+      p.put(topic + ".min.isr", "1");
+    }
+    p.put("offsets.topic.num.partitions", "5");
+    p.put("transaction.state.log.num.partitions", "5");
+    p.put("share.coordinator.state.topic.num.partitions", "1");
+    return p;
+  }
+
+  private static Path logDir(Path dir) {
+    return dir.resolve("logs");
+  }
+
+  /** Formats the storage unless a previous run did, so topics and records survive a restart. */
+  private static void formatIfNeeded(Path dir, Properties props) {
+    if (Files.exists(logDir(dir).resolve("meta.properties"))) {
+      LOG.info("Reusing formatted Kafka storage in {}", dir);
+      return;
+    }
+    try {
+      Files.createDirectories(dir);
+      Path cfg = dir.resolve("server.properties");
+      try (OutputStream out = Files.newOutputStream(cfg)) {
+        props.store(out, "written by pypiwatch for StorageTool format on first start; not read afterwards");
+      }
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()};
+      int rc;
+      try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+        rc = StorageTool.execute(args, ps);
+      }
+      if (rc != 0) {
+        throw new IllegalStateException("formatting Kafka storage in " + dir + " failed (" + rc + "): " + buf);
+      }
+      LOG.info("Formatted Kafka storage in {}", dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare Kafka storage in " + dir, e);
+    }
+  }
+
+  private void awaitReady() {
+    Map<String, Object> cfg = Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.CLIENT_ID_CONFIG, "pypiwatch-embedded-ready");
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    try (Admin admin = Admin.create(cfg)) {
+      Exception last = null;
+      while (System.nanoTime() < deadline) {
+        try {
+          if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get().isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException e) {
+          last = e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for embedded Kafka", e);
+        }
+        sleep(100);
+      }
+      throw new IllegalStateException("embedded Kafka not ready after " + READY_TIMEOUT, last);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for embedded Kafka", e);
+    }
+  }
+
+  /** A port that was free a moment ago (the usual race is acceptable for a local broker). */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  /** Fails fast (before formatting and starting anything) when a fixed port is taken. */
+  private static int requireFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("localhost", port));
+      return port;
+    } catch (IOException e) {
+      throw new IllegalStateException("port " + port + " for the embedded Kafka broker is in use "
+          + "(another pypiwatch or Kafka running?); set kafka.embeddedPort to another port or 0", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("Could not delete {}: {}", dir, e.toString());
+    }
+  }
+}

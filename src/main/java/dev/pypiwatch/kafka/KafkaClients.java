@@ -1,0 +1,158 @@
+package dev.pypiwatch.kafka;
+
+import dev.pypiwatch.config.KafkaConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Builds the properties (and instances) of pypiwatch's Kafka producers, consumers and admin clients
+ * from a {@link KafkaConfig}.
+ *
+ * <p>Layering, later wins: pypiwatch's defaults, then {@link KafkaConfig#properties()} (all clients),
+ * then {@link KafkaConfig#producer()} / {@link KafkaConfig#consumer()}. Bootstrap servers,
+ * (de)serializers, {@code transactional.id} and {@code group.id} are always set by pypiwatch, because
+ * the code depends on them. Keys are Strings (the package), values are byte arrays.
+ */
+public final class KafkaClients {
+  private final KafkaConfig config;
+  private final String bootstrapServers;
+
+  /** Clients of the cluster at {@code bootstrapServers} (the embedded broker's, or the configured one). */
+  public KafkaClients(KafkaConfig config, String bootstrapServers) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    if (bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrapServers is empty");
+    }
+  }
+
+  /** Clients of the external cluster configured in {@code config}. */
+  public static KafkaClients external(KafkaConfig config) {
+    if (config.embedded()) {
+      throw new IllegalArgumentException("no kafka.bootstrapServers configured; start EmbeddedKafka instead");
+    }
+    return new KafkaClients(config, config.bootstrapServers());
+  }
+
+  /** The configuration the clients are built from. */
+  public KafkaConfig config() {
+    return config;
+  }
+
+  /** The {@code bootstrap.servers} every client uses. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Idempotent producer properties ({@code acks=all}); transactional when {@code transactionalId} is not null. */
+  public Properties producerProperties(String transactionalId) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.putAll(config.properties());
+    p.putAll(config.producer());
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    if (transactionalId != null) {
+      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    } else {
+      p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    }
+    return p;
+  }
+
+  /**
+   * Consumer properties: {@code read_committed}, no auto-commit, {@code earliest} reset; in group
+   * {@code groupId} when it is not null (null for consumers that {@code assign} partitions themselves).
+   */
+  public Properties consumerProperties(String groupId) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.putAll(config.properties());
+    p.putAll(config.consumer());
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    if (groupId != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    } else {
+      p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    }
+    return p;
+  }
+
+  /** Admin client properties: the shared {@link KafkaConfig#properties()} and the bootstrap servers. */
+  public Properties adminProperties() {
+    Properties p = new Properties();
+    p.putAll(config.properties());
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return p;
+  }
+
+  /** A new producer of {@link #producerProperties}; the caller closes it (and calls initTransactions if transactional). */
+  public KafkaProducer<String, byte[]> newProducer(String transactionalId) {
+    return new KafkaProducer<>(producerProperties(transactionalId));
+  }
+  /**
+   * A producer with {@code transactionalId} whose transactions are initialized (which fences an
+   * older producer of the same id). Blocking.
+   */
+  public KafkaProducer<String, byte[]> newTransactionalProducer(String transactionalId) {
+    KafkaProducer<String, byte[]> p = newProducer(transactionalId);
+    try {
+      p.initTransactions();
+    } catch (RuntimeException e) {
+      p.close(Duration.ZERO);
+      throw e;
+    }
+    return p;
+  }
+
+
+  /** A new consumer of {@link #consumerProperties}; the caller closes it. */
+  public KafkaConsumer<String, byte[]> newConsumer(String groupId) {
+    return new KafkaConsumer<>(consumerProperties(groupId));
+  }
+
+  /** A new admin client of {@link #adminProperties}; the caller closes it. */
+  public Admin newAdmin() {
+    return Admin.create(adminProperties());
+  }
+
+  /** The properties as a map, e.g. for logging; values of keys that look secret are masked. */
+  public static Map<String, Object> masked(Properties p) {
+    Map<String, Object> out = new TreeMap<>();
+    p.forEach((k, v) -> out.put((String) k, isSecret((String) k) ? "******" : v));
+    return out;
+  }
+
+  private static boolean isSecret(String key) {
+    return key.contains("password") || key.contains("jaas") || key.endsWith(".key") || key.contains("secret");
+  }
+
+  /**
+   * The partition Kafka's default partitioner gives a record keyed {@code key} in a topic of
+   * {@code partitions} (what every pypiwatch producer does): which instance owns a package.
+   */
+  public static int partitionOf(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+}

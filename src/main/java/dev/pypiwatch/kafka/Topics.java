@@ -1,0 +1,35 @@
+package dev.pypiwatch.kafka;
+
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.RecentObservation;
+import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The names of pypiwatch's four topics, taken from {@link TopicsConfig}.
+ *
+ * @param downloads daily download observations ({@link DownloadObservation}), key = package
+ * @param recent {@code /recent} figures ({@link RecentObservation}), key = package
+ * @param pollerState compacted; the poller's state snapshot per package, key = package
+ * @param alerts compacted; the rule engine's alert transitions, key = fingerprint
+ */
+public record Topics(String downloads, String recent, String pollerState, String alerts) {
+
+  public Topics {
+    Objects.requireNonNull(downloads, "downloads");
+    Objects.requireNonNull(recent, "recent");
+    Objects.requireNonNull(pollerState, "pollerState");
+    Objects.requireNonNull(alerts, "alerts");
+  }
+
+  /** The names configured in {@code config}. */
+  public static Topics from(TopicsConfig config) {
+    return new Topics(config.downloads(), config.recent(), config.pollerState(), config.alerts());
+  }
+
+  /** All four names. */
+  public List<String> all() {
+    return List.of(downloads, recent, pollerState, alerts);
+  }
+}

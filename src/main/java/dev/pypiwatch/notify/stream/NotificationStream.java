@@ -1,0 +1,419 @@
+package dev.pypiwatch.notify.stream;
+
+import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.kafka.CloudEventHeaders;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.StreamVerticle;
+import dev.pypiwatch.kafka.TopicReader;
+import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.kafka.TransactionalProducer;
+import dev.pypiwatch.notify.NotificationCodec;
+import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.notify.Notification;
+import dev.pypiwatch.notify.NotifyMetrics;
+import dev.pypiwatch.notify.Outbox;
+import dev.pypiwatch.notify.SentRecord;
+import dev.pypiwatch.notify.Sender;
+import dev.pypiwatch.events.Alert;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The notifier's Kafka side: alert transitions in (consumer group {@code notify.group-id},
+ * read_committed), notifications out through the {@link Sender}s, and what was sent recorded in the
+ * compacted sent topic. The decisions are the {@link Outbox}'s. One thread runs {@link #run()};
+ * {@link #stop()} may be called from any thread; deliveries complete on their channels' threads and
+ * are handed back through a queue.
+ *
+ * <h3>What is committed when</h3>
+ *
+ * After each poll, one Kafka transaction holds the sent records of the deliveries completed since
+ * the last one, the dead letters (with their sent records), and the group's offsets up to the first
+ * alert that is not finished (its routed keys not all in the sent log: collecting, queued, in flight
+ * or in back-off). Offsets never pass a pending alert, so after a crash every unfinished alert is
+ * read again, and the sent topic, read back from its beginning on every (re)assignment, keeps what
+ * was already sent from going out twice. Alerts that are silenced, unrouted or already sent finish
+ * at once.
+ *
+ * <h3>The one window</h3>
+ *
+ * A receiver that accepted a notification before the process died, but whose sent records were not
+ * committed yet, gets it again after the restart. The resend has the same {@link Notification#id()}
+ * when it groups the same transitions (they are read again together; a transition that arrived
+ * meanwhile joins the group and changes the id), so receivers can de-duplicate on it (the webhook's
+ * Idempotency-Key). On {@link #stop()} deliveries in flight get a grace period ({@link #STOP_GRACE}
+ * in the service) to finish and be recorded. A lost answer (the receiver accepted, the connection
+ * broke) is retried, with the same id, too.
+ *
+ * <h3>Several instances</h3>
+ *
+ * Partitions of the alerts topic are spread over the group; reminders go with the partition of their
+ * fingerprint and digests with partition 0. Notifications already formed when partitions move are
+ * finished by their old owner; the new owner may send them again (same id) if it read the sent
+ * topic first.
+ */
+public final class NotificationStream implements StreamVerticle.Loop {
+  private static final Logger LOG = LoggerFactory.getLogger(NotificationStream.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration RETRY = Duration.ofSeconds(1);
+  /** How often, at most, the downloads and the whole alerts topic are caught up (charts, reminders, digests). */
+  private static final Duration REFRESH = Duration.ofSeconds(5);
+  /** The service's wait, on stop, for deliveries in flight: about an HTTP or SMTP attempt's timeout. */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  private record Completion(Notification notification, Throwable error) {}
+
+  private final KafkaClients clients;
+  private final Topics topics;
+  private final NotifyConfig config;
+  private final Outbox outbox;
+  private final Map<String, Sender> senders;
+  private final String transactionalId;
+  private final Clock clock;
+  private final NotifyMetrics metrics;
+  private final Duration stopGrace;
+  private final Duration refresh;
+  private volatile boolean running = true;
+  private KafkaConsumer<String, byte[]> consumer;
+  private KafkaConsumer<String, byte[]> downloadsReader;
+  private KafkaConsumer<String, byte[]> alertsReader;
+  private TransactionalProducer producer;
+  private int alertPartitions;
+  private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private int inFlight;
+  // Completed deliveries and dead letters whose records are not committed yet: kept across failures.
+  private final List<ProducerRecord<String, byte[]>> unwritten = new ArrayList<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private Instant refreshed = Instant.MIN;
+
+  /**
+   * A stream of {@code config}'s group and topics whose producer uses {@code transactionalId},
+   * deciding with {@code outbox} and delivering through {@code senders} (one per receiver name);
+   * {@link #stop()} waits up to {@code stopGrace} for deliveries in flight.
+   *
+   * @throws IllegalArgumentException if a receiver has no sender
+   */
+  public NotificationStream(KafkaClients clients, Topics topics, NotifyConfig config, Outbox outbox,
+      Map<String, Sender> senders, String transactionalId, Clock clock, NotifyMetrics metrics, Duration stopGrace) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.topics = Objects.requireNonNull(topics, "topics");
+    this.config = Objects.requireNonNull(config, "config");
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.senders = Map.copyOf(senders);
+    this.transactionalId = Objects.requireNonNull(transactionalId, "transactionalId");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.stopGrace = Objects.requireNonNull(stopGrace, "stopGrace");
+    config.receivers().forEach(r -> {
+      if (!this.senders.containsKey(r.name())) {
+        throw new IllegalArgumentException("no sender for receiver " + r.name());
+      }
+    });
+    // Charts must include the days of the alerts a group reports: catch up at least once per group-wait.
+    this.refresh = config.groupWait().compareTo(REFRESH) < 0 ? config.groupWait() : REFRESH;
+  }
+
+  /**
+   * Creates the producer (fencing an earlier instance with the same id) and the consumers. Blocking.
+   *
+   * @throws IllegalStateException if the alerts, downloads or sent topic does not exist
+   */
+  public void open() {
+    outbox.reassigned(fp -> false, false); // no reminders or digests before the group assigns partitions
+    try {
+      producer = new TransactionalProducer(clients, transactionalId);
+      consumer = clients.newConsumer(config.groupId());
+      var infos = consumer.partitionsFor(topics.alerts(), TIMEOUT);
+      if (infos == null || infos.isEmpty()) {
+        throw new IllegalStateException("alerts topic " + topics.alerts() + " does not exist");
+      }
+      alertPartitions = infos.size();
+      downloadsReader = TopicReader.fromBeginning(clients, topics.downloads(), TIMEOUT);
+      alertsReader = TopicReader.fromBeginning(clients, topics.alerts(), TIMEOUT);
+      TopicReader.fromBeginning(clients, config.sentTopic(), TIMEOUT).close(); // fails now if it is missing
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Runs the loop until {@link #stop()}, then lets deliveries in flight finish and closes the clients. Blocking. */
+  public void run() {
+    try {
+      consumer.subscribe(List.of(topics.alerts()), new Rebalance());
+      while (running) {
+        try {
+          step(consumer.poll(POLL));
+        } catch (WakeupException e) {
+          // stop requested
+        } catch (RuntimeException e) {
+          if (running) {
+            recover(e);
+          }
+        }
+      }
+      finish();
+    } finally {
+      close();
+      LOG.info("notification stream stopped [group: {}, transactional id: {}]", config.groupId(), transactionalId);
+    }
+  }
+
+  /** Asks the loop to finish: deliveries in flight get a grace period, then the clients close. */
+  public void stop() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  private void step(Iterable<ConsumerRecord<String, byte[]>> records) {
+    Instant now = clock.instant();
+    for (ConsumerRecord<String, byte[]> r : records) {
+      read(r, now);
+    }
+    complete(now);
+    if (!now.isBefore(refreshed.plus(refresh))) {
+      refresh();
+      refreshed = now;
+    }
+    for (Notification n : outbox.due(now)) {
+      attempt(n);
+    }
+    commit();
+    metrics.pending(outbox.pending());
+  }
+
+  private void read(ConsumerRecord<String, byte[]> r, Instant now) {
+    Alert a;
+    try {
+      a = AlertCodec.decode(r.value());
+    } catch (RuntimeException e) {
+      metrics.undecodable();
+      LOG.warn("undecodable alert skipped [topic: {}, partition: {}, offset: {}, key: {}]: {}",
+          r.topic(), r.partition(), r.offset(), r.key(), e.getMessage());
+      return;
+    }
+    outbox.read(a, r.partition(), r.offset(), now);
+  }
+
+  private void attempt(Notification n) {
+    inFlight++;
+    CompletionStage<Void> stage;
+    try {
+      stage = senders.get(n.receiver()).send(n);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete((v, error) -> completions.add(new Completion(n, error)));
+  }
+
+  /** Hands the completed attempts to the outbox; their sent records and dead letters wait for the next commit. */
+  private void complete(Instant now) {
+    for (Completion c; (c = completions.poll()) != null; ) {
+      inFlight--;
+      Notification n = c.notification();
+      if (c.error() == null) {
+        outbox.delivered(n.id(), now).forEach(this::toWrite);
+        metrics.sent(n.receiver());
+        LOG.info("notification {} delivered to {} [{}, {} alert(s), {} digest line(s)]", n.id(), n.receiver(),
+            NotificationCodec.wire(n.kind()), n.alerts().size(), n.digest().size());
+        continue;
+      }
+      metrics.failedAttempt(n.receiver());
+      Outbox.Failure f = outbox.failed(n.id(), c.error(), now);
+      if (f instanceof Outbox.Retrying r) {
+        LOG.warn("notification {} to {}: attempt {} failed, retrying in {}: {}", n.id(), n.receiver(), r.attempts(),
+            r.delay(), r.error());
+      } else if (f instanceof Outbox.DeadLettered d) {
+        unwritten.add(new ProducerRecord<>(config.dlqTopic(), null, n.receiver(),
+            NotificationCodec.encodeDeadLetter(n, d.error(), d.attempts(), now),
+            CloudEventHeaders.forDeadLetter(n.id(), n.receiver(), now)));
+        d.records().forEach(this::toWrite);
+        metrics.deadLettered(n.receiver());
+        LOG.error("notification {} to {} dead-lettered to {} after {} attempt(s) [{}, {} alert(s)]: {}", n.id(),
+            n.receiver(), config.dlqTopic(), d.attempts(), NotificationCodec.wire(n.kind()), n.alerts().size(),
+            d.error());
+      }
+    }
+  }
+
+  private void toWrite(SentRecord r) {
+    unwritten.add(new ProducerRecord<>(config.sentTopic(), r.key(), NotificationCodec.encode(r)));
+  }
+
+  /** Commits the unwritten records with the offsets that moved, in one transaction; nothing if neither. */
+  private void commit() {
+    Map<Integer, Long> firstOpen = outbox.firstOpen();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      long upTo = Math.min(consumer.position(tp), firstOpen.getOrDefault(tp.partition(), Long.MAX_VALUE));
+      if (upTo > committed.getOrDefault(tp, 0L)) {
+        offsets.put(tp, new OffsetAndMetadata(upTo));
+      }
+    }
+    if (unwritten.isEmpty() && offsets.isEmpty()) {
+      return;
+    }
+    producer.commit(unwritten, offsets, consumer.groupMetadata());
+    unwritten.clear();
+    offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+  }
+
+  /** Catches the charts' downloads and the firing alerts up to the end of their topics. */
+  private void refresh() {
+    TopicReader.readToEnd(downloadsReader, TIMEOUT,
+        TopicReader.decodedQuietly(EventCodec::decodeRecord, outbox.series()::record));
+    TopicReader.readToEnd(alertsReader, TIMEOUT, r -> {
+      try {
+        outbox.firing().record(AlertCodec.decode(r.value()));
+      } catch (RuntimeException e) {
+        LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
+      }
+    });
+  }
+
+  /** After a failed step: abort, then rewind to the committed offsets (retried until it works or stop). */
+  private void recover(RuntimeException cause) {
+    LOG.warn("notification stream step failed, rewinding to the committed offsets: {}", cause.toString());
+    producer.abortAfter(cause);
+    while (running) {
+      try {
+        rebuild(consumer.assignment());
+        return;
+      } catch (WakeupException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("rebuilding the notifier state failed, retrying in {}: {}", RETRY, e.toString());
+        pause(RETRY);
+      }
+    }
+  }
+
+  /**
+   * Forgets what was read but not formed, reads the sent topic from its beginning and seeks {@code
+   * assigned} to the group's committed offsets: the unfinished alerts are read again.
+   */
+  private void rebuild(Collection<TopicPartition> assigned) {
+    Set<Integer> owned = new HashSet<>();
+    assigned.forEach(tp -> owned.add(tp.partition()));
+    outbox.reassigned(fp -> owned.contains(KafkaClients.partitionOf(fp, alertPartitions)), owned.contains(0));
+    int[] read = new int[1];
+    TopicReader.readToEnd(clients, config.sentTopic(), TIMEOUT, r -> {
+      try {
+        outbox.sent().add(NotificationCodec.decodeSent(r.value()));
+        read[0]++;
+      } catch (RuntimeException e) {
+        LOG.warn("undecodable sent record skipped [partition: {}, offset: {}, key: {}]: {}", r.partition(),
+            r.offset(), r.key(), e.getMessage());
+      }
+    });
+    Set<TopicPartition> parts = Set.copyOf(assigned);
+    Map<TopicPartition, OffsetAndMetadata> group = parts.isEmpty() ? Map.of() : consumer.committed(parts, TIMEOUT);
+    committed.clear();
+    for (TopicPartition tp : parts) {
+      OffsetAndMetadata o = group.get(tp);
+      if (o != null) {
+        consumer.seek(tp, o.offset());
+        committed.put(tp, o.offset());
+      } else {
+        consumer.seekToBeginning(Set.of(tp));
+      }
+    }
+    LOG.info("notifier state rebuilt [partitions: {}, sent records read: {}, keys known: {}, pending: {}]",
+        parts.size(), read[0], outbox.sent().size(), outbox.pending());
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      // Record what was delivered meanwhile while the offsets can still be committed: fewer resends by the next owner.
+      try {
+        complete(clock.instant());
+        commit();
+      } catch (RuntimeException e) {
+        producer.abortAfter(e);
+        LOG.warn("commit before revocation failed (the next owner may resend, same id): {}", e.toString());
+      }
+      LOG.info("partitions revoked {}", revoked);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+      LOG.warn("partitions lost {}", lost); // no longer ours: nothing may be committed for them
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> added) {
+      rebuild(consumer.assignment());
+    }
+  }
+
+  /** Gives deliveries in flight the grace period, then commits what completed. */
+  private void finish() {
+    long deadline = System.nanoTime() + stopGrace.toNanos();
+    while (inFlight > 0 && System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
+      complete(clock.instant());
+      pause(Duration.ofMillis(20));
+    }
+    complete(clock.instant());
+    if (inFlight > 0) {
+      LOG.warn("{} notification(s) still in flight at stop: a receiver that accepts one gets it again after the "
+          + "restart (same id)", inFlight);
+    }
+    try {
+      commit();
+    } catch (RuntimeException e) {
+      producer.abortQuietly();
+      LOG.warn("final commit failed; {} record(s) of completed deliveries lost (they are sent again after the "
+          + "restart, same id): {}", unwritten.size(), e.toString());
+    }
+  }
+
+  private void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  private void close() {
+    // The group's consumer first: its revocation commits what completed meanwhile, with the producer.
+    for (KafkaConsumer<String, byte[]> c : Arrays.asList(consumer, downloadsReader, alertsReader)) {
+      if (c != null) {
+        c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+      }
+    }
+    if (producer != null) {
+      producer.close();
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.pypiwatch.rules.stream;
+
+import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.kafka.CloudEventHeaders;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.StreamVerticle;
+import dev.pypiwatch.kafka.TopicReader;
+import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.kafka.TransactionalProducer;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.rules.AlertSource;
+import dev.pypiwatch.rules.RuleMetrics;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consume-transform-produce from the downloads topic to the alerts topic, exactly once: each
+ * poll's alerts and the consumed offsets commit in one Kafka transaction
+ * ({@code sendOffsetsToTransaction} with the group's metadata, so a zombie of an old generation is
+ * fenced). One thread runs {@link #run()}; {@link #stop()} may be called from any thread.
+ *
+ * <p>A package is evaluated only once its partition is read to the end ({@code currentLag == 0}):
+ * the poller publishes each package's poll in one transaction, so at lag 0 no package is
+ * half-read. Offsets are committed only for such partitions, so every committed offset is fully
+ * evaluated: after a restart, a rebalance or a failed commit the engine is rebuilt by replaying the
+ * downloads up to the committed offsets (recorded, marked evaluated, not evaluated) and restoring
+ * the lifecycle from the alerts topic; then consumption resumes at the committed offsets.
+ *
+ * <p>The ecosystem references ({@code rules.drop.reference-package}, e.g. {@code __all__}) are read
+ * by every instance, whatever partitions it owns: a group-less consumer assigned to their
+ * partitions is read to its end before each evaluation (so a reference the poller committed before
+ * a package's records is there when the package is evaluated) and from the beginning on every
+ * rebuild. It alone records the references, in offset order; the group's copies of their records
+ * only mark the references' own days for evaluation by their owner.
+ */
+public final class AlertStream implements StreamVerticle.Loop {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
+  private final KafkaClients clients;
+  private final Topics topics;
+  private final String groupId;
+  private final String transactionalId;
+  private final Supplier<? extends AlertSource> engines;
+  private final Set<String> references;
+  private final RuleMetrics metrics;
+  private volatile boolean running = true;
+  private KafkaConsumer<String, byte[]> consumer;
+  private KafkaConsumer<String, byte[]> referenceReader; // null without references
+  private TransactionalProducer producer;
+  private int partitions;
+  // State of the current assignment, rebuilt as a whole.
+  private AlertSource engine;
+  private final Map<String, LocalDate> newest = new HashMap<>();
+  private final Map<TopicPartition, Set<String>> unevaluated = new HashMap<>();
+
+  /**
+   * A stream of group {@code groupId} whose producer uses {@code transactionalId}; a fresh engine
+   * per assignment, fed every record of the {@code references} packages (normalized names; empty
+   * for none) besides the group's partitions.
+   */
+  public AlertStream(KafkaClients clients, Topics topics, String groupId, String transactionalId,
+      Supplier<? extends AlertSource> engines, Set<String> references, RuleMetrics metrics) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.topics = Objects.requireNonNull(topics, "topics");
+    this.groupId = Objects.requireNonNull(groupId, "groupId");
+    this.transactionalId = Objects.requireNonNull(transactionalId, "transactionalId");
+    this.engines = Objects.requireNonNull(engines, "engines");
+    this.references = Set.copyOf(references);
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.engine = engines.get();
+  }
+
+  /**
+   * Creates the producer (initializing its transactions fences an earlier instance with the same
+   * id and aborts its open transaction) and the consumer. Blocking.
+   *
+   * @throws IllegalStateException if the downloads topic does not exist
+   */
+  public void open() {
+    producer = new TransactionalProducer(clients, transactionalId);
+    consumer = clients.newConsumer(groupId);
+    var infos = consumer.partitionsFor(topics.downloads(), TIMEOUT);
+    if (infos == null || infos.isEmpty()) {
+      close();
+      throw new IllegalStateException("downloads topic " + topics.downloads() + " does not exist");
+    }
+    partitions = infos.size();
+    if (!references.isEmpty()) {
+      referenceReader = clients.newConsumer(null);
+      referenceReader.assign(references.stream()
+          .map(pkg -> new TopicPartition(topics.downloads(), KafkaClients.partitionOf(pkg, partitions)))
+          .distinct().toList());
+    }
+  }
+
+  /** Runs the loop until {@link #stop()}, then closes the clients. Blocking; call {@link #open()} first. */
+  public void run() {
+    try {
+      consumer.subscribe(List.of(topics.downloads()), new Rebalance());
+      while (running) {
+        try {
+          step(consumer.poll(POLL));
+        } catch (WakeupException e) {
+          abortQuietly(); // stop requested; uncommitted work is redone by the next owner
+        } catch (RuntimeException e) {
+          if (running) {
+            recover(e);
+          }
+        }
+      }
+    } finally {
+      abortQuietly();
+      close();
+      LOG.info("alert stream stopped [group: {}, transactional id: {}]", groupId, transactionalId);
+    }
+  }
+
+  /** Asks the loop to finish: the transaction in progress is aborted or committed, then the clients close. */
+  public void stop() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  private void step(Iterable<ConsumerRecord<String, byte[]>> records) {
+    for (ConsumerRecord<String, byte[]> r : records) {
+      consume(r);
+    }
+    List<TopicPartition> ready = unevaluated.keySet().stream().filter(this::caughtUp).toList();
+    if (ready.isEmpty()) {
+      return;
+    }
+    // Read after the packages' records: a reference committed before them is seen in full.
+    readReferences();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    List<Alert> alerts = new ArrayList<>();
+    for (TopicPartition tp : ready) {
+      for (String pkg : unevaluated.get(tp)) {
+        alerts.addAll(engine.evaluateThrough(pkg, newest.get(pkg)));
+      }
+      offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+    }
+    commit(alerts, offsets);
+    unevaluated.keySet().removeAll(offsets.keySet());
+  }
+
+  private void consume(ConsumerRecord<String, byte[]> r) {
+    metrics.recordConsumed();
+    Set<String> pkgs = unevaluated.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new HashSet<>());
+    DownloadRecord o;
+    try {
+      o = EventCodec.decodeRecord(r.value());
+    } catch (RuntimeException e) {
+      metrics.undecodable();
+      LOG.warn("undecodable download skipped [topic: {}, partition: {}, offset: {}, key: {}]: {}",
+          r.topic(), r.partition(), r.offset(), r.key(), e.getMessage());
+      return;
+    }
+    record(o);
+    pkgs.add(o.packageName());
+  }
+
+  private void record(DownloadRecord o) {
+    String pkg = o.packageName();
+    // A reference's records come from the reference reader, which is ahead: an older copy from the
+    // group's consumer would overwrite a newer revision.
+    if (!references.contains(pkg)) {
+      engine.record(o);
+    }
+    newest.merge(pkg, o.date(), (a, b) -> a.isAfter(b) ? a : b);
+  }
+
+  /** Records the references' records up to the end of their partitions. */
+  private void readReferences() {
+    if (referenceReader != null) {
+      TopicReader.readToEnd(referenceReader, TIMEOUT, r -> {
+        if (references.contains(r.key())) { // keyed by package; the others are not decoded
+          TopicReader.decodedQuietly(EventCodec::decodeRecord, (DownloadRecord o) -> {
+            if (references.contains(o.packageName())) {
+              engine.record(o);
+            }
+          }).accept(r);
+        }
+      });
+    }
+  }
+
+  private boolean caughtUp(TopicPartition tp) {
+    OptionalLong lag = consumer.currentLag(tp);
+    if (lag.isPresent()) {
+      return lag.getAsLong() == 0;
+    }
+    return consumer.position(tp) >= consumer.endOffsets(Set.of(tp), TIMEOUT).get(tp);
+  }
+
+  private void commit(List<Alert> alerts, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>(alerts.size());
+    for (Alert a : alerts) {
+      records.add(new ProducerRecord<>(topics.alerts(), null, a.fingerprint(), AlertCodec.encode(a),
+          CloudEventHeaders.forAlert(a)));
+    }
+    producer.commit(records, offsets, consumer.groupMetadata());
+    metrics.committed(alerts.size());
+    if (!alerts.isEmpty()) {
+      LOG.info("published {} alert transition(s) [partitions: {}]", alerts.size(), offsets.keySet());
+    }
+  }
+
+  /** After a failed step: abort, then rebuild from the committed offsets (retried until it works or stop). */
+  private void recover(RuntimeException cause) {
+    LOG.warn("alert stream step failed, rewinding to the committed offsets: {}", cause.toString());
+    if (producer.abortAfter(cause)) {
+      metrics.aborted();
+    }
+    while (running) {
+      try {
+        rebuild(consumer.assignment());
+        return;
+      } catch (WakeupException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("rebuilding the rule state failed, retrying in {}: {}", RETRY, e.toString());
+        pause();
+      }
+    }
+  }
+
+  /**
+   * A fresh engine holding exactly what the group has committed for {@code assigned}, and the
+   * references read to their end; seeks there.
+   */
+  private void rebuild(Collection<TopicPartition> assigned) {
+    engine = engines.get();
+    newest.clear();
+    unevaluated.clear();
+    if (referenceReader != null) {
+      referenceReader.seekToBeginning(referenceReader.assignment());
+      readReferences();
+    }
+    Set<TopicPartition> parts = Set.copyOf(assigned);
+    Map<TopicPartition, OffsetAndMetadata> committed = parts.isEmpty() ? Map.of() : consumer.committed(parts, TIMEOUT);
+    Map<TopicPartition, Long> upTo = new HashMap<>();
+    parts.forEach(tp -> upTo.put(tp, committed.get(tp) == null ? 0L : committed.get(tp).offset()));
+    long replayed = AlertReplay.downloads(clients, upTo, this::record, TIMEOUT);
+    newest.forEach(engine::markEvaluatedThrough);
+    Set<Integer> owned = new HashSet<>();
+    parts.forEach(tp -> owned.add(tp.partition()));
+    Map<String, Alert> last = AlertReplay.lastTransitions(clients, topics.alerts(),
+        pkg -> owned.contains(KafkaClients.partitionOf(pkg, partitions)), TIMEOUT);
+    engine.restore(last.values());
+    for (TopicPartition tp : parts) {
+      if (upTo.get(tp) > 0) {
+        consumer.seek(tp, upTo.get(tp));
+      } else {
+        consumer.seekToBeginning(Set.of(tp));
+      }
+    }
+    metrics.rebuilt(parts.size());
+    LOG.info("rule state rebuilt [partitions: {}, records replayed: {}, packages: {}, alert fingerprints: {}]",
+        parts.size(), replayed, newest.size(), last.size());
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      // Nothing to commit: every step commits before the next poll. Unevaluated reads are dropped.
+      unevaluated.keySet().removeAll(revoked);
+      LOG.info("partitions revoked {}", revoked);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> added) {
+      // The whole assignment (not only the added partitions, with a cooperative assignor) is rebuilt.
+      rebuild(consumer.assignment());
+    }
+  }
+
+  private void abortQuietly() {
+    if (producer != null && producer.abortQuietly()) {
+      metrics.aborted();
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(RETRY.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  private void close() {
+    if (producer != null) {
+      producer.close();
+    }
+    if (consumer != null) {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+    if (referenceReader != null) {
+      referenceReader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.pypiwatch.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.pypiwatch.config.KafkaConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientsTest {
+  private static final KafkaConfig CONFIG = new KafkaConfig("broker:9093", Path.of("x"), 0,
+      KafkaConfig.TopicsConfig.DEFAULTS,
+      Map.of("client.id", "pw-1", "security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
+          "sasl.jaas.config", "secret-stuff", "bootstrap.servers", "ignored:1"),
+      Map.of("linger.ms", "20", "acks", "1"),
+      Map.of("max.poll.records", "50", "group.id", "ignored"));
+
+  @Test
+  void producerHasDefaultsThenSharedThenProducerProperties() {
+    Properties p = KafkaClients.external(CONFIG).producerProperties("tx-1");
+    assertEquals("broker:9093", p.get("bootstrap.servers"));
+    assertEquals("pw-1", p.get("client.id"));
+    assertEquals("SASL_SSL", p.get("security.protocol"));
+    assertEquals("PLAIN", p.get("sasl.mechanism"));
+    assertEquals("20", p.get("linger.ms"));
+    assertEquals("1", p.get("acks"), "producer properties override the defaults");
+    assertEquals("true", p.get("enable.idempotence"));
+    assertEquals("tx-1", p.get("transactional.id"));
+    assertEquals("org.apache.kafka.common.serialization.ByteArraySerializer", p.get("value.serializer"));
+    assertFalse(KafkaClients.external(CONFIG).producerProperties(null).containsKey("transactional.id"));
+    assertFalse(p.containsKey("max.poll.records"));
+  }
+
+  @Test
+  void consumerIsReadCommittedWithoutAutoCommit() {
+    Properties c = new KafkaClients(CONFIG, "localhost:1234").consumerProperties("g");
+    assertEquals("localhost:1234", c.get("bootstrap.servers"));
+    assertEquals("read_committed", c.get("isolation.level"));
+    assertEquals("false", c.get("enable.auto.commit"));
+    assertEquals("pw-1", c.get("client.id"));
+    assertEquals("50", c.get("max.poll.records"));
+    assertEquals("g", c.get("group.id"));
+    assertFalse(c.containsKey("linger.ms"));
+    assertFalse(new KafkaClients(CONFIG, "h:1").consumerProperties(null).containsKey("group.id"));
+  }
+
+  @Test
+  void adminGetsSharedPropertiesAndSecretsAreMasked() {
+    Properties a = KafkaClients.external(CONFIG).adminProperties();
+    assertEquals("SASL_SSL", a.get("security.protocol"));
+    assertFalse(a.containsKey("linger.ms"));
+    assertEquals("******", KafkaClients.masked(a).get("sasl.jaas.config"));
+  }
+
+  @Test
+  void externalNeedsBootstrapServers() {
+    assertThrows(IllegalArgumentException.class, () -> KafkaClients.external(KafkaConfig.DEFAULTS));
+  }
+
+  @Test
+  void partitionOfAKeyIsTheProducers() {
+    for (String pkg : List.of("requests", "numpy", "pandas", "zope-interface", "__all__")) {
+      for (int n : new int[] {1, 4, 6}) {
+        assertEquals(BuiltInPartitioner.partitionForKey(pkg.getBytes(StandardCharsets.UTF_8), n),
+            KafkaClients.partitionOf(pkg, n), pkg + " over " + n);
+      }
+    }
+  }
+}

@@ -1,0 +1,434 @@
+package dev.pypiwatch.notify.stream;
+
+import dev.pypiwatch.notify.Channel;
+import dev.pypiwatch.notify.Channels;
+import dev.pypiwatch.notify.DeliveryException;
+import dev.pypiwatch.notify.Notification;
+import dev.pypiwatch.notify.NotifyMetrics;
+import dev.pypiwatch.notify.Outbox;
+import dev.pypiwatch.notify.SentRecord;
+import static dev.pypiwatch.notify.NotifierFixtures.DAY;
+import static dev.pypiwatch.notify.NotifierFixtures.alert;
+import static dev.pypiwatch.notify.NotifierFixtures.firing;
+import static dev.pypiwatch.notify.NotifierFixtures.packages;
+import static dev.pypiwatch.notify.NotifierFixtures.receiver;
+import static dev.pypiwatch.notify.NotifierFixtures.route;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.config.NotifyConfig.Receiver;
+import dev.pypiwatch.config.NotifyConfig.Retry;
+import dev.pypiwatch.config.NotifyConfig.Route;
+import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.kafka.CloudEventHeaders;
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.ingest.DownloadPublisher;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.kafka.EmbeddedKafka;
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.notify.NotificationCodec;
+import dev.pypiwatch.events.Origin;
+import dev.pypiwatch.kafka.TopicAdmin;
+import dev.pypiwatch.kafka.TopicReader;
+import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.testing.KafkaTesting;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The notifier against the real (in-process) broker: alert transitions produced to the alerts topic
+ * reach scripted channels grouped and once, through retries, dead letters and restarts.
+ */
+class NotifierVerticleIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration GROUP_WAIT = Duration.ofMillis(500);
+  /** What a stop waits for a delivery in flight (the hanging ones here never finish). */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+  private static final Retry RETRY = new Retry(3, Duration.ofMillis(200), Duration.ofSeconds(1));
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static EmbeddedKafka broker;
+  private static Vertx vertx;
+  private static int seq;
+
+  private Topics topics;
+  private NotifyConfig notify;
+  private KafkaClients clients;
+  private Admin admin;
+  private KafkaProducer<String, byte[]> alertProducer;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaTesting.startBroker();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    Await.result(vertx.close());
+    broker.close();
+  }
+
+  @AfterEach
+  void undeployAll() {
+    for (String id : vertx.deploymentIDs()) {
+      undeploy(id);
+    }
+    if (alertProducer != null) {
+      alertProducer.close();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+  }
+
+  private void setUp(int partitions, List<Receiver> receivers, List<Route> routes, List<String> defaults) {
+    seq++;
+    TopicsConfig layout = KafkaTesting.uniqueTopics("notify", partitions);
+    topics = Topics.from(layout);
+    String p = layout.alerts();
+    notify = new NotifyConfig(receivers, routes, defaults, GROUP_WAIT, Duration.ZERO, true, List.of(), RETRY,
+        "notify-it-" + seq, p + ".sent", p + ".dlq");
+    clients = KafkaTesting.clients(broker, KafkaTesting.config(layout, Map.of()));
+    admin = clients.newAdmin();
+    TopicAdmin.ensureTopics(admin, layout);
+    assertEquals(2, TopicAdmin.ensureNotificationTopics(admin, notify.sentTopic(), notify.dlqTopic(), layout).size());
+    alertProducer = clients.newProducer(null);
+  }
+
+  @Test
+  void aCycleOfAlertsReachesEachReceiverAsOneMessageOnce() throws Exception {
+    // GIVEN two receivers of every alert, a package's downloads, a poison record
+    setUp(3, List.of(receiver("ops"), receiver("chat")), List.of(), List.of("ops", "chat"));
+    ScriptedChannel ops = new ScriptedChannel();
+    ScriptedChannel chat = new ScriptedChannel();
+    publishDownloads("pkg-00", 10);
+    NotifyMetrics metrics = deploy(Map.of("ops", ops, "chat", chat));
+    alertProducer.send(new ProducerRecord<>(topics.alerts(), "junk", "not json".getBytes(StandardCharsets.UTF_8))).get();
+    // WHEN the rule engine publishes a cycle of 20 transitions
+    List<Alert> cycle = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      cycle.add(alert(String.format("pkg-%02d", i), i % 5 == 4 ? AlertState.RESOLVED : AlertState.FIRING,
+          Severity.values()[i % 3], DAY));
+    }
+    produce(cycle);
+    // THEN each receiver gets one message with all 20, and nothing more once everything is committed
+    Await.until(() -> ops.accepted().size() == 1 && chat.accepted().size() == 1, WAIT);
+    awaitCommittedToEnd();
+    for (ScriptedChannel c : List.of(ops, chat)) {
+      assertEquals(1, c.attempts().size());
+      Notification n = c.accepted().get(0);
+      assertEquals(Notification.Kind.ALERTS, n.kind());
+      assertEquals(sorted(cycle), sorted(n.alerts()));
+      assertEquals(10, n.series().get("pkg-00").daily().length, "charts from the downloads topic");
+    }
+    List<SentRecord> sent = sentRecords();
+    assertEquals(40, sent.size());
+    assertTrue(sent.stream().allMatch(r -> r.outcome() == SentRecord.Outcome.SENT));
+    assertEquals(1, metrics.sentTo("ops"));
+    assertEquals(1, metrics.snapshot().get("pypiwatch_notifier_undecodable_alerts_total"));
+    Await.until(() -> metrics.snapshot().get("pypiwatch_notifications_pending") == 0, WAIT);
+    // AND transitions read again (republished) are not sent again
+    produce(cycle.subList(0, 3));
+    awaitCommittedToEnd();
+    Thread.sleep(GROUP_WAIT.toMillis() * 2);
+    assertEquals(1, ops.attempts().size());
+    assertEquals(40, sentRecords().size());
+  }
+
+  @Test
+  void aRetryableFailureIsRetriedWithBackOffAndDeliveredOnce() throws Exception {
+    // GIVEN a receiver that fails twice, retryably
+    setUp(1, List.of(receiver("ops")), List.of(), List.of("ops"));
+    ScriptedChannel ops = new ScriptedChannel(Step.FAIL, Step.FAIL);
+    NotifyMetrics metrics = deploy(Map.of("ops", ops));
+    // WHEN an alert arrives
+    produce(List.of(firing("pip")));
+    // THEN the third attempt delivers it, after 200 ms and 400 ms of back-off
+    Await.until(() -> ops.accepted().size() == 1, WAIT);
+    awaitCommittedToEnd();
+    List<Instant> at = ops.attempts();
+    assertEquals(3, at.size());
+    assertTrue(Duration.between(at.get(0), at.get(1)).toMillis() >= 200, at.toString());
+    assertTrue(Duration.between(at.get(1), at.get(2)).toMillis() >= 400, at.toString());
+    assertEquals(2, metrics.failedAttemptsTo("ops"));
+    assertEquals(1, metrics.sentTo("ops"));
+    assertEquals(0, metrics.deadLetteredFor("ops"));
+    assertEquals(List.of(), KafkaTesting.consumeToEnd(clients, notify.dlqTopic(), WAIT));
+    assertEquals(1, sentRecords().size());
+  }
+
+  @Test
+  void aNonRetryableFailureIsDeadLetteredWhileTheOtherReceiverGetsItsMessage() throws Exception {
+    // GIVEN one receiver whose hook is gone, another that works
+    setUp(2, List.of(receiver("ops"), receiver("chat")), List.of(), List.of("ops", "chat"));
+    ScriptedChannel ops = new ScriptedChannel(Step.REJECT);
+    ScriptedChannel chat = new ScriptedChannel();
+    NotifyMetrics metrics = deploy(Map.of("ops", ops, "chat", chat));
+    // WHEN two alerts arrive
+    List<Alert> alerts = List.of(firing("pip"), firing("numpy"));
+    produce(alerts);
+    // THEN ops's message is in the dead-letter topic after one attempt, chat has its message
+    Await.until(() -> chat.accepted().size() == 1 && metrics.deadLetteredFor("ops") == 1, WAIT);
+    awaitCommittedToEnd();
+    assertEquals(1, ops.attempts().size());
+    List<ConsumerRecord<String, byte[]>> dlq = KafkaTesting.consumeToEnd(clients, notify.dlqTopic(), WAIT);
+    assertEquals(1, dlq.size());
+    assertEquals("ops", dlq.get(0).key());
+    JsonNode letter = JSON.readTree(dlq.get(0).value());
+    assertEquals("ops", letter.get("receiver").asText());
+    assertEquals(ops.notifications().get(0).id(), letter.get("notification_id").asText());
+    assertEquals("alerts", letter.get("kind").asText());
+    assertEquals("ops: HTTP 404 (test)", letter.get("error").asText());
+    assertEquals(1, letter.get("attempts").asInt());
+    List<Alert> carried = new ArrayList<>();
+    letter.get("alerts").forEach(a -> carried.add(AlertCodec.decode(a.toString().getBytes(StandardCharsets.UTF_8))));
+    assertEquals(sorted(alerts), sorted(carried));
+    assertEquals(letter.get("notification_id").asText(),
+        CloudEventHeaders.text(dlq.get(0).headers(), CloudEventHeaders.ID));
+    assertEquals(1, metrics.failedAttemptsTo("ops"));
+    Map<String, SentRecord.Outcome> outcomes = new HashMap<>();
+    sentRecords().forEach(r -> outcomes.put(r.receiver() + " " + r.subject(), r.outcome()));
+    assertEquals(Map.of(
+        "ops " + alerts.get(0).fingerprint(), SentRecord.Outcome.DEAD_LETTERED,
+        "ops " + alerts.get(1).fingerprint(), SentRecord.Outcome.DEAD_LETTERED,
+        "chat " + alerts.get(0).fingerprint(), SentRecord.Outcome.SENT,
+        "chat " + alerts.get(1).fingerprint(), SentRecord.Outcome.SENT), outcomes);
+  }
+
+  @Test
+  void aRestartAfterTheSentRecordButBeforeTheOffsetCommitSendsNothingTwice() throws Exception {
+    // GIVEN on one partition an alert for a receiver that does not answer, then one for ops
+    setUp(1, List.of(receiver("slow"), receiver("ops")), List.of(route(packages("slow-*"), false, "slow")),
+        List.of("ops"));
+    ScriptedChannel slow = new ScriptedChannel(Step.HANG);
+    ScriptedChannel ops = new ScriptedChannel();
+    String first = deployId(Map.of("slow", slow, "ops", ops), new NotifyMetrics(List.of()));
+    produce(List.of(firing("slow-pkg"), firing("pip")));
+    // WHEN ops accepted its message and its sent record is committed, but the offset cannot pass the
+    // slow receiver's alert, and the notifier stops there
+    Await.until(() -> ops.accepted().size() == 1 && slow.attempts().size() == 1, WAIT);
+    Await.until(() -> sentRecords().size() == 1, WAIT);
+    assertEquals(Map.of(), committedOffsets(), "nothing committed past the pending alert");
+    undeploy(first);
+    // AND a new instance starts, the slow receiver answering now
+    ScriptedChannel slowAgain = new ScriptedChannel();
+    deploy(Map.of("slow", slowAgain, "ops", ops));
+    // THEN both alerts are read again; ops gets nothing twice, the slow receiver gets its message
+    Await.until(() -> slowAgain.accepted().size() == 1, WAIT);
+    awaitCommittedToEnd();
+    assertEquals(1, ops.attempts().size());
+    assertEquals(List.of("slow-pkg"), slowAgain.accepted().get(0).alerts().stream().map(Alert::packageName).toList());
+    assertEquals(2, sentRecords().size());
+  }
+
+  @Test
+  void aRestartBeforeTheSentRecordSendsTheSameNotificationAgain() throws Exception {
+    // GIVEN a receiver that accepts a message but whose answer never comes back
+    setUp(2, List.of(receiver("ops")), List.of(), List.of("ops"));
+    ScriptedChannel ops = new ScriptedChannel(Step.ACCEPT_AND_HANG);
+    String first = deployId(Map.of("ops", ops), new NotifyMetrics(List.of()));
+    List<Alert> alerts = List.of(firing("pip"), firing("numpy"), firing("flask"));
+    produce(alerts);
+    Await.until(() -> ops.accepted().size() == 1, WAIT);
+    // WHEN the notifier stops before it could record the delivery (the documented window)
+    undeploy(first);
+    assertEquals(List.of(), sentRecords());
+    // THEN the next instance sends it again, with the same id, and records it
+    deploy(Map.of("ops", ops));
+    Await.until(() -> ops.accepted().size() == 2, WAIT);
+    awaitCommittedToEnd();
+    Notification before = ops.accepted().get(0);
+    Notification again = ops.accepted().get(1);
+    assertEquals(before.id(), again.id(), "receivers de-duplicate on the id (webhook Idempotency-Key)");
+    assertEquals(before.alerts(), again.alerts());
+    List<SentRecord> sent = sentRecords();
+    assertEquals(3, sent.size());
+    assertTrue(sent.stream().allMatch(r -> r.notificationId().equals(before.id())));
+  }
+
+  // ---- helpers
+
+  private NotifyMetrics deploy(Map<String, Channel> channels) {
+    NotifyMetrics metrics = new NotifyMetrics(channels.keySet());
+    deployId(channels, metrics);
+    return metrics;
+  }
+
+  private String deployId(Map<String, Channel> channels, NotifyMetrics metrics) {
+    Outbox outbox = new Outbox(notify, List::of);
+    NotificationStream stream = new NotificationStream(clients, topics, notify, outbox,
+        Channels.senders(notify.receivers(), r -> channels.get(r.name())), "notify-it-tx-" + seq, Clock.systemUTC(),
+        metrics, STOP_GRACE);
+    return Await.result(vertx.deployVerticle(new NotifierVerticle(stream, metrics)));
+  }
+
+  private static void undeploy(String id) {
+    Await.result(vertx.undeploy(id));
+  }
+
+  private void produce(List<Alert> alerts) throws ExecutionException, InterruptedException {
+    for (Alert a : alerts) {
+      alertProducer.send(new ProducerRecord<>(topics.alerts(), null, a.fingerprint(), AlertCodec.encode(a),
+          CloudEventHeaders.forAlert(a))).get();
+    }
+  }
+
+  private void publishDownloads(String pkg, int days) {
+    List<DownloadObservation> obs = new ArrayList<>();
+    for (int i = 0; i < days; i++) {
+      obs.add(new DownloadObservation(new DownloadRecord(pkg, Endpoint.OVERALL, Categories.WITHOUT_MIRRORS,
+          DAY.minusDays(days - 1 - i), 100 + i), Origin.REPORTED, null, Instant.parse("2026-04-03T02:00:00Z"),
+          "https://pypistats.org/api/packages/" + pkg + "/overall"));
+    }
+    try (DownloadPublisher publisher = new DownloadPublisher(clients, topics, "notify-it-poller-" + seq)) {
+      publisher.publishBatch(pkg, obs, List.of(), "{}".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private List<SentRecord> sentRecords() {
+    return KafkaTesting.consumeToEnd(clients, notify.sentTopic(), WAIT).stream()
+        .map(r -> NotificationCodec.decodeSent(r.value())).toList();
+  }
+
+  private Map<Integer, Long> committedOffsets() {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(notify.groupId())
+          .partitionsToOffsetAndMetadata().get();
+      Map<Integer, Long> out = new HashMap<>();
+      m.forEach((tp, o) -> {
+        if (o != null && tp.topic().equals(topics.alerts())) {
+          out.put(tp.partition(), o.offset());
+        }
+      });
+      return out;
+    } catch (InterruptedException | ExecutionException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Waits until the group has committed every record of the alerts topic. */
+  private void awaitCommittedToEnd() {
+    Map<Integer, Long> end = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> c = TopicReader.fromBeginning(clients, topics.alerts(), WAIT)) {
+      c.endOffsets(c.assignment()).forEach((tp, o) -> {
+        if (o > 0) {
+          end.put(tp.partition(), o);
+        }
+      });
+    }
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!committedOffsets().equals(end)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("committed " + committedOffsets() + ", end " + end);
+      }
+      sleep(50);
+    }
+  }
+
+  private static List<String> sorted(List<Alert> alerts) {
+    return alerts.stream().map(a -> a.fingerprint() + " " + a.state().wire() + " " + a.date()).sorted().toList();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** What a scripted attempt does. */
+  enum Step {
+    /** The receiver accepts. */
+    OK,
+    /** A retryable failure (a 503). */
+    FAIL,
+    /** A failure another attempt cannot fix (a 404). */
+    REJECT,
+    /** No answer, ever; not accepted. */
+    HANG,
+    /** The receiver accepts, but the answer never comes back. */
+    ACCEPT_AND_HANG
+  }
+
+  /** A channel to nowhere: records attempts and accepted notifications, follows its script, then accepts. */
+  static final class ScriptedChannel implements Channel {
+    private final Deque<Step> script;
+    private final List<Instant> attempts = new CopyOnWriteArrayList<>();
+    private final List<Notification> notifications = new CopyOnWriteArrayList<>();
+    private final List<Notification> accepted = new CopyOnWriteArrayList<>();
+
+    ScriptedChannel(Step... script) {
+      this.script = new ArrayDeque<>(List.of(script));
+    }
+
+    @Override
+    public synchronized Future<Void> deliver(Notification n) {
+      attempts.add(Instant.now());
+      notifications.add(n);
+      Step step = script.isEmpty() ? Step.OK : script.removeFirst();
+      return switch (step) {
+        case OK -> {
+          accepted.add(n);
+          yield Future.succeededFuture();
+        }
+        case FAIL -> Future.failedFuture(new DeliveryException(n.receiver() + ": HTTP 503 (test)", true, null, null));
+        case REJECT -> Future.failedFuture(new DeliveryException(n.receiver() + ": HTTP 404 (test)", false, null,
+            null));
+        case HANG -> Promise.<Void>promise().future();
+        case ACCEPT_AND_HANG -> {
+          accepted.add(n);
+          yield Promise.<Void>promise().future();
+        }
+      };
+    }
+
+    List<Instant> attempts() {
+      return attempts;
+    }
+
+    List<Notification> notifications() {
+      return notifications;
+    }
+
+    List<Notification> accepted() {
+      return accepted;
+    }
+  }
+}
