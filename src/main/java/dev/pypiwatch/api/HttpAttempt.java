@@ -1,5 +1,6 @@
 package dev.pypiwatch.api;
 
+import dev.pypiwatch.outbound.Excerpt;
 import static dev.pypiwatch.api.PypiStatsException.Kind.BODY_TOO_LARGE;
 import static dev.pypiwatch.api.PypiStatsException.Kind.CONNECTION;
 import static dev.pypiwatch.api.PypiStatsException.Kind.TIMEOUT;

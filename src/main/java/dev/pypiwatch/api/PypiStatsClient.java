@@ -1,6 +1,6 @@
 package dev.pypiwatch.api;
 
-import dev.pypiwatch.outbound.Version;
+import dev.pypiwatch.outbound.UserAgent;
 import dev.pypiwatch.config.ApiConfig;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.PackageName;
@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -27,7 +26,6 @@ import java.util.function.Predicate;
  * <p>Futures complete on the Vert.x context of the caller (a new one for non-Vert.x threads).
  */
 public final class PypiStatsClient implements AutoCloseable {
-  private static final String PROJECT_URL = "https://github.com/pypiwatch/pypiwatch";
 
   private final Vertx vertx;
   private final ApiConfig config;
@@ -55,16 +53,10 @@ public final class PypiStatsClient implements AutoCloseable {
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(config.maxConcurrency()));
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("User-Agent", userAgent(config.contact()))
+        .add("User-Agent", UserAgent.of(config.contact()))
         .add("Accept", "application/json");
     this.shared = new RetryingExchange.Shared(vertx, http, headers, config, pacer,
-        new Backoff(config, () -> ThreadLocalRandom.current().nextDouble()), () -> closed);
-  }
-
-  /** {@code pypiwatch/<version> (+<project URL>[; contact])}. */
-  public static String userAgent(String contact) {
-    String extra = contact == null || contact.isBlank() ? "" : "; " + contact.trim();
-    return "pypiwatch/" + Version.get() + " (+" + PROJECT_URL + extra + ")";
+        config.retryPolicy(), config.rateLimitPolicy(), () -> closed);
   }
 
   /** {@code /recent}, optionally filtered to one period. */

@@ -1,5 +1,6 @@
 package dev.pypiwatch.api;
 
+import dev.pypiwatch.outbound.Excerpt;
 import static dev.pypiwatch.api.PypiStatsException.Kind.HTTP_ERROR;
 import static dev.pypiwatch.api.PypiStatsException.Kind.RATE_LIMITED;
 import static dev.pypiwatch.api.PypiStatsException.Kind.SERVER_ERROR;
@@ -12,6 +13,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,7 +31,8 @@ final class RetryingExchange {
 
   /** The client-wide parts every exchange shares. */
   record Shared(Vertx vertx, HttpClient http, MultiMap headers, ApiConfig config,
-      RequestPacer pacer, Backoff backoff, BooleanSupplier closed) {}
+      RequestPacer pacer, RetryPolicy failures, RetryPolicy rateLimits,
+      BooleanSupplier closed) {}
 
   private final Shared shared;
   private final Context context;
@@ -116,21 +119,21 @@ final class RetryingExchange {
       result.tryComplete(answer.withAttempt(n));
       return;
     }
-    Optional<Duration> retryAfter = Backoff.retryAfter(answer.retryAfter(), Instant.now());
-    PypiStatsException.Kind kind =
-        status == 429 ? RATE_LIMITED : status >= 500 ? SERVER_ERROR : HTTP_ERROR;
+    Optional<Duration> retryAfter = RetryPolicy.retryAfter(answer.retryAfter(), Instant.now());
+    PypiStatsException.Kind kind = status == 429 ? RATE_LIMITED
+        : RetryPolicy.isRetryable(status) ? SERVER_ERROR : HTTP_ERROR; // 408 too: see RetryPolicy
     onFailure(n, new AttemptFailure(kind, status, "HTTP " + status,
         Excerpt.ofBody(answer.body())), retryAfter);
   }
 
   private void onFailure(int n, AttemptFailure failure, Optional<Duration> retryAfter) {
-    if (!failure.kind().retryable() || n >= shared.config().maxAttempts()) {
+    if (!failure.kind().retryable() || !shared.failures().allowsAnotherAfter(n)) {
       result.tryFail(failure(failure, n, null));
       return;
     }
     Duration delay = retryAfter.orElseGet(() -> failure.kind() == RATE_LIMITED
-        ? shared.backoff().afterRateLimit(shared.pacer().rateLimited())
-        : shared.backoff().afterFailure(n));
+        ? shared.rateLimits().backoff(shared.pacer().rateLimited())
+        : shared.failures().backoff(n));
     if (failure.kind() == RATE_LIMITED) {
       // The limit is per IP and site-wide: every request of this client must wait, not just us.
       shared.pacer().pause(delay);

@@ -1,5 +1,6 @@
 package dev.pypiwatch.api;
 
+import dev.pypiwatch.outbound.Excerpt;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -63,5 +64,20 @@ public record ApiConfig(
   public ApiConfig withBaseUrl(String url) {
     return new ApiConfig(url, contact, minInterval, maxConcurrency, requestTimeout, maxAttempts,
         initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes);
+  }
+
+  /** The back-off after a failed attempt (5xx, 408, time-out, connection): equal jitter. */
+  public RetryPolicy retryPolicy() {
+    return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, RetryPolicy.Jitter.EQUAL);
+  }
+
+  /**
+   * The back-off after the n-th 429 in a row without {@code Retry-After}: from {@code
+   * rateLimitBackoff}, never shortened by jitter (a shorter wait would not clear the upstream's
+   * per-minute window).
+   */
+  public RetryPolicy rateLimitPolicy() {
+    Duration cap = maxBackoff.compareTo(rateLimitBackoff) > 0 ? maxBackoff : rateLimitBackoff;
+    return new RetryPolicy(maxAttempts, rateLimitBackoff, cap, RetryPolicy.Jitter.ADDED_QUARTER);
   }
 }

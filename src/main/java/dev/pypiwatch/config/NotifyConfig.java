@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -174,6 +175,11 @@ public record NotifyConfig(
       if (attempts < 1) {
         throw new IllegalArgumentException("attempts must be >= 1");
       }
+    }
+
+    /** The back-off as pypiwatch's one retry policy; no jitter: one process sends, so no herd to spread. */
+    public RetryPolicy policy() {
+      return new RetryPolicy(attempts, initialBackoff, maxBackoff, RetryPolicy.Jitter.NONE);
     }
   }
 }

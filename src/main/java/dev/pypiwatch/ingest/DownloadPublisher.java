@@ -6,15 +6,13 @@ import dev.pypiwatch.events.RecentObservation;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.kafka.TransactionalProducer;
+import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.ApplicationRecoverableException;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,39 +27,25 @@ import org.slf4j.LoggerFactory;
 public final class DownloadPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadPublisher.class);
 
-  /** Attempts per batch (first included) and the first back-off, doubling up to 10 s. */
-  public record Retry(int maxAttempts, Duration initialBackoff) {
-    /** 5 attempts, 200 ms back-off first. */
-    public static final Retry DEFAULTS = new Retry(5, Duration.ofMillis(200));
+  /** 5 attempts per batch, 200 ms back-off first, doubling up to 10 s. */
+  public static final RetryPolicy DEFAULT_RETRY =
+      new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(10), RetryPolicy.Jitter.NONE);
 
-    public Retry {
-      Objects.requireNonNull(initialBackoff, "initialBackoff");
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be >= 1");
-      }
-    }
-  }
-
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-
-  private final KafkaClients clients;
   private final Topics topics;
-  private final String transactionalId;
-  private final Retry retry;
-  private KafkaProducer<String, byte[]> producer;
+  private final RetryPolicy retry;
+  private final TransactionalProducer producer;
 
   /** A publisher with default retries; creates the producer and initializes its transactions (blocking). */
   public DownloadPublisher(KafkaClients clients, Topics topics, String transactionalId) {
-    this(clients, topics, transactionalId, Retry.DEFAULTS);
+    this(clients, topics, transactionalId, DEFAULT_RETRY);
   }
 
   /** A publisher with the given retries; creates the producer and initializes its transactions (blocking). */
-  public DownloadPublisher(KafkaClients clients, Topics topics, String transactionalId, Retry retry) {
-    this.clients = Objects.requireNonNull(clients, "clients");
+  public DownloadPublisher(KafkaClients clients, Topics topics, String transactionalId, RetryPolicy retry) {
+    Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
-    this.transactionalId = Objects.requireNonNull(transactionalId, "transactionalId");
     this.retry = Objects.requireNonNull(retry, "retry");
-    this.producer = newProducer();
+    this.producer = new TransactionalProducer(clients, Objects.requireNonNull(transactionalId, "transactionalId"));
   }
 
   /**
@@ -75,24 +59,27 @@ public final class DownloadPublisher implements AutoCloseable {
   public void publishBatch(String pkg, List<DownloadObservation> downloads, List<RecentObservation> recent,
       byte[] pollerState) {
     List<ProducerRecord<String, byte[]>> records = records(pkg, downloads, recent, pollerState);
-    Duration backoff = retry.initialBackoff();
     for (int attempt = 1; ; attempt++) {
-      RuntimeException failure = tryPublish(records);
-      if (failure == null) {
+      try {
+        producer.commit(records);
         LOG.debug("Published {} records of package {}", records.size(), pkg);
         return;
+      } catch (RuntimeException failure) {
+        producer.abortAfter(failure);
+        if (!TransactionalProducer.isRetriable(failure)) {
+          throw new PublishException(pkg, records.size(), "non-retriable " + failure, failure);
+        }
+        if (!retry.allowsAnotherAfter(attempt)) {
+          throw new PublishException(pkg, records.size(), "gave up after " + attempt + " attempts, last: " + failure,
+              failure);
+        }
+        Duration backoff = retry.backoff(attempt);
+        LOG.warn("Publishing {} records of package {} failed (attempt {} of {}), retrying in {} ms: {}",
+            records.size(), pkg, attempt, retry.maxAttempts(), backoff.toMillis(), failure.toString());
+        if (!RetryPolicy.pause(backoff)) {
+          throw new PublishException(pkg, records.size(), "interrupted while backing off", failure);
+        }
       }
-      if (!isRetriable(failure)) {
-        throw new PublishException(pkg, records.size(), "non-retriable " + failure, failure);
-      }
-      if (attempt >= retry.maxAttempts()) {
-        throw new PublishException(pkg, records.size(), "gave up after " + attempt + " attempts, last: " + failure,
-            failure);
-      }
-      LOG.warn("Publishing {} records of package {} failed (attempt {} of {}), retrying in {} ms: {}",
-          records.size(), pkg, attempt, retry.maxAttempts(), backoff.toMillis(), failure.toString());
-      sleep(backoff, pkg, records.size());
-      backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
     }
   }
 
@@ -120,78 +107,9 @@ public final class DownloadPublisher implements AutoCloseable {
     }
   }
 
-  /** One transaction; returns the failure (after aborting or replacing the producer) or null on success. */
-  private RuntimeException tryPublish(List<ProducerRecord<String, byte[]>> records) {
-    try {
-      producer.beginTransaction();
-      for (ProducerRecord<String, byte[]> r : records) {
-        producer.send(r); // a failed send makes commitTransaction throw
-      }
-      producer.commitTransaction();
-      return null;
-    } catch (RuntimeException e) {
-      if (hasCause(e, ApplicationRecoverableException.class)) {
-        // Fenced (another producer took over the transactional.id) or epoch invalid: this instance is dead.
-        LOG.warn("Producer {} fenced or invalid ({}); recreating it", transactionalId, e.toString());
-        recreateProducer();
-      } else {
-        abortOrRecreate(e);
-      }
-      return e;
-    }
-  }
-
-  private void abortOrRecreate(RuntimeException cause) {
-    try {
-      producer.abortTransaction();
-    } catch (RuntimeException e) {
-      // E.g. a fatal error or a commit that timed out: a new producer (initTransactions) resolves the transaction.
-      LOG.warn("Aborting the transaction of {} failed ({}) after {}; recreating the producer",
-          transactionalId, e.toString(), cause.toString());
-      recreateProducer();
-    }
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Retriable: a timeout or transient broker error anywhere in the cause chain, an abortable transaction, or fencing. */
-  static boolean isRetriable(Throwable e) {
-    return hasCause(e, RetriableException.class) || hasCause(e, TransactionAbortableException.class)
-        || hasCause(e, ApplicationRecoverableException.class);
-  }
-
-  private KafkaProducer<String, byte[]> newProducer() {
-    return clients.newTransactionalProducer(transactionalId);
-  }
-
-  private void recreateProducer() {
-    producer.close(Duration.ZERO);
-    producer = newProducer();
-  }
-
-  private static void sleep(Duration d, String pkg, int records) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PublishException(pkg, records, "interrupted while backing off", e);
-    }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
   /** Closes the producer, waiting up to 5 s for in-flight requests. Blocking. */
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(5));
+    producer.close();
   }
 }

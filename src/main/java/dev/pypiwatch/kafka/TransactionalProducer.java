@@ -9,6 +9,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApplicationRecoverableException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,11 @@ public final class TransactionalProducer implements AutoCloseable {
     this.clients = clients;
     this.transactionalId = transactionalId;
     this.producer = newProducer();
+  }
+
+  /** Sends {@code records} and commits them in one transaction (a producer that consumes nothing). */
+  public void commit(List<ProducerRecord<String, byte[]>> records) {
+    commit(records, Map.of(), null);
   }
 
   /**
@@ -76,9 +83,23 @@ public final class TransactionalProducer implements AutoCloseable {
     return true;
   }
 
+  /**
+   * True if a transaction that failed with {@code e} may be tried again (after {@link
+   * #abortAfter}): a time-out or transient broker error anywhere in the cause chain, an abortable
+   * transaction, or fencing (the producer is replaced).
+   */
+  public static boolean isRetriable(Throwable e) {
+    return hasCause(e, RetriableException.class) || hasCause(e, TransactionAbortableException.class)
+        || isFenced(e);
+  }
+
   private static boolean isFenced(Throwable e) {
+    return hasCause(e, ApplicationRecoverableException.class);
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationRecoverableException) {
+      if (type.isInstance(t)) {
         return true;
       }
     }

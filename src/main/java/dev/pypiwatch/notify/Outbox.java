@@ -159,9 +159,9 @@ public final class Outbox {
     Throwable cause = unwrap(error);
     String message = cause instanceof DeliveryException ? cause.getMessage() : cause.toString();
     boolean retryable = !(cause instanceof DeliveryException d) || d.retryable();
-    if (retryable && p.attempts < config.retry().attempts()) {
+    if (retryable && config.retry().policy().allowsAnotherAfter(p.attempts)) {
       Duration wait = cause instanceof DeliveryException d && d.retryAfter().isPresent()
-          ? d.retryAfter().get() : backoff(config.retry(), p.attempts);
+          ? d.retryAfter().get() : config.retry().policy().backoff(p.attempts);
       p.inFlight = false;
       p.notBefore = now.plus(wait);
       return new Retrying(p.notification, p.attempts, message, wait);
@@ -228,15 +228,7 @@ public final class Outbox {
     return n;
   }
 
-  /**
-   * The wait after failed attempt {@code attempt} (1-based): {@code initialBackoff} doubled per
-   * attempt, capped at {@code maxBackoff}. No jitter: one process sends, so no herd to spread.
-   */
-  static Duration backoff(Retry retry, int attempt) {
-    int doublings = Math.min(Math.max(attempt - 1, 0), 30);
-    long ms = retry.initialBackoff().toMillis() << doublings;
-    return Duration.ofMillis(Math.min(ms < 0 ? Long.MAX_VALUE : ms, retry.maxBackoff().toMillis()));
-  }
+
 
   /**
    * The id of receiver's notification of {@code keys} (the sent keys without the receiver): a

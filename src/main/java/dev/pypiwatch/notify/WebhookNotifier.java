@@ -1,9 +1,9 @@
 package dev.pypiwatch.notify;
 
 import dev.pypiwatch.config.NotifyConfig;
-import dev.pypiwatch.api.Backoff;
-import dev.pypiwatch.api.Excerpt;
-import dev.pypiwatch.api.PypiStatsClient;
+import dev.pypiwatch.outbound.Excerpt;
+import dev.pypiwatch.outbound.RetryPolicy;
+import dev.pypiwatch.outbound.UserAgent;
 import dev.pypiwatch.config.Secret;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -131,7 +131,7 @@ public final class WebhookNotifier implements Channel, AutoCloseable {
       // Longest first, so that a URL is masked whole rather than piece by piece.
       secretParts.sort(Comparator.comparingInt(String::length).reversed());
       this.client = WebClient.create(vertx, new WebClientOptions()
-          .setUserAgent(PypiStatsClient.userAgent(null))
+          .setUserAgent(UserAgent.of(null))
           .setFollowRedirects(false)
           .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis)));
     }
@@ -177,9 +177,9 @@ public final class WebhookNotifier implements Channel, AutoCloseable {
       if (status >= 200 && status < 300) {
         return Future.succeededFuture();
       }
-      boolean retryable = status == 408 || status == 429 || status >= 500;
+      boolean retryable = RetryPolicy.isRetryable(status);
       Optional<Duration> retryAfter = retryable
-          ? Backoff.retryAfter(response.getHeader("Retry-After"), Instant.now()) : Optional.empty();
+          ? RetryPolicy.retryAfter(response.getHeader("Retry-After"), Instant.now()) : Optional.empty();
       String excerpt = excerpt(response.body());
       String message = receiver + ": HTTP " + status + " from " + host
           + (excerpt.isEmpty() ? "" : ": " + excerpt)

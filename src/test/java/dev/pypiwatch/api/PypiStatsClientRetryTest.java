@@ -77,6 +77,13 @@ class PypiStatsClientRetryTest {
   }
 
   @Test
+  void requestTimeoutIsRetriedLikeAServerError() {
+    // 408: the server gave up waiting for the request; RetryPolicy says sending it again is what it asks for.
+    fake.script(SYSTEM, FakeResponse.status(408, "request timeout"));
+    assertSystemSucceedsAfter(client(fast()), 2);
+  }
+
+  @Test
   void connectionClosedMidBodyThenSuccess() {
     fake.script(SYSTEM, FakeResponse.closedEarly(BODY, 1000));
     assertSystemSucceedsAfter(client(fast()), 2);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.outbound.UserAgent;
 import dev.pypiwatch.outbound.Version;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.testing.Await;
@@ -185,7 +186,7 @@ class PypiStatsClientTest {
     assertTrue(r.header("User-Agent").contains(Version.get()));
     assertEquals("application/json", r.header("Accept"));
     assertEquals("pypiwatch/" + Version.get() + " (+https://github.com/pypiwatch/pypiwatch)",
-        PypiStatsClient.userAgent(""));
+        UserAgent.of(""));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.pypiwatch.events;
 
 import dev.pypiwatch.ingest.DownloadPublisher;
+import dev.pypiwatch.outbound.RetryPolicy;
 import dev.pypiwatch.ingest.PollerStateStore;
 import dev.pypiwatch.ingest.PublishException;
 import dev.pypiwatch.kafka.CloudEventHeaders;
@@ -191,7 +192,7 @@ class KafkaEventsTest {
     TopicsConfig t = KafkaTesting.uniqueTopics("missing", 1);
     KafkaConfig cfg = KafkaTesting.config(t, Map.of("max.block.ms", "500"));
     KafkaClients clients = KafkaTesting.clients(broker, cfg); // topics deliberately not created
-    DownloadPublisher.Retry retry = new DownloadPublisher.Retry(2, Duration.ofMillis(50));
+    RetryPolicy retry = new RetryPolicy(2, Duration.ofMillis(50), Duration.ofSeconds(10), RetryPolicy.Jitter.NONE);
     try (DownloadPublisher pub = new DownloadPublisher(clients, Topics.from(t), "tx-missing", retry)) {
       PublishException e = assertThrows(PublishException.class, () -> pub.publishBatch(
           "pip", List.of(Samples.download("pip", "2026-02-01", 1)), List.of(), new byte[] {1}));

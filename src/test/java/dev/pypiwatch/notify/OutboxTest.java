@@ -296,11 +296,11 @@ class OutboxTest {
   @Test
   void backoffDoublesUpToTheCap() {
     Retry r = new Retry(10, Duration.ofSeconds(1), Duration.ofMinutes(5));
-    assertEquals(Duration.ofSeconds(1), Outbox.backoff(r, 1));
-    assertEquals(Duration.ofSeconds(8), Outbox.backoff(r, 4));
-    assertEquals(Duration.ofSeconds(256), Outbox.backoff(r, 9));
-    assertEquals(Duration.ofMinutes(5), Outbox.backoff(r, 10));
-    assertEquals(Duration.ofMinutes(5), Outbox.backoff(r, 1000));
+    assertEquals(Duration.ofSeconds(1), r.policy().backoff(1));
+    assertEquals(Duration.ofSeconds(8), r.policy().backoff(4));
+    assertEquals(Duration.ofSeconds(256), r.policy().backoff(9));
+    assertEquals(Duration.ofMinutes(5), r.policy().backoff(10));
+    assertEquals(Duration.ofMinutes(5), r.policy().backoff(1000));
   }
 
   // ---- reminders

@@ -3,9 +3,9 @@ package dev.pypiwatch.notify.stream;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
-import dev.pypiwatch.kafka.StreamVerticle;
 import dev.pypiwatch.kafka.TopicReader;
 import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.kafka.TransactionalLoop;
 import dev.pypiwatch.kafka.TransactionalProducer;
 import dev.pypiwatch.notify.NotificationCodec;
 import dev.pypiwatch.events.EventCodec;
@@ -32,13 +32,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,11 +74,8 @@ import org.slf4j.LoggerFactory;
  * finished by their old owner; the new owner may send them again (same id) if it read the sent
  * topic first.
  */
-public final class NotificationStream implements StreamVerticle.Loop {
+public final class NotificationStream extends TransactionalLoop {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationStream.class);
-  private static final Duration POLL = Duration.ofMillis(100);
-  private static final Duration TIMEOUT = Duration.ofMinutes(2);
-  private static final Duration RETRY = Duration.ofSeconds(1);
   /** How often, at most, the downloads and the whole alerts topic are caught up (charts, reminders, digests). */
   private static final Duration REFRESH = Duration.ofSeconds(5);
   /** The service's wait, on stop, for deliveries in flight: about an HTTP or SMTP attempt's timeout. */
@@ -98,11 +93,8 @@ public final class NotificationStream implements StreamVerticle.Loop {
   private final NotifyMetrics metrics;
   private final Duration stopGrace;
   private final Duration refresh;
-  private volatile boolean running = true;
-  private KafkaConsumer<String, byte[]> consumer;
   private KafkaConsumer<String, byte[]> downloadsReader;
   private KafkaConsumer<String, byte[]> alertsReader;
-  private TransactionalProducer producer;
   private int alertPartitions;
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private int inFlight;
@@ -120,6 +112,7 @@ public final class NotificationStream implements StreamVerticle.Loop {
    */
   public NotificationStream(KafkaClients clients, Topics topics, NotifyConfig config, Outbox outbox,
       Map<String, Sender> senders, String transactionalId, Clock clock, NotifyMetrics metrics, Duration stopGrace) {
+    super("notification stream", "notifier", Duration.ofMillis(100));
     this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.config = Objects.requireNonNull(config, "config");
@@ -143,6 +136,7 @@ public final class NotificationStream implements StreamVerticle.Loop {
    *
    * @throws IllegalStateException if the alerts, downloads or sent topic does not exist
    */
+  @Override
   public void open() {
     outbox.reassigned(fp -> false, false); // no reminders or digests before the group assigns partitions
     try {
@@ -162,38 +156,13 @@ public final class NotificationStream implements StreamVerticle.Loop {
     }
   }
 
-  /** Runs the loop until {@link #stop()}, then lets deliveries in flight finish and closes the clients. Blocking. */
-  public void run() {
-    try {
-      consumer.subscribe(List.of(topics.alerts()), new Rebalance());
-      while (running) {
-        try {
-          step(consumer.poll(POLL));
-        } catch (WakeupException e) {
-          // stop requested
-        } catch (RuntimeException e) {
-          if (running) {
-            recover(e);
-          }
-        }
-      }
-      finish();
-    } finally {
-      close();
-      LOG.info("notification stream stopped [group: {}, transactional id: {}]", config.groupId(), transactionalId);
-    }
+  @Override
+  protected String topic() {
+    return topics.alerts();
   }
 
-  /** Asks the loop to finish: deliveries in flight get a grace period, then the clients close. */
-  public void stop() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-  }
-
-  private void step(Iterable<ConsumerRecord<String, byte[]>> records) {
+  @Override
+  protected void step(Iterable<ConsumerRecord<String, byte[]>> records) {
     Instant now = clock.instant();
     for (ConsumerRecord<String, byte[]> r : records) {
       read(r, now);
@@ -299,28 +268,12 @@ public final class NotificationStream implements StreamVerticle.Loop {
     });
   }
 
-  /** After a failed step: abort, then rewind to the committed offsets (retried until it works or stop). */
-  private void recover(RuntimeException cause) {
-    LOG.warn("notification stream step failed, rewinding to the committed offsets: {}", cause.toString());
-    producer.abortAfter(cause);
-    while (running) {
-      try {
-        rebuild(consumer.assignment());
-        return;
-      } catch (WakeupException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("rebuilding the notifier state failed, retrying in {}: {}", RETRY, e.toString());
-        pause(RETRY);
-      }
-    }
-  }
-
   /**
    * Forgets what was read but not formed, reads the sent topic from its beginning and seeks {@code
    * assigned} to the group's committed offsets: the unfinished alerts are read again.
    */
-  private void rebuild(Collection<TopicPartition> assigned) {
+  @Override
+  protected void rebuild(Collection<TopicPartition> assigned) {
     Set<Integer> owned = new HashSet<>();
     assigned.forEach(tp -> owned.add(tp.partition()));
     outbox.reassigned(fp -> owned.contains(KafkaClients.partitionOf(fp, alertPartitions)), owned.contains(0));
@@ -350,33 +303,26 @@ public final class NotificationStream implements StreamVerticle.Loop {
         parts.size(), read[0], outbox.sent().size(), outbox.pending());
   }
 
-  private final class Rebalance implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-      // Record what was delivered meanwhile while the offsets can still be committed: fewer resends by the next owner.
-      try {
-        complete(clock.instant());
-        commit();
-      } catch (RuntimeException e) {
-        producer.abortAfter(e);
-        LOG.warn("commit before revocation failed (the next owner may resend, same id): {}", e.toString());
-      }
-      LOG.info("partitions revoked {}", revoked);
-    }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> lost) {
-      LOG.warn("partitions lost {}", lost); // no longer ours: nothing may be committed for them
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> added) {
-      rebuild(consumer.assignment());
+  @Override
+  protected void revoked(Collection<TopicPartition> revoked) {
+    // Record what was delivered meanwhile while the offsets can still be committed: fewer resends by the next owner.
+    try {
+      complete(clock.instant());
+      commit();
+    } catch (RuntimeException e) {
+      producer.abortAfter(e);
+      LOG.warn("commit before revocation failed (the next owner may resend, same id): {}", e.toString());
     }
   }
 
+  @Override
+  protected void lost(Collection<TopicPartition> lost) {
+    LOG.warn("partitions lost {}", lost); // no longer ours: nothing may be committed for them
+  }
+
   /** Gives deliveries in flight the grace period, then commits what completed. */
-  private void finish() {
+  @Override
+  protected void finish() {
     long deadline = System.nanoTime() + stopGrace.toNanos();
     while (inFlight > 0 && System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
       complete(clock.instant());
@@ -396,16 +342,8 @@ public final class NotificationStream implements StreamVerticle.Loop {
     }
   }
 
-  private void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
-  private void close() {
+  @Override
+  protected void close() {
     // The group's consumer first: its revocation commits what completed meanwhile, with the producer.
     for (KafkaConsumer<String, byte[]> c : Arrays.asList(consumer, downloadsReader, alertsReader)) {
       if (c != null) {
@@ -415,5 +353,10 @@ public final class NotificationStream implements StreamVerticle.Loop {
     if (producer != null) {
       producer.close();
     }
+  }
+
+  @Override
+  protected String describe() {
+    return "group: " + config.groupId() + ", transactional id: " + transactionalId;
   }
 }

@@ -5,9 +5,9 @@ import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
-import dev.pypiwatch.kafka.StreamVerticle;
 import dev.pypiwatch.kafka.TopicReader;
 import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.kafka.TransactionalLoop;
 import dev.pypiwatch.kafka.TransactionalProducer;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.rules.AlertSource;
@@ -25,13 +25,11 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +53,8 @@ import org.slf4j.LoggerFactory;
  * rebuild. It alone records the references, in offset order; the group's copies of their records
  * only mark the references' own days for evaluation by their owner.
  */
-public final class AlertStream implements StreamVerticle.Loop {
+public final class AlertStream extends TransactionalLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
-  private static final Duration POLL = Duration.ofMillis(200);
-  private static final Duration TIMEOUT = Duration.ofMinutes(2);
-  private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final KafkaClients clients;
   private final Topics topics;
@@ -68,10 +63,7 @@ public final class AlertStream implements StreamVerticle.Loop {
   private final Supplier<? extends AlertSource> engines;
   private final Set<String> references;
   private final RuleMetrics metrics;
-  private volatile boolean running = true;
-  private KafkaConsumer<String, byte[]> consumer;
   private KafkaConsumer<String, byte[]> referenceReader; // null without references
-  private TransactionalProducer producer;
   private int partitions;
   // State of the current assignment, rebuilt as a whole.
   private AlertSource engine;
@@ -85,6 +77,7 @@ public final class AlertStream implements StreamVerticle.Loop {
    */
   public AlertStream(KafkaClients clients, Topics topics, String groupId, String transactionalId,
       Supplier<? extends AlertSource> engines, Set<String> references, RuleMetrics metrics) {
+    super("alert stream", "rule", Duration.ofMillis(200));
     this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.groupId = Objects.requireNonNull(groupId, "groupId");
@@ -101,6 +94,7 @@ public final class AlertStream implements StreamVerticle.Loop {
    *
    * @throws IllegalStateException if the downloads topic does not exist
    */
+  @Override
   public void open() {
     producer = new TransactionalProducer(clients, transactionalId);
     consumer = clients.newConsumer(groupId);
@@ -118,38 +112,18 @@ public final class AlertStream implements StreamVerticle.Loop {
     }
   }
 
-  /** Runs the loop until {@link #stop()}, then closes the clients. Blocking; call {@link #open()} first. */
-  public void run() {
-    try {
-      consumer.subscribe(List.of(topics.downloads()), new Rebalance());
-      while (running) {
-        try {
-          step(consumer.poll(POLL));
-        } catch (WakeupException e) {
-          abortQuietly(); // stop requested; uncommitted work is redone by the next owner
-        } catch (RuntimeException e) {
-          if (running) {
-            recover(e);
-          }
-        }
-      }
-    } finally {
-      abortQuietly();
-      close();
-      LOG.info("alert stream stopped [group: {}, transactional id: {}]", groupId, transactionalId);
-    }
+  @Override
+  protected String topic() {
+    return topics.downloads();
   }
 
-  /** Asks the loop to finish: the transaction in progress is aborted or committed, then the clients close. */
-  public void stop() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
+  @Override
+  protected void woken() {
+    abortQuietly(); // stop requested; uncommitted work is redone by the next owner
   }
 
-  private void step(Iterable<ConsumerRecord<String, byte[]>> records) {
+  @Override
+  protected void step(Iterable<ConsumerRecord<String, byte[]>> records) {
     for (ConsumerRecord<String, byte[]> r : records) {
       consume(r);
     }
@@ -233,22 +207,10 @@ public final class AlertStream implements StreamVerticle.Loop {
     }
   }
 
-  /** After a failed step: abort, then rebuild from the committed offsets (retried until it works or stop). */
-  private void recover(RuntimeException cause) {
-    LOG.warn("alert stream step failed, rewinding to the committed offsets: {}", cause.toString());
-    if (producer.abortAfter(cause)) {
+  @Override
+  protected void aborted(boolean wasOpen) {
+    if (wasOpen) {
       metrics.aborted();
-    }
-    while (running) {
-      try {
-        rebuild(consumer.assignment());
-        return;
-      } catch (WakeupException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("rebuilding the rule state failed, retrying in {}: {}", RETRY, e.toString());
-        pause();
-      }
     }
   }
 
@@ -256,7 +218,8 @@ public final class AlertStream implements StreamVerticle.Loop {
    * A fresh engine holding exactly what the group has committed for {@code assigned}, and the
    * references read to their end; seeks there.
    */
-  private void rebuild(Collection<TopicPartition> assigned) {
+  @Override
+  protected void rebuild(Collection<TopicPartition> assigned) {
     engine = engines.get();
     newest.clear();
     unevaluated.clear();
@@ -287,19 +250,10 @@ public final class AlertStream implements StreamVerticle.Loop {
         parts.size(), replayed, newest.size(), last.size());
   }
 
-  private final class Rebalance implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-      // Nothing to commit: every step commits before the next poll. Unevaluated reads are dropped.
-      unevaluated.keySet().removeAll(revoked);
-      LOG.info("partitions revoked {}", revoked);
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> added) {
-      // The whole assignment (not only the added partitions, with a cooperative assignor) is rebuilt.
-      rebuild(consumer.assignment());
-    }
+  @Override
+  protected void revoked(Collection<TopicPartition> revoked) {
+    // Nothing to commit: every step commits before the next poll. Unevaluated reads are dropped.
+    unevaluated.keySet().removeAll(revoked);
   }
 
   private void abortQuietly() {
@@ -308,16 +262,9 @@ public final class AlertStream implements StreamVerticle.Loop {
     }
   }
 
-  private void pause() {
-    try {
-      Thread.sleep(RETRY.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
-  private void close() {
+  @Override
+  protected void close() {
+    abortQuietly();
     if (producer != null) {
       producer.close();
     }
@@ -327,5 +274,10 @@ public final class AlertStream implements StreamVerticle.Loop {
     if (referenceReader != null) {
       referenceReader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
+  }
+
+  @Override
+  protected String describe() {
+    return "group: " + groupId + ", transactional id: " + transactionalId;
   }
 }

@@ -1,4 +1,4 @@
-package dev.pypiwatch.api;
+package dev.pypiwatch.outbound;
 
 import java.nio.charset.StandardCharsets;
 
