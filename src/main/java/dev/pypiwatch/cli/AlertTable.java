@@ -1,9 +1,9 @@
 package dev.pypiwatch.cli;
 
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Alert;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** Alerts as a plain-text table with aligned columns, for {@code backtest --format table}. */
 final class AlertTable {
@@ -41,16 +41,8 @@ final class AlertTable {
 
   private static List<String> row(Alert a) {
     return List.of(a.date().toString(), a.packageName(), a.rule(), a.series(), a.category(),
-        a.state().wire(), a.severity().wire(), count(a.observed()), count(a.expected()),
-        Double.isFinite(a.score()) ? String.format(Locale.ROOT, "%.1f", a.score()) : "-", a.summary());
-  }
-
-  /** A count without a fraction when it has none (downloads), else two decimals (a share). */
-  private static String count(double v) {
-    if (!Double.isFinite(v)) {
-      return "-";
-    }
-    return v == Math.rint(v) && Math.abs(v) < 1e15
-        ? String.format(Locale.ROOT, "%d", (long) v) : String.format(Locale.ROOT, "%.2f", v);
+        a.state().wire(), a.severity().wire(), TextFormat.alertValue(a, a.observed()),
+        TextFormat.alertValue(a, a.expected()),
+        TextFormat.decimal(a.score()), a.summary());
   }
 }

@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.Objects;
@@ -44,4 +45,9 @@ public record PollerConfig(
     Objects.requireNonNull(transactionalId, "transactionalId");
   }
 
+
+  /** The wait before polling late packages again: {@code freshnessRetry} doubling up to {@code freshnessRetryMax}. */
+  public RetryPolicy freshnessPolicy() {
+    return new RetryPolicy(Integer.MAX_VALUE, freshnessRetry, freshnessRetryMax, RetryPolicy.Jitter.NONE);
+  }
 }

@@ -99,10 +99,11 @@ public final class PollVerticle extends VerticleBase {
 
   private void enqueueCycle(List<String> packages) {
     Instant deadline = clock.instant().plus(config.freshnessDeadline());
-    enqueue(() -> cycle(packages, deadline, config.freshnessRetry()));
+    enqueue(() -> cycle(packages, deadline, 1));
   }
 
-  private Future<?> cycle(List<String> packages, Instant deadline, Duration wait) {
+  /** Polls {@code packages}; those behind are polled again after the freshness back-off until the deadline. */
+  private Future<?> cycle(List<String> packages, Instant deadline, int attempt) {
     List<String> current = packages.stream().filter(watchlist::contains).toList();
     return poller.poll(current).onSuccess(report -> {
       polledOnce = true;
@@ -112,13 +113,13 @@ public final class PollVerticle extends VerticleBase {
       if (behind.isEmpty() || stopping) {
         return;
       }
+      Duration wait = config.freshnessPolicy().backoff(attempt);
       if (clock.instant().plus(wait).isAfter(deadline)) {
         reportStale(behind);
         return;
       }
       log.info("{} package(s) behind, polling them again in {}", behind.size(), wait);
-      Duration next = min(wait.multipliedBy(2), config.freshnessRetryMax());
-      timer(wait, () -> enqueue(() -> cycle(behind, deadline, next)));
+      timer(wait, () -> enqueue(() -> cycle(behind, deadline, attempt + 1)));
     });
   }
 
@@ -171,7 +172,4 @@ public final class PollVerticle extends VerticleBase {
     timers.add(id[0]);
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
 }

@@ -1,5 +1,11 @@
 package dev.pypiwatch.notify;
 
+import static dev.pypiwatch.events.TextFormat.alertValue;
+import static dev.pypiwatch.events.TextFormat.change;
+import static dev.pypiwatch.events.TextFormat.count;
+import static dev.pypiwatch.events.TextFormat.decimal;
+import static dev.pypiwatch.events.TextFormat.plural;
+
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
@@ -132,11 +138,11 @@ public record EmailMessage(String subject, String text, String html, List<Inline
       case ALERTS -> alerts.size() == 1
           ? (alerts.get(0).state() == AlertState.FIRING ? alerts.get(0).rule() : "resolved")
               + ": " + headline(alerts.get(0))
-          : count(alerts) + " (" + n.date() + ")";
+          : alertsFor(alerts) + " (" + n.date() + ")";
       case REMINDER -> "still firing: " + (alerts.size() == 1
           ? alerts.get(0).packageName() + " " + alerts.get(0).rule() + " since "
               + alerts.get(0).date()
-          : count(alerts) + " (" + n.date() + ")");
+          : alertsFor(alerts) + " (" + n.date() + ")");
     };
     // A header is one line: a line break from data must not end it (or start another header).
     return (PREFIX + s).replaceAll("\\p{Cntrl}+", " ");
@@ -151,23 +157,20 @@ public record EmailMessage(String subject, String text, String html, List<Inline
   }
 
   /** "5 alerts for 3 packages", "2 alerts for requests". */
-  private static String count(List<Alert> alerts) {
+  private static String alertsFor(List<Alert> alerts) {
     Set<String> packages = alerts.stream().map(Alert::packageName)
         .collect(Collectors.toCollection(LinkedHashSet::new));
     return plural(alerts.size(), "alert") + " for "
         + (packages.size() == 1 ? packages.iterator().next() : plural(packages.size(), "package"));
   }
 
-  private static String plural(int n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : "s");
-  }
 
   // ---- plain text ----
 
   private static String intro(Notification n) {
     return switch (n.kind()) {
-      case ALERTS -> "pypiwatch reports " + count(n.alerts()) + " on " + n.date() + ".";
-      case REMINDER -> "A reminder: " + count(n.alerts()) + (n.alerts().size() == 1 ? " is" : " are")
+      case ALERTS -> "pypiwatch reports " + alertsFor(n.alerts()) + " on " + n.date() + ".";
+      case REMINDER -> "A reminder: " + alertsFor(n.alerts()) + (n.alerts().size() == 1 ? " is" : " are")
           + " still firing on " + n.date() + ".";
       case DIGEST -> "Daily digest of " + plural(n.digest().size(), "watched package") + " for "
           + n.date() + ".";
@@ -189,8 +192,8 @@ public record EmailMessage(String subject, String text, String html, List<Inline
         t.append("\n  ").append(a.severity().wire().toUpperCase(Locale.ROOT)).append(" ")
             .append(a.rule()).append(", ").append(state(n, a)).append("\n")
             .append("  ").append(a.summary()).append("\n")
-            .append("  Observed ").append(value(a, a.observed())).append(" vs expected ")
-            .append(value(a, a.expected())).append(", score ").append(score(a.score()))
+            .append("  Observed ").append(alertValue(a, a.observed())).append(" vs expected ")
+            .append(alertValue(a, a.expected())).append(", score ").append(decimal(a.score()))
             .append("\n")
             .append("  Series: ").append(a.series()).append(" / ").append(a.category())
             .append("\n")
@@ -235,10 +238,9 @@ public record EmailMessage(String subject, String text, String html, List<Inline
   private static String[] digestCells(DigestLine l) {
     return new String[] {
       l.packageName(),
-      l.lastDay() < 0 ? "unknown" : amount(l.lastDay()),
-      amount(l.lastWeek()),
-      Double.isNaN(l.weekChange()) ? "n/a"
-          : String.format(Locale.ROOT, "%+.1f%%", 100 * l.weekChange()),
+      l.lastDay() < 0 ? "unknown" : count(l.lastDay()),
+      count(l.lastWeek()),
+      change(l.weekChange()),
       Integer.toString(l.firing())};
   }
 
@@ -255,28 +257,6 @@ public record EmailMessage(String subject, String text, String html, List<Inline
         + a.date();
   }
 
-  /**
-   * An alert's observed or expected value: downloads on the {@code overall} series, a share in
-   * percent on the others (python versions, systems).
-   */
-  private static String value(Alert a, double v) {
-    return a.series().equals(Endpoint.OVERALL.path()) || Double.isNaN(v) ? amount(v)
-        : String.format(Locale.ROOT, "%.1f%%", v);
-  }
-
-  /** Downloads as {@code 3,412,000}; fractions below 100 with one decimal. */
-  static String amount(double v) {
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      return "n/a";
-    }
-    return Math.abs(v) >= 100 || v == Math.rint(v)
-        ? String.format(Locale.ROOT, "%,d", Math.round(v))
-        : String.format(Locale.ROOT, "%,.1f", v);
-  }
-
-  private static String score(double v) {
-    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
-  }
 
   // ---- HTML ----
 
@@ -330,9 +310,9 @@ public record EmailMessage(String subject, String text, String html, List<Inline
         + "</strong> " + esc(a.rule()) + ", " + esc(state(n, a)) + "</p>\n"
         + "<p style=\"margin:4px 0\">" + esc(a.summary()) + "</p>\n"
         + "<table style=\"border-collapse:collapse;font-size:14px\">\n"
-        + row("Observed", value(a, a.observed()))
-        + row("Expected", value(a, a.expected()))
-        + row("Score", score(a.score()))
+        + row("Observed", alertValue(a, a.observed()))
+        + row("Expected", alertValue(a, a.expected()))
+        + row("Score", decimal(a.score()))
         + row("Severity", a.severity().wire())
         + row("State", a.state().wire())
         + row("Series", a.series() + " / " + a.category())

@@ -1,18 +1,24 @@
 package dev.pypiwatch.notify;
 
+import static dev.pypiwatch.events.TextFormat.UNKNOWN;
+import static dev.pypiwatch.events.TextFormat.alertValue;
+import static dev.pypiwatch.events.TextFormat.count;
+import static dev.pypiwatch.events.TextFormat.day;
+import static dev.pypiwatch.events.TextFormat.decimal;
+import static dev.pypiwatch.events.TextFormat.plural;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.TextFormat;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
@@ -94,7 +100,7 @@ public final class SlackMessage {
     if (shown < alerts.size()) {
       List<Alert> rest = alerts.subList(shown, alerts.size());
       List<String> lines = new ArrayList<>();
-      lines.add("*" + rest.size() + " more " + plural(rest.size(), "alert") + ":*");
+      lines.add("*" + plural(rest.size(), "more alert") + ":*");
       rest.forEach(a -> lines.add("• " + emoji(a) + " " + clip(escape(a.summary()), MAX_COMPACT)));
       blocks.add(section(pack(lines, 1, MAX_TEXT, more -> "… and " + more + " more").get(0)));
     }
@@ -129,9 +135,8 @@ public final class SlackMessage {
     String first = emoji(a) + " " + state + " · " + packageLink(a.packageName(), a.link()) + " · "
         + clip(escape(a.rule()), MAX_NAME) + " on " + clip(escape(a.series()), MAX_NAME) + "/"
         + clip(escape(a.category()), MAX_NAME);
-    boolean counts = a.series().equals("overall");
-    String numbers = "Observed *" + number(a.observed(), counts) + "* vs expected *"
-        + number(a.expected(), counts) + "* · score " + decimal(a.score());
+    String numbers = "Observed *" + alertValue(a, a.observed()) + "* vs expected *"
+        + alertValue(a, a.expected()) + "* · score " + decimal(a.score());
     int room = MAX_TEXT - first.length() - numbers.length() - 2;
     return first + "\n" + clip(escape(a.summary()), room) + "\n" + numbers;
   }
@@ -184,8 +189,8 @@ public final class SlackMessage {
     List<ObjectNode> blocks = new ArrayList<>();
     blocks.add(header("pypiwatch digest, " + day(n.date())));
     int firing = n.digest().stream().mapToInt(DigestLine::firing).sum();
-    blocks.add(context(n.digest().size() + " watched " + plural(n.digest().size(), "package")
-        + " · " + firing + " " + plural(firing, "alert") + " firing · downloads without mirrors,"
+    blocks.add(context(plural(n.digest().size(), "watched package")
+        + " · " + plural(firing, "alert") + " firing · downloads without mirrors,"
         + " week = the 7 days to " + n.date()));
     if (n.digest().isEmpty()) {
       blocks.add(section("No watched packages."));
@@ -193,7 +198,7 @@ public final class SlackMessage {
     }
     List<String> lines = n.digest().stream().map(SlackMessage::digestLine).toList();
     for (String text : pack(lines, MAX_BLOCKS - blocks.size(), MAX_TEXT,
-        more -> "… and " + more + " more " + plural(more, "package"))) {
+        more -> "… and " + plural(more, "more package"))) {
       blocks.add(section(text));
     }
     return blocks;
@@ -203,10 +208,10 @@ public final class SlackMessage {
     String link = packageLink(d.packageName(), Alert.linkOf(
         URLEncoder.encode(d.packageName(), StandardCharsets.UTF_8)));
     String change = Double.isFinite(d.weekChange())
-        ? String.format(Locale.ROOT, " (%+.1f%% on the week before)", 100 * d.weekChange()) : "";
+        ? " (" + TextFormat.change(d.weekChange()) + " on the week before)" : "";
     String alerts = d.firing() > 0
-        ? " · :rotating_light: " + d.firing() + " " + plural(d.firing(), "alert") + " firing" : "";
-    return link + " · " + (d.lastDay() < 0 ? "n/a" : count(d.lastDay())) + " on the day · "
+        ? " · :rotating_light: " + plural(d.firing(), "alert") + " firing" : "";
+    return link + " · " + (d.lastDay() < 0 ? UNKNOWN : count(d.lastDay())) + " on the day · "
         + count(d.lastWeek()) + " in the week" + change + alerts;
   }
 
@@ -215,8 +220,7 @@ public final class SlackMessage {
   private static String fallback(Notification n) {
     if (n.kind() == Notification.Kind.DIGEST) {
       int firing = n.digest().stream().mapToInt(DigestLine::firing).sum();
-      return "pypiwatch digest, " + n.date() + ": " + n.digest().size() + " watched "
-          + plural(n.digest().size(), "package") + ", " + firing + " "
+      return "pypiwatch digest, " + n.date() + ": " + plural(n.digest().size(), "watched package") + ", "
           + plural(firing, "alert") + " firing";
     }
     String title = alertsTitle(n);
@@ -353,29 +357,5 @@ public final class SlackMessage {
       case WARNING -> ":warning:";
       case INFO -> ":information_source:";
     };
-  }
-
-  private static String day(LocalDate d) {
-    return d + " (" + d.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH) + ")";
-  }
-
-  /** Downloads as {@code 3,412,000}; a share (every series but overall) as {@code 40.1%}. */
-  private static String number(double value, boolean counts) {
-    if (!Double.isFinite(value)) {
-      return "n/a";
-    }
-    return counts ? count(Math.round(value)) : String.format(Locale.ROOT, "%.1f%%", value);
-  }
-
-  private static String count(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
-  }
-
-  private static String decimal(double value) {
-    return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "n/a";
-  }
-
-  private static String plural(long n, String noun) {
-    return n == 1 ? noun : noun + "s";
   }
 }

@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
@@ -150,8 +151,8 @@ final class DropRule implements Rule {
         ? Severity.CRITICAL : Severity.WARNING;
     String summary = day.pkg() + ": downloads fell to " + Math.round(100 * w.ratio())
         + "% of the usual over the " + s.days() + " known days " + w.first() + " to "
-        + Texts.day(day.date()) + " (" + Texts.count(w.observed()) + " vs "
-        + Texts.count(w.expected()) + " expected)";
+        + TextFormat.day(day.date()) + " (" + TextFormat.count(w.observed()) + " vs "
+        + TextFormat.count(w.expected()) + " expected)";
     return new Finding(Fingerprints.of(NAME, day.pkg(), Endpoint.OVERALL.path(), category), NAME,
         Endpoint.OVERALL.path(), category, severity, w.observed(), w.expected(), w.score(),
         summary);

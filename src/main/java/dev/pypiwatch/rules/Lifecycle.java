@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
 import java.time.Duration;
@@ -106,7 +107,7 @@ final class Lifecycle {
 
   private static Alert resolved(Alert firing, LocalDate date) {
     String summary = firing.packageName() + ": " + firing.rule() + " (" + firing.series() + " "
-        + firing.category() + ") ended on " + Texts.day(date) + "; it started on "
+        + firing.category() + ") ended on " + TextFormat.day(date) + "; it started on "
         + firing.date();
     return new Alert(firing.fingerprint(), firing.packageName(), firing.rule(), firing.series(),
         firing.category(), date, AlertState.RESOLVED, firing.severity(), firing.observed(),

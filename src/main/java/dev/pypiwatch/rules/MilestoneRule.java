@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
@@ -43,8 +44,8 @@ final class MilestoneRule {
 
   /** The finding for reaching {@code level} with {@code total} on {@code date}. */
   static Finding finding(String pkg, String category, LocalDate date, double total, long level) {
-    String summary = pkg + ": " + Texts.count(level) + " downloads in 30 days reached on "
-        + Texts.day(date) + " (" + Texts.count(total) + ")";
+    String summary = pkg + ": " + TextFormat.count(level) + " downloads in 30 days reached on "
+        + TextFormat.day(date) + " (" + TextFormat.count(total) + ")";
     return new Finding(Fingerprints.of(NAME, pkg, Endpoint.OVERALL.path(), category,
         Long.toString(level)), NAME, Endpoint.OVERALL.path(), category, Severity.INFO, total,
         level, total / level, summary);

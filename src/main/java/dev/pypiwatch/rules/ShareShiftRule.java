@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
 import java.util.ArrayList;
@@ -73,16 +74,16 @@ final class ShareShiftRule implements Rule {
     if (Math.abs(delta) * 100 >= s.minPoints() && score >= s.z()) {
       Severity sev = score >= 2 * s.z() ? Severity.WARNING : Severity.INFO;
       String text = day.pkg() + ": " + label(c) + " share " + (delta > 0 ? "rose" : "fell")
-          + " to " + Texts.percent(now) + " (from " + Texts.percent(before) + ", "
-          + Texts.points(delta) + ") in the " + s.recentDays() + " days to " + Texts.day(day.date());
+          + " to " + TextFormat.percent(now) + " (from " + TextFormat.percent(before) + ", "
+          + TextFormat.points(delta) + ") in the " + s.recentDays() + " days to " + TextFormat.day(day.date());
       out.add(finding(name, Fingerprints.of(name, day.pkg(), endpoint.path(), c), c, sev,
           now, before, score, text));
     }
     for (double t : s.crossings()) {
       if (before < t / 100 && now >= t / 100) {
         String rule = prefix + "-crossing";
-        String text = day.pkg() + ": " + label(c) + " passed " + Texts.percent(t / 100)
-            + " of downloads (" + Texts.percent(now) + ", was " + Texts.percent(before) + ")";
+        String text = day.pkg() + ": " + label(c) + " passed " + TextFormat.percent(t / 100)
+            + " of downloads (" + TextFormat.percent(now) + ", was " + TextFormat.percent(before) + ")";
         out.add(finding(rule, Fingerprints.of(rule, day.pkg(), endpoint.path(), c,
             Long.toString(Math.round(t))), c, Severity.INFO, now, before, score, text));
       }
@@ -90,8 +91,8 @@ final class ShareShiftRule implements Rule {
     double floor = s.newCategoryShare() / 100;
     if (floor > 0 && max(base) < floor && now >= floor) {
       String rule = prefix + "-new";
-      String text = day.pkg() + ": " + label(c) + " appeared: " + Texts.percent(now)
-          + " of downloads in the " + s.recentDays() + " days to " + Texts.day(day.date());
+      String text = day.pkg() + ": " + label(c) + " appeared: " + TextFormat.percent(now)
+          + " of downloads in the " + s.recentDays() + " days to " + TextFormat.day(day.date());
       out.add(finding(rule, Fingerprints.of(rule, day.pkg(), endpoint.path(), c), c,
           Severity.INFO, now, before, score, text));
     }

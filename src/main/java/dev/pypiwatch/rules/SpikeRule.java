@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.Endpoint;
@@ -92,10 +93,10 @@ final class SpikeRule implements Rule {
   private static Finding finding(Day day, long x, Baselines.Estimate e, SpikeSettings s) {
     double score = score(x, e);
     Severity severity = score >= 2 * s.z() ? Severity.CRITICAL : Severity.WARNING;
-    String usual = e.seasonal() ? "the usual " + Texts.weekday(day.date()) : "the recent median";
-    String summary = day.pkg() + ": downloads spiked to " + Texts.count(x) + " on "
-        + Texts.day(day.date()) + ", " + Texts.ratio(x / Math.max(1, e.baseline())) + " " + usual
-        + " (" + Texts.count(e.baseline()) + ")";
+    String usual = e.seasonal() ? "the usual " + TextFormat.weekday(day.date()) : "the recent median";
+    String summary = day.pkg() + ": downloads spiked to " + TextFormat.count(x) + " on "
+        + TextFormat.day(day.date()) + ", " + TextFormat.ratio(x / Math.max(1, e.baseline())) + " " + usual
+        + " (" + TextFormat.count(e.baseline()) + ")";
     return new Finding(
         Fingerprints.of(NAME, day.pkg(), Endpoint.OVERALL.path(), s.category()), NAME,
         Endpoint.OVERALL.path(), s.category(), severity, x, e.baseline(), score, summary);

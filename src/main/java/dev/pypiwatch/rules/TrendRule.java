@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
@@ -42,8 +43,8 @@ final class TrendRule implements Rule {
     Severity sev = Math.abs(change) >= 2 * p ? Severity.WARNING : Severity.INFO;
     String summary = String.format(java.util.Locale.ROOT,
         "%s: weekly downloads %s %.0f%% (%s vs %s the week before) in the 7 days to %s",
-        day.pkg(), change > 0 ? "up" : "down", Math.abs(100 * change), Texts.count(WEEK * now),
-        Texts.count(WEEK * before), Texts.day(day.date()));
+        day.pkg(), change > 0 ? "up" : "down", Math.abs(100 * change), TextFormat.count(WEEK * now),
+        TextFormat.count(WEEK * before), TextFormat.day(day.date()));
     return Optional.of(List.of(new Finding(
         Fingerprints.of(NAME, day.pkg(), Endpoint.OVERALL.path(), category), NAME,
         Endpoint.OVERALL.path(), category, sev, WEEK * now, WEEK * before, change / p, summary)));

@@ -212,14 +212,6 @@ class EmailMessageTest {
     assertTrue(m.html().contains(">Observed</th><td>41.3%</td>"), m.html());
   }
 
-  @Test
-  void sharesAndFractionsKeepADecimal() {
-    assertEquals("3,412,000", EmailMessage.amount(3_412_000.4));
-    assertEquals("41.3", EmailMessage.amount(41.27));
-    assertEquals("7", EmailMessage.amount(7));
-    assertEquals("n/a", EmailMessage.amount(Double.NaN));
-  }
-
   static Notification alerts(Notification.Kind kind, List<Alert> alerts,
       Map<String, RecentSeries> series) {
     return new Notification("n-1", "ops", kind, DAY, alerts, series, List.of());

@@ -1,0 +1,84 @@
+package dev.pypiwatch.events;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.format.TextStyle;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * How numbers, plurals and dates read wherever pypiwatch writes for people: alert summaries, Slack,
+ * e-mail and the CLI table. {@code 3,412,000}, {@code 40.1%}, {@code 3 alerts}, {@code 2026-04-03
+ * (Fri)}. A value that is not a finite number reads {@value #UNKNOWN}.
+ */
+public final class TextFormat {
+  /** What a missing or non-finite value reads. */
+  public static final String UNKNOWN = "n/a";
+  // Weekday names looked up once: summaries are built for every finding of every day, and the
+  // lookup through the locale data is costly (to run and for the JIT to compile into each rule).
+  private static final String[] SHORT_DAYS = weekdays(TextStyle.SHORT);
+  private static final String[] FULL_DAYS = weekdays(TextStyle.FULL);
+
+  private TextFormat() {}
+
+  private static String[] weekdays(TextStyle style) {
+    return Arrays.stream(DayOfWeek.values())
+        .map(d -> d.getDisplayName(style, Locale.ENGLISH)).toArray(String[]::new);
+  }
+
+  /** Downloads, rounded, with thousands separators: {@code 3,412,000}. */
+  public static String count(double n) {
+    return Double.isFinite(n) ? String.format(Locale.ROOT, "%,d", Math.round(n)) : UNKNOWN;
+  }
+
+  /** {@code n} and {@code noun}, plural unless {@code n} is 1: {@code 1 alert}, {@code 3 alerts}. */
+  public static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /** One decimal: a score, {@code 4.2}. */
+  public static String decimal(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : UNKNOWN;
+  }
+
+  /** A ratio, {@code 3.0x}. */
+  public static String ratio(double r) {
+    return Double.isFinite(r) ? String.format(Locale.ROOT, "%.1fx", r) : UNKNOWN;
+  }
+
+  /** A share (a fraction of 1) in percent: {@code 0.401} reads {@code 40.1%}. */
+  public static String percent(double share) {
+    return Double.isFinite(share) ? String.format(Locale.ROOT, "%.1f%%", 100 * share) : UNKNOWN;
+  }
+
+  /** A relative change (a fraction of 1) in percent with its sign: {@code -0.25} reads {@code -25.0%}. */
+  public static String change(double fraction) {
+    return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%+.1f%%", 100 * fraction) : UNKNOWN;
+  }
+
+  /** A change of share (a fraction of 1) in percentage points: {@code +5.0 pp}. */
+  public static String points(double delta) {
+    return Double.isFinite(delta) ? String.format(Locale.ROOT, "%+.1f pp", 100 * delta) : UNKNOWN;
+  }
+
+  /**
+   * An alert's observed or expected value: downloads on the {@code overall} series, a share
+   * already in percent on the others (Python versions, systems): {@code 3,412,000}, {@code 40.1%}.
+   */
+  public static String alertValue(Alert a, double v) {
+    if (!Double.isFinite(v)) {
+      return UNKNOWN;
+    }
+    return a.series().equals(Endpoint.OVERALL.path()) ? count(v) : String.format(Locale.ROOT, "%.1f%%", v);
+  }
+
+  /** A date with its weekday: {@code 2026-04-03 (Fri)}. */
+  public static String day(LocalDate d) {
+    return d + " (" + SHORT_DAYS[d.getDayOfWeek().ordinal()] + ")";
+  }
+
+  /** The weekday's full name: {@code Friday}. */
+  public static String weekday(LocalDate d) {
+    return FULL_DAYS[d.getDayOfWeek().ordinal()];
+  }
+}

@@ -1,0 +1,69 @@
+package dev.pypiwatch.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The one wording of numbers, plurals and dates (summaries, Slack, e-mail, the CLI table). */
+class TextFormatTest {
+  private static final LocalDate FRIDAY = LocalDate.parse("2026-04-03");
+
+  @Test
+  void countsAreRoundedWithSeparators() {
+    assertEquals("3,412,000", TextFormat.count(3_412_000.4));
+    assertEquals("42", TextFormat.count(41.5)); // half up
+    assertEquals("0", TextFormat.count(0));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"NaN", "Infinity", "-Infinity"})
+  void nonFiniteValuesReadNotAvailableEverywhere(double v) {
+    assertEquals("n/a", TextFormat.count(v));
+    assertEquals("n/a", TextFormat.decimal(v));
+    assertEquals("n/a", TextFormat.ratio(v));
+    assertEquals("n/a", TextFormat.percent(v));
+    assertEquals("n/a", TextFormat.change(v));
+    assertEquals("n/a", TextFormat.points(v));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 0 alerts", "1, 1 alert", "2, 2 alerts", "1000, 1000 alerts"})
+  void pluralsCarryTheirNumber(long n, String expected) {
+    assertEquals(expected, TextFormat.plural(n, "alert"));
+  }
+
+  @Test
+  void fractionsOfOneReadInPercentAndPoints() {
+    assertEquals("40.1%", TextFormat.percent(0.401));
+    assertEquals("+5.0 pp", TextFormat.points(0.05));
+    assertEquals("-2.5 pp", TextFormat.points(-0.025));
+    assertEquals("-25.0%", TextFormat.change(-0.25));
+    assertEquals("+10.0%", TextFormat.change(0.1));
+    assertEquals("3.0x", TextFormat.ratio(2.96));
+    assertEquals("4.2", TextFormat.decimal(4.24));
+  }
+
+  @Test
+  void alertValuesAreDownloadsOnOverallAndSharesElsewhere() {
+    Alert spike = alert("overall", 3_412_000.4);
+    Alert shift = alert("python_minor", 41.27);
+    assertEquals("3,412,000", TextFormat.alertValue(spike, spike.observed()));
+    assertEquals("41.3%", TextFormat.alertValue(shift, shift.observed()));
+    assertEquals("n/a", TextFormat.alertValue(shift, Double.NaN));
+  }
+
+  @Test
+  void daysCarryTheirWeekday() {
+    assertEquals("2026-04-03 (Fri)", TextFormat.day(FRIDAY));
+    assertEquals("Friday", TextFormat.weekday(FRIDAY));
+    assertEquals("Sunday", TextFormat.weekday(FRIDAY.plusDays(2)));
+  }
+
+  private static Alert alert(String series, double observed) {
+    return new Alert("fp", "numpy", "spike", series, "3.13", FRIDAY, AlertState.FIRING, Severity.WARNING,
+        observed, 1, 5, "summary", Alert.linkOf("numpy"));
+  }
+}
