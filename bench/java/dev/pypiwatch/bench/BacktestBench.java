@@ -2,12 +2,12 @@ package dev.pypiwatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pypiwatch.rules.RulesConfig;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.ingest.Recording;
 import dev.pypiwatch.ingest.RecordingReader;
 import dev.pypiwatch.rules.Backtest;
+import dev.pypiwatch.rules.RulesConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

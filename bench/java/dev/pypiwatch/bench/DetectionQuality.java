@@ -1,14 +1,14 @@
 package dev.pypiwatch.bench;
 
-import dev.pypiwatch.rules.DropSettings;
-import dev.pypiwatch.rules.Holidays;
-import dev.pypiwatch.rules.RuleSettings;
-import dev.pypiwatch.rules.RulesConfig;
-import dev.pypiwatch.rules.SpikeSettings;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
-import dev.pypiwatch.rules.SeriesReplay;
+import dev.pypiwatch.rules.DropSettings;
+import dev.pypiwatch.rules.Holidays;
 import dev.pypiwatch.rules.RealSeries;
+import dev.pypiwatch.rules.RuleSettings;
+import dev.pypiwatch.rules.RulesConfig;
+import dev.pypiwatch.rules.SeriesReplay;
+import dev.pypiwatch.rules.SpikeSettings;
 import dev.pypiwatch.rules.SyntheticSeries;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,12 +2,12 @@ package dev.pypiwatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Origin;
+import dev.pypiwatch.kafka.CloudEventHeaders;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,10 +1,10 @@
 package dev.pypiwatch.api;
 
-import dev.pypiwatch.outbound.Excerpt;
 import static dev.pypiwatch.api.PypiStatsException.Kind.BODY_TOO_LARGE;
 import static dev.pypiwatch.api.PypiStatsException.Kind.CONNECTION;
 import static dev.pypiwatch.api.PypiStatsException.Kind.TIMEOUT;
 
+import dev.pypiwatch.outbound.Excerpt;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;

@@ -1,9 +1,9 @@
 package dev.pypiwatch.api;
 
-import dev.pypiwatch.outbound.UserAgent;
 import dev.pypiwatch.config.ApiConfig;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.PackageName;
+import dev.pypiwatch.outbound.UserAgent;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -15,7 +15,7 @@ public class PypiStatsException extends RuntimeException {
     INVALID_PACKAGE(false),
     /** HTTP 429 on every attempt. */
     RATE_LIMITED(true),
-    /** HTTP 5xx or 408 on every attempt (retryable by {@link dev.pypiwatch.outbound.RetryPolicy#isRetryable}). */
+    /** HTTP 5xx or 408 on every attempt (what the retry policy retries besides 429). */
     SERVER_ERROR(true),
     /** No complete answer within the per-attempt time-out. */
     TIMEOUT(true),

@@ -1,19 +1,19 @@
 package dev.pypiwatch.api;
 
-import dev.pypiwatch.outbound.Excerpt;
 import static dev.pypiwatch.api.PypiStatsException.Kind.HTTP_ERROR;
 import static dev.pypiwatch.api.PypiStatsException.Kind.RATE_LIMITED;
 import static dev.pypiwatch.api.PypiStatsException.Kind.SERVER_ERROR;
 
 import dev.pypiwatch.config.ApiConfig;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.outbound.Excerpt;
+import dev.pypiwatch.outbound.RetryPolicy;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

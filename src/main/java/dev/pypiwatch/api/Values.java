@@ -1,8 +1,8 @@
 package dev.pypiwatch.api;
 
-import dev.pypiwatch.outbound.Excerpt;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.pypiwatch.outbound.Excerpt;
 import java.io.IOException;
 
 /** Reading and describing scalar values for {@link ResponseParser}. */

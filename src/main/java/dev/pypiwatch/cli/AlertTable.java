@@ -1,7 +1,7 @@
 package dev.pypiwatch.cli;
 
-import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.TextFormat;
 import java.util.ArrayList;
 import java.util.List;
 

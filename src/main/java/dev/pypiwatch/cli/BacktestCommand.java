@@ -3,15 +3,15 @@ package dev.pypiwatch.cli;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigException;
 import dev.pypiwatch.config.ConfigLoader;
-import dev.pypiwatch.rules.RulesConfig;
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.ingest.Recording;
-import dev.pypiwatch.ingest.RecordingReader;
 import dev.pypiwatch.ingest.RecordingReader.InvalidRecordingException;
-import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.ingest.RecordingReader;
 import dev.pypiwatch.rules.Backtest;
+import dev.pypiwatch.rules.RulesConfig;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,9 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code pypiwatch backtest}: replays recorded responses through the rule engine and prints the alerts. */
 @Command(

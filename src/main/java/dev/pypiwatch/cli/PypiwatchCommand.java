@@ -1,8 +1,8 @@
 package dev.pypiwatch.cli;
 
 import dev.pypiwatch.outbound.Version;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The top-level {@code pypiwatch} command; its subcommands do the work. */
 @Command(

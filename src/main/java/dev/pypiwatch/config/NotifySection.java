@@ -1,6 +1,5 @@
 package dev.pypiwatch.config;
 
-import dev.pypiwatch.rules.RuleNames;
 import dev.pypiwatch.config.NotifyConfig.Email;
 import dev.pypiwatch.config.NotifyConfig.Kind;
 import dev.pypiwatch.config.NotifyConfig.Matcher;
@@ -11,9 +10,10 @@ import dev.pypiwatch.config.NotifyConfig.Silence;
 import dev.pypiwatch.config.NotifyConfig.Slack;
 import dev.pypiwatch.config.NotifyConfig.Tls;
 import dev.pypiwatch.config.NotifyConfig.Webhook;
-import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.rules.RuleNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.rules.DropSettings;
 import dev.pypiwatch.rules.Holidays;
 import dev.pypiwatch.rules.MilestoneSettings;
@@ -7,7 +8,6 @@ import dev.pypiwatch.rules.RuleSettings;
 import dev.pypiwatch.rules.ShiftSettings;
 import dev.pypiwatch.rules.SpikeSettings;
 import dev.pypiwatch.rules.TrendSettings;
-import dev.pypiwatch.events.PackageName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.pypiwatch.config;
 
-import dev.pypiwatch.rules.RuleSettings;
 import dev.pypiwatch.events.PackageName;
+import dev.pypiwatch.rules.RuleSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package dev.pypiwatch.kafka;
 
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.events.RecentObservation;
-import dev.pypiwatch.events.Alert;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

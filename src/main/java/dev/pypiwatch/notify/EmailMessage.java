@@ -6,9 +6,9 @@ import static dev.pypiwatch.events.TextFormat.count;
 import static dev.pypiwatch.events.TextFormat.decimal;
 import static dev.pypiwatch.events.TextFormat.plural;
 
-import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;

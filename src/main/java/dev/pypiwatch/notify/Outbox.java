@@ -1,10 +1,10 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.config.NotifyConfig;
-import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
+import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

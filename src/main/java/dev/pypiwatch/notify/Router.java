@@ -1,10 +1,10 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.NotifyConfig.Matcher;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Route;
 import dev.pypiwatch.config.NotifyConfig.Silence;
+import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
 import java.time.Instant;

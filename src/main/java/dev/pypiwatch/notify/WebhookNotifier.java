@@ -1,10 +1,10 @@
 package dev.pypiwatch.notify;
 
 import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.config.Secret;
 import dev.pypiwatch.outbound.Excerpt;
 import dev.pypiwatch.outbound.RetryPolicy;
 import dev.pypiwatch.outbound.UserAgent;
-import dev.pypiwatch.config.Secret;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

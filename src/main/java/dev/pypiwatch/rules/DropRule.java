@@ -1,8 +1,8 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.events.TextFormat;
-import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.events.TextFormat;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

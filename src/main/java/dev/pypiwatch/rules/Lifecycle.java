@@ -1,8 +1,8 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.TextFormat;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;

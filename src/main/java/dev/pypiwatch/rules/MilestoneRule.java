@@ -1,8 +1,9 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.events.TextFormat;
-import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.events.TextFormat;
 import java.time.LocalDate;
 import java.util.Optional;
 
@@ -52,7 +53,7 @@ final class MilestoneRule {
   }
 
   /** The level a restored milestone alert stands for. */
-  static Optional<Long> levelOf(dev.pypiwatch.events.Alert a) {
+  static Optional<Long> levelOf(Alert a) {
     return a.rule().equals(NAME) ? Optional.of(Math.round(a.expected())) : Optional.empty();
   }
 }

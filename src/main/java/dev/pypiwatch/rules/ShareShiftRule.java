@@ -1,8 +1,8 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.events.TextFormat;
-import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.events.TextFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,14 +22,14 @@ final class ShareShiftRule implements Rule {
   private final String name;
   private final String prefix;
   private final Endpoint endpoint;
-  private final Function<dev.pypiwatch.rules.RuleSettings, ShiftSettings> settings;
+  private final Function<RuleSettings, ShiftSettings> settings;
 
   /**
    * @param name the shift rule's name, e.g. {@code python-shift}
    * @param prefix the prefix of the crossing and new-category rules, e.g. {@code python}
    */
   ShareShiftRule(String name, String prefix, Endpoint endpoint,
-      Function<dev.pypiwatch.rules.RuleSettings, ShiftSettings> settings) {
+      Function<RuleSettings, ShiftSettings> settings) {
     this.name = name;
     this.prefix = prefix;
     this.endpoint = endpoint;

@@ -1,9 +1,9 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.events.TextFormat;
-import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.events.TextFormat;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.outbound.UserAgent;
 import dev.pypiwatch.outbound.Version;
-import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeResponse;

@@ -3,11 +3,11 @@ package dev.pypiwatch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.ingest.RecordedBodies;
-import dev.pypiwatch.events.Alert;
-import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.testing.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package dev.pypiwatch.config;
 
-import dev.pypiwatch.rules.RuleSettings;
-import dev.pypiwatch.rules.RulesConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.rules.RuleSettings;
+import dev.pypiwatch.rules.RulesConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.pypiwatch.events;
 
-import dev.pypiwatch.kafka.CloudEventHeaders;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pypiwatch.kafka.CloudEventHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;

@@ -1,7 +1,5 @@
 package dev.pypiwatch.events;
 
-import dev.pypiwatch.notify.NotificationCodec;
-import dev.pypiwatch.notify.NotificationCodecTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pypiwatch.notify.Notification;
+import dev.pypiwatch.notify.NotificationCodec;
+import dev.pypiwatch.notify.NotificationCodecTest;
 import dev.pypiwatch.notify.SentRecord;
 import java.io.IOException;
 import java.io.InputStream;

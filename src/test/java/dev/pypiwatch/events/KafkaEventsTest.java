@@ -1,7 +1,14 @@
 package dev.pypiwatch.events;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.ingest.DownloadPublisher;
-import dev.pypiwatch.outbound.RetryPolicy;
 import dev.pypiwatch.ingest.PollerStateStore;
 import dev.pypiwatch.ingest.PublishException;
 import dev.pypiwatch.kafka.CloudEventHeaders;
@@ -9,14 +16,7 @@ import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.Topics;
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.pypiwatch.config.KafkaConfig;
-import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.outbound.RetryPolicy;
 import dev.pypiwatch.testing.KafkaTesting;
 import java.time.Duration;
 import java.util.List;

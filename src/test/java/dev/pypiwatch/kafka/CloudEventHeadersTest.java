@@ -1,12 +1,12 @@
 package dev.pypiwatch.kafka;
 
-import dev.pypiwatch.events.Ids;
-import dev.pypiwatch.events.DownloadObservation;
-import dev.pypiwatch.events.RecentObservation;
-import dev.pypiwatch.events.Samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.Ids;
+import dev.pypiwatch.events.RecentObservation;
+import dev.pypiwatch.events.Samples;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;

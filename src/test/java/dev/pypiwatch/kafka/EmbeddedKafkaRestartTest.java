@@ -1,10 +1,5 @@
 package dev.pypiwatch.kafka;
 
-import dev.pypiwatch.events.DownloadObservation;
-import dev.pypiwatch.events.EventCodec;
-import dev.pypiwatch.events.Samples;
-import dev.pypiwatch.ingest.DownloadPublisher;
-import dev.pypiwatch.ingest.PollerStateStore;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.events.Samples;
+import dev.pypiwatch.ingest.DownloadPublisher;
+import dev.pypiwatch.ingest.PollerStateStore;
 import dev.pypiwatch.testing.KafkaTesting;
 import java.net.InetAddress;
 import java.net.ServerSocket;

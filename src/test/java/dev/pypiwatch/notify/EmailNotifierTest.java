@@ -1,6 +1,5 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.config.NotifyConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,6 +11,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.Secret;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;

@@ -1,9 +1,5 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.events.AlertCodec;
-import dev.pypiwatch.events.AlertCodecTest;
-import dev.pypiwatch.events.EventDecodingException;
-import dev.pypiwatch.kafka.CloudEventHeaders;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.AlertCodecTest;
 import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.EventDecodingException;
 import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.kafka.CloudEventHeaders;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,6 +1,5 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.config.NotifyConfig;
 import static dev.pypiwatch.notify.NotifierFixtures.DAY;
 import static dev.pypiwatch.notify.NotifierFixtures.alert;
 import static dev.pypiwatch.notify.NotifierFixtures.config;
@@ -20,13 +19,14 @@ import dev.pypiwatch.config.NotifyConfig.Matcher;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Silence;
+import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
-import dev.pypiwatch.notify.Notification.Kind;
-import dev.pypiwatch.events.Alert;
-import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.notify.Notification.Kind;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.config.NotifyConfig;
 import static dev.pypiwatch.notify.NotifierFixtures.alert;
 import static dev.pypiwatch.notify.NotifierFixtures.config;
 import static dev.pypiwatch.notify.NotifierFixtures.firing;
@@ -18,6 +17,7 @@ import dev.pypiwatch.config.NotifyConfig.Matcher;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Route;
 import dev.pypiwatch.config.NotifyConfig.Silence;
+import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Severity;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.config.NotifyConfig;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,9 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.Secret;
-import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakeReceiver;
 import dev.pypiwatch.testing.FakeResponse;

@@ -1,10 +1,10 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.events.Alert;
-import dev.pypiwatch.events.AlertState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,14 +1,14 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.events.Alert;
-import dev.pypiwatch.events.AlertState;
-import dev.pypiwatch.events.Severity;
 import static dev.pypiwatch.rules.RulesTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Severity;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;

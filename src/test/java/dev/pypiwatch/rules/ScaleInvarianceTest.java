@@ -1,9 +1,9 @@
 package dev.pypiwatch.rules;
 
-import dev.pypiwatch.events.Alert;
 import static dev.pypiwatch.rules.RulesTesting.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.pypiwatch.events.Alert;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntToLongFunction;

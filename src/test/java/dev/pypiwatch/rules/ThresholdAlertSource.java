@@ -2,10 +2,10 @@ package dev.pypiwatch.rules;
 
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
-import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Severity;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;

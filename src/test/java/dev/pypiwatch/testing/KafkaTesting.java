@@ -1,7 +1,7 @@
 package dev.pypiwatch.testing;
 
-import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;

@@ -1,21 +1,21 @@
 package dev.pypiwatch.notify.stream;
 
+import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.kafka.TransactionalLoop;
 import dev.pypiwatch.kafka.TransactionalProducer;
-import dev.pypiwatch.notify.NotificationCodec;
-import dev.pypiwatch.events.EventCodec;
-import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.notify.Notification;
+import dev.pypiwatch.notify.NotificationCodec;
 import dev.pypiwatch.notify.NotifyMetrics;
 import dev.pypiwatch.notify.Outbox;
-import dev.pypiwatch.notify.SentRecord;
 import dev.pypiwatch.notify.Sender;
-import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.notify.SentRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.pypiwatch.notify.stream;
 
-import dev.pypiwatch.notify.NotifyMetrics;
 import dev.pypiwatch.kafka.StreamVerticle;
+import dev.pypiwatch.notify.NotifyMetrics;
 
 /**
  * The deployable notifier: a {@link NotificationStream} on a thread of its own, stopped on

@@ -1,11 +1,11 @@
 package dev.pypiwatch.rules.stream;
 
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
-import dev.pypiwatch.events.Alert;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules.stream;
 
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.EventCodec;
@@ -9,7 +10,6 @@ import dev.pypiwatch.kafka.TopicReader;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.kafka.TransactionalLoop;
 import dev.pypiwatch.kafka.TransactionalProducer;
-import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.rules.AlertSource;
 import dev.pypiwatch.rules.RuleMetrics;
 import java.time.Duration;

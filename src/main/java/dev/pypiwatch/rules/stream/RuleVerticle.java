@@ -1,7 +1,7 @@
 package dev.pypiwatch.rules.stream;
 
-import dev.pypiwatch.rules.RuleMetrics;
 import dev.pypiwatch.kafka.StreamVerticle;
+import dev.pypiwatch.rules.RuleMetrics;
 
 /**
  * The deployable rule engine: an {@link AlertStream} on a thread of its own, stopped on undeploy
