@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -126,6 +127,20 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
   protected final void pause(Duration d) {
     if (!RetryPolicy.pause(d)) {
       running = false;
+    }
+  }
+
+  /**
+   * The value of {@code r} decoded, or null after a warning naming the record: a record that does
+   * not decode is skipped (retrying it would stop the loop for good), and counted by the caller.
+   */
+  protected static <T> T decodeOrSkip(ConsumerRecord<String, byte[]> r, Function<byte[], T> decoder, String what) {
+    try {
+      return decoder.apply(r.value());
+    } catch (RuntimeException e) {
+      LOG.warn("undecodable {} skipped [topic: {}, partition: {}, offset: {}, key: {}]: {}", what, r.topic(),
+          r.partition(), r.offset(), r.key(), e.getMessage());
+      return null;
     }
   }
 

@@ -180,13 +180,9 @@ public final class NotificationStream extends TransactionalLoop {
   }
 
   private void read(ConsumerRecord<String, byte[]> r, Instant now) {
-    Alert a;
-    try {
-      a = AlertCodec.decode(r.value());
-    } catch (RuntimeException e) {
+    Alert a = decodeOrSkip(r, AlertCodec::decode, "alert");
+    if (a == null) {
       metrics.undecodable();
-      LOG.warn("undecodable alert skipped [topic: {}, partition: {}, offset: {}, key: {}]: {}",
-          r.topic(), r.partition(), r.offset(), r.key(), e.getMessage());
       return;
     }
     outbox.read(a, r.partition(), r.offset(), now);

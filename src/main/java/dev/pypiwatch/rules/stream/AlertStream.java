@@ -148,13 +148,9 @@ public final class AlertStream extends TransactionalLoop {
   private void consume(ConsumerRecord<String, byte[]> r) {
     metrics.recordConsumed();
     Set<String> pkgs = unevaluated.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new HashSet<>());
-    DownloadRecord o;
-    try {
-      o = EventCodec.decodeRecord(r.value());
-    } catch (RuntimeException e) {
+    DownloadRecord o = decodeOrSkip(r, EventCodec::decodeRecord, "download");
+    if (o == null) {
       metrics.undecodable();
-      LOG.warn("undecodable download skipped [topic: {}, partition: {}, offset: {}, key: {}]: {}",
-          r.topic(), r.partition(), r.offset(), r.key(), e.getMessage());
       return;
     }
     record(o);
