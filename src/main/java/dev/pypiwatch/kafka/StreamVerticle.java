@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deployable shell around a blocking Kafka loop (the rule stage's
- * {@code AlertStream}, the notifier's {@code NotificationStream}): opens it on a worker, runs it on a thread of its own (a Kafka consumer is
+ * The deployable shell around a blocking Kafka loop (a {@link TransactionalLoop}: the rule stage's,
+ * the notifier's): opens it on a worker, runs it on a thread of its own (a Kafka consumer is
  * single-threaded and its poll loop never ends, so it does not belong on a shared worker pool) and
  * stops it on undeploy.
  */
