@@ -1,0 +1,410 @@
+package dev.pypiwatch.rules;
+
+import static dev.pypiwatch.rules.RulesTesting.ALLOWED_ERROR;
+import static dev.pypiwatch.rules.RulesTesting.FLAT_WEEKLY_20K;
+import static dev.pypiwatch.rules.RulesTesting.HALF_FROM;
+import static dev.pypiwatch.rules.RulesTesting.PKG;
+import static dev.pypiwatch.rules.RulesTesting.START;
+import static dev.pypiwatch.rules.RulesTesting.WEEK_AT_HALF;
+import static dev.pypiwatch.rules.RulesTesting.WEEK_AT_HALF_SCORE;
+import static dev.pypiwatch.rules.RulesTesting.overall;
+import static dev.pypiwatch.rules.RulesTesting.weekAt;
+import static java.util.stream.Collectors.toSet;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Severity;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntToLongFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@link DropRule} on hand-worked series: window, thresholds, holes, cold start, holidays, reference. */
+class DropRuleTest {
+  private static final DropRule RULE = new DropRule();
+  private static final RuleSettings DEFAULTS = RuleSettings.DEFAULTS;
+  private static final DropSettings D = DropSettings.DEFAULTS;
+  private static final SpikeSettings S = SpikeSettings.DEFAULTS;
+  /** The day WEEK_AT_HALF is first a drop: the window 84-88 has four low days. */
+  private static final int FIRST_LOW_WINDOW = HALF_FROM + 3;
+  /**
+   * WEEK_AT_HALF's window on its 4th low day: Wed 20,000 (normal), Thu 10,000, Fri 10,000, Sat
+   * 6,000, Sun 6,000 against 20,000 x 3 + 12,000 x 2: 52,000 / 84,000 = 0.619 <= 0.65.
+   */
+  private static final double HALF_OBSERVED = 52_000;
+  private static final double HALF_EXPECTED = 84_000;
+  /** A window of five days at half: each clipped residual ln(1/2), z = 0.693 sqrt 5 / 0.10. */
+  private static final double ALL_HALF_SCORE =
+      -(3 * Math.log(10_001.0 / 20_001.0) + 2 * Math.log(6_001.0 / 12_001.0)) / 5 * Math.sqrt(5)
+          / 0.10;
+  /**
+   * Weeks alternate between 20,000 and 40,000 a day, anchored so that the 56 days before day 105
+   * are 28 + 28: baseline (20,000 + 40,000) / 2 = 30,000 for every day from 42 on, noise 1.4826 x
+   * ln(40001/20001) / 2 = 0.513811 (residual median at the midpoint, every deviation half the gap).
+   */
+  private static final int NOISY_FROM = 105;
+  private static final double NOISY_NOISE = 1.4826 * Math.log(40_001.0 / 20_001.0) / 2;
+
+  private static long alternating(int i) {
+    return Math.floorMod(Math.floorDiv(NOISY_FROM - 1 - i, 7), 2) == 0 ? 20_000 : 40_000;
+  }
+
+  private static PackageHistory history(IntToLongFunction f, int... unknown) {
+    Set<LocalDate> holes = Arrays.stream(unknown).mapToObj(START::plusDays).collect(toSet());
+    PackageHistory h = new PackageHistory();
+    overall(f).stream().filter(r -> !holes.contains(r.date())).forEach(h::put);
+    return h;
+  }
+
+  private static Optional<List<Finding>> evaluate(PackageHistory h, PackageHistory reference,
+      int day, RuleSettings s) {
+    return RULE.evaluate(new Rule.Day(PKG, h, reference, START.plusDays(day), s));
+  }
+
+  private static List<Finding> judged(PackageHistory h, int day, RuleSettings s) {
+    return evaluate(h, null, day, s).orElseThrow(() -> new AssertionError("not judged"));
+  }
+
+  private static RuleSettings with(SpikeSettings spike, DropSettings drop) {
+    RuleSettings d = DEFAULTS;
+    return new RuleSettings(spike, drop, d.pythonShift(), d.osShift(), d.milestone(), d.trend());
+  }
+
+  private static RuleSettings with(DropSettings drop) {
+    return with(S, drop);
+  }
+
+  private static DropSettings drop(boolean enabled, double z, int days, double maxRatio,
+      long minVolume) {
+    return new DropSettings(enabled, z, days, maxRatio, minVolume, D.referencePackage(),
+        D.referenceMaxRatio(), D.holidays(), D.holidayMaxRatio(), D.cooldown());
+  }
+
+  private static DropSettings drop(Holidays holidays, double holidayMaxRatio,
+      double referenceMaxRatio) {
+    return new DropSettings(D.enabled(), D.z(), D.days(), D.maxRatio(), D.minVolume(),
+        D.referencePackage(), referenceMaxRatio, holidays, holidayMaxRatio, D.cooldown());
+  }
+
+  private static SpikeSettings floor(double scaleFloor) {
+    return new SpikeSettings(S.enabled(), S.category(), S.z(), S.weeks(), scaleFloor,
+        S.minVolume(), S.minIncrease(), S.minRatio(), S.cooldown());
+  }
+
+  @Test
+  void aWeekAtHalfFiresOnItsFourthLowDayWithHandCheckedEvidence() {
+    // Noise from before the window (day 84): every residual 0, so the floor 0.10. Clipped
+    // residuals: 0, 4 x ln(1/2); z = 4 x 0.693 / 5 x sqrt 5 / 0.10 = 12.40 > 3.5, >= 7 → CRITICAL.
+    Finding f = judged(history(WEEK_AT_HALF), FIRST_LOW_WINDOW, DEFAULTS).get(0);
+    assertEquals("drop:pip:overall:without_mirrors", f.fingerprint());
+    assertEquals("drop", f.rule());
+    assertEquals("overall", f.series());
+    assertEquals(Categories.WITHOUT_MIRRORS, f.category());
+    assertEquals(HALF_OBSERVED, f.observed(), ALLOWED_ERROR);
+    assertEquals(HALF_EXPECTED, f.expected(), ALLOWED_ERROR);
+    assertEquals(WEEK_AT_HALF_SCORE, f.score(), ALLOWED_ERROR);
+    assertEquals(12.3982, f.score(), 1e-4);
+    assertEquals(Severity.CRITICAL, f.severity());
+    assertEquals("pip: downloads fell to 62% of the usual over the 5 known days 2026-03-18 to"
+        + " 2026-03-22 (Sun) (52,000 vs 84,000 expected)", f.summary());
+    assertEquals(Set.of("drop:overall"), RULE.scopes());
+  }
+
+  static Stream<Arguments> weekAtHalfDayByDay() {
+    // Days 85-91 (Thu-Wed) at half. Each day's window is its last 5 days; ratio = sums; z from the
+    // clipped residuals (ln(1/2) per low day) over the floor 0.10: k low days → k x 0.693 / sqrt 5
+    // / 0.10 = 3.10 k.
+    return Stream.of(
+        Arguments.of(86, 0.8, false), // 2 low days: 80,000 / 100,000
+        Arguments.of(87, 66.0 / 92, false), // 3 low days (z 9.30): 0.717 > 0.65
+        Arguments.of(88, 52.0 / 84, true), // 4 low days: 0.619, z 12.40
+        Arguments.of(89, 0.5, true), // 5 low days: z 15.50
+        Arguments.of(91, 0.5, true),
+        Arguments.of(92, 56.0 / 92, true), // Thu back to normal, 4 low days left: 0.609
+        Arguments.of(93, 0.7, false), // 3 low weekdays left (z 9.30): 70,000 / 100,000
+        Arguments.of(94, 72.0 / 92, false)); // 2 low days left: 0.783
+  }
+
+  @ParameterizedTest(name = "day {0}: ratio {1}, fires {2}")
+  @MethodSource("weekAtHalfDayByDay")
+  void aWeekAtHalfDayByDay(int day, double ratio, boolean fires) {
+    List<Finding> got = judged(history(WEEK_AT_HALF), day, DEFAULTS);
+    assertEquals(fires ? 1 : 0, got.size(), got.toString());
+    if (fires) {
+      assertEquals(ratio, got.get(0).observed() / got.get(0).expected(), ALLOWED_ERROR);
+    }
+  }
+
+  static Stream<Arguments> noisySeries() {
+    // On the alternating series (baseline 30,000, noise 0.5138), days 105-109 replaced.
+    return Stream.of(
+        // Ratio 0.6 but z = ln(30001/18001) sqrt 5 / 0.5138 = 2.22 < 3.5.
+        Arguments.of("five days at 18,000", new long[] {18_000, 18_000, 18_000, 18_000, 18_000},
+            Double.NaN, null),
+        // z = ln(30001/3001) sqrt 5 / 0.5138 = 10.02 >= 7.
+        Arguments.of("five days at 3,000", new long[] {3_000, 3_000, 3_000, 3_000, 3_000},
+            10.0194, Severity.CRITICAL),
+        // One good day does not hide a fall: ratio 87,000 / 150,000 = 0.58; clipped, z = 4 x
+        // ln(30001/10501) / 5 x sqrt 5 / 0.5138 = 3.655 > 3.5 (unclipped, the 45,000 day would pull
+        // it to 3.30 and hide the fall).
+        Arguments.of("four days at 10,500 and one at 45,000",
+            new long[] {10_500, 10_500, 45_000, 10_500, 10_500}, 3.6548, Severity.WARNING));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("noisySeries")
+  void aNoisySeriesNeedsADeeperFallAndRisesAreClipped(String name, long[] window, double score,
+      Severity severity) {
+    IntToLongFunction f = i -> i >= NOISY_FROM && i < NOISY_FROM + 5 ? window[i - NOISY_FROM]
+        : alternating(i);
+    List<Finding> got = judged(history(f), NOISY_FROM + 4, DEFAULTS);
+    if (severity == null) {
+      assertEquals(List.of(), got);
+      return;
+    }
+    assertEquals(1, got.size(), got.toString());
+    assertEquals(score, got.get(0).score(), 1e-4);
+    assertEquals(5 * 30_000, got.get(0).expected(), ALLOWED_ERROR);
+    assertEquals(Arrays.stream(window).sum(), got.get(0).observed(), ALLOWED_ERROR);
+    assertEquals(severity, got.get(0).severity());
+    // The noise unit is the hand-computed one.
+    double clipped = Arrays.stream(window)
+        .mapToDouble(x -> Math.min(0, Math.log((x + 1.0) / 30_001))).sum();
+    assertEquals(-clipped / 5 * Math.sqrt(5) / NOISY_NOISE, got.get(0).score(), ALLOWED_ERROR);
+  }
+
+  static Stream<Arguments> settings() {
+    // WEEK_AT_HALF: day 88 window ratio 0.619, z 12.40, mean baseline 84,000 / 5 = 16,800; day 87
+    // window ratio 0.717, z 9.30; with 3 days, day 87's window (Thu-Sat) is all low: ratio 0.5,
+    // z = 0.693 sqrt 3 / 0.10 = 12.00.
+    return Stream.of(
+        Arguments.of("defaults, day 88", S, D, 88, true),
+        Arguments.of("z 12.3 < 12.40", S, drop(true, 12.3, 5, 0.65, 20), 88, true),
+        Arguments.of("z 12.5 > 12.40", S, drop(true, 12.5, 5, 0.65, 20), 88, false),
+        Arguments.of("max ratio 0.62 >= 0.619", S, drop(true, 3.5, 5, 0.62, 20), 88, true),
+        Arguments.of("max ratio 0.61 < 0.619", S, drop(true, 3.5, 5, 0.61, 20), 88, false),
+        Arguments.of("min volume 16,800 = mean baseline", S, drop(true, 3.5, 5, 0.65, 16_800), 88,
+            true),
+        Arguments.of("min volume 16,801", S, drop(true, 3.5, 5, 0.65, 16_801), 88, false),
+        Arguments.of("spike floor 0.35: z 12.40 / 3.5 = 3.54", floor(0.35), D, 88, true),
+        Arguments.of("spike floor 0.36: z 12.40 / 3.6 = 3.44", floor(0.36), D, 88, false),
+        Arguments.of("disabled", S, drop(false, 3.5, 5, 0.65, 20), 88, false),
+        Arguments.of("defaults, day 87", S, D, 87, false),
+        Arguments.of("max ratio 0.72, day 87", S, drop(true, 3.5, 5, 0.72, 20), 87, true),
+        Arguments.of("3 days, day 87", S, drop(true, 3.5, 3, 0.65, 20), 87, true),
+        Arguments.of("3 days, day 86: Thu-Fri low, Wed not: 40,000/60,000", S,
+            drop(true, 3.5, 3, 0.65, 20), 86, false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("settings")
+  void eachSettingMovesItsThreshold(String name, SpikeSettings spike, DropSettings drop, int day,
+      boolean fires) {
+    List<Finding> got = judged(history(WEEK_AT_HALF), day, with(spike, drop));
+    assertEquals(fires ? 1 : 0, got.size(), got.toString());
+  }
+
+  @Test
+  void threeDaysWindowCarriesItsOwnEvidence() {
+    // Thu 10,000 + Fri 10,000 + Sat 6,000 vs 20,000 + 20,000 + 12,000: z = ln 2 sqrt 3 / 0.10.
+    Finding f = judged(history(WEEK_AT_HALF), 87, with(drop(true, 3.5, 3, 0.65, 20))).get(0);
+    assertEquals(26_000, f.observed(), ALLOWED_ERROR);
+    assertEquals(52_000, f.expected(), ALLOWED_ERROR);
+    double z = -(2 * Math.log(10_001.0 / 20_001.0) + Math.log(6_001.0 / 12_001.0)) / 3
+        * Math.sqrt(3) / 0.10;
+    assertEquals(z, f.score(), ALLOWED_ERROR);
+    assertEquals(12.0046, f.score(), 1e-4);
+  }
+
+  static Stream<Arguments> severities() {
+    // 20,000 a day, days 90-94 at x; z = ln(20001/(x+1)) sqrt 5 / floor. CRITICAL at z >= 7 or
+    // ratio <= 0.25.
+    return Stream.of(
+        Arguments.of("30% at floor 0.6: z 4.49", 0.6, 6_000L, 4.4865, Severity.WARNING),
+        Arguments.of("25% at floor 0.6: z 5.17, ratio 0.25", 0.6, 5_000L, 5.1659, Severity.CRITICAL),
+        Arguments.of("50% at floor 0.1: z 15.50", 0.1, 10_000L, 15.4981, Severity.CRITICAL),
+        Arguments.of("35% at floor 0.6: z 3.91, ratio 0.35", 0.6, 7_000L, 3.9121, Severity.WARNING));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("severities")
+  void severityIsCriticalAtTwiceZOrAQuarter(String name, double floor, long x, double score,
+      Severity severity) {
+    IntToLongFunction f = i -> i >= 90 && i <= 94 ? x : 20_000;
+    Finding got = judged(history(f), 94, with(floor(floor), D)).get(0);
+    assertEquals(Math.log(20_001.0 / (x + 1)) * Math.sqrt(5) / floor, got.score(), ALLOWED_ERROR);
+    assertEquals(score, got.score(), 1e-4);
+    assertEquals(severity, got.severity());
+  }
+
+  static Stream<Arguments> minVolume() {
+    // A fall to 5 a day for 5 days: ratio 0.25-0.26, z ~27; only the 20/day floor decides.
+    return Stream.of(Arguments.of(20L, true), Arguments.of(19L, false));
+  }
+
+  @ParameterizedTest(name = "{0} a day: fires {1}")
+  @MethodSource("minVolume")
+  void aSmallPackageIsBelowTheVolumeFloor(long level, boolean fires) {
+    IntToLongFunction f = i -> i >= 90 && i <= 94 ? 5 : level;
+    assertEquals(fires ? 1 : 0, judged(history(f), 94, DEFAULTS).size());
+  }
+
+  @Test
+  void anUnknownDayIsNotJudged() {
+    assertEquals(Optional.empty(), evaluate(history(WEEK_AT_HALF, 88), null, 88, DEFAULTS));
+    assertEquals(Optional.empty(),
+        evaluate(history(WEEK_AT_HALF, 88), null, 88, with(drop(false, 3.5, 5, 0.65, 20))));
+  }
+
+  @Test
+  void aWindowOverAHoleReachesBackAndNeedsOneMoreNoiseUnit() {
+    // Day 86 unknown: day 89's known days are 89, 88, 87, 85, 84 (a Wednesday at 20,000 again):
+    // the same 52,000 / 84,000 and z 12.40 as day 88 without the hole, but over a skipped day.
+    PackageHistory holed = history(WEEK_AT_HALF, 86);
+    Finding f = judged(holed, 89, DEFAULTS).get(0);
+    assertEquals(HALF_OBSERVED, f.observed(), ALLOWED_ERROR);
+    assertEquals(HALF_EXPECTED, f.expected(), ALLOWED_ERROR);
+    assertEquals(WEEK_AT_HALF_SCORE, f.score(), ALLOWED_ERROR);
+    // At z 11.5 the full data fires (12.40 > 11.5) but the holed window needs 12.5.
+    RuleSettings z115 = with(drop(true, 11.5, 5, 0.65, 20));
+    assertEquals(1, judged(history(WEEK_AT_HALF), 88, z115).size());
+    assertEquals(List.of(), judged(holed, 89, z115));
+  }
+
+  @Test
+  void aColdStartIsQuiet() {
+    // 5,000 a day from day 0, 2,500 from day 40. Residuals exist from day 21 (3 earlier same
+    // weekdays); the noise comes from the window's first day: day 44's window starts on day 40
+    // (19 residuals: cold start, quiet), day 45's on day 41 (20: seasonal). Then all five days are
+    // at half: z = ln(5001/2501) sqrt 5 / 0.10 = 15.49.
+    IntToLongFunction f = i -> i >= 40 ? 2_500 : 5_000;
+    assertEquals(List.of(), judged(history(f), 44, DEFAULTS));
+    Finding f45 = judged(history(f), 45, DEFAULTS).get(0);
+    assertEquals(Math.log(5_001.0 / 2_501.0) * Math.sqrt(5) / 0.10, f45.score(), ALLOWED_ERROR);
+    assertEquals(0.5, f45.observed() / f45.expected(), ALLOWED_ERROR);
+  }
+
+  static Stream<Arguments> holidays() {
+    // "unjudged": a holiday window whose fall is too shallow neither fires nor resolves.
+    IntToLongFunction half = WEEK_AT_HALF;
+    IntToLongFunction at30 = weekAt(HALF_FROM, 0.3);
+    Holidays friday = Holidays.parse(List.of("2026-03-20")); // day 86
+    Holidays week = Holidays.parse(List.of("2026-03-19..2026-03-25")); // days 85-91
+    return Stream.of(
+        // Day 88's window 84-88 holds the holiday. Without it (84, 83 back in): 62,000 / 84,000 =
+        // 0.738, no fall; the full window's 0.619 is above 0.40.
+        Arguments.of("half, one holiday, day 88", friday, 0.40, half, 88, "unjudged"),
+        Arguments.of("no holidays, day 88", Holidays.NONE, 0.40, half, 88, "fires"),
+        // Day 89 without the holiday: 89, 88, 87, 85, 84 = 52,000 / 84,000, z 12.40: a drop.
+        Arguments.of("half, one holiday, day 89", friday, 0.40, half, 89, "fires"),
+        // The whole week a holiday: the ordinary days show nothing; the full window's 0.5 > 0.40.
+        Arguments.of("half, holiday week, day 89", week, 0.40, half, 89, "unjudged"),
+        Arguments.of("half, holiday max ratio 0.5", week, 0.50, half, 89, "fires"),
+        Arguments.of("half, holiday max ratio 0.49", week, 0.49, half, 89, "unjudged"),
+        // At 30%: day 88's window 39,200 / 84,000 = 0.467 > 0.40; day 89's 0.30 <= 0.40.
+        Arguments.of("30%, holiday week, day 88", week, 0.40, at30, 88, "unjudged"),
+        Arguments.of("30%, holiday week, day 89", week, 0.40, at30, 89, "fires"),
+        // Not even an ordinary drop (day 87: 0.717): judged, nothing found, whatever the calendar.
+        Arguments.of("half, holiday week, day 87", week, 0.40, half, 87, "quiet"),
+        // The default calendar: days 99-105 are Thu 04-02 to Wed 04-08, Good Friday to Easter Monday
+        // on 100-103. Day 102's ordinary days 99, 98, 97, 96, 95 hold one low day; 0.5 > 0.40.
+        Arguments.of("half over Easter, day 102", Holidays.DEFAULTS, 0.40, weekAt(99, 0.5), 102, "unjudged"));
+  }
+
+  @ParameterizedTest(name = "{0}: {5}")
+  @MethodSource("holidays")
+  void aHolidayWindowNeedsTheOrdinaryDaysOrADeeperFall(String name, Holidays calendar,
+      double holidayMaxRatio, IntToLongFunction series, int day, String verdict) {
+    Optional<List<Finding>> got = evaluate(history(series), null, day,
+        with(drop(calendar, holidayMaxRatio, D.referenceMaxRatio())));
+    switch (verdict) {
+      case "unjudged" -> assertEquals(Optional.empty(), got);
+      case "quiet" -> assertEquals(Optional.of(List.of()), got);
+      default -> assertEquals(1, got.orElseThrow().size(), got.toString());
+    }
+  }
+
+  @Test
+  void aHolidayDropReportsTheWindowThatShowsIt() {
+    // Ordinary days: the window without the holiday (first day 84, as in the no-hole day 88).
+    Holidays friday = Holidays.parse(List.of("2026-03-20"));
+    Finding ordinary = judged(history(WEEK_AT_HALF), 89,
+        with(drop(friday, 0.40, D.referenceMaxRatio()))).get(0);
+    assertEquals(HALF_OBSERVED, ordinary.observed(), ALLOWED_ERROR);
+    assertEquals(HALF_EXPECTED, ordinary.expected(), ALLOWED_ERROR);
+    assertEquals(WEEK_AT_HALF_SCORE, ordinary.score(), ALLOWED_ERROR);
+    // Deep fall: the full window 85-89 at 30%: 25,200 / 84,000, z = 5 x ln(0.3) sqrt 5 / 5 / 0.10.
+    Holidays week = Holidays.parse(List.of("2026-03-19..2026-03-25"));
+    Finding deep = judged(history(weekAt(HALF_FROM, 0.3)), 89,
+        with(drop(week, 0.40, D.referenceMaxRatio()))).get(0);
+    assertEquals(25_200, deep.observed(), ALLOWED_ERROR);
+    assertEquals(HALF_EXPECTED, deep.expected(), ALLOWED_ERROR);
+    double z = -(3 * Math.log(6_001.0 / 20_001.0) + 2 * Math.log(3_601.0 / 12_001.0)) / 5
+        * Math.sqrt(5) / 0.10;
+    assertEquals(z, deep.score(), ALLOWED_ERROR);
+  }
+
+  static Stream<Arguments> reference() {
+    // The reference is FLAT_WEEKLY_20K x 1,000 with days 85-91 at factor r. Its own window on day
+    // 88 (84-88): (20,000 + r x 64,000) / 84,000; at most 0.85 means an upstream incident.
+    return Stream.of(
+        Arguments.of("reference at half: 0.619", 0.5, 0.85, true),
+        Arguments.of("reference at 80%: 0.848", 0.8, 0.85, true),
+        Arguments.of("reference at 85%: 0.886", 0.85, 0.85, false),
+        Arguments.of("reference steady: 1.0", 1.0, 0.85, false),
+        Arguments.of("reference at 85%, max ratio 0.9", 0.85, 0.9, true),
+        Arguments.of("reference at 80%, max ratio 0.84", 0.8, 0.84, false));
+  }
+
+  @ParameterizedTest(name = "{0}, reference max ratio {2}: suppressed {3}")
+  @MethodSource("reference")
+  void aFallTheReferenceShowsTooIsNotReported(String name, double r, double referenceMaxRatio,
+      boolean suppressed) {
+    IntToLongFunction week = weekAt(HALF_FROM, r);
+    PackageHistory ref = history(i -> 1_000 * week.applyAsLong(i));
+    List<Finding> got = evaluate(history(WEEK_AT_HALF), ref, FIRST_LOW_WINDOW,
+        with(drop(D.holidays(), D.holidayMaxRatio(), referenceMaxRatio))).orElseThrow();
+    assertEquals(suppressed ? 0 : 1, got.size(), got.toString());
+  }
+
+  @Test
+  void aReferenceWithoutTheDayDoesNotSuppress() {
+    PackageHistory ref = history(i -> 1_000 * WEEK_AT_HALF.applyAsLong(i), FIRST_LOW_WINDOW);
+    assertEquals(1, evaluate(history(WEEK_AT_HALF), ref, FIRST_LOW_WINDOW, DEFAULTS)
+        .orElseThrow().size());
+  }
+
+  @Test
+  void theSpikeCategoryIsTheSeriesWatched() {
+    // with_mirrors: the fall is there only; without_mirrors stays flat.
+    PackageHistory h = history(FLAT_WEEKLY_20K);
+    for (int i = 0; i < RulesTesting.DAYS; i++) {
+      h.put(new DownloadRecord(PKG, dev.pypiwatch.events.Endpoint.OVERALL,
+          Categories.WITH_MIRRORS, START.plusDays(i), WEEK_AT_HALF.applyAsLong(i)));
+    }
+    SpikeSettings mirrors = new SpikeSettings(true, Categories.WITH_MIRRORS, S.z(), S.weeks(),
+        S.scaleFloor(), S.minVolume(), S.minIncrease(), S.minRatio(), S.cooldown());
+    assertEquals(List.of(), judged(h, FIRST_LOW_WINDOW, DEFAULTS));
+    Finding f = judged(h, FIRST_LOW_WINDOW, with(mirrors, D)).get(0);
+    assertEquals("drop:pip:overall:with_mirrors", f.fingerprint());
+    assertEquals(HALF_OBSERVED, f.observed(), ALLOWED_ERROR);
+  }
+
+  @Test
+  void theDefaultsAreTheDocumentedOnes() {
+    // docs/detection.md: 5 days, z 3.5, <= 65%, >= 20/day, __all__ at 0.85, holidays at 40%, 7 days.
+    assertEquals(new DropSettings(true, 3.5, 5, 0.65, 20, "__all__", 0.85,
+        Holidays.parse(List.of("christmas", "thanksgiving", "easter")), 0.40, Duration.ofDays(7)), D);
+    assertEquals(ALL_HALF_SCORE, judged(history(WEEK_AT_HALF), 89, DEFAULTS).get(0).score(),
+        ALLOWED_ERROR);
+  }
+}
