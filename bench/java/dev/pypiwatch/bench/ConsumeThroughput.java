@@ -1,6 +1,5 @@
 package dev.pypiwatch.bench;
 
-import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
@@ -8,6 +7,7 @@ import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.TopicReader;
 import dev.pypiwatch.rules.RuleEngine;

@@ -2,7 +2,6 @@ package dev.pypiwatch;
 
 import dev.pypiwatch.api.PypiStatsClient;
 import dev.pypiwatch.config.AppConfig;
-import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.RuleRunnerConfig;
 import dev.pypiwatch.http.StatusVerticle;
@@ -15,6 +14,7 @@ import dev.pypiwatch.ingest.PollerStateStore;
 import dev.pypiwatch.ingest.WatchlistSource;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.notify.Channels;

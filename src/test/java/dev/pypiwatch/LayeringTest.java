@@ -38,11 +38,12 @@ class LayeringTest {
       // the ground floor: event and alert types, codecs, ids, wording / retry policy, User-Agent
       Map.entry("events", Set.of()),
       Map.entry("outbound", Set.of()),
-      // pure stages and the settings binder
+      // pure detection; Kafka plumbing (with its own settings)
       Map.entry("rules", Set.of("events")),
-      Map.entry("config", Set.of("events", "rules", "outbound")),
-      // Kafka plumbing and the upstream client
-      Map.entry("kafka", Set.of("events", "config", "outbound")),
+      Map.entry("kafka", Set.of("events", "outbound")),
+      // the binder of YAML into each stage's settings
+      Map.entry("config", Set.of("events", "rules", "kafka", "outbound")),
+      // the upstream client
       Map.entry("api", Set.of("events", "config", "outbound")),
       // the stages' shells
       Map.entry("ingest", Set.of("api", "events", "kafka", "config", "outbound")),

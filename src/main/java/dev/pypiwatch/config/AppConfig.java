@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.rules.RulesConfig;
 import java.nio.file.Path;
 import java.util.Objects;

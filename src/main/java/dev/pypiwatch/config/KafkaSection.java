@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.kafka.KafkaConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.pypiwatch.kafka;
 
-import dev.pypiwatch.config.KafkaConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;

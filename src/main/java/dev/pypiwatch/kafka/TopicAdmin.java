@@ -1,6 +1,6 @@
 package dev.pypiwatch.kafka;
 
-import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

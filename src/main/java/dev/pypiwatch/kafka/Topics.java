@@ -1,8 +1,8 @@
 package dev.pypiwatch.kafka;
 
-import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.RecentObservation;
+import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
 import java.util.List;
 import java.util.Objects;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.rules.RuleSettings;
 import dev.pypiwatch.rules.RulesConfig;
 import java.nio.file.Path;

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
-import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.ingest.DownloadPublisher;
 import dev.pypiwatch.ingest.PollerStateStore;
 import dev.pypiwatch.ingest.PublishException;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.outbound.RetryPolicy;

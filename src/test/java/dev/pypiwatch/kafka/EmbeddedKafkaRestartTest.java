@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Samples;
 import dev.pypiwatch.ingest.DownloadPublisher;
 import dev.pypiwatch.ingest.PollerStateStore;
+import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.testing.KafkaTesting;
 import java.net.InetAddress;
 import java.net.ServerSocket;

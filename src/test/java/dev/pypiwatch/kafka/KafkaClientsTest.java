@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.pypiwatch.config.KafkaConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

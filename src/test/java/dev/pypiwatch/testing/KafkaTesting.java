@@ -1,9 +1,9 @@
 package dev.pypiwatch.testing;
 
-import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
-import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.kafka.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;

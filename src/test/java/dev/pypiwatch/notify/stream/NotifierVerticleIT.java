@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Route;
@@ -29,6 +28,7 @@ import dev.pypiwatch.ingest.DownloadPublisher;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.TopicReader;
 import dev.pypiwatch.kafka.Topics;

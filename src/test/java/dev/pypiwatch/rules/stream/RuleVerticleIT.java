@@ -3,8 +3,6 @@ package dev.pypiwatch.rules.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.config.KafkaConfig.TopicsConfig;
-import dev.pypiwatch.config.KafkaConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.AlertState;
@@ -17,6 +15,8 @@ import dev.pypiwatch.ingest.DownloadPublisher;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.rules.AlertSource;

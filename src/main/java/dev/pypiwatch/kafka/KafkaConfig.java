@@ -1,4 +1,4 @@
-package dev.pypiwatch.config;
+package dev.pypiwatch.kafka;
 
 import java.nio.file.Path;
 import java.util.Map;
