@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param repeatInterval a reminder of alerts still firing after this long; zero disables reminders
  * @param sendResolved whether resolutions are sent (receivers may override)
  * @param silences alerts matching one of these, until its end, are not sent
+ * @param maxAlertAge a transition whose day is older than this (from the day it is read) is kept
+ *     but not sent: the history a first poll, a new package or a catch-up after an outage evaluates
  * @param retry delivery attempts and back-off
  * @param groupId consumer group of the notifier on the alerts topic
  * @param sentTopic compacted topic recording what was sent (key = receiver + alert transition)
@@ -33,14 +35,18 @@ public record NotifyConfig(
     Duration repeatInterval,
     boolean sendResolved,
     List<Silence> silences,
+    Duration maxAlertAge,
     Retry retry,
     String groupId,
     String sentTopic,
     String dlqTopic) {
 
+  /** Transitions of the last 3 days are sent: the newest day upstream is yesterday, sometimes the day before. */
+  public static final Duration DEFAULT_MAX_ALERT_AGE = Duration.ofDays(3);
+
   /** No receivers (nothing is sent); 30 s grouping, reminders every 7 days, resolutions sent. */
   public static final NotifyConfig DEFAULTS = new NotifyConfig(List.of(), List.of(), List.of(),
-      Duration.ofSeconds(30), Duration.ofDays(7), true, List.of(), Retry.DEFAULTS,
+      Duration.ofSeconds(30), Duration.ofDays(7), true, List.of(), DEFAULT_MAX_ALERT_AGE, Retry.DEFAULTS,
       "pypiwatch-notifier", "pypiwatch.notifications-sent", "pypistats.notifications.dlq");
 
   public NotifyConfig {
@@ -48,12 +54,21 @@ public record NotifyConfig(
     routes = List.copyOf(routes);
     defaultReceivers = List.copyOf(defaultReceivers);
     silences = List.copyOf(silences);
+    Objects.requireNonNull(maxAlertAge, "maxAlertAge");
     Objects.requireNonNull(groupWait, "groupWait");
     Objects.requireNonNull(repeatInterval, "repeatInterval");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(sentTopic, "sentTopic");
     Objects.requireNonNull(dlqTopic, "dlqTopic");
+  }
+
+  /** The same settings with the default {@link #maxAlertAge()}. */
+  public NotifyConfig(List<Receiver> receivers, List<Route> routes, List<String> defaultReceivers,
+      Duration groupWait, Duration repeatInterval, boolean sendResolved, List<Silence> silences, Retry retry,
+      String groupId, String sentTopic, String dlqTopic) {
+    this(receivers, routes, defaultReceivers, groupWait, repeatInterval, sendResolved, silences,
+        DEFAULT_MAX_ALERT_AGE, retry, groupId, sentTopic, dlqTopic);
   }
 
   /** True if at least one receiver is configured (the notifier runs only then). */

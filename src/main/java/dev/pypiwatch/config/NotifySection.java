@@ -167,6 +167,7 @@ final class NotifySection {
     boolean sendResolved = m.get("send-resolved", ValueType.BOOLEAN, d.sendResolved());
     List<Silence> silences = list(m, "silences", "a list of silences (mappings with match and "
         + "ends-at)", (item, path) -> silence(item, path, m.context()));
+    Duration maxAlertAge = m.get("max-alert-age", ValueType.duration(false), d.maxAlertAge());
     Retry retry = m.section("retry", NotifySection::retry);
     String groupId = m.get("group-id", ValueType.KAFKA_ID, d.groupId());
     String sentTopic = m.get("sent-topic", ValueType.KAFKA_TOPIC, d.sentTopic());
@@ -175,7 +176,7 @@ final class NotifySection {
       checkEveryReceiverIsUsed(receivers, routes, defaults, m.context());
     }
     return new NotifyConfig(receivers.stream().map(Bound::receiver).toList(), routes, defaults,
-        groupWait, repeat, sendResolved, silences, retry, groupId, sentTopic, dlqTopic);
+        groupWait, repeat, sendResolved, silences, maxAlertAge, retry, groupId, sentTopic, dlqTopic);
   }
 
   private static List<Bound> receivers(MappingReader m, Set<String> names) {

@@ -17,6 +17,7 @@ public final class NotifyMetrics {
   private final Map<String, AtomicLong> deadLettered = new ConcurrentHashMap<>();
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
+  private final AtomicLong history = new AtomicLong();
   // -1: not started (or disabled), 1: its loop runs, 0: its loop ended with an error.
   private final AtomicLong up = new AtomicLong(-1);
 
@@ -52,6 +53,11 @@ public final class NotifyMetrics {
   /** A record of the alerts topic could not be decoded and was skipped. */
   public void undecodable() {
     undecodable.incrementAndGet();
+  }
+
+  /** So many transitions were read but not sent as history (older than {@code notify.max-alert-age}). */
+  public void history(long total) {
+    history.set(total);
   }
 
   /** The notifier's loop started (true) or ended with an error (false). */
@@ -90,6 +96,7 @@ public final class NotifyMetrics {
     labelled(m, "pypiwatch_notifications_dead_lettered_total", deadLettered);
     m.put("pypiwatch_notifications_pending", pending.get());
     m.put("pypiwatch_notifier_undecodable_alerts_total", undecodable.get());
+    m.put("pypiwatch_notifications_history_total", history.get());
     m.put("pypiwatch_notifier_up", up.get());
     return m;
   }

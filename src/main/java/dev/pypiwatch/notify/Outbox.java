@@ -4,6 +4,7 @@ import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Ids;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +67,9 @@ public final class Outbox {
   private final Map<String, Planned> byId = new HashMap<>();
   // Keys collecting or queued: not planned again.
   private final Set<String> planned = new HashSet<>();
+  // Fingerprints whose last firing read was history (not sent): their resolution is history too.
+  private final Set<String> historyFirings = new HashSet<>();
+  private long history;
   // Read alerts waiting for keys: key -> their positions; partition -> offset -> keys missing.
   private final Map<String, Set<Position>> waiting = new HashMap<>();
   private final Map<Integer, TreeMap<Long, Integer>> open = new HashMap<>();
@@ -101,8 +105,27 @@ public final class Outbox {
    * Takes transition {@code a}, read at {@code at} from {@code offset} of {@code partition}: each
    * receiver it is routed to (silences as of {@code at}) collects it unless that key was sent or is
    * planned already. The alert stays open until all those keys are sent.
+   *
+   * <p>History is not news: a transition whose day is more than {@code max-alert-age} before
+   * {@code at}'s day is not sent (a first start's backfill, a new package's, a catch-up after an
+   * outage), nor is the resolution of a firing that was not sent for that reason (it would
+   * announce the end of something the receiver never heard of). Both are counted in {@link
+   * #history()}.
    */
   public void read(Alert a, int partition, long offset, Instant at) {
+    if (isHistory(a, at)) {
+      history++;
+      if (a.state() == AlertState.FIRING) {
+        historyFirings.add(a.fingerprint());
+      }
+      return;
+    }
+    if (a.state() == AlertState.FIRING) {
+      historyFirings.remove(a.fingerprint());
+    } else if (historyFirings.remove(a.fingerprint())) {
+      history++;
+      return;
+    }
     Position pos = new Position(partition, offset);
     for (String receiver : router.route(a, at)) {
       String key = SentRecord.key(receiver, a);
@@ -116,6 +139,19 @@ public final class Outbox {
         open.computeIfAbsent(partition, p -> new TreeMap<>()).merge(offset, 1, Integer::sum);
       }
     }
+  }
+
+  /**
+   * Transitions read but not sent as history, so far: older than {@code max-alert-age}, or the
+   * resolution of such a firing.
+   */
+  public long history() {
+    return history;
+  }
+
+  private boolean isHistory(Alert a, Instant at) {
+    LocalDate today = LocalDate.ofInstant(at, ZoneOffset.UTC);
+    return a.date().isBefore(today.minusDays(config.maxAlertAge().toDays()));
   }
 
   /**
@@ -227,8 +263,6 @@ public final class Outbox {
     }
     return n;
   }
-
-
 
   /**
    * The id of receiver's notification of {@code keys} (the sent keys without the receiver): a

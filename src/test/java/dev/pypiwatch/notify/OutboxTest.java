@@ -30,6 +30,7 @@ import dev.pypiwatch.notify.Notification.Kind;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,6 +68,86 @@ class OutboxTest {
     for (int i = 0; i < alerts.size(); i++) {
       o.read(alerts.get(i), 0, i, from.plus(step.multipliedBy(i)));
     }
+  }
+
+  // ---- history: transitions older than max-alert-age are kept, not sent
+
+  /** The transitions of {@code pkg}'s spike episodes: fired and resolved the next day, on each of {@code days}. */
+  private static List<Alert> episodes(String pkg, LocalDate... days) {
+    List<Alert> out = new ArrayList<>();
+    for (LocalDate d : days) {
+      out.add(alert(pkg, AlertState.FIRING, Severity.WARNING, d));
+      out.add(alert(pkg, AlertState.RESOLVED, Severity.WARNING, d.plusDays(1)));
+    }
+    return out;
+  }
+
+  private static List<Alert> sentAfterGroupWait(Outbox o, List<Alert> read, Instant at) {
+    for (int i = 0; i < read.size(); i++) {
+      o.read(read.get(i), 0, i, at);
+    }
+    return o.due(at.plus(WAIT)).stream().flatMap(n -> n.alerts().stream()).toList();
+  }
+
+  @Test
+  void aFirstStartsBackfillSendsOnlyTheLastDaysTransitions() {
+    // The first poll backfills 180 days: episodes months ago, one that fired 5 days ago and ended
+    // 2 days ago (its end alone would announce something never heard of), and yesterday's spike.
+    Outbox o = outbox(toAll(receiver("ops")));
+    List<Alert> history = new ArrayList<>(episodes("pip", DAY.minusDays(150), DAY.minusDays(90)));
+    history.addAll(episodes("pip", DAY.minusDays(5).minusDays(1)));
+    Alert yesterday = alert("pip", AlertState.FIRING, Severity.CRITICAL, DAY.minusDays(1));
+    history.add(yesterday);
+
+    assertEquals(List.of(yesterday), sentAfterGroupWait(o, history, T0));
+    assertEquals(6, o.history(), "two old episodes and the one ending in the window: 6 transitions");
+    assertEquals(Map.of(0, 6L), o.firstOpen(), "history finishes at once: only yesterday's spike (offset 6) holds");
+  }
+
+  @Test
+  void aNewlyAddedPackagesHistoryIsNotSentWhileTheOthersNewsIs() {
+    Outbox o = outbox(toAll(receiver("ops")));
+    Alert known = alert("numpy", AlertState.FIRING, Severity.WARNING, DAY);
+    List<Alert> read = new ArrayList<>(List.of(known));
+    read.addAll(episodes("added-today", DAY.minusDays(40), DAY.minusDays(12))); // its backfill
+    assertEquals(List.of(known), sentAfterGroupWait(o, read, T0));
+    assertEquals(4, o.history());
+  }
+
+  @Test
+  void aCatchUpAfterAnOutageSendsTheRecentDaysOnly() {
+    // Upstream down for 9 days; on its return the rule stage evaluates the 9 days at once.
+    Outbox o = outbox(toAll(receiver("ops")));
+    Alert oldFiring = alert("pip", AlertState.FIRING, Severity.WARNING, DAY.minusDays(8));
+    Alert recentFiring = alert("flask", AlertState.FIRING, Severity.WARNING, DAY.minusDays(3)); // 3 days: in the window
+    Alert oldEnd = alert("pip", AlertState.RESOLVED, Severity.WARNING, DAY.minusDays(1));
+    assertEquals(List.of(recentFiring), sentAfterGroupWait(o, List.of(oldFiring, recentFiring, oldEnd), T0));
+    assertEquals(2, o.history(), "the old firing and the end of that unsent episode");
+  }
+
+  @Test
+  void aResolutionOfAFiringThatWasSentIsSentEvenWhenTheFiringIsOld() {
+    Outbox o = outbox(toAll(receiver("ops")));
+    Alert firing = alert("pip", AlertState.FIRING, Severity.WARNING, DAY.minusDays(20));
+    // The firing was news when it happened, 20 days ago.
+    Instant then = T0.minus(Duration.ofDays(20));
+    assertEquals(List.of(firing), sentAfterGroupWait(o, List.of(firing), then));
+    Alert end = alert("pip", AlertState.RESOLVED, Severity.WARNING, DAY);
+    o.read(end, 0, 1, T0);
+    assertTrue(o.due(T0.plus(WAIT)).stream().noneMatch(n -> n.alerts().contains(end)),
+        "the first notification is still in flight: the receiver's queue holds the end");
+    assertEquals(0, o.history());
+  }
+
+  @Test
+  void maxAlertAgeIsConfigurable() {
+    NotifyConfig d = toAll(receiver("ops"));
+    NotifyConfig week = new NotifyConfig(d.receivers(), d.routes(), d.defaultReceivers(), d.groupWait(),
+        d.repeatInterval(), d.sendResolved(), d.silences(), Duration.ofDays(7), d.retry(), d.groupId(),
+        d.sentTopic(), d.dlqTopic());
+    Alert fiveDaysOld = alert("pip", AlertState.FIRING, Severity.WARNING, DAY.minusDays(5));
+    assertEquals(List.of(), sentAfterGroupWait(outbox(d), List.of(fiveDaysOld), T0), "default: 3 days");
+    assertEquals(List.of(fiveDaysOld), sentAfterGroupWait(outbox(week), List.of(fiveDaysOld), T0));
   }
 
   // ---- grouping

@@ -1,5 +1,6 @@
 package dev.pypiwatch.notify.stream;
 
+import dev.pypiwatch.config.Durations;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
@@ -102,6 +103,7 @@ public final class NotificationStream extends TransactionalLoop {
   private final List<ProducerRecord<String, byte[]>> unwritten = new ArrayList<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private Instant refreshed = Instant.MIN;
+  private long reportedHistory;
 
   /**
    * A stream of {@code config}'s group and topics whose producer uses {@code transactionalId},
@@ -177,6 +179,19 @@ public final class NotificationStream extends TransactionalLoop {
     }
     commit();
     metrics.pending(outbox.pending());
+    reportHistory();
+  }
+
+  /** Says, once per batch, how many transitions were history (older than max-alert-age) and not sent. */
+  private void reportHistory() {
+    long history = outbox.history();
+    if (history > reportedHistory) {
+      LOG.info("{} alert transition(s) older than notify.max-alert-age ({}), or ending such an episode, kept on "
+          + "the alerts topic but not sent: history from a backfill, a new package or a catch-up ({} in all)",
+          history - reportedHistory, Durations.format(config.maxAlertAge()), history);
+      reportedHistory = history;
+      metrics.history(history);
+    }
   }
 
   private void read(ConsumerRecord<String, byte[]> r, Instant now) {
