@@ -2,6 +2,7 @@ package dev.pypiwatch;
 
 import dev.pypiwatch.api.PypiStatsClient;
 import dev.pypiwatch.config.AppConfig;
+import dev.pypiwatch.config.HttpConfig;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.RuleRunnerConfig;
 import dev.pypiwatch.http.StatusVerticle;
@@ -29,6 +30,9 @@ import dev.pypiwatch.rules.stream.AlertStream;
 import dev.pypiwatch.rules.stream.RuleVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -75,6 +79,7 @@ public final class Service implements AutoCloseable {
 
   /** Starts the service; {@code clock} decides "today" (tests play the upstream day by day). Blocking. */
   public static Service start(AppConfig config, Map<String, String> env, Clock clock) {
+    requireFreePorts(config);
     Service s = new Service();
     try {
       s.startKafka(config.kafka());
@@ -83,6 +88,37 @@ public final class Service implements AutoCloseable {
     } catch (RuntimeException e) {
       s.close();
       throw e;
+    }
+  }
+
+  /**
+   * Fails at once, before anything starts, when a fixed port the service would listen on is taken:
+   * a second pypiwatch, a Kafka or another server would otherwise surface as a bind error deep in a
+   * stage, seconds later.
+   *
+   * @throws StartupException naming the port, its config key and the fix
+   */
+  static void requireFreePorts(AppConfig config) {
+    KafkaConfig kafka = config.kafka();
+    if (kafka.embedded() && kafka.embeddedPort() != 0 && !free("localhost", kafka.embeddedPort())) {
+      throw new StartupException("port " + kafka.embeddedPort() + " of the embedded Kafka broker (kafka.embedded-port) "
+          + "is in use: is another pypiwatch or a Kafka broker running? Stop it, or set kafka.embedded-port to a free "
+          + "port (0 picks one), or kafka.bootstrap-servers to use that broker.");
+    }
+    HttpConfig http = config.http();
+    if (http.enabled() && http.port() != 0 && !free(http.host(), http.port())) {
+      throw new StartupException("port " + http.port() + " of the status server (http.port, on " + http.host()
+          + ") is in use: is another pypiwatch running? Stop it, or set http.port to a free port (0 picks one).");
+    }
+  }
+
+  private static boolean free(String host, int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(host, port));
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -124,7 +160,16 @@ public final class Service implements AutoCloseable {
     if (config.http().enabled()) {
       status = new StatusVerticle(config.http(), metrics,
           () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), this::streamMetrics);
-      vertx.deployVerticle(status).await();
+      try {
+        vertx.deployVerticle(status).await();
+      } catch (RuntimeException e) {
+        if (e.getCause() instanceof java.net.BindException) {
+          // Taken between the check at start and now.
+          throw new StartupException("port " + config.http().port() + " of the status server (http.port) is in use: "
+              + "stop what listens there, or set http.port to a free port (0 picks one).");
+        }
+        throw e;
+      }
     }
   }
 

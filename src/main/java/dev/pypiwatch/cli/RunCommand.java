@@ -1,6 +1,7 @@
 package dev.pypiwatch.cli;
 
 import dev.pypiwatch.Service;
+import dev.pypiwatch.StartupException;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigException;
 import dev.pypiwatch.config.ConfigLoader;
@@ -38,7 +39,13 @@ final class RunCommand implements Callable<Integer> {
       e.errors().forEach(System.err::println);
       return PypiwatchCommand.EXIT_USAGE;
     }
-    Service service = Service.start(cfg, System.getenv());
+    Service service;
+    try {
+      service = Service.start(cfg, System.getenv());
+    } catch (StartupException e) {
+      System.err.println("run: " + e.getMessage());
+      return PypiwatchCommand.EXIT_USAGE;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "pypiwatch-shutdown"));
     service.awaitClosed();
     return 0;

@@ -227,7 +227,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       return port;
     } catch (IOException e) {
       throw new IllegalStateException("port " + port + " for the embedded Kafka broker is in use "
-          + "(another pypiwatch or Kafka running?); set kafka.embeddedPort to another port or 0", e);
+          + "(another pypiwatch or Kafka running?); set kafka.embedded-port to another port or 0", e);
     }
   }
 
