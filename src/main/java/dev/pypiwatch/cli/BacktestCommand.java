@@ -88,7 +88,7 @@ final class BacktestCommand implements Callable<Integer> {
     }
     AppConfig cfg;
     try {
-      cfg = config == null ? AppConfig.defaults() : ConfigLoader.load(config, System.getenv());
+      cfg = config == null ? AppConfig.defaults() : ConfigLoader.loadWithoutNotifications(config, System.getenv());
     } catch (ConfigException e) {
       e.errors().forEach(err::println);
       return PypiwatchCommand.EXIT_USAGE;

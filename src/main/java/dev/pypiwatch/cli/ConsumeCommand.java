@@ -48,7 +48,7 @@ final class ConsumeCommand implements Callable<Integer> {
   public Integer call() {
     AppConfig cfg;
     try {
-      cfg = config == null ? AppConfig.defaults() : ConfigLoader.load(config, System.getenv());
+      cfg = config == null ? AppConfig.defaults() : ConfigLoader.loadWithoutNotifications(config, System.getenv());
     } catch (ConfigException e) {
       e.errors().forEach(System.err::println);
       return PypiwatchCommand.EXIT_USAGE;

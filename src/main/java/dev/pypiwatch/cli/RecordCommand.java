@@ -53,7 +53,7 @@ final class RecordCommand implements Callable<Integer> {
     PrintStream err = System.err;
     AppConfig cfg;
     try {
-      cfg = config == null ? AppConfig.defaults() : ConfigLoader.load(config, System.getenv());
+      cfg = config == null ? AppConfig.defaults() : ConfigLoader.loadWithoutNotifications(config, System.getenv());
     } catch (ConfigException e) {
       e.errors().forEach(err::println);
       return PypiwatchCommand.EXIT_USAGE;

@@ -20,6 +20,21 @@ public final class ConfigLoader {
    * @throws ConfigException if the file cannot be read or anything in it is invalid
    */
   public static AppConfig load(Path file, Map<String, String> env) throws ConfigException {
+    return load(file, env, true);
+  }
+
+  /**
+   * Loads {@code file} for a command that sends nothing ({@code consume}, {@code record}, {@code
+   * backtest}): the {@code notify} section is not read (its defaults stand), so its secrets (
+   * {@code SLACK_WEBHOOK_URL}, ...) need not be set; {@code run} and {@code check-config} read it.
+   *
+   * @throws ConfigException if the file cannot be read or anything else in it is invalid
+   */
+  public static AppConfig loadWithoutNotifications(Path file, Map<String, String> env) throws ConfigException {
+    return load(file, env, false);
+  }
+
+  private static AppConfig load(Path file, Map<String, String> env, boolean notifications) throws ConfigException {
     Objects.requireNonNull(file, "file");
     String text;
     try {
@@ -27,7 +42,7 @@ public final class ConfigLoader {
     } catch (YamlDocuments.ReadFailure e) {
       throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", e.getMessage())));
     }
-    return parse(text, file, env);
+    return parse(text, file, env, notifications);
   }
 
   /**
@@ -37,6 +52,11 @@ public final class ConfigLoader {
    * @throws ConfigException if anything is invalid
    */
   public static AppConfig parse(String yaml, Path nameForMessages, Map<String, String> env)
+      throws ConfigException {
+    return parse(yaml, nameForMessages, env, true);
+  }
+
+  private static AppConfig parse(String yaml, Path nameForMessages, Map<String, String> env, boolean notifications)
       throws ConfigException {
     Objects.requireNonNull(yaml, "yaml");
     Objects.requireNonNull(nameForMessages, "nameForMessages");
@@ -49,7 +69,7 @@ public final class ConfigLoader {
       // Most likely the wrong file, or one truncated by a failed write; defaults would hide that.
       ctx.error(null, "", "empty config: expected a mapping with keys such as api and watchlist");
     } else if (!doc.failed()) {
-      config = RootBinder.bind(doc.root(), ctx);
+      config = RootBinder.bind(doc.root(), ctx, notifications);
     }
     problems.throwIfAny();
     return config;

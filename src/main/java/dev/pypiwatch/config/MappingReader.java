@@ -114,6 +114,12 @@ final class MappingReader {
    * Binds the mapping under {@code key} with {@code binder}; an absent or empty section is bound
    * like an empty mapping, so defaults come from the same code.
    */
+  /** Accepts {@code key} without reading it (a section the command does not need); {@code value} stands for it. */
+  <T> T skip(String key, T value) {
+    known.add(key);
+    return value;
+  }
+
   <T> T section(String key, Function<MappingReader, T> binder) {
     known.add(key);
     NodeTuple t = entries.get(key);

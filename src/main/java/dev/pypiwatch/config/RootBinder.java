@@ -13,8 +13,11 @@ import org.yaml.snakeyaml.nodes.Node;
 final class RootBinder {
   private RootBinder() {}
 
-  /** The config, or null if the root is not a mapping (the error is recorded). */
-  static AppConfig bind(Node root, BindContext ctx) {
+  /**
+   * The config, or null if the root is not a mapping (the error is recorded); without {@code
+   * notifications} the {@code notify} section is skipped unread and its defaults stand.
+   */
+  static AppConfig bind(Node root, BindContext ctx, boolean notifications) {
     if (!(root instanceof MappingNode)) {
       ctx.error(root, "", "expected a mapping with keys such as api and watchlist, got "
           + BindContext.describe(root));
@@ -29,7 +32,8 @@ final class RootBinder {
     // Per-package overrides take the global rules as their defaults, so they are bound after.
     Watchlist watchlist = WatchlistBinder.bind(m, rules);
     RuleRunnerConfig ruleEngine = m.section(RuleRunnerSection.KEY, RuleRunnerSection::bind);
-    NotifyConfig notify = m.section(NotifySection.KEY, NotifySection::bind);
+    NotifyConfig notify = notifications ? m.section(NotifySection.KEY, NotifySection::bind)
+        : m.skip(NotifySection.KEY, NotifyConfig.DEFAULTS);
     m.finish();
     return new AppConfig(ctx.file, api, kafka, poller, http,
         new RulesConfig(rules, watchlist.ruleOverrides()), watchlist, ruleEngine, notify);

@@ -206,6 +206,20 @@ class BacktestCommandTest {
     assertUsageError(backtest("--config", config.toString()), "bad.yaml", "no-such-key");
   }
 
+  @Test
+  void aConfigWhoseNotificationSecretsAreUnsetIsEnoughForABacktest() throws IOException {
+    // backtest sends nothing: it must not ask for SLACK_WEBHOOK_URL (run and check-config do).
+    copyFixture("pip_overall_2018-11-01_2018-11-02_excerpt.json", "pip", Endpoint.OVERALL);
+    String yaml = "notify:\n  receivers:\n    - name: team\n      slack: {webhook-url: \"${PYPIWATCH_TEST_UNSET_HOOK}\"}\n"
+        + "  default-receivers: [team]\nwatchlist: [pip]\n";
+    Path config = Files.writeString(dir.resolve("with-slack.yaml"), yaml);
+    CliRun run = backtest("--config", config.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    CliRun check = CliRun.of("check-config", config.toString());
+    assertEquals(2, check.exitCode(), "check-config still reads the notify section");
+    assertTrue(check.err().contains("PYPIWATCH_TEST_UNSET_HOOK is not set"), check.err());
+  }
+
   // --- detection (needs the rule engine) ------------------------------------------------------
 
   @Test
