@@ -57,7 +57,21 @@ final class ConsumeCommand implements Callable<Integer> {
     String servers = bootstrapServers != null ? bootstrapServers
         : kafka.embedded() ? "localhost:" + kafka.embeddedPort() : kafka.bootstrapServers();
     String name = topic != null ? topic : kafka.topics().downloads();
-    long n = print(new KafkaClients(kafka, servers), name, System.out);
+    if (!KafkaClients.reachable(servers, Duration.ofSeconds(3))) {
+      System.err.println("consume: no Kafka broker answers at " + servers + (bootstrapServers != null
+          ? " (--bootstrap-servers)" : kafka.embedded() ? " (the embedded broker's kafka.embedded-port)"
+              : " (kafka.bootstrap-servers)")
+          + ". Is pypiwatch running? `pypiwatch run` starts the embedded broker; or give --bootstrap-servers "
+          + "HOST:PORT of a running one.");
+      return 1;
+    }
+    long n;
+    try {
+      n = print(new KafkaClients(kafka, servers), name, System.out);
+    } catch (IllegalStateException e) {
+      System.err.println("consume: " + e.getMessage() + " at " + servers);
+      return 1;
+    }
     System.err.printf("consume: %d message(s) from %s at %s%n", n, name, servers);
     return 0;
   }

@@ -1,5 +1,8 @@
 package dev.pypiwatch.kafka;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -153,5 +156,28 @@ public final class KafkaClients {
    */
   public static int partitionOf(String key, int partitions) {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  /**
+   * True if something accepts a TCP connection at one of {@code bootstrapServers}
+   * ({@code host:port,...}) within {@code timeout}: a quick check, without a Kafka client's retries
+   * and their warnings, that a broker can be there at all.
+   */
+  public static boolean reachable(String bootstrapServers, Duration timeout) {
+    for (String server : bootstrapServers.split(",")) {
+      String s = server.trim();
+      int colon = s.lastIndexOf(':');
+      if (colon <= 0) {
+        continue;
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))),
+            (int) timeout.toMillis());
+        return true;
+      } catch (IOException | RuntimeException e) {
+        // next one
+      }
+    }
+    return false;
   }
 }
