@@ -132,17 +132,14 @@ class PypiStatsClientRetryTest {
     fake.reset();
     fake.serve(SYSTEM, FakeResponse.ok(BODY));
     List<Future<?>> all = new ArrayList<>();
+    long issued = System.nanoTime();
     for (int i = 0; i < 6; i++) {
       all.add(client.fetchSystem("llm", OperatingSystem.values()[i % 4]));
     }
     Await.result(Future.all(all));
     List<RecordedRequest> requests = fake.requests();
     assertEquals(6, requests.size());
-    // Starts are 100 ms apart, so six span 500 ms. Arrivals are recorded by the server, which on a
-    // loaded machine may see one late and the next on time: single gaps shrink, the span hardly
-    // (RequestPacerTest checks the spacing itself, without a network in between).
-    long span = gapMillis(requests.get(0), requests.get(5));
-    assertTrue(span >= 420, "6 requests within " + span + " ms");
+    assertPacedSince(issued, requests, 100);
   }
 
   @Test
@@ -176,16 +173,25 @@ class PypiStatsClientRetryTest {
       Await.result(b.fetchRecent("llm", null).otherwiseEmpty());
       fake.reset();
       fake.serve(SYSTEM, FakeResponse.ok(BODY));
+      long issued = System.nanoTime();
       Await.result(Future.all(a.fetchSystem("llm", null), b.fetchSystem("llm", null),
           a.fetchSystem("llm", null), b.fetchSystem("llm", null)));
+      List<RecordedRequest> requests = fake.requests();
+      assertEquals(4, requests.size());
+      assertPacedSince(issued, requests, 100);
     }
-    List<RecordedRequest> requests = fake.requests();
-    assertEquals(4, requests.size());
-    // Four requests one pacing interval (100 ms) apart span 300 ms; unpaced they would all go at
-    // once. The span, not each gap, is asserted: on a loaded machine the server may record one
-    // arrival late and the next on time, shortening a single gap but hardly the whole span.
-    long span = gapMillis(requests.get(0), requests.get(3));
-    assertTrue(span >= 200, "4 requests within " + span + " ms");
+  }
+
+  /**
+   * The i-th request to arrive came at least {@code i * intervalMs} after {@code issued} (taken
+   * before the requests were issued): no two started within one interval. Measured from that time,
+   * not between arrivals: one arrival delayed on a loaded machine would shorten the gap to the next.
+   */
+  private static void assertPacedSince(long issued, List<RecordedRequest> requests, long intervalMs) {
+    for (int i = 0; i < requests.size(); i++) {
+      long since = (requests.get(i).arrivalNanos() - issued) / 1_000_000;
+      assertTrue(since >= intervalMs * i, "request " + i + " arrived " + since + " ms after the first was issued");
+    }
   }
 
   @Test

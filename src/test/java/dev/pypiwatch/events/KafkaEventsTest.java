@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** Topics, publishing and reading back against one real embedded broker. */
 class KafkaEventsTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final Duration DEADLINE = dev.pypiwatch.testing.Await.DEFAULT;
   private static EmbeddedKafka broker;
 
   @BeforeAll
@@ -167,6 +167,8 @@ class KafkaEventsTest {
       pub.publishBatch("numpy", List.of(), List.of(), "numpy-1".getBytes(UTF_8));
       pub.publishBatch("pip", List.of(), List.of(), "pip-2".getBytes(UTF_8));
     }
+    // commitTransaction() returns before the commit markers are written: wait for them, as a restart would.
+    KafkaTesting.awaitSettled(clients, t.pollerState(), DEADLINE);
     Map<String, byte[]> state = PollerStateStore.readLatest(clients, t.pollerState(), DEADLINE);
     assertEquals(Set.of("pip", "numpy"), state.keySet());
     assertEquals("pip-2", new String(state.get("pip"), UTF_8));

@@ -16,17 +16,16 @@ import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.RecentObservation;
-import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeResponse;
+import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
 import dev.pypiwatch.testing.RecordedRequest;
 import dev.pypiwatch.testing.TestClock;
 import dev.pypiwatch.testing.UpstreamSimulation.Profile;
 import dev.pypiwatch.testing.UpstreamSimulation;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,11 +35,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,11 +48,11 @@ class PollPipelineIT {
   private static final LocalDate TODAY = LocalDate.of(2026, 4, 10);
   private static final LocalDate HOLE = TODAY.minusDays(20);
   private static final LocalDate BUSY_LOST_DAY = TODAY.minusDays(30);
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration WAIT = KafkaFixture.WAIT;
   private static final AtomicInteger SEQ = new AtomicInteger();
 
-  private static EmbeddedKafka broker;
-  private static Vertx vertx;
+  @RegisterExtension
+  static final KafkaFixture kafka = new KafkaFixture();
 
   @TempDir Path dir;
   private FakePypiStats fake;
@@ -66,21 +63,10 @@ class PollPipelineIT {
   private KafkaClients clients;
   private Service service;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaTesting.startBroker();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    Await.result(vertx.close());
-    broker.close();
-  }
-
   @BeforeEach
   void upstream() throws Exception {
-    fake = FakePypiStats.startBlocking(vertx);
+    fake = FakePypiStats.startBlocking(kafka.vertx());
+    kafka.closeAfterEach(() -> Await.result(fake.stop())); // after the service: the fixture closes in reverse
     sim = new UpstreamSimulation(fake, 42)
         .addPackage("busy-pkg", Profile.busy(20_000))
         .addPackage("tiny-pkg", Profile.tiny(3))
@@ -89,15 +75,7 @@ class PollPipelineIT {
         .setToday(TODAY);
     sim.dropDay("busy-pkg", BUSY_LOST_DAY);
     clock = TestClock.morningOf(TODAY);
-    writeConfig("busy-pkg, tiny-pkg, no-such-pkg", "\"" + broker.bootstrapServers() + "\"");
-  }
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
-    Await.result(fake.stop());
+    writeConfig("busy-pkg, tiny-pkg, no-such-pkg", "\"" + kafka.bootstrapServers() + "\"");
   }
 
   private void writeConfig(String watchlist, String bootstrap) throws Exception {
@@ -110,7 +88,7 @@ class PollPipelineIT {
           max-attempts: 2
           initial-backoff: 10ms
           max-backoff: 20ms
-          request-timeout: 5s
+          request-timeout: 30s
         kafka:
           bootstrap-servers: %s
           embedded-data-dir: %s
@@ -139,7 +117,7 @@ class PollPipelineIT {
   }
 
   private Service startService() {
-    service = Service.start(config, Map.of(), clock);
+    service = kafka.startService(config, clock);
     clients = new KafkaClients(config.kafka(), service.bootstrapServers());
     Await.result(service.poller().idle());
     return service;
@@ -185,8 +163,9 @@ class PollPipelineIT {
     assertEquals(sim.recent("busy-pkg").lastMonth(), busyRecent.recent().lastMonth());
     assertEquals(TODAY.minusDays(1), busyRecent.asOf());
 
-    // The rule engine (same service) turns the spike into exactly one alert.
-    Await.until(() -> alerts().stream().anyMatch(a -> a.rule().equals("spike")), WAIT);
+    // The rule engine (same service) turns the spike into exactly one alert: once it has committed
+    // the end of the downloads, every alert it will publish for them is out.
+    awaitRulesCaughtUp();
     List<Alert> spikes = alerts().stream().filter(a -> a.rule().equals("spike")
         && a.packageName().equals("busy-pkg")).toList();
     assertEquals(1, spikes.size(), spikes.toString());
@@ -306,14 +285,14 @@ class PollPipelineIT {
       sim.addPackage("extra-" + i, Profile.busy(5_000 * i));
     }
     sim.setToday(TODAY);
-    writeConfig("busy-pkg, tiny-pkg, extra-1, extra-2, extra-3, extra-4", "\"" + broker.bootstrapServers() + "\"");
+    writeConfig("busy-pkg, tiny-pkg, extra-1, extra-2, extra-3, extra-4", "\"" + kafka.bootstrapServers() + "\"");
     // Slow the upstream down so that the stop lands in the middle of the cycle.
     for (String p : List.of("extra-1", "extra-2", "extra-3", "extra-4")) {
       for (Endpoint e : List.of(Endpoint.OVERALL, Endpoint.PYTHON_MINOR, Endpoint.SYSTEM)) {
         sim.fault(p, e, FakeResponse.ok(sim.body(p, e)).withDelay(Duration.ofMillis(300)));
       }
     }
-    service = Service.start(config, Map.of(), clock);
+    service = kafka.startService(config, clock);
     clients = new KafkaClients(config.kafka(), service.bootstrapServers());
     Await.until(() -> !downloads().of("tiny-pkg").isEmpty(), WAIT);
     service.close();
@@ -331,9 +310,15 @@ class PollPipelineIT {
     // The rule engine, stopped and restarted with the service, published each transition once.
     Await.until(() -> service.ruleMetrics().snapshot().get("pypiwatch_rule_records_consumed_total")
         >= seen.all().size() - afterStop, WAIT);
+    awaitRulesCaughtUp();
     List<String> transitions = alerts().stream()
         .map(a -> a.fingerprint() + "|" + a.state() + "|" + a.date()).toList();
     assertEquals(transitions.size(), Set.copyOf(transitions).size(), "duplicate alerts: " + transitions);
+  }
+
+  /** Waits until the rule stage has committed the end of the downloads topic. */
+  private void awaitRulesCaughtUp() {
+    KafkaTesting.awaitCommittedToEnd(clients, config.ruleEngine().groupId(), config.kafka().topics().downloads(), WAIT);
   }
 
   private List<Alert> alerts() {

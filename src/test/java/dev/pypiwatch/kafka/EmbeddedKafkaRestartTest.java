@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Topics, records and poller state survive a restart of the embedded broker on the same directory and port. */
 class EmbeddedKafkaRestartTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final Duration DEADLINE = dev.pypiwatch.testing.Await.DEFAULT;
 
   @Test
   void dataSurvivesRestartOnSameDirAndPort(@TempDir Path dir) throws Exception {
@@ -52,12 +52,16 @@ class EmbeddedKafkaRestartTest {
       }
       assertEquals(List.of(d), KafkaTesting.consumeToEnd(clients, t.downloads(), DEADLINE).stream()
           .map(r -> EventCodec.decodeDownload(r.value())).toList());
+      // The markers of a transaction committed just before the stop are written after the restart.
+      KafkaTesting.awaitSettled(clients, t.pollerState(), DEADLINE);
       Map<String, byte[]> state = PollerStateStore.readLatest(clients, t.pollerState(), DEADLINE);
       assertEquals("state", new String(state.get("pip"), UTF_8));
       // The same transactional.id works again after the restart.
       try (DownloadPublisher pub = new DownloadPublisher(clients, Topics.from(t), "tx-restart")) {
         pub.publishBatch("pip", List.of(), List.of(), "state-2".getBytes(UTF_8));
       }
+      // commitTransaction() returns before the commit markers are written (read_committed stops before them).
+      KafkaTesting.awaitSettled(clients, t.pollerState(), DEADLINE);
       assertEquals("state-2",
           new String(PollerStateStore.readLatest(clients, t.pollerState(), DEADLINE).get("pip"), UTF_8));
     }

@@ -11,12 +11,15 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.pypiwatch.Service;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.Endpoint;
-import dev.pypiwatch.kafka.EmbeddedKafka;
+import dev.pypiwatch.kafka.CloudEventHeaders;
+import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeReceiver;
 import dev.pypiwatch.testing.FakeResponse;
+import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
 import dev.pypiwatch.testing.TestClock;
 import dev.pypiwatch.testing.UpstreamSimulation.Profile;
@@ -31,11 +34,13 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,12 +52,14 @@ import org.junit.jupiter.api.io.TempDir;
 class NotificationIT {
   private static final LocalDate TODAY = LocalDate.of(2026, 4, 10);
   private static final Duration WAIT = Duration.ofSeconds(90);
+  /** A transition no route and no default receiver takes: the notifier finishes it at once. */
+  private static final dev.pypiwatch.events.Alert MARKER = NotifierFixtures.resolved("it-marker");
   private static final String HMAC_KEY = "it-hmac-key";
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static EmbeddedKafka broker;
-  private static Vertx vertx;
+  @RegisterExtension
+  static final KafkaFixture kafka = new KafkaFixture();
 
   @TempDir Path dir;
   private FakePypiStats upstream;
@@ -62,28 +69,21 @@ class NotificationIT {
   private AppConfig config;
   private Service service;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaTesting.startBroker();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    Await.result(vertx.close());
-    broker.close();
-  }
-
   @BeforeEach
   void start() throws Exception {
+    Vertx vertx = kafka.vertx();
+    // Stopped after the service (the fixture closes in reverse order), as before.
     upstream = FakePypiStats.startBlocking(vertx);
+    kafka.closeAfterEach(() -> Await.result(upstream.stop()));
     UpstreamSimulation sim = new UpstreamSimulation(upstream, 7)
         .addPackage("busy-pkg", Profile.busy(20_000))
         .setToday(TODAY);
     long usual = sim.count("busy-pkg", Endpoint.OVERALL, "without_mirrors", TODAY.minusDays(1));
     sim.revise("busy-pkg", TODAY.minusDays(1), (int) (5 * usual));
     slack = FakeReceiver.startBlocking(vertx);
+    kafka.closeAfterEach(() -> Await.result(slack.stop()));
     webhook = FakeReceiver.startBlocking(vertx);
+    kafka.closeAfterEach(() -> Await.result(webhook.stop()));
     // The SMTP server is down at first (nothing listens on its port); the test starts it later.
     int smtpPort;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
@@ -91,6 +91,7 @@ class NotificationIT {
     }
     smtp = new GreenMail(new com.icegreen.greenmail.util.ServerSetup(smtpPort, "127.0.0.1",
         com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP));
+    kafka.closeAfterEach(smtp::stop);
     String prefix = "nit" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 100_000;
     Path file = dir.resolve("pypiwatch.yaml");
     Files.writeString(file, """
@@ -123,23 +124,12 @@ class NotificationIT {
             - match: {rules: [spike, drop], states: [firing]}
               receivers: [team-slack, inbox, bot]
         watchlist: [busy-pkg]
-        """.formatted(upstream.baseUrl(), broker.bootstrapServers(), prefix, prefix, prefix, prefix,
+        """.formatted(upstream.baseUrl(), kafka.bootstrapServers(), prefix, prefix, prefix, prefix,
             prefix, prefix, prefix, prefix, prefix, prefix, smtpPort));
     config = ConfigLoader.load(file, Map.of(
         "SLACK_WEBHOOK_URL", slack.url("/services/T000/B000/secret-token"),
         "WEBHOOK_URL", webhook.url("/hooks/pypiwatch"),
         "WEBHOOK_HMAC_KEY", HMAC_KEY));
-  }
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
-    smtp.stop();
-    Await.result(slack.stop());
-    Await.result(webhook.stop());
-    Await.result(upstream.stop());
   }
 
   /** Real time from the morning of TODAY: the notifier's group-wait and back-off need a clock that runs. */
@@ -154,7 +144,7 @@ class NotificationIT {
       throws Exception {
     // Slack's rate limit first: the notifier waits the Retry-After and sends again.
     slack.script(FakeResponse.rateLimited("1"), FakeReceiver.SLACK_OK);
-    service = Service.start(config, Map.of(), ticking());
+    service = kafka.startService(config, ticking());
 
     List<FakeReceiver.Request> slackRequests = slack.awaitRequests(2);
     FakeReceiver.Request slackMessage = slackRequests.get(1);
@@ -188,13 +178,34 @@ class NotificationIT {
 
     // The sent records are committed: a restart must send nothing again.
     Await.until(() -> webhook.requests().size() == 1 && smtp.getReceivedMessages().length == 1, WAIT);
-    Thread.sleep(2_000); // past group-wait: anything pending would have gone out
+    awaitEverythingHandled(); // anything pending would have gone out
     service.close();
-    service = Service.start(config, Map.of(), ticking());
-    Thread.sleep(5_000); // rebuilt from the topics, past group-wait again
+    service = kafka.startService(config, ticking());
+    awaitEverythingHandled(); // rebuilt from the topics and read them to their end again
     assertEquals(2, slack.requests().size(), "Slack: one 429 and one accepted message, nothing after the restart");
     assertEquals(1, smtp.getReceivedMessages().length, "one e-mail");
     assertEquals(1, webhook.requests().size(), "one webhook call");
     assertFalse(slack.requests().stream().anyMatch(r -> r.bodyText().contains("secret-token")));
+  }
+
+  /**
+   * Waits until the service has acted on everything in its topics: the poller's cycles are done,
+   * the rule stage has committed the end of the downloads (so its transitions are out), and the
+   * notifier has committed past a marker transition published after them. The notifier commits
+   * past an alert only once every message for it was sent or found in the sent log, so a message
+   * that would go out (again) has gone out by then; a group-wait is no longer assumed.
+   */
+  private void awaitEverythingHandled() throws Exception {
+    Await.result(service.poller().idle(), WAIT);
+    String alerts = config.kafka().topics().alerts();
+    kafka.awaitCommittedToEnd(config.ruleEngine().groupId(), config.kafka().topics().downloads());
+    RecordMetadata marker;
+    try (KafkaProducer<String, byte[]> p = new KafkaClients(config.kafka(), kafka.bootstrapServers()).newProducer(null)) {
+      marker = p.send(new ProducerRecord<>(alerts, null, MARKER.fingerprint(), AlertCodec.encode(MARKER),
+          CloudEventHeaders.forAlert(MARKER))).get();
+    }
+    TopicPartition tp = new TopicPartition(alerts, marker.partition());
+    Await.until(() -> KafkaTesting.committedOffsets(kafka.admin(), config.notifications().groupId(), alerts)
+        .getOrDefault(tp, 0L) > marker.offset(), WAIT, () -> "the notifier did not commit past the marker " + marker);
   }
 }

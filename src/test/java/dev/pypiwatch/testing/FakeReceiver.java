@@ -135,9 +135,9 @@ public final class FakeReceiver {
     return requests.stream().filter(r -> r.path().equals(path)).toList();
   }
 
-  /** Waits (up to 10 s) until at least {@code count} requests arrived; returns all of them. */
+  /** Waits (up to {@link Await#DEFAULT}) until at least {@code count} requests arrived; returns all of them. */
   public List<Request> awaitRequests(int count) {
-    Await.until(() -> requests.size() >= count, Duration.ofSeconds(10));
+    Await.until(() -> requests.size() >= count);
     return requests();
   }
 

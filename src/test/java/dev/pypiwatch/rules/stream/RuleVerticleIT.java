@@ -13,11 +13,9 @@ import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.ingest.DownloadPublisher;
 import dev.pypiwatch.kafka.CloudEventHeaders;
-import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.kafka.KafkaConfig;
-import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.rules.AlertSource;
 import dev.pypiwatch.rules.RuleEngine;
@@ -26,8 +24,8 @@ import dev.pypiwatch.rules.RulesConfig;
 import dev.pypiwatch.rules.RulesTesting;
 import dev.pypiwatch.rules.ThresholdAlertSource;
 import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,24 +38,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rule verticle against the real (in-process) broker: poll-like transactional batches in, alert
@@ -73,7 +62,7 @@ class RuleVerticleIT {
   private static final long[] ALPHA = {10, 10, 2 * M, 3 * M, 3 * M, 10, 2 * M, 10};
   // beta: fires on day 0, resolves on day 2, fires on day 4, resolves on day 7 (resolved across day 3/4).
   private static final long[] BETA = {5 * M, 5 * M, 1, 1, 2 * M, 2 * M, 2 * M, 1};
-  private static final Duration WAIT = Duration.ofSeconds(45);
+  private static final Duration WAIT = KafkaFixture.WAIT;
   private static final String ALL = RulesConfig.DEFAULTS.global().drop().referencePackage();
   private static final Set<String> REFERENCES = Set.of(ALL);
   /** A package's own fall (days 108-114 at half) while the ecosystem is as usual. */
@@ -82,8 +71,8 @@ class RuleVerticleIT {
   /** Days before this are published as a backfill, the others one day at a time. */
   private static final int LIVE_FROM = 96;
 
-  private static EmbeddedKafka broker;
-  private static Vertx vertx;
+  @RegisterExtension
+  static final KafkaFixture kafka = new KafkaFixture();
   private static int seq;
 
   private TopicsConfig topicsConfig;
@@ -93,40 +82,15 @@ class RuleVerticleIT {
   private String group;
   private final Map<String, long[]> series = new LinkedHashMap<>();
 
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaTesting.startBroker();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    Await.result(vertx.close());
-    broker.close();
-  }
-
-  @AfterEach
-  void closePublisher() {
-    for (String id : vertx.deploymentIDs()) {
-      Await.result(vertx.undeploy(id));
-    }
-    if (publisher != null) {
-      publisher.close();
-    }
-  }
-
   private void setUp(int partitions) {
     seq++;
-    topicsConfig = KafkaTesting.uniqueTopics("rules", partitions);
+    topicsConfig = kafka.createTopics("rules", partitions);
     topics = Topics.from(topicsConfig);
     // Quick heartbeats: a rebalance is noticed within ~0.3 s instead of 3 s.
     KafkaConfig config = new KafkaConfig("", java.nio.file.Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(),
         Map.of("heartbeat.interval.ms", "300"));
-    clients = KafkaTesting.clients(broker, config);
-    try (Admin admin = clients.newAdmin()) {
-      TopicAdmin.ensureTopics(admin, topicsConfig);
-    }
-    publisher = new DownloadPublisher(clients, topics, "test-poller-" + seq);
+    clients = kafka.clients(config);
+    publisher = kafka.closeAfterEach(new DownloadPublisher(clients, topics, "test-poller-" + seq));
     group = "rules-it-" + seq;
   }
 
@@ -167,7 +131,7 @@ class RuleVerticleIT {
     String first = deploy("rules-restart", new RuleMetrics());
     publishDays(0, 4);
     awaitCaughtUp();
-    Await.result(vertx.undeploy(first));
+    kafka.undeploy(first);
     // WHEN days 4-7 arrive while it is down, and a new instance starts in the same group
     publishDays(4, DAYS);
     RuleMetrics second = new RuleMetrics();
@@ -195,7 +159,7 @@ class RuleVerticleIT {
     awaitCaughtUp();
     assertTrue(a.alertsPublished() > 0 && b.alertsPublished() > 0, "both instances published");
     // WHEN one of them goes away and more days arrive
-    Await.result(vertx.undeploy(idA));
+    kafka.undeploy(idA);
     publishDays(4, DAYS);
     // THEN the other takes all partitions over, rebuilds, and the union is exactly once
     Await.until(() -> b.assignedPartitions() == 4, WAIT);
@@ -289,7 +253,7 @@ class RuleVerticleIT {
     RuleMetrics b2 = b;
     if (restartB) {
       awaitCaughtUp();
-      Await.result(vertx.undeploy(idB));
+      kafka.undeploy(idB);
       Await.until(() -> a.assignedPartitions() == 2, WAIT);
       RuleMetrics restarted = new RuleMetrics();
       deploy("rules-ref-b", restarted, engines);
@@ -374,7 +338,7 @@ class RuleVerticleIT {
 
   private String deploy(String transactionalId, RuleMetrics metrics, Supplier<AlertSource> engines) {
     AlertStream stream = new AlertStream(clients, topics, group, transactionalId, engines, REFERENCES, metrics);
-    return Await.result(vertx.deployVerticle(new RuleVerticle(stream, metrics)));
+    return kafka.deploy(new RuleVerticle(stream, metrics));
   }
 
   /** One poll-like transaction per package and day: overall with and without mirrors. */
@@ -437,30 +401,14 @@ class RuleVerticleIT {
     return l.stream().sorted().toList();
   }
 
-  /** Waits until the group has committed the end of every downloads partition (so all alerts are out). */
+  /**
+   * Waits until the group has committed the end of every downloads partition (so all alerts are
+   * out), and the transactions that did so are visible in the alerts topic: their commit markers
+   * reach the alerts topic independently of the group's offsets.
+   */
   private void awaitCaughtUp() {
-    Await.until(this::caughtUp, WAIT);
-  }
-
-  private boolean caughtUp() {
-    try (Admin admin = clients.newAdmin()) {
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-      for (int p = 0; p < topicsConfig.partitions(); p++) {
-        latest.put(new TopicPartition(topics.downloads(), p), OffsetSpec.latest());
-      }
-      var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-      return ends.entrySet().stream().allMatch(e -> {
-        OffsetAndMetadata c = committed.get(e.getKey());
-        return (c == null ? 0 : c.offset()) >= e.getValue().offset();
-      });
-    } catch (ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    kafka.awaitCommittedToEnd(group, topics.downloads());
+    kafka.awaitSettled(topics.alerts());
   }
 
   /** The first of pkg-0, pkg-1, ... that the default partitioner puts on {@code partition}. */
