@@ -106,28 +106,35 @@ public final class Outbox {
    * receiver it is routed to (silences as of {@code at}) collects it unless that key was sent or is
    * planned already. The alert stays open until all those keys are sent.
    *
-   * <p>History is not news: a transition whose day is more than {@code max-alert-age} before
-   * {@code at}'s day is not sent (a first start's backfill, a new package's, a catch-up after an
-   * outage), nor is the resolution of a firing that was not sent for that reason (it would
-   * announce the end of something the receiver never heard of). Both are counted in {@link
+   * <p>History is not news: a firing whose day is more than {@code max-alert-age} before {@code
+   * at}'s day is not sent (a first start's backfill, a new package's, a catch-up after an outage),
+   * nor is its resolution (it would announce the end of something the receiver never heard of). An
+   * old resolution is sent to a receiver that was sent a transition of its alert, though: it
+   * closes what that receiver believes is still firing. What is not sent is counted in {@link
    * #history()}.
    */
   public void read(Alert a, int partition, long offset, Instant at) {
-    if (isHistory(a, at)) {
-      history++;
-      if (a.state() == AlertState.FIRING) {
-        historyFirings.add(a.fingerprint());
-      }
-      return;
-    }
+    boolean old = isHistory(a, at);
     if (a.state() == AlertState.FIRING) {
+      if (old) {
+        history++;
+        historyFirings.add(a.fingerprint());
+        return;
+      }
       historyFirings.remove(a.fingerprint());
     } else if (historyFirings.remove(a.fingerprint())) {
       history++;
       return;
     }
     Position pos = new Position(partition, offset);
+    boolean skippedAsOld = false;
+    boolean routed = false;
     for (String receiver : router.route(a, at)) {
+      if (old && sent.lastSent(receiver, a.fingerprint()).isEmpty()) {
+        skippedAsOld = true; // an old end of something this receiver was never told of
+        continue;
+      }
+      routed = true;
       String key = SentRecord.key(receiver, a);
       if (sent.contains(key)) {
         continue;
@@ -138,6 +145,9 @@ public final class Outbox {
       if (waiting.computeIfAbsent(key, k -> new HashSet<>()).add(pos)) {
         open.computeIfAbsent(partition, p -> new TreeMap<>()).merge(offset, 1, Integer::sum);
       }
+    }
+    if (skippedAsOld && !routed) {
+      history++;
     }
   }
 

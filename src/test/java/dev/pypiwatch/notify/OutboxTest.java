@@ -140,6 +140,21 @@ class OutboxTest {
   }
 
   @Test
+  void anOldResolutionClosesTheLoopForAReceiverThatHeardTheFiring() {
+    // pypiwatch was down 9 days: the end of a spike it announced is old by the time it is read.
+    Outbox o = outbox(twoReceivers(Duration.ZERO));
+    Alert firing = alert("pip", AlertState.FIRING, Severity.WARNING, DAY.minusDays(9));
+    o.sent().add(new SentRecord("ops", firing.fingerprint(), "firing", firing.date(), "n-1", Kind.ALERTS,
+        T0.minus(Duration.ofDays(9)), SentRecord.Outcome.SENT));
+    Alert end = alert("pip", AlertState.RESOLVED, Severity.WARNING, DAY.minusDays(8));
+    o.read(end, 0, 0, T0);
+    List<Notification> due = o.due(T0.plus(WAIT));
+    assertEquals(List.of("ops"), due.stream().map(Notification::receiver).toList(), "ops heard the firing, chat did not");
+    assertEquals(List.of(end), due.get(0).alerts());
+    assertEquals(0, o.history());
+  }
+
+  @Test
   void maxAlertAgeIsConfigurable() {
     NotifyConfig d = toAll(receiver("ops"));
     NotifyConfig week = new NotifyConfig(d.receivers(), d.routes(), d.defaultReceivers(), d.groupWait(),

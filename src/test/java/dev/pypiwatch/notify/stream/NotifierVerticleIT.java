@@ -98,8 +98,9 @@ class NotifierVerticleIT {
     TopicsConfig layout = kafka.createTopics("notify", partitions);
     topics = Topics.from(layout);
     String p = layout.alerts();
-    notify = new NotifyConfig(receivers, routes, defaults, groupWait, Duration.ZERO, true, List.of(), RETRY,
-        "notify-it-" + seq, p + ".sent", p + ".dlq");
+    // The alerts are dated in April 2026 and the notifier runs on the real clock: no alert is history here.
+    notify = new NotifyConfig(receivers, routes, defaults, groupWait, Duration.ZERO, true, List.of(),
+        Duration.ofDays(100 * 365), RETRY, "notify-it-" + seq, p + ".sent", p + ".dlq");
     clients = kafka.clients(KafkaTesting.config(layout, Map.of()));
     assertEquals(2, TopicAdmin.ensureNotificationTopics(kafka.admin(), notify.sentTopic(), notify.dlqTopic(), layout)
         .size());
