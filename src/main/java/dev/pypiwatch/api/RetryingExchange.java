@@ -138,9 +138,16 @@ final class RetryingExchange {
       // The limit is per IP and site-wide: every request of this client must wait, not just us.
       shared.pacer().pause(delay);
     }
-    LOG.warn("pypistats {} of '{}': attempt {}/{} failed ({}); retrying in {} ms{}", endpoint,
-        packageName, n, shared.config().maxAttempts(), failure.describe(), delay.toMillis(),
-        retryAfter.isPresent() ? " (Retry-After)" : "");
+    // A connection failure is the caller's to report once (an unreachable upstream fails every
+    // request alike); an answer the server gave is worth a line per attempt.
+    if (failure.kind() == PypiStatsException.Kind.CONNECTION) {
+      LOG.debug("pypistats {} of '{}': attempt {}/{} failed ({}); retrying in {} ms", endpoint, packageName, n,
+          shared.config().maxAttempts(), failure.describe(), delay.toMillis());
+    } else {
+      LOG.warn("pypistats {} of '{}': attempt {}/{} failed ({}); retrying in {} ms{}", endpoint,
+          packageName, n, shared.config().maxAttempts(), failure.describe(), delay.toMillis(),
+          retryAfter.isPresent() ? " (Retry-After)" : "");
+    }
     retryTimer = shared.vertx().setTimer(Math.max(1, delay.toMillis()), id -> {
       retryTimer = -1;
       attempt(n + 1);

@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -61,8 +62,10 @@ public final class StatusVerticle extends VerticleBase {
   }
 
   private void ready(RoutingContext rc) {
-    boolean ok = ready.getAsBoolean();
+    Optional<String> unreachable = metrics.upstreamUnreachable();
+    boolean ok = ready.getAsBoolean() && unreachable.isEmpty();
     json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "UP" : "DOWN")
+        .put("upstream", unreachable.map(why -> "unreachable: " + why).orElse("reachable"))
         .put("stale_packages", new TreeSet<>(metrics.stalePackages()).stream().toList())
         .put("invalid_packages", new TreeSet<>(metrics.invalidPackages()).stream().toList()));
   }

@@ -2,9 +2,11 @@ package dev.pypiwatch.ingest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Counters and gauges of the poller, read by the log summary and the {@code /metrics} endpoint. */
 public final class PollMetrics {
@@ -21,6 +23,13 @@ public final class PollMetrics {
   final Set<String> stale = ConcurrentHashMap.newKeySet();
   final Set<String> invalid = ConcurrentHashMap.newKeySet();
   final AtomicLong lastSuccessEpochSecond = new AtomicLong();
+  // Why the upstream does not answer (no connection at all), or null while it answers.
+  final AtomicReference<String> unreachable = new AtomicReference<>();
+
+  /** Why the PyPI Stats API cannot be reached at all (DNS, refused, reset), if it cannot: /ready says so. */
+  public Optional<String> upstreamUnreachable() {
+    return Optional.ofNullable(unreachable.get());
+  }
 
   /** Packages currently reported stale (behind after the freshness deadline). */
   public Set<String> stalePackages() {
@@ -48,6 +57,7 @@ public final class PollMetrics {
     m.put("pypiwatch_stale_packages", (long) stale.size());
     m.put("pypiwatch_invalid_packages", (long) invalid.size());
     m.put("pypiwatch_last_successful_poll_seconds", lastSuccessEpochSecond.get());
+    m.put("pypiwatch_upstream_reachable", unreachable.get() == null ? 1L : 0L);
     return m;
   }
 }

@@ -2,6 +2,7 @@ package dev.pypiwatch.ingest;
 
 import dev.pypiwatch.api.ApiResponse;
 import dev.pypiwatch.api.PypiStatsClient;
+import dev.pypiwatch.api.PypiStatsException;
 import dev.pypiwatch.api.SeriesResponse;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.DownloadRecord;
@@ -109,6 +110,11 @@ public final class Poller {
     }
     Instant fetchedAt = clock.instant();
     return client.fetchOverall(referencePackage, null).transform(ar -> {
+      if (ar.succeeded()) {
+        reachable();
+      } else if (unreachable(ar.cause())) {
+        return Future.succeededFuture(null);
+      }
       if (ar.succeeded() && ar.result() instanceof ApiResponse.Data<SeriesResponse> data) {
         List<DownloadRecord> records = Normalizer.records(referencePackage, Endpoint.OVERALL, data.value());
         Set<LocalDate> holes = ReferenceSeries.missingDates(records);
@@ -161,13 +167,20 @@ public final class Poller {
     metrics.packagePolls.incrementAndGet();
     PackageSnapshot snapshot = PackageSnapshot.at(fetchedAt);
     boolean failed = false;
+    boolean answered = false;
     for (Fetched f : fetched) {
       if (f.failure() != null) {
         failed = true;
         metrics.fetchFailures.incrementAndGet();
-        log.warn("fetch failed, will retry [package: {}, endpoint: {}]: {}", pkg, f.endpoint(),
-            f.failure().getMessage());
-      } else if (f.response() instanceof ApiResponse.Data<SeriesResponse> data) {
+        if (!unreachable(f.failure())) {
+          log.warn("fetch failed, will retry [package: {}, endpoint: {}]: {}", pkg, f.endpoint(),
+              f.failure().getMessage());
+        }
+        continue;
+      }
+      answered = true;
+      reachable();
+      if (f.response() instanceof ApiResponse.Data<SeriesResponse> data) {
         snapshot = snapshot.with(f.endpoint(), data.url(), Normalizer.records(pkg, f.endpoint(), data.value()));
       }
     }
@@ -184,7 +197,9 @@ public final class Poller {
     Set<LocalDate> effectiveHoles = holes != null ? holes : packageLevelHoles(snapshot);
     PollerState previous = states.getOrDefault(pkg, PollerState.EMPTY);
     PollResult result = planner.plan(pkg, snapshot, previous, effectiveHoles, report.expectedNewest);
-    logDiagnostics(pkg, result);
+    if (answered) { // with nothing fetched, "no data" would be misleading
+      logDiagnostics(pkg, result);
+    }
     boolean fresh = result.fresh() && !failed;
     return publish(pkg, result).map(v -> {
       (fresh ? report.fresh : report.behind).add(pkg);
@@ -254,6 +269,31 @@ public final class Poller {
       }
     }
     result.warnings().forEach(w -> log.info("{} [package: {}]", w, pkg));
+  }
+
+  /**
+   * True if {@code failure} means the upstream cannot be reached at all (no connection: DNS,
+   * refused, reset): said once, clearly, until it answers again, instead of a warning per request.
+   */
+  private boolean unreachable(Throwable failure) {
+    if (!(failure instanceof PypiStatsException e) || e.kind() != PypiStatsException.Kind.CONNECTION) {
+      return false;
+    }
+    String cause = e.getMessage().substring(e.getMessage().indexOf("': ") + 3);
+    if (metrics.unreachable.compareAndSet(null, cause)) {
+      log.error("the PyPI Stats API cannot be reached ({}): nothing can be fetched until it answers. Is this "
+          + "machine offline, or api.base-url wrong? Every poll cycle tries again; /ready reports it.", cause);
+    } else {
+      log.debug("still unreachable: {}", e.getMessage());
+    }
+    return true;
+  }
+
+  private void reachable() {
+    String was = metrics.unreachable.getAndSet(null);
+    if (was != null) {
+      log.info("the PyPI Stats API answers again");
+    }
   }
 
   private record Fetched(Endpoint endpoint, ApiResponse<SeriesResponse> response, Throwable failure) {}
