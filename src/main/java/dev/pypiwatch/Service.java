@@ -159,7 +159,8 @@ public final class Service implements AutoCloseable {
     startNotifier(config, topics, clock);
     if (config.http().enabled()) {
       status = new StatusVerticle(config.http(), metrics,
-          () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), this::streamMetrics);
+          () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), this::streamMetrics,
+          () -> poller.pollNow().onFailure(e -> log.warn("poll on request failed: {}", e.toString())));
       try {
         vertx.deployVerticle(status).await();
       } catch (RuntimeException e) {

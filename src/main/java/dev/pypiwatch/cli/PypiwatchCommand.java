@@ -10,7 +10,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = PypiwatchCommand.VersionProvider.class,
     description = "Monitor and alert on Python package downloads from the PyPI Stats API.",
-    subcommands = {RunCommand.class, ConsumeCommand.class, CheckConfigCommand.class, RecordCommand.class, BacktestCommand.class,
+    subcommands = {RunCommand.class, PollNowCommand.class, ConsumeCommand.class, CheckConfigCommand.class,
+      RecordCommand.class, BacktestCommand.class,
       CommandLine.HelpCommand.class})
 public final class PypiwatchCommand implements Runnable {
 

@@ -28,19 +28,20 @@ public final class StatusVerticle extends VerticleBase {
   private final PollMetrics metrics;
   private final BooleanSupplier ready;
   private final Supplier<Map<String, Long>> more;
+  private final Runnable pollNow;
   private HttpServer server;
 
-  public StatusVerticle(HttpConfig config, PollMetrics metrics, BooleanSupplier ready) {
-    this(config, metrics, ready, Map::of);
-  }
-
-  /** A status server whose {@code /metrics} also shows {@code more} (e.g. the rule verticle's counters). */
+  /**
+   * A status server whose {@code /metrics} also shows {@code more} (e.g. the rule verticle's
+   * counters) and whose {@code POST /poll} runs {@code pollNow} (queues a poll cycle).
+   */
   public StatusVerticle(HttpConfig config, PollMetrics metrics, BooleanSupplier ready,
-      Supplier<Map<String, Long>> more) {
+      Supplier<Map<String, Long>> more, Runnable pollNow) {
     this.config = config;
     this.metrics = metrics;
     this.ready = ready;
     this.more = more;
+    this.pollNow = pollNow;
   }
 
   @Override
@@ -49,10 +50,15 @@ public final class StatusVerticle extends VerticleBase {
     router.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+    router.post("/poll").handler(rc -> {
+      pollNow.run(); // queued (at most one waiting): answered at once, a cycle takes minutes
+      json(rc, 202, new JsonObject().put("status", "polling"));
+    });
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
-          log.info("status server at http://{}:{}/ (health, ready, metrics)", config.host(), s.actualPort());
+          log.info("status server at http://{}:{}/ (health, ready, metrics; POST /poll polls now)", config.host(),
+              s.actualPort());
         });
   }
 

@@ -34,6 +34,7 @@ public final class PollVerticle extends VerticleBase {
   private volatile Future<?> tail = Future.succeededFuture();
   private volatile boolean stopping;
   private volatile boolean polledOnce;
+  private boolean pollNowQueued; // on the verticle's context only
 
   public PollVerticle(Poller poller, PollerConfig config, List<String> watchlist,
       WatchlistSource source, Clock clock) {
@@ -72,12 +73,20 @@ public final class PollVerticle extends VerticleBase {
 
   /**
    * Queues a poll of the whole watchlist now (after any cycle in progress). Completes when it has
-   * finished; late packages are then retried on their own schedule.
+   * finished; late packages are then retried on their own schedule. Requests made while one such
+   * poll waits to start join it: asking twice does not poll twice.
    */
   public Future<Void> pollNow() {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
-      enqueueCycle(List.copyOf(watchlist));
+      if (!pollNowQueued) {
+        pollNowQueued = true;
+        Instant deadline = clock.instant().plus(config.freshnessDeadline());
+        enqueue(() -> {
+          pollNowQueued = false;
+          return cycle(List.copyOf(watchlist), deadline, 1);
+        });
+      }
       tail.onComplete(ar -> done.complete());
     });
     return done.future();
