@@ -5,6 +5,7 @@ import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.HttpConfig;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.RuleRunnerConfig;
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.http.StatusVerticle;
 import dev.pypiwatch.ingest.DownloadPublisher;
 import dev.pypiwatch.ingest.PollMetrics;
@@ -35,6 +36,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +45,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,7 +159,9 @@ public final class Service implements AutoCloseable {
     source.baseline(config);
     poller = new PollVerticle(p, config.poller(), config.watchlist().names(), source, clock);
     vertx.deployVerticle(poller).await();
-    startRules(config.ruleEngine(), config.rules(), topics);
+    Duration maxAge = config.notifications().maxAlertAge();
+    startRules(config.ruleEngine(), config.rules(), topics,
+        a -> a.isHistory(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), maxAge));
     startNotifier(config, topics, clock);
     if (config.http().enabled()) {
       status = new StatusVerticle(config.http(), metrics,
@@ -198,14 +204,14 @@ public final class Service implements AutoCloseable {
     vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
   }
 
-  private void startRules(RuleRunnerConfig rules, RulesConfig settings, Topics topics) {
+  private void startRules(RuleRunnerConfig rules, RulesConfig settings, Topics topics, Predicate<Alert> history) {
     if (!rules.enabled()) {
       log.info("rule engine disabled");
       return;
     }
     // One verticle per process; its transactional id is stable so a restart fences its predecessor.
     AlertStream stream = new AlertStream(clients, topics, rules.groupId(), rules.transactionalIdPrefix() + "-0",
-        () -> new RuleEngine(settings), referencePackages(settings), ruleMetrics);
+        () -> new RuleEngine(settings), referencePackages(settings), ruleMetrics, history);
     vertx.deployVerticle(new RuleVerticle(stream, ruleMetrics)).await();
   }
 

@@ -1,5 +1,6 @@
 package dev.pypiwatch.events;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Objects;
 
@@ -53,5 +54,14 @@ public record Alert(
   /** The pypistats.org page of {@code pkg}. */
   public static String linkOf(String pkg) {
     return "https://pypistats.org/packages/" + pkg;
+  }
+
+  /**
+   * True if this transition is history on {@code today}: its day is more than {@code maxAge}
+   * (whole days) before it, as a first start's backfill or a catch-up after an outage is. Such a
+   * transition is kept but not notified ({@code notify.max-alert-age}).
+   */
+  public boolean isHistory(LocalDate today, Duration maxAge) {
+    return date.isBefore(today.minusDays(maxAge.toDays()));
   }
 }

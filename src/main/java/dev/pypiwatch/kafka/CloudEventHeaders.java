@@ -27,6 +27,8 @@ public final class CloudEventHeaders {
   public static final String TIME = "ce_time";
   public static final String SUBJECT = "ce_subject";
   public static final String CONTENT_TYPE = "content-type";
+  /** Extension attribute of alerts: {@code true} if the transition was history when detected. */
+  public static final String HISTORY = "ce_history";
 
   /** {@code ce_type} of a download observation. */
   public static final String DOWNLOAD_TYPE = "dev.pypiwatch.download.v1";
@@ -67,6 +69,18 @@ public final class CloudEventHeaders {
   public static Headers forAlert(Alert a) {
     String time = a.date().atStartOfDay(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT);
     return headers(Ids.alertId(a), ALERT_TYPE, RULES_SOURCE, time, a.packageName());
+  }
+
+  /**
+   * The headers of an alert transition published by the running service, with the extension
+   * attribute {@code ce_history}: {@code true} when the transition was already history when it was
+   * detected (a backfill, a catch-up), so that a consumer can tell news from history as the
+   * notifier does.
+   */
+  public static Headers forAlert(Alert a, boolean history) {
+    Headers h = forAlert(a);
+    h.add(HISTORY, bytes(Boolean.toString(history)));
+    return h;
   }
 
   /**

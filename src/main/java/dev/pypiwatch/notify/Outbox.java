@@ -160,8 +160,7 @@ public final class Outbox {
   }
 
   private boolean isHistory(Alert a, Instant at) {
-    LocalDate today = LocalDate.ofInstant(at, ZoneOffset.UTC);
-    return a.date().isBefore(today.minusDays(config.maxAlertAge().toDays()));
+    return a.isHistory(LocalDate.ofInstant(at, ZoneOffset.UTC), config.maxAlertAge());
   }
 
   /**

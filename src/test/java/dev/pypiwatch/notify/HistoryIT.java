@@ -11,6 +11,7 @@ import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeReceiver;
@@ -26,10 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,7 +71,8 @@ class HistoryIT {
     service = kafka.startService(config, morningOf(TODAY));
     awaitEverythingHandled();
     assertEquals(Set.of("firing " + TODAY.minusDays(1)), transitions(bot.requests()), "only yesterday's spike");
-    assertTrue(alertDates(config).contains(TODAY.minusDays(60)), "the old spike is evaluated and on the alerts topic");
+    assertEquals(Map.of(TODAY.minusDays(60), "true", TODAY.minusDays(1), "false"), alertDates(config),
+        "both spikes are evaluated and on the alerts topic, the old one marked as history (ce_history)");
     long firstHistory = history();
     assertTrue(firstHistory >= 2, "the old spike's firing and resolution were history: " + firstHistory);
 
@@ -83,7 +85,7 @@ class HistoryIT {
     service = kafka.startService(config, morningOf(TODAY));
     awaitEverythingHandled();
     assertEquals(before, bot.requests().size(), "the new package's backfill sends nothing");
-    assertTrue(alertDates(config).contains(TODAY.minusDays(40)), "its old spike is on the alerts topic");
+    assertEquals("true", alertDates(config).get(TODAY.minusDays(40)), "its old spike is on the alerts topic, as history");
     assertTrue(history() >= 2, "its firing and resolution were history");
 
     // 3. Nine days without updates (upstream or pypiwatch down), then all of them at once: a spike
@@ -99,7 +101,8 @@ class HistoryIT {
     List<FakeReceiver.Request> caughtUp = bot.requests().subList(before, bot.requests().size());
     assertEquals(Set.of("resolved " + TODAY, "firing " + later.minusDays(2), "resolved " + later.minusDays(1)),
         transitions(caughtUp), "of the catch-up, only the last days' spike and its end, and the announced one's end");
-    assertTrue(alertDates(config).contains(later.minusDays(7)), "the older spike of the outage is on the alerts topic");
+    assertEquals("true", alertDates(config).get(later.minusDays(7)), "the outage's older spike is there, as history");
+    assertEquals("false", alertDates(config).get(later.minusDays(2)));
   }
 
   /** Five times the usual downloads (without mirrors) on {@code day}. */
@@ -157,13 +160,13 @@ class HistoryIT {
     return out;
   }
 
-  /** The days of busy-pkg's and new-pkg's spike firings on the alerts topic. */
-  private List<LocalDate> alertDates(AppConfig c) {
-    List<LocalDate> dates = new ArrayList<>();
+  /** The days of the spike firings on the alerts topic, with their {@code ce_history} header. */
+  private Map<LocalDate, String> alertDates(AppConfig c) {
+    Map<LocalDate, String> dates = new TreeMap<>();
     for (var r : KafkaTesting.consumeToEnd(kafka.clients(c.kafka()), c.kafka().topics().alerts(), WAIT)) {
       Alert a = AlertCodec.decode(r.value());
       if (a.rule().equals("spike") && a.state() == dev.pypiwatch.events.AlertState.FIRING) {
-        dates.add(a.date());
+        dates.put(a.date(), CloudEventHeaders.text(r.headers(), CloudEventHeaders.HISTORY));
       }
     }
     return dates;

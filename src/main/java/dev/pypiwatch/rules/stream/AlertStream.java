@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,6 +64,7 @@ public final class AlertStream extends TransactionalLoop {
   private final Supplier<? extends AlertSource> engines;
   private final Set<String> references;
   private final RuleMetrics metrics;
+  private final Predicate<Alert> history;
   private KafkaConsumer<String, byte[]> referenceReader; // null without references
   private int partitions;
   // State of the current assignment, rebuilt as a whole.
@@ -73,10 +75,12 @@ public final class AlertStream extends TransactionalLoop {
   /**
    * A stream of group {@code groupId} whose producer uses {@code transactionalId}; a fresh engine
    * per assignment, fed every record of the {@code references} packages (normalized names; empty
-   * for none) besides the group's partitions.
+   * for none) besides the group's partitions; {@code history} marks the transitions that are
+   * history when published (the {@code ce_history} header).
    */
   public AlertStream(KafkaClients clients, Topics topics, String groupId, String transactionalId,
-      Supplier<? extends AlertSource> engines, Set<String> references, RuleMetrics metrics) {
+      Supplier<? extends AlertSource> engines, Set<String> references, RuleMetrics metrics,
+      Predicate<Alert> history) {
     super("alert stream", "rule", Duration.ofMillis(200));
     this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
@@ -85,6 +89,7 @@ public final class AlertStream extends TransactionalLoop {
     this.engines = Objects.requireNonNull(engines, "engines");
     this.references = Set.copyOf(references);
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.history = Objects.requireNonNull(history, "history");
     this.engine = engines.get();
   }
 
@@ -194,7 +199,7 @@ public final class AlertStream extends TransactionalLoop {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(alerts.size());
     for (Alert a : alerts) {
       records.add(new ProducerRecord<>(topics.alerts(), null, a.fingerprint(), AlertCodec.encode(a),
-          CloudEventHeaders.forAlert(a)));
+          CloudEventHeaders.forAlert(a, history.test(a))));
     }
     producer.commit(records, offsets, consumer.groupMetadata());
     metrics.committed(alerts.size());

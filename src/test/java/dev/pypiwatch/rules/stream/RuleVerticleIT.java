@@ -337,7 +337,8 @@ class RuleVerticleIT {
   }
 
   private String deploy(String transactionalId, RuleMetrics metrics, Supplier<AlertSource> engines) {
-    AlertStream stream = new AlertStream(clients, topics, group, transactionalId, engines, REFERENCES, metrics);
+    AlertStream stream = new AlertStream(clients, topics, group, transactionalId, engines, REFERENCES, metrics,
+        a -> false);
     return kafka.deploy(new RuleVerticle(stream, metrics));
   }
 
