@@ -81,7 +81,9 @@ final class SimulateCommand implements Callable<Integer> {
     describe(out, server, upstream, planted);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.stop().eventually(() -> vertx.close()).toCompletionStage().toCompletableFuture().join();
+      // Closing Vert.x closes the server; wait on that future itself: a callback chained after it
+      // would run on an event loop that is already gone, and the JVM would never exit.
+      vertx.close().toCompletionStage().toCompletableFuture().join();
       stopped.countDown();
     }, "pypiwatch-simulate-shutdown"));
     stopped.await();
