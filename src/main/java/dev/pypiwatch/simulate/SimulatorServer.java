@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,9 @@ public final class SimulatorServer {
     this.upstream = upstream;
     this.host = host;
     this.limiter = new RateLimiter(ratePerMinute, System::nanoTime);
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    // HTTP/1.1 only, like the real server: no clear-text HTTP/2 upgrade for clients that offer it.
+    this.server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+        .requestHandler(this::handle);
   }
 
   /**

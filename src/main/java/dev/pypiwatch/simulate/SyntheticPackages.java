@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The built-in synthetic upstream of {@code pypiwatch simulate}: 31 made-up packages in six volume
+ * The built-in synthetic upstream of {@code pypiwatch simulate}: 30 made-up packages in six volume
  * tiers (about 8 to 1,000,000 downloads a weekday), a weekly cycle, noise calibrated on real
  * series, the upstream's quirks and four {@link PlantedEvent}s the default rules report.
  *
@@ -89,8 +89,8 @@ public final class SyntheticPackages {
   public static List<Planted> planted(LocalDate eventsDay) {
     Map<String, Double> python = new LinkedHashMap<>(MINORS);
     python.put("3.13", 0.40); // from 17 %: a fast upgrade wave
-    python.put("3.12", 0.14);
-    python.put("3.11", 0.12);
+    python.put("3.12", 0.13); // 3.12 and 3.11 give up what 3.13 gains: the shares still sum to 1
+    python.put("3.11", 0.10);
     Map<String, Double> os = new LinkedHashMap<>(SYSTEMS);
     os.put("Windows", 0.30); // from 9 %: a Windows build starts pulling the package
     os.put("Linux", 0.59);

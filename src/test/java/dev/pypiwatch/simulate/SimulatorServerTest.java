@@ -45,11 +45,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulatorServerTest {
   private static final LocalDate TODAY = LocalDate.of(2025, 7, 1);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  // HTTP/1.1 like the project's client (no h2c upgrade), and a deadline so a lost answer fails the
+  // test instead of hanging it.
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   private static Vertx vertx;
   private SimulatedUpstream sim;
   private SimulatorServer server;
+  private HttpClient http;
 
   @BeforeAll
   static void vertx() {
@@ -65,6 +68,8 @@ class SimulatorServerTest {
   void start() {
     sim = SyntheticPackages.upstream(TODAY, TODAY);
     server = Await.result(SimulatorServer.start(vertx, sim, "127.0.0.1", 0, 0));
+    // One client per test: no pooled connection outlives the server it was opened to.
+    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(DEADLINE).build();
   }
 
   @AfterEach
@@ -86,8 +91,9 @@ class SimulatorServerTest {
     return send(HttpRequest.newBuilder(URI.create(root() + pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
-  private static Reply send(HttpRequest request) throws Exception {
-    HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  private Reply send(HttpRequest request) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(request, (k, v) -> true).timeout(DEADLINE).build(),
+        HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r);
   }
 
