@@ -41,6 +41,8 @@ class LayeringTest {
       // pure detection; Kafka plumbing (with its own settings)
       Map.entry("rules", Set.of("events")),
       Map.entry("kafka", Set.of("events", "outbound")),
+      // the local PyPI Stats API (pypiwatch simulate): the upstream's behaviour, served over HTTP
+      Map.entry("simulate", Set.of("events")),
       // the binder of YAML into each stage's settings
       Map.entry("config", Set.of("events", "rules", "kafka", "outbound")),
       // the upstream client
@@ -54,7 +56,8 @@ class LayeringTest {
       // the composition: the service wires every stage; the commands start it or a tool
       Map.entry(ROOT, Set.of("api", "config", "events", "http", "ingest", "kafka", "notify",
           "notify.stream", "outbound", "rules", "rules.stream")),
-      Map.entry("cli", Set.of(ROOT, "api", "config", "events", "ingest", "kafka", "outbound", "rules"))));
+      Map.entry("cli", Set.of(ROOT, "api", "config", "events", "ingest", "kafka", "outbound", "rules",
+          "simulate"))));
 
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+);", Pattern.MULTILINE);
   private static final Pattern OWN_NAME = Pattern.compile("\\bdev\\.pypiwatch((?:\\.[a-z]\\w*)*)\\.[A-Z]");
@@ -110,6 +113,13 @@ class LayeringTest {
     "notify/FiringAlerts.java, io.vertx.|org.apache.kafka.",
     "notify/NotifyMetrics.java, io.vertx.|org.apache.kafka.",
     "notify/NotificationCodec.java, io.vertx.|org.apache.kafka.",
+    // The simulated upstream is pure (a function of seed, package and date); only the server and
+    // the recorded mode do I/O.
+    "simulate/SimulatedUpstream.java, io.vertx.|org.apache.kafka.|java.net.|java.nio.file.|java.io.File",
+    "simulate/SimulatedPackage.java, io.vertx.|org.apache.kafka.|java.net.|java.nio.file.|java.io.File",
+    "simulate/SimulatedDay.java, io.vertx.|org.apache.kafka.|java.net.|java.nio.file.|java.io.File",
+    "simulate/SyntheticPackages.java, io.vertx.|org.apache.kafka.|java.net.|java.nio.file.|java.io.File",
+    "simulate/Bodies.java, io.vertx.|org.apache.kafka.|java.net.|java.nio.file.|java.io.File",
   })
   void pureCodeImportsNoFrameworkOrIo(String where, String forbidden) throws IOException {
     List<String> prefixes = List.of(forbidden.split("\\|"));

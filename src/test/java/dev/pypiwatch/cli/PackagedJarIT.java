@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.Fixtures;
 import dev.pypiwatch.testing.KafkaFixture;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,6 +72,52 @@ class PackagedJarIT {
     Result c = java("check-config", "config/pypiwatch.yaml");
     assertEquals(0, c.code(), c.err());
     assertTrue(c.out().contains(": OK, "), c.out());
+  }
+
+  @Test
+  void simulateServesTheSyntheticUpstreamAndBacktestFindsItsSpike(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("simulate-out.txt");
+    Process sim = new ProcessBuilder(javaCommand("simulate", "--port", "0", "--today", "2025-07-01"))
+        .redirectOutput(out.toFile()).redirectError(dir.resolve("simulate-err.txt").toFile()).start();
+    try {
+      Await.until(() -> read(out).contains("simulate: clock:") || !sim.isAlive(), RUN_DEADLINE,
+          () -> read(out) + read(dir.resolve("simulate-err.txt")));
+      String text = read(out);
+      Matcher m = Pattern.compile("PyPI Stats API at (http://\\S+/api) \\(today 2025-07-01").matcher(text);
+      assertTrue(m.find(), text);
+      assertTrue(text.contains("planted rocketlib: spike x5 on 2025-06-29 (rule spike)"), text);
+      assertTrue(text.contains("fading-utils") && text.contains("snakecharmer") && text.contains("winbuild-tools"), text);
+
+      Path config = dir.resolve("c.yaml");
+      Files.writeString(config, "api:\n  min-interval: 0s\n");
+      Path rec = dir.resolve("rec");
+      Result r = java("record", "--config", config.toString(), "--base-url", m.group(1), "--out", rec.toString(),
+          "--package", "rocketlib", "--package", "dustpan", "--package", "__all__");
+      assertEquals(0, r.code(), r.err());
+      Result b = java("backtest", "--data", rec.toString());
+      assertEquals(0, b.code(), b.err());
+      assertTrue(b.out().contains("\"fingerprint\":\"spike:rocketlib:overall:without_mirrors\""), b.out());
+      assertTrue(b.out().contains("\"date\":\"2025-06-29\""), b.out());
+      assertFalse(b.out().contains("\"package\":\"dustpan\""), b.out());
+    } finally {
+      sim.destroy();
+      assertTrue(sim.waitFor(RUN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "simulate stops on SIGTERM");
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> javaCommand(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
   }
 
   private record Result(int code, String out, String err) {}

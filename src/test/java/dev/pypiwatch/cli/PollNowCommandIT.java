@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pypiwatch.Service;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.TestClock;
-import dev.pypiwatch.testing.UpstreamSimulation;
-import dev.pypiwatch.testing.UpstreamSimulation.Profile;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class PollNowCommandIT {
   void aRunningServicePollsAtOnceWhenAsked() throws Exception {
     FakePypiStats upstream = FakePypiStats.startBlocking(kafka.vertx());
     kafka.closeAfterEach(() -> Await.result(upstream.stop()));
-    new UpstreamSimulation(upstream, 3).addPackage("busy-pkg", Profile.busy(20_000)).setToday(TODAY);
+    upstream.serve(new SimulatedUpstream(3).addPackage("busy-pkg", Profile.busy(20_000)).setToday(TODAY));
     Path file = dir.resolve("pypiwatch.yaml");
     Files.writeString(file, """
         api: {base-url: %s, min-interval: 0s}

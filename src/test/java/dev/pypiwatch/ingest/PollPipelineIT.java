@@ -18,14 +18,14 @@ import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.RecentObservation;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeResponse;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
 import dev.pypiwatch.testing.RecordedRequest;
 import dev.pypiwatch.testing.TestClock;
-import dev.pypiwatch.testing.UpstreamSimulation.Profile;
-import dev.pypiwatch.testing.UpstreamSimulation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +56,7 @@ class PollPipelineIT {
 
   @TempDir Path dir;
   private FakePypiStats fake;
-  private UpstreamSimulation sim;
+  private SimulatedUpstream sim;
   private TestClock clock;
   private Path configFile;
   private AppConfig config;
@@ -67,13 +67,14 @@ class PollPipelineIT {
   void upstream() throws Exception {
     fake = FakePypiStats.startBlocking(kafka.vertx());
     kafka.closeAfterEach(() -> Await.result(fake.stop())); // after the service: the fixture closes in reverse
-    sim = new UpstreamSimulation(fake, 42)
+    sim = new SimulatedUpstream(42)
         .addPackage("busy-pkg", Profile.busy(20_000))
         .addPackage("tiny-pkg", Profile.tiny(3))
         .unknownPackage("no-such-pkg")
         .hole(HOLE)
         .setToday(TODAY);
     sim.dropDay("busy-pkg", BUSY_LOST_DAY);
+    fake.serve(sim); // the simulator's data; this fake adds scripted faults and counts requests
     clock = TestClock.morningOf(TODAY);
     writeConfig("busy-pkg, tiny-pkg, no-such-pkg", "\"" + kafka.bootstrapServers() + "\"");
   }
@@ -202,7 +203,7 @@ class PollPipelineIT {
     seen.assertMatchesUpstream(sim, "busy-pkg");
     // Every cycle, retries included, fetches (and publishes) the reference before its packages:
     // the rule engine judges a package's day with the reference's same day.
-    String reference = FakePypiStats.path(UpstreamSimulation.ALL, Endpoint.OVERALL);
+    String reference = FakePypiStats.path(SimulatedUpstream.ALL, Endpoint.OVERALL);
     String busy = FakePypiStats.path("busy-pkg", Endpoint.OVERALL);
     List<String> order = fake.requests().stream().map(RecordedRequest::path)
         .filter(p -> p.equals(reference) || p.equals(busy)).toList();
@@ -289,7 +290,7 @@ class PollPipelineIT {
     // Slow the upstream down so that the stop lands in the middle of the cycle.
     for (String p : List.of("extra-1", "extra-2", "extra-3", "extra-4")) {
       for (Endpoint e : List.of(Endpoint.OVERALL, Endpoint.PYTHON_MINOR, Endpoint.SYSTEM)) {
-        sim.fault(p, e, FakeResponse.ok(sim.body(p, e)).withDelay(Duration.ofMillis(300)));
+        fake.script(FakePypiStats.path(p, e), FakeResponse.ok(sim.body(p, e)).withDelay(Duration.ofMillis(300)));
       }
     }
     service = kafka.startService(config, clock);

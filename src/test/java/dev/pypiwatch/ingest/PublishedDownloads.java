@@ -7,7 +7,7 @@ import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Origin;
-import dev.pypiwatch.testing.UpstreamSimulation;
+import dev.pypiwatch.simulate.SimulatedUpstream;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -51,7 +51,7 @@ record PublishedDownloads(List<DownloadObservation> all, Map<Key, DownloadObserv
    * The latest published count of every row the simulated upstream serves for {@code pkg} equals
    * the upstream's count, and every published non-zero count is a row of the upstream.
    */
-  void assertMatchesUpstream(UpstreamSimulation sim, String pkg) {
+  void assertMatchesUpstream(SimulatedUpstream sim, String pkg) {
     for (LocalDate d : sim.publishedDates()) {
       for (Endpoint e : SERIES) {
         sim.normalizedCounts(pkg, e, d).forEach((cat, n) -> {

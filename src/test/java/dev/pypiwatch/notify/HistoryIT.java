@@ -12,14 +12,14 @@ import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.kafka.CloudEventHeaders;
+import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedUpstream;
+import dev.pypiwatch.simulate.SimulatorServer;
 import dev.pypiwatch.testing.Await;
-import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeReceiver;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
 import dev.pypiwatch.testing.TestClock;
-import dev.pypiwatch.testing.UpstreamSimulation;
-import dev.pypiwatch.testing.UpstreamSimulation.Profile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,19 +50,19 @@ class HistoryIT {
   static final KafkaFixture kafka = new KafkaFixture();
 
   @TempDir Path dir;
-  private FakePypiStats upstream;
-  private UpstreamSimulation sim;
+  private SimulatorServer upstream;
+  private SimulatedUpstream sim;
   private FakeReceiver bot;
   private AppConfig config;
   private Service service;
 
   @Test
   void aFirstStartANewPackageAndACatchUpAfterAnOutageSendOnlyRecentTransitions() throws Exception {
-    upstream = FakePypiStats.startBlocking(kafka.vertx());
-    kafka.closeAfterEach(() -> Await.result(upstream.stop()));
     bot = FakeReceiver.startBlocking(kafka.vertx());
     kafka.closeAfterEach(() -> Await.result(bot.stop()));
-    sim = new UpstreamSimulation(upstream, 11).addPackage("busy-pkg", Profile.busy(20_000)).setToday(TODAY);
+    sim = new SimulatedUpstream(11).addPackage("busy-pkg", Profile.busy(20_000)).setToday(TODAY);
+    upstream = Await.result(SimulatorServer.start(kafka.vertx(), sim, "localhost", 0, 0));
+    kafka.closeAfterEach(() -> Await.result(upstream.stop()));
     spike("busy-pkg", TODAY.minusDays(60)); // months back: history
     spike("busy-pkg", TODAY.minusDays(1)); // yesterday: news
 

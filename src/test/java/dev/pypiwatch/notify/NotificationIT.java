@@ -16,14 +16,14 @@ import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.testing.Await;
-import dev.pypiwatch.testing.FakePypiStats;
+import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedUpstream;
+import dev.pypiwatch.simulate.SimulatorServer;
 import dev.pypiwatch.testing.FakeReceiver;
 import dev.pypiwatch.testing.FakeResponse;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
 import dev.pypiwatch.testing.TestClock;
-import dev.pypiwatch.testing.UpstreamSimulation.Profile;
-import dev.pypiwatch.testing.UpstreamSimulation;
 import io.vertx.core.Vertx;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ class NotificationIT {
   static final KafkaFixture kafka = new KafkaFixture();
 
   @TempDir Path dir;
-  private FakePypiStats upstream;
+  private SimulatorServer upstream;
   private FakeReceiver slack;
   private FakeReceiver webhook;
   private GreenMail smtp;
@@ -73,13 +73,14 @@ class NotificationIT {
   void start() throws Exception {
     Vertx vertx = kafka.vertx();
     // Stopped after the service (the fixture closes in reverse order), as before.
-    upstream = FakePypiStats.startBlocking(vertx);
-    kafka.closeAfterEach(() -> Await.result(upstream.stop()));
-    UpstreamSimulation sim = new UpstreamSimulation(upstream, 7)
+    SimulatedUpstream sim = new SimulatedUpstream(7)
         .addPackage("busy-pkg", Profile.busy(20_000))
         .setToday(TODAY);
     long usual = sim.count("busy-pkg", Endpoint.OVERALL, "without_mirrors", TODAY.minusDays(1));
     sim.revise("busy-pkg", TODAY.minusDays(1), (int) (5 * usual));
+    // The simulator's own server, as `pypiwatch simulate` runs it (no rate limit: the client paces).
+    upstream = Await.result(SimulatorServer.start(vertx, sim, "localhost", 0, 0));
+    kafka.closeAfterEach(() -> Await.result(upstream.stop()));
     slack = FakeReceiver.startBlocking(vertx);
     kafka.closeAfterEach(() -> Await.result(slack.stop()));
     webhook = FakeReceiver.startBlocking(vertx);

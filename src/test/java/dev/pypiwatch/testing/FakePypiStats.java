@@ -2,6 +2,8 @@ package dev.pypiwatch.testing;
 
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.PackageName;
+import dev.pypiwatch.simulate.Answer;
+import dev.pypiwatch.simulate.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -13,8 +15,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Paths are keyed below {@code /api} and without the query. Without a default or script, a
- * path answers like the real server for an unknown package: 404 with text {@code 404}.
+ * path is answered by the {@link #serve(Upstream) upstream} if one is set (e.g. a
+ * {@link dev.pypiwatch.simulate.SimulatedUpstream}: the simulator's data with this server's
+ * scripted faults on top), else like the real server for an unknown package: 404 with text
+ * {@code 404}.
  */
 public final class FakePypiStats {
   private static final String PREFIX = "/api";
@@ -45,6 +52,7 @@ public final class FakePypiStats {
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
+  private Upstream upstream;
 
   private FakePypiStats(Vertx vertx) {
     this.vertx = vertx;
@@ -97,6 +105,12 @@ public final class FakePypiStats {
     return this;
   }
 
+  /** Answers every path without a script or default from {@code upstream}. */
+  public synchronized FakePypiStats serve(Upstream upstream) {
+    this.upstream = upstream;
+    return this;
+  }
+
   /** Queues answers for {@code path}, used one per request in order, before the default. */
   public synchronized FakePypiStats script(String path, FakeResponse... responses) {
     scripts.computeIfAbsent(path, p -> new ArrayDeque<>()).addAll(List.of(responses));
@@ -122,16 +136,36 @@ public final class FakePypiStats {
   public synchronized void reset() {
     defaults.clear();
     scripts.clear();
+    upstream = null;
     requests.clear();
     maxInFlight.set(0);
   }
 
-  private synchronized FakeResponse next(String path) {
+  private synchronized FakeResponse next(String path, HttpServerRequest request) {
     Deque<FakeResponse> queue = scripts.get(path);
     if (queue != null && !queue.isEmpty()) {
       return queue.poll();
     }
-    return defaults.getOrDefault(path, FakeResponse.notFound());
+    FakeResponse answer = defaults.get(path);
+    if (answer != null) {
+      return answer;
+    }
+    return upstream == null ? FakeResponse.notFound() : fromUpstream(path, request);
+  }
+
+  private FakeResponse fromUpstream(String path, HttpServerRequest request) {
+    String[] parts = path.split("/"); // "", "packages", pkg, endpoint
+    Optional<Endpoint> endpoint = parts.length == 4 && parts[1].equals("packages")
+        ? Endpoint.fromPath(parts[3]) : Optional.empty();
+    if (endpoint.isEmpty()) {
+      return FakeResponse.notFound();
+    }
+    Map<String, String> query = new LinkedHashMap<>();
+    request.params().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
+    Answer a = upstream.answer(parts[2], endpoint.get(), query);
+    return new FakeResponse(a.status(), Map.of("Content-Type", a.contentType()),
+        a.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), java.time.Duration.ZERO,
+        FakeResponse.Delivery.WHOLE, 0);
   }
 
   private void handle(HttpServerRequest request) {
@@ -141,7 +175,7 @@ public final class FakePypiStats {
     requests.add(new RecordedRequest(request.method().name(), path, request.query(),
         MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), arrival));
     trackConcurrency(request.response());
-    FakeResponse answer = next(path);
+    FakeResponse answer = next(path, request);
     if (answer.delay().isZero()) {
       respond(request, answer);
     } else {

@@ -23,9 +23,7 @@ public record FakeResponse(int status, Map<String, String> headers, byte[] body,
   }
 
   /** The HTML page the real server sends with a 429. */
-  public static final String RATE_LIMIT_HTML = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2 "
-      + "Final//EN\">\n<title>429 Too Many Requests</title>\n<h1>Too Many Requests</h1>\n"
-      + "<p>30 per 1 minute</p>\n";
+  public static final String RATE_LIMIT_HTML = dev.pypiwatch.simulate.Answer.RATE_LIMIT_HTML;
 
   public FakeResponse {
     headers = Map.copyOf(headers);

@@ -1,6 +1,5 @@
-package dev.pypiwatch.testing;
+package dev.pypiwatch.simulate;
 
-import dev.pypiwatch.testing.UpstreamSimulation.Profile;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -71,21 +70,21 @@ final class SimulatedPackage {
     long n;
     long mirrors;
     if (constant) {
-      n = Math.round(profile.mean());
+      n = Math.round(profile.mean() * profile.factor(date));
       mirrors = Math.round(n * profile.mirrorMin());
     } else {
       DayOfWeek dow = date.getDayOfWeek();
       boolean weekend = dow == DayOfWeek.SATURDAY || dow == DayOfWeek.SUNDAY;
       double sigma = profile.noise();
       double lambda = profile.mean() * (weekend ? profile.weekendFactor() : 1.0)
-          * Math.exp(sigma * r.nextGaussian() - sigma * sigma / 2);
+          * profile.factor(date) * Math.exp(sigma * r.nextGaussian() - sigma * sigma / 2);
       n = poisson(r, lambda);
       double rate = profile.mirrorMin()
           + (profile.mirrorMax() - profile.mirrorMin()) * r.nextDouble();
       mirrors = n == 0 ? 0 : Math.round(n * rate);
     }
-    Map<String, Long> minor = split(r, n, profile.minorShares(), constant);
-    Map<String, Long> system = split(r, n, profile.osShares(), constant);
+    Map<String, Long> minor = split(r, n, profile.minorSharesOn(date), constant);
+    Map<String, Long> system = split(r, n, profile.osSharesOn(date), constant);
     return SimulatedDay.of(n, mirrors, minor, system);
   }
 

@@ -1,4 +1,4 @@
-package dev.pypiwatch.testing;
+package dev.pypiwatch.simulate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,8 +15,10 @@ import dev.pypiwatch.api.SeriesRow;
 import dev.pypiwatch.config.ApiConfig;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.Endpoint;
-import dev.pypiwatch.testing.UpstreamSimulation.Profile;
-import dev.pypiwatch.testing.UpstreamSimulation.Recent;
+import dev.pypiwatch.simulate.SimulatedUpstream.Recent;
+import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.testing.FakePypiStats;
+import dev.pypiwatch.testing.FakeResponse;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -33,16 +35,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The upstream simulation: consistent counts, real body shapes, quirks, and the real client. */
+/** The upstream model: consistent counts, real body shapes, quirks, and the real client (through a fault-injecting fake). */
 @ExtendWith(VertxExtension.class)
-class UpstreamSimulationTest {
+class SimulatedUpstreamTest {
   private static final LocalDate TODAY = LocalDate.of(2025, 7, 1);
   private static final List<Endpoint> SERIES = List.of(Endpoint.OVERALL, Endpoint.PYTHON_MAJOR,
       Endpoint.PYTHON_MINOR, Endpoint.SYSTEM);
 
   private FakePypiStats fake;
   private PypiStatsClient client;
-  private UpstreamSimulation sim;
+  private SimulatedUpstream sim;
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -50,10 +52,11 @@ class UpstreamSimulationTest {
     ApiConfig fast = new ApiConfig(fake.baseUrl(), "", Duration.ZERO, 4, Duration.ofSeconds(2), 3,
         Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(50), 4L * 1024 * 1024);
     client = new PypiStatsClient(vertx, fast);
-    sim = new UpstreamSimulation(fake, 42)
+    sim = new SimulatedUpstream(42)
         .addPackage("busy", Profile.busy(20_000))
         .addPackage("tiny", Profile.tiny(3))
         .addPackage("flat", Profile.constant(1000));
+    fake.serve(sim);
   }
 
   @AfterEach
@@ -84,7 +87,7 @@ class UpstreamSimulationTest {
   void everyEndpointAgreesOnEveryDayInTheBodies() {
     sim.setToday(TODAY);
     assertEquals(181, sim.publishedDates().size());
-    for (String pkg : List.of("busy", "tiny", "flat", UpstreamSimulation.ALL)) {
+    for (String pkg : List.of("busy", "tiny", "flat", SimulatedUpstream.ALL)) {
       var overall = table(sim.body(pkg, Endpoint.OVERALL));
       var major = table(sim.body(pkg, Endpoint.PYTHON_MAJOR));
       var minor = table(sim.body(pkg, Endpoint.PYTHON_MINOR));
@@ -171,16 +174,16 @@ class UpstreamSimulationTest {
     assertEquals(Set.of(hole), sim.holes());
     assertEquals(180, sim.publishedDates().size());
     assertFalse(sim.publishedDates().contains(hole));
-    for (String pkg : List.of("busy", "tiny", "flat", UpstreamSimulation.ALL)) {
+    for (String pkg : List.of("busy", "tiny", "flat", SimulatedUpstream.ALL)) {
       for (Endpoint e : SERIES) {
         assertTrue(parse(sim.body(pkg, e)).rows().stream().noneMatch(r -> r.date().equals(hole)),
             pkg + " " + e);
       }
     }
-    var all = table(sim.body(UpstreamSimulation.ALL, Endpoint.OVERALL));
+    var all = table(sim.body(SimulatedUpstream.ALL, Endpoint.OVERALL));
     assertEquals(sim.publishedDates(), List.copyOf(all.get("without_mirrors").keySet()));
     LocalDate d = TODAY.minusDays(3);
-    long sum = UpstreamSimulation.ALL_BASE;
+    long sum = SimulatedUpstream.ALL_BASE;
     for (String pkg : sim.packages()) {
       sum += sim.count(pkg, Endpoint.OVERALL, "without_mirrors", d);
     }
@@ -201,7 +204,7 @@ class UpstreamSimulationTest {
     }
     assertTrue(sim.hasRow("flat", Endpoint.SYSTEM, "Linux", d));
     assertTrue(sim.publishedDates().contains(d));
-    assertTrue(sim.hasRow(UpstreamSimulation.ALL, Endpoint.OVERALL, "without_mirrors", d));
+    assertTrue(sim.hasRow(SimulatedUpstream.ALL, Endpoint.OVERALL, "without_mirrors", d));
   }
 
   @Test
@@ -210,7 +213,7 @@ class UpstreamSimulationTest {
     sim.setToday(TODAY);
     Map<Endpoint, Map<String, Long>> before = new HashMap<>();
     SERIES.forEach(e -> before.put(e, sim.counts("busy", e, d)));
-    long allBefore = sim.count(UpstreamSimulation.ALL, Endpoint.OVERALL, "without_mirrors", d);
+    long allBefore = sim.count(SimulatedUpstream.ALL, Endpoint.OVERALL, "without_mirrors", d);
 
     sim.revise("busy", d, 500);
 
@@ -227,7 +230,7 @@ class UpstreamSimulationTest {
     assertEquals(before.get(Endpoint.SYSTEM).get("Windows"),
         sim.count("busy", Endpoint.SYSTEM, "Windows", d));
     assertEquals(allBefore + 500,
-        sim.count(UpstreamSimulation.ALL, Endpoint.OVERALL, "without_mirrors", d));
+        sim.count(SimulatedUpstream.ALL, Endpoint.OVERALL, "without_mirrors", d));
     assertEquals(before.get(Endpoint.OVERALL).get("without_mirrors") + 500,
         sim.count("busy", Endpoint.OVERALL, "without_mirrors", d), "kept on the next day");
 
@@ -309,7 +312,7 @@ class UpstreamSimulationTest {
   @Test
   void sameSeedSameBodiesWhateverTheOrderOfPackages() {
     sim.setToday(TODAY);
-    UpstreamSimulation other = new UpstreamSimulation(fake, 42)
+    SimulatedUpstream other = new SimulatedUpstream(42)
         .addPackage("flat", Profile.constant(1000))
         .addPackage("tiny", Profile.tiny(3))
         .addPackage("busy", Profile.busy(20_000));
@@ -320,9 +323,9 @@ class UpstreamSimulationTest {
     other.setToday(TODAY);
     for (Endpoint e : Endpoint.values()) {
       assertEquals(mine.get(e), other.body("busy", e), e.path());
-      assertEquals(sim.body(UpstreamSimulation.ALL, e), other.body(UpstreamSimulation.ALL, e));
+      assertEquals(sim.body(SimulatedUpstream.ALL, e), other.body(SimulatedUpstream.ALL, e));
     }
-    UpstreamSimulation reseeded = new UpstreamSimulation(fake, 43)
+    SimulatedUpstream reseeded = new SimulatedUpstream(43)
         .addPackage("busy", Profile.busy(20_000)).setToday(TODAY);
     assertNotEquals(mine.get(Endpoint.SYSTEM), reseeded.body("busy", Endpoint.SYSTEM));
   }
@@ -345,8 +348,8 @@ class UpstreamSimulationTest {
     assertEquals(parse(sim.body("busy", Endpoint.SYSTEM)), system);
     RecentResponse recent = Await.result(client.fetchRecent("busy", null)).value();
     assertEquals(sim.recent("busy").lastMonth(), recent.lastMonth());
-    SeriesResponse all = Await.result(client.fetchOverall(UpstreamSimulation.ALL, null)).value();
-    assertEquals(UpstreamSimulation.ALL, all.packageName());
+    SeriesResponse all = Await.result(client.fetchOverall(SimulatedUpstream.ALL, null)).value();
+    assertEquals(SimulatedUpstream.ALL, all.packageName());
   }
 
   @Test
@@ -369,7 +372,7 @@ class UpstreamSimulationTest {
     assertTrue(Await.result(client.fetchSystem("busy", null)).isNoData());
     assertTrue(Await.result(client.fetchSystem("busy", null)).isData());
 
-    sim.fault("busy", Endpoint.OVERALL, FakeResponse.temporarilyDisabled(),
+    fake.script(FakePypiStats.path("busy", Endpoint.OVERALL), FakeResponse.temporarilyDisabled(),
         FakeResponse.rateLimited());
     SeriesResponse overall = Await.result(client.fetchOverall("busy", null)).value();
     assertEquals(parse(sim.body("busy", Endpoint.OVERALL)), overall);
@@ -391,14 +394,19 @@ class UpstreamSimulationTest {
 
   @Test
   void setTodayForTenPackagesIsFast() {
-    UpstreamSimulation big = new UpstreamSimulation(fake, 7);
+    SimulatedUpstream big = new SimulatedUpstream(7);
     for (int i = 0; i < 10; i++) {
       big.addPackage("pkg" + i, i % 3 == 0 ? Profile.tiny(5) : Profile.busy(1000 * (i + 1)));
     }
     big.setToday(TODAY); // warm-up: generates and caches the days
     long start = System.nanoTime();
     big.setToday(TODAY.plusDays(1));
+    for (String p : big.packages()) {
+      for (Endpoint e : Endpoint.values()) {
+        assertTrue(big.body(p, e).startsWith("{\"data\":"));
+      }
+    }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(millis < 250, "setToday took " + millis + " ms");
+    assertTrue(millis < 250, "setToday and every body took " + millis + " ms");
   }
 }

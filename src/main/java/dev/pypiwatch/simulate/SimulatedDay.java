@@ -1,4 +1,4 @@
-package dev.pypiwatch.testing;
+package dev.pypiwatch.simulate;
 
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.Endpoint;
