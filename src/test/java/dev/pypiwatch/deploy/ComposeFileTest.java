@@ -131,10 +131,14 @@ class ComposeFileTest {
     assertEquals("kafka:9092", config.kafka().bootstrapServers());
     assertEquals("0.0.0.0", config.http().host());
     assertEquals(8080, config.http().port());
-    assertEquals(List.of("requests", "numpy", "pandas", "flask", "django"),
-        config.watchlist().names());
+    assertEquals(List.of("rocketlib", "fading-utils", "snakecharmer", "winbuild-tools", "aurora-requests",
+        "zephyr-json", "juniper-http", "dustpan"), config.watchlist().names(), "the simulator's packages");
+    assertTrue(config.watchlist().names().containsAll(dev.pypiwatch.simulate.SyntheticPackages.planted(
+        java.time.LocalDate.EPOCH).stream().map(p -> p.pkg()).toList()),
+        "every planted event is watched");
+    assertEquals(java.time.Duration.ofDays(14), config.notifications().maxAlertAge());
     assertTrue(stack.enabled("simulator"));
-    assertEquals(List.of("simulate", "--port", "8090"), stack.command("simulator"));
+    assertEquals(List.of("simulate", "--host", "0.0.0.0", "--port", "8090"), stack.command("simulator"));
   }
 
   @Test
@@ -279,6 +283,7 @@ class ComposeFileTest {
     assertTrue(config.contains("\n  host: 0.0.0.0\n"));
     Files.writeString(tmp.resolve("docker.yaml"),
         config.replace("\n  host: 0.0.0.0\n", "\n  host: 127.0.0.1\n"));
+    Files.copy(Path.of("config/watchlist-simulator.yaml"), tmp.resolve("watchlist-simulator.yaml"));
     ObjectNode compose = ComposeStack.read(COMPOSE);
     services(compose, "pypiwatch").set("volumes", array(tmp.toAbsolutePath() + ":/app/config:ro"));
     List<String> problems = problems(stack(compose));
