@@ -1,8 +1,6 @@
 package dev.pypiwatch.cli;
 
 import dev.pypiwatch.config.AppConfig;
-import dev.pypiwatch.config.ConfigException;
-import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.DownloadRecord;
@@ -86,11 +84,8 @@ final class BacktestCommand implements Callable<Integer> {
       err.println("backtest: --from " + from + " is after --to " + to);
       return PypiwatchCommand.EXIT_USAGE;
     }
-    AppConfig cfg;
-    try {
-      cfg = config == null ? AppConfig.defaults() : ConfigLoader.loadWithoutNotifications(config, System.getenv());
-    } catch (ConfigException e) {
-      e.errors().forEach(err::println);
+    AppConfig cfg = config == null ? AppConfig.defaults() : CommandConfig.load("backtest", config, false, err);
+    if (cfg == null) {
       return PypiwatchCommand.EXIT_USAGE;
     }
     // The same rule settings as the service (global and per package); the config also names the

@@ -1,8 +1,6 @@
 package dev.pypiwatch.cli;
 
 import dev.pypiwatch.config.AppConfig;
-import dev.pypiwatch.config.ConfigException;
-import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.kafka.TopicReader;
@@ -46,11 +44,8 @@ final class ConsumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    AppConfig cfg;
-    try {
-      cfg = config == null ? AppConfig.defaults() : ConfigLoader.loadWithoutNotifications(config, System.getenv());
-    } catch (ConfigException e) {
-      e.errors().forEach(System.err::println);
+    AppConfig cfg = config == null ? AppConfig.defaults() : CommandConfig.load("consume", config, false, System.err);
+    if (cfg == null) {
       return PypiwatchCommand.EXIT_USAGE;
     }
     KafkaConfig kafka = cfg.kafka();

@@ -1,15 +1,12 @@
 package dev.pypiwatch.cli;
 
 import dev.pypiwatch.config.AppConfig;
-import dev.pypiwatch.config.ConfigException;
-import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.config.HttpConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -37,19 +34,13 @@ final class PollNowCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     String base = url;
     if (base == null) {
-      if (!Files.exists(config)) {
-        System.err.println("poll-now: config file not found: " + config + " (give --config or --url)");
+      AppConfig cfg = CommandConfig.load("poll-now", config, false, System.err);
+      if (cfg == null) {
         return PypiwatchCommand.EXIT_USAGE;
       }
-      try {
-        AppConfig cfg = ConfigLoader.loadWithoutNotifications(config, System.getenv());
-        HttpConfig http = cfg.http();
-        String host = http.host().equals("0.0.0.0") ? "127.0.0.1" : http.host();
-        base = "http://" + host + ":" + http.port();
-      } catch (ConfigException e) {
-        e.errors().forEach(System.err::println);
-        return PypiwatchCommand.EXIT_USAGE;
-      }
+      HttpConfig http = cfg.http();
+      String host = http.host().equals("0.0.0.0") ? "127.0.0.1" : http.host();
+      base = "http://" + host + ":" + http.port();
     }
     URI uri = URI.create(base.replaceAll("/+$", "") + "/poll");
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

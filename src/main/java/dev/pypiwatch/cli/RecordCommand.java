@@ -4,8 +4,6 @@ import dev.pypiwatch.api.ApiResponse;
 import dev.pypiwatch.api.PypiStatsClient;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ApiConfig;
-import dev.pypiwatch.config.ConfigException;
-import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.config.WatchedPackage;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.PackageName;
@@ -51,11 +49,8 @@ final class RecordCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream err = System.err;
-    AppConfig cfg;
-    try {
-      cfg = config == null ? AppConfig.defaults() : ConfigLoader.loadWithoutNotifications(config, System.getenv());
-    } catch (ConfigException e) {
-      e.errors().forEach(err::println);
+    AppConfig cfg = config == null ? AppConfig.defaults() : CommandConfig.load("record", config, false, err);
+    if (cfg == null) {
       return PypiwatchCommand.EXIT_USAGE;
     }
     Set<String> names = new LinkedHashSet<>();

@@ -3,9 +3,6 @@ package dev.pypiwatch.cli;
 import dev.pypiwatch.Service;
 import dev.pypiwatch.StartupException;
 import dev.pypiwatch.config.AppConfig;
-import dev.pypiwatch.config.ConfigException;
-import dev.pypiwatch.config.ConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,15 +25,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.exists(config)) {
-      System.err.println("run: config file not found: " + config);
-      return PypiwatchCommand.EXIT_USAGE;
-    }
-    AppConfig cfg;
-    try {
-      cfg = ConfigLoader.load(config, System.getenv());
-    } catch (ConfigException e) {
-      e.errors().forEach(System.err::println);
+    AppConfig cfg = CommandConfig.load("run", config, true, System.err);
+    if (cfg == null) {
       return PypiwatchCommand.EXIT_USAGE;
     }
     Service service;
