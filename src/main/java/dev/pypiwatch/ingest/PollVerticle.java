@@ -1,6 +1,7 @@
 package dev.pypiwatch.ingest;
 
 import dev.pypiwatch.config.ConfigException;
+import dev.pypiwatch.config.Durations;
 import dev.pypiwatch.config.PollerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -127,7 +128,7 @@ public final class PollVerticle extends VerticleBase {
         reportStale(behind);
         return;
       }
-      log.info("{} package(s) behind, polling them again in {}", behind.size(), wait);
+      log.info("{} package(s) behind, polling them again in {}", behind.size(), Durations.format(wait));
       timer(wait, () -> enqueue(() -> cycle(behind, deadline, attempt + 1)));
     });
   }

@@ -156,7 +156,7 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
         return;
       } catch (RuntimeException e) {
         Duration wait = REBUILD.backoff(attempt);
-        LOG.warn("rebuilding the {} state failed, retrying in {}: {}", stateName, wait, e.toString());
+        LOG.warn("rebuilding the {} state failed, retrying in {} ms: {}", stateName, wait.toMillis(), e.toString());
         pause(wait);
       }
     }
