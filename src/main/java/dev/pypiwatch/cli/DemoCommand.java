@@ -151,10 +151,14 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
 
     if (play(out, s, upstream, clock, stopping)) {
+      long alerts = s.ruleMetrics().alertsPublished();
       out.println("demo: done: " + DAYS_PLAYED + " simulated days played to " + upstream.today() + " (newest data "
-          + upstream.today().minusDays(1) + "); the planted events' alerts are the [pypiwatch] lines above ("
-          + s.ruleMetrics().alertsPublished() + " alert transitions evaluated in all, the backfill's not sent as "
-          + "history). Idle now: " + status + "/ready, " + status + "/metrics. Ctrl-C stops.");
+          + upstream.today().minusDays(1) + "); " + (alerts > 0
+              ? "the planted events' alerts are the [pypiwatch] lines above (" + alerts + " alert transitions "
+                  + "evaluated in all, the backfill's not sent as history)"
+              // The poller's state in the kept broker data: nothing was new this time.
+              : "no new alert: " + dataDir + " had seen these days in an earlier run (a fresh --data-dir shows them)")
+          + ". Idle now: " + status + "/ready, " + status + "/metrics. Ctrl-C stops.");
       out.flush();
     }
     stopped.await();
