@@ -157,6 +157,7 @@ final class DemoCommand implements Callable<Integer> {
               ? "the planted events' alerts are the [pypiwatch] lines above (" + alerts + " alert transitions "
                   + "evaluated in all, the backfill's not sent as history)"
               // The poller's state in the kept broker data: nothing was new this time.
+              : dataDir == null ? "no alert transition (see the log: PYPIWATCH_LOG_LEVEL=INFO)"
               : "no new alert: " + dataDir + " had seen these days in an earlier run (a fresh --data-dir shows them)")
           + ". Idle now: " + status + "/ready, " + status + "/metrics. Ctrl-C stops.");
       out.flush();
