@@ -103,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
     AtomicReference<Service> service = new AtomicReference<>();
     CountDownLatch stopping = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch startAttempted = new CountDownLatch(1);
     Runnable cleanUp = () -> {
       Service s = service.getAndSet(null);
       if (s != null) {
@@ -116,6 +117,13 @@ final class DemoCommand implements Callable<Integer> {
     };
     Thread hook = new Thread(() -> {
       stopping.countDown();
+      try {
+        // Ctrl-C while the service starts: let it finish, or the broker would write into the
+        // directory after it was deleted.
+        startAttempted.await(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       cleanUp.run();
       out.println("demo: stopped" + (temporary ? "; deleted " + data : "; Kafka data kept in " + data));
       out.flush();
@@ -141,11 +149,10 @@ final class DemoCommand implements Callable<Integer> {
       Runtime.getRuntime().removeShutdownHook(hook);
       cleanUp.run();
       return PypiwatchCommand.EXIT_USAGE;
+    } finally {
+      startAttempted.countDown();
     }
     Service s = service.get();
-    if (s == null) {
-      return 0; // Ctrl-C during start-up: the hook has stopped everything
-    }
     String status = "http://127.0.0.1:" + s.statusPort();
     out.println("demo: running; status: " + status + "/ready, " + status + "/metrics");
     out.flush();
