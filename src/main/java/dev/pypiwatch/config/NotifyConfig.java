@@ -12,7 +12,7 @@ import java.util.Objects;
  * Where alerts are delivered and how (the {@code notify:} section): receivers, routes that match
  * alerts to receivers, grouping, reminders, silences, retries and the Kafka names the notifier uses.
  *
- * @param receivers the named destinations (Slack, e-mail, webhook)
+ * @param receivers the named destinations (Slack, e-mail, webhook, the console)
  * @param routes matched in order; an alert goes to the receivers of the first matching route (and
  *     of later ones while a matched route has {@code continue: true})
  * @param defaultReceivers receivers of an alert no route matched; empty: such an alert is not sent
@@ -76,15 +76,15 @@ public record NotifyConfig(
     return !receivers.isEmpty();
   }
 
-  /** The kind of a receiver. */
-  public enum Kind { SLACK, EMAIL, WEBHOOK }
+  /** The kind of a receiver; {@code CONSOLE} prints to the process's standard output (the demo's). */
+  public enum Kind { SLACK, EMAIL, WEBHOOK, CONSOLE }
 
   /** How an SMTP connection is secured. */
   public enum Tls { NONE, STARTTLS, TLS }
 
   /**
    * A named destination. Exactly one of {@code slack}, {@code email}, {@code webhook} is set,
-   * matching {@code kind}.
+   * matching {@code kind}; none for {@code CONSOLE}, which has no settings.
    *
    * @param sendResolved overrides {@link NotifyConfig#sendResolved()} when not null
    * @param dailyDigestAt if not null, a summary of every watched package is sent each day at this

@@ -44,7 +44,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 final class NotifySection {
   static final String KEY = "notify";
 
-  private static final List<String> KINDS = List.of("slack", "email", "webhook");
+  private static final List<String> KINDS = List.of("slack", "email", "webhook", "console");
 
   private static final ValueType<String> RECEIVER_NAME =
       new ValueType<>("a receiver name (letters, digits, '.', '_', '-')", s -> {
@@ -183,13 +183,13 @@ final class NotifySection {
     List<Bound> out = new ArrayList<>();
     Map<String, Node> first = new HashMap<>();
     List<Node> items = m.items("receivers",
-        "a list of receivers (mappings with name and one of slack, email, webhook)").orElse(List.of());
+        "a list of receivers (mappings with name and one of slack, email, webhook, console)").orElse(List.of());
     for (int i = 0; i < items.size(); i++) {
       String path = m.itemPath("receivers", i);
       Node item = items.get(i);
       if (!(item instanceof MappingNode)) {
         m.context().error(item, path, "expected a receiver (a mapping with name and one of "
-            + "slack, email, webhook), got " + BindContext.describe(item));
+            + "slack, email, webhook, console), got " + BindContext.describe(item));
         continue;
       }
       MappingReader r = new MappingReader(item, path, "in " + path, m.context());
@@ -220,22 +220,24 @@ final class NotifySection {
     Email email = kinds.contains("email") ? r.section("email", NotifySection::email) : null;
     Webhook webhook =
         kinds.contains("webhook") ? r.section("webhook", NotifySection::webhook) : null;
+    // The console has no settings: "console: {}" (or "console:") only names the channel.
+    boolean console = kinds.contains("console") && r.section("console", c -> true);
     Boolean sendResolved = r.optional("send-resolved", ValueType.BOOLEAN).orElse(null);
     LocalTime digestAt = r.optional("daily-digest-at", ValueType.TIME_OF_DAY).orElse(null);
     if (kinds.isEmpty()) {
       r.context().error(item, path,
-          "missing the channel: expected one of the keys slack, email, webhook");
+          "missing the channel: expected one of the keys slack, email, webhook, console");
       return Optional.empty();
     }
     if (kinds.size() > 1) {
-      r.error(kinds.get(1), "a receiver has exactly one of slack, email, webhook, but this one "
+      r.error(kinds.get(1), "a receiver has exactly one of slack, email, webhook, console, but this one "
           + "also has " + kinds.get(0) + " (write one receiver per channel)");
       return Optional.empty();
     }
-    if (name.isEmpty() || (slack == null && email == null && webhook == null)) {
+    if (name.isEmpty() || (slack == null && email == null && webhook == null && !console)) {
       return Optional.empty();
     }
-    Kind kind = slack != null ? Kind.SLACK : email != null ? Kind.EMAIL : Kind.WEBHOOK;
+    Kind kind = console ? Kind.CONSOLE : slack != null ? Kind.SLACK : email != null ? Kind.EMAIL : Kind.WEBHOOK;
     return Optional.of(new Receiver(name.get(), kind, slack, email, webhook, sendResolved, digestAt));
   }
 

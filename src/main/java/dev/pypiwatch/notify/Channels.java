@@ -11,12 +11,13 @@ import java.util.function.Function;
 public final class Channels {
   private Channels() {}
 
-  /** The channel delivering to {@code r} (Slack, e-mail or webhook). */
+  /** The channel delivering to {@code r} (Slack, e-mail, webhook or standard output). */
   public static Channel create(Vertx vertx, Receiver r) {
     return switch (r.kind()) {
       case SLACK -> new SlackNotifier(vertx, r.slack());
       case EMAIL -> new EmailNotifier(vertx, r.name(), r.email());
       case WEBHOOK -> new WebhookNotifier(vertx, r.webhook());
+      case CONSOLE -> new ConsoleNotifier(System.out);
     };
   }
 

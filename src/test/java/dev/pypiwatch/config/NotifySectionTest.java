@@ -266,4 +266,20 @@ class NotifySectionTest {
     assertTrue(text.contains("oncall-mail") && text.contains("smtp.example.org"), text);
     assertTrue(text.contains("Authorization=****"), text);
   }
+
+  @Test
+  void aConsoleReceiverHasNoSettings() throws ConfigException {
+    for (String console : List.of("console: {}", "console:")) {
+      NotifyConfig n = ConfigLoaderTest.parse("""
+          notify:
+            receivers: [{name: screen, %s}]
+            default-receivers: [screen]
+          """.formatted(console.equals("console:") ? "console: null" : console), Map.of()).notifications();
+      assertEquals(List.of(new Receiver("screen", Kind.CONSOLE, null, null, null, null, null)), n.receivers(), console);
+    }
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoaderTest.parse(
+        "notify: {receivers: [{name: screen, console: {colour: true}}], default-receivers: [screen]}", Map.of()));
+    assertTrue(e.errors().get(0).toString().contains("notify.receivers[0].console.colour: unknown key 'colour'"),
+        e.errors().toString());
+  }
 }
