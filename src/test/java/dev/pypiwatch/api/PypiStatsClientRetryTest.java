@@ -94,7 +94,9 @@ class PypiStatsClientRetryTest {
     fake.script(SYSTEM, FakeResponse.rateLimited("1"));
     assertSystemSucceedsAfter(client(fast()), 2);
     long gap = gapMillis(fake.requests().get(0), fake.requests().get(1));
-    assertTrue(gap >= 990 && gap < 1600, "gap " + gap + " ms");
+    // At least the second asked for; the upper bound only says it is that wait, not another
+    // (generous: a loaded machine delays a timer, never advances it).
+    assertTrue(gap >= 990 && gap < 10_000, "gap " + gap + " ms");
   }
 
   @Test
@@ -104,7 +106,7 @@ class PypiStatsClientRetryTest {
     assertSystemSucceedsAfter(client(config), 2);
     long gap = gapMillis(fake.requests().get(0), fake.requests().get(1));
     // 300 ms plus up to a quarter of jitter; far above the 10 ms initialBackoff.
-    assertTrue(gap >= 295 && gap < 800, "gap " + gap + " ms");
+    assertTrue(gap >= 295 && gap < 10_000, "gap " + gap + " ms");
   }
 
   @Test
@@ -196,14 +198,14 @@ class PypiStatsClientRetryTest {
 
   @Test
   void closingAbandonsPendingRetries() {
-    fake.script(SYSTEM, FakeResponse.rateLimited("5"));
+    fake.script(SYSTEM, FakeResponse.rateLimited("60"));
     PypiStatsClient client = client(fast());
     Future<?> pending = client.fetchSystem("llm", null);
     Await.until(() -> fake.requests().size() == 1, Duration.ofSeconds(5));
     client.close();
     long start = System.nanoTime();
     PypiStatsException e = (PypiStatsException) Await.failure(pending);
-    assertTrue(System.nanoTime() - start < 2_000_000_000L, "waited for the 5 s back-off");
+    assertTrue(System.nanoTime() - start < 30_000_000_000L, "waited for the 60 s back-off");
     assertEquals(PypiStatsException.Kind.CONNECTION, e.kind());
     assertTrue(e.getMessage().contains("client closed"), e.getMessage());
   }

@@ -240,7 +240,7 @@ class EmailNotifierTest {
       assertTrue(e.getMessage().startsWith("e-mail to receiver ops via 127.0.0.1:"
           + silent.getLocalPort() + ": no answer within 300 ms"), e.getMessage());
       assertNoSecret(e, PASSWORD);
-      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "gave up at the time-out, not never");
     }
   }
 

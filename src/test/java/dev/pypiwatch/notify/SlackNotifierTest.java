@@ -149,10 +149,10 @@ class SlackNotifierTest {
   void noAnswerInTimeIsRetryable() {
     Await.result(notifier().deliver(N)); // warm up both sides, so that only the wait counts
     SlackNotifier notifier = notifier(Duration.ofMillis(500));
-    slack.script(FakeReceiver.SLACK_OK.withDelay(Duration.ofSeconds(5)));
+    slack.script(FakeReceiver.SLACK_OK.withDelay(Duration.ofSeconds(60)));
     long start = System.nanoTime();
     DeliveryException e = failure(notifier);
-    assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "gave up in time");
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(), "gave up in time, not at the 60 s answer");
     assertTrue(e.retryable());
     assertEquals("slack receiver 'team': no answer from localhost within 500 ms", e.getMessage());
   }

@@ -211,10 +211,10 @@ class WebhookNotifierTest {
   @Test
   void noAnswerInTimeIsRetryable() {
     Await.result(notifier().deliver(N)); // warm up both sides, so that only the wait counts
-    receiver.script(FakeResponse.status(204, "").withDelay(Duration.ofSeconds(5)));
+    receiver.script(FakeResponse.status(204, "").withDelay(Duration.ofSeconds(60)));
     long start = System.nanoTime();
     DeliveryException e = failure(notifier(new String(KEY, UTF_8), Map.of(), Duration.ofMillis(500)));
-    assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "gave up in time");
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(), "gave up in time, not at the 60 s answer");
     assertTrue(e.retryable());
     assertEquals("webhook receiver 'team': no answer from localhost within 500 ms", e.getMessage());
   }
