@@ -5,9 +5,16 @@ import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +34,10 @@ public final class ReadModelFeed implements AutoCloseable {
   private final String alertsTopic;
   private final ReadModel model;
   private final Thread thread;
-  private volatile boolean stopping;
-  private volatile boolean caughtUpOnce;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  // Set on the feed's thread, woken up from close(): a consumer must not be interrupted mid-call.
+  private volatile KafkaConsumer<String, byte[]> downloads;
+  private volatile KafkaConsumer<String, byte[]> alerts;
 
   /** A feed of {@code model} from the two topics; {@link #start()} starts it. */
   public ReadModelFeed(KafkaClients clients, String downloadsTopic, String alertsTopic, ReadModel model) {
@@ -45,39 +54,59 @@ public final class ReadModelFeed implements AutoCloseable {
     thread.start();
   }
 
-  /** True once both topics were read to their end at least once. */
-  public boolean caughtUpOnce() {
-    return caughtUpOnce;
-  }
-
   private void run() {
-    try (KafkaConsumer<String, byte[]> downloads = TopicReader.fromBeginning(clients, downloadsTopic, TIMEOUT);
-        KafkaConsumer<String, byte[]> alerts = TopicReader.fromBeginning(clients, alertsTopic, TIMEOUT)) {
-      while (!stopping) {
-        try {
-          TopicReader.readToEnd(downloads, TIMEOUT, TopicReader.decodedQuietly(EventCodec::decodeRecord, model::add));
-          TopicReader.readToEnd(alerts, TIMEOUT, TopicReader.decodedQuietly(AlertCodec::decode, model::add));
-          caughtUpOnce = true;
-        } catch (IllegalStateException e) {
-          // A slow broker: the positions are kept, so the next round continues where this one stopped.
-          LOG.warn("read model not caught up: {}", e.getMessage());
+    try (KafkaConsumer<String, byte[]> d = TopicReader.fromBeginning(clients, downloadsTopic, TIMEOUT);
+        KafkaConsumer<String, byte[]> a = TopicReader.fromBeginning(clients, alertsTopic, TIMEOUT)) {
+      downloads = d;
+      alerts = a;
+      while (stop.getCount() > 0) {
+        catchUp(d, TopicReader.decodedQuietly(EventCodec::decodeRecord, model::add));
+        catchUp(a, TopicReader.decodedQuietly(AlertCodec::decode, model::add));
+        if (stop.await(REFRESH.toMillis(), TimeUnit.MILLISECONDS)) {
+          return;
         }
-        Thread.sleep(REFRESH.toMillis());
       }
-    } catch (InterruptedException | InterruptException e) {
-      Thread.currentThread().interrupt(); // close() interrupts a wait; the consumers close on the way out
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (WakeupException e) {
+      // close() woke a consumer up: stopping
     } catch (RuntimeException e) {
-      if (!stopping) {
+      if (stop.getCount() > 0) {
         LOG.error("read model feed stopped: the HTTP API shows no new data", e);
       }
+    }
+  }
+
+  /**
+   * Reads {@code c} to its end into {@code each}; on a timeout (a slow broker) puts each partition
+   * back right after the last record handed over, so the next round neither skips a record fetched
+   * but not handed over nor hands one over twice (an alert transition would count twice).
+   */
+  private static void catchUp(KafkaConsumer<String, byte[]> c, Consumer<ConsumerRecord<String, byte[]>> each) {
+    Map<TopicPartition, Long> next = new HashMap<>();
+    for (TopicPartition tp : c.assignment()) {
+      next.put(tp, c.position(tp));
+    }
+    try {
+      TopicReader.readToEnd(c, TIMEOUT, r -> {
+        each.accept(r);
+        next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+      });
+    } catch (IllegalStateException e) {
+      next.forEach(c::seek);
+      LOG.warn("read model not caught up, continues next round: {}", e.getMessage());
     }
   }
 
   /** Stops the thread and closes its consumers; waits for it. */
   @Override
   public void close() {
-    stopping = true;
-    thread.interrupt();
+    stop.countDown();
+    for (KafkaConsumer<String, byte[]> c : java.util.Arrays.asList(downloads, alerts)) {
+      if (c != null) {
+        c.wakeup();
+      }
+    }
     try {
       thread.join(TIMEOUT.toMillis());
     } catch (InterruptedException e) {
