@@ -101,6 +101,9 @@ public final class ReadModelFeed implements AutoCloseable {
   /** Stops the thread and closes its consumers; waits for it. */
   @Override
   public void close() {
+    if (stop.getCount() == 0) {
+      return; // closed before
+    }
     stop.countDown();
     for (KafkaConsumer<String, byte[]> c : java.util.Arrays.asList(downloads, alerts)) {
       if (c != null) {
