@@ -1,6 +1,7 @@
 package dev.pypiwatch.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.events.Alert;
@@ -21,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * The routes against the OpenAPI document, without Kafka: the server's /api/v1 routes and the
@@ -100,6 +102,25 @@ class ApiContractTest {
     check("DELETE", alerts, "/api/v1/alerts", 405);
     check("PUT", "/api/v1/packages", "/api/v1/packages", 405);
     check("POST", "/api/v1/openapi.json", "/api/v1/openapi.json", 405);
+  }
+
+  @Test
+  void theOracleRejectsAnswersTheDocumentDoesNotAllow() throws Exception {
+    String alerts = "/api/v1/alerts";
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertDocumented("GET", alerts,
+        answer(400, "{\"error\": \"x\"}")), "no status");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertDocumented("GET", alerts,
+        answer(200, "{\"alerts\": [{\"rule\": \"spike\"}]}")), "an alert without its fields");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertDocumented("GET", alerts,
+        answer(404, "{\"error\": \"x\", \"status\": 404}")), "404 is not documented for /alerts");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertDocumented("GET", "/api/v1/packages",
+        answer(200, "{\"expected_newest_day\": \"2026-04-09\", \"packages\": [{\"package\": \"x\"}]}")),
+        "a summary without its fields");
+    CONTRACT.assertDocumented("GET", alerts, answer(400, "{\"error\": \"x\", \"status\": 400}"));
+  }
+
+  private static Answer answer(int status, String body) throws Exception {
+    return new Answer(status, "application/json", OpenApiContract.JSON.readTree(body), body);
   }
 
   @Test
