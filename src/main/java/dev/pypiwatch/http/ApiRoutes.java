@@ -3,6 +3,7 @@ package dev.pypiwatch.http;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.ingest.PollMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -154,7 +155,10 @@ public final class ApiRoutes {
         };
       }
       since = date(rc, "since");
-      single(rc, "package");
+      String pkg = single(rc, "package");
+      if (pkg != null && !PackageName.isValid(pkg)) {
+        throw new BadParameter("package: " + PackageName.describeInvalid(pkg));
+      }
       single(rc, "rule");
     } catch (BadParameter e) {
       error(rc, 400, e.getMessage());

@@ -87,6 +87,8 @@ public final class ReadModel {
   public synchronized List<PackageSummary> packages(Collection<String> watchlist, LocalDate expectedNewest,
       Set<String> stale, Set<String> invalid) {
     Map<String, PackageSummary> out = new LinkedHashMap<>();
+    Set<String> staleNames = normalizedSet(stale);
+    Set<String> invalidNames = normalizedSet(invalid);
     for (String configured : watchlist) {
       String name = normalizedOrNull(configured);
       if (name == null || out.containsKey(name)) {
@@ -95,7 +97,7 @@ public final class ReadModel {
       TreeMap<LocalDate, Long> days = withoutMirrors(name);
       LocalDate newest = days.isEmpty() ? null : days.lastKey();
       out.put(name, new PackageSummary(name, newest,
-          freshness(name, newest, expectedNewest, normalizedSet(stale), normalizedSet(invalid)),
+          freshness(name, newest, expectedNewest, staleNames, invalidNames),
           newest == null ? null : days.get(newest), sevenDayChange(days), sparkline(days), firing(name).size()));
     }
     return List.copyOf(out.values());

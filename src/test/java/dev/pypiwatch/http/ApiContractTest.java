@@ -99,6 +99,10 @@ class ApiContractTest {
     assertTrue(check("GET", alerts, "/api/v1/alerts?state=open", 400).body().get("error").asText().startsWith("state:"));
     assertTrue(check("GET", alerts, "/api/v1/alerts?since=yesterday", 400).body().get("error").asText()
         .startsWith("since:"));
+    assertTrue(check("GET", alerts, "/api/v1/alerts?package=-bad-", 400).body().get("error").asText()
+        .startsWith("package:"));
+    assertTrue(check("GET", alerts, "/api/v1/alerts?rule=spike&rule=drop", 400).body().get("error").asText()
+        .startsWith("rule:"), "given twice");
     check("DELETE", alerts, "/api/v1/alerts", 405);
     check("PUT", "/api/v1/packages", "/api/v1/packages", 405);
     check("POST", "/api/v1/openapi.json", "/api/v1/openapi.json", 405);
