@@ -6,6 +6,9 @@ import dev.pypiwatch.config.HttpConfig;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.RuleRunnerConfig;
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.http.ApiRoutes;
+import dev.pypiwatch.http.ReadModel;
+import dev.pypiwatch.http.ReadModelFeed;
 import dev.pypiwatch.http.StatusVerticle;
 import dev.pypiwatch.ingest.DownloadPublisher;
 import dev.pypiwatch.ingest.PollMetrics;
@@ -67,6 +70,7 @@ public final class Service implements AutoCloseable {
   private PypiStatsClient client;
   private PollVerticle poller;
   private StatusVerticle status;
+  private ReadModelFeed readModelFeed;
   private PollMetrics metrics;
   private final RuleMetrics ruleMetrics = new RuleMetrics();
   private NotifyMetrics notifyMetrics = new NotifyMetrics(List.of());
@@ -164,9 +168,13 @@ public final class Service implements AutoCloseable {
         a -> a.isHistory(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), maxAge));
     startNotifier(config, topics, clock);
     if (config.http().enabled()) {
+      ReadModel model = new ReadModel();
+      readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), model);
+      readModelFeed.start();
       status = new StatusVerticle(config.http(), metrics,
           () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), this::streamMetrics,
-          () -> poller.pollNow().onFailure(e -> log.warn("poll on request failed: {}", e.toString())));
+          () -> poller.pollNow().onFailure(e -> log.warn("poll on request failed: {}", e.toString())),
+          new ApiRoutes(model, poller::watchlist, metrics, clock));
       try {
         vertx.deployVerticle(status).await();
       } catch (RuntimeException e) {
@@ -274,6 +282,11 @@ public final class Service implements AutoCloseable {
         for (String id : vertx.deploymentIDs()) {
           vertx.undeploy(id).await();
         }
+      }
+    });
+    step("read model", () -> {
+      if (readModelFeed != null) {
+        readModelFeed.close();
       }
     });
     step("publisher", () -> {

@@ -52,7 +52,7 @@ class LayeringTest {
       Map.entry("rules.stream", Set.of("rules", "events", "kafka")),
       Map.entry("notify", Set.of("events", "config", "outbound")),
       Map.entry("notify.stream", Set.of("notify", "events", "kafka", "config")),
-      Map.entry("http", Set.of("ingest", "config")),
+      Map.entry("http", Set.of("ingest", "config", "events", "kafka")),
       // the composition: the service wires every stage; the commands start it or a tool
       Map.entry(ROOT, Set.of("api", "config", "events", "http", "ingest", "kafka", "notify",
           "notify.stream", "outbound", "rules", "rules.stream")),

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The status server: {@code /health} (live: the event loop answers), {@code /ready} (the first
- * poll cycle has finished), {@code /metrics} (Prometheus text format).
+ * poll cycle has finished), {@code /metrics} (Prometheus text format), and the read API under
+ * {@code /api/v1} ({@link ApiRoutes}).
  */
 public final class StatusVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StatusVerticle.class);
@@ -29,19 +30,22 @@ public final class StatusVerticle extends VerticleBase {
   private final BooleanSupplier ready;
   private final Supplier<Map<String, Long>> more;
   private final Runnable pollNow;
+  private final ApiRoutes api;
   private HttpServer server;
 
   /**
    * A status server whose {@code /metrics} also shows {@code more} (e.g. the rule verticle's
-   * counters) and whose {@code POST /poll} runs {@code pollNow} (queues a poll cycle).
+   * counters), whose {@code POST /poll} runs {@code pollNow} (queues a poll cycle) and which
+   * serves {@code api} under {@code /api/v1}.
    */
   public StatusVerticle(HttpConfig config, PollMetrics metrics, BooleanSupplier ready,
-      Supplier<Map<String, Long>> more, Runnable pollNow) {
+      Supplier<Map<String, Long>> more, Runnable pollNow, ApiRoutes api) {
     this.config = config;
     this.metrics = metrics;
     this.ready = ready;
     this.more = more;
     this.pollNow = pollNow;
+    this.api = api;
   }
 
   @Override
@@ -54,10 +58,11 @@ public final class StatusVerticle extends VerticleBase {
       pollNow.run(); // queued (at most one waiting): answered at once, a cycle takes minutes
       json(rc, 202, new JsonObject().put("status", "polling"));
     });
+    api.mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
-          log.info("status server at http://{}:{}/ (health, ready, metrics; POST /poll polls now)", config.host(),
+          log.info("status server at http://{}:{}/ (health, ready, metrics, api/v1; POST /poll polls now)", config.host(),
               s.actualPort());
         });
   }

@@ -31,6 +31,8 @@ public final class PollVerticle extends VerticleBase {
   private final WatchlistSource source;
   private final Clock clock;
   private final Set<String> watchlist = new LinkedHashSet<>();
+  // A copy for other threads (the HTTP API); the set itself is the verticle context's.
+  private volatile List<String> watched = List.of();
   private final Set<Long> timers = new LinkedHashSet<>();
   private volatile Future<?> tail = Future.succeededFuture();
   private volatile boolean stopping;
@@ -44,6 +46,12 @@ public final class PollVerticle extends VerticleBase {
     this.source = source;
     this.clock = clock;
     this.watchlist.addAll(watchlist);
+    this.watched = List.copyOf(this.watchlist);
+  }
+
+  /** The packages watched now, as configured (the watchlist file may change at run time). */
+  public List<String> watchlist() {
+    return watched;
   }
 
   @Override
@@ -167,6 +175,7 @@ public final class PollVerticle extends VerticleBase {
     List<String> removed = watchlist.stream().filter(n -> !names.contains(n)).toList();
     watchlist.clear();
     watchlist.addAll(names);
+    watched = List.copyOf(watchlist);
     log.info("watchlist reloaded [added: {}, removed: {}]", added, removed);
     if (!added.isEmpty()) {
       enqueueCycle(added);

@@ -1,0 +1,238 @@
+package dev.pypiwatch.http;
+
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.PackageName;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * What the read API answers from: per package its daily series and the alert transitions, built
+ * from the downloads and alerts topics. Plain Java, thread-safe (the feed writes, the HTTP server
+ * reads).
+ */
+public final class ReadModel {
+  /** Days in a package's sparkline. */
+  public static final int SPARKLINE_DAYS = 30;
+  /** Days in each half of the 7-day change. */
+  public static final int WEEK = 7;
+
+  /** How current a package's data is. */
+  public enum Freshness {
+    /** Its newest day is the expected newest day (yesterday). */
+    FRESH,
+    /** Its newest day is older, and the poller still tries. */
+    BEHIND,
+    /** Still behind after the freshness deadline. */
+    STALE,
+    /** The upstream does not know it. */
+    INVALID;
+
+    /** The spelling in JSON. */
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** One day's count; {@code downloads} is null in a sparkline for a day without data. */
+  public record Day(LocalDate date, Long downloads) {}
+
+  /** One line of the watchlist overview. */
+  public record PackageSummary(String name, LocalDate newestDay, Freshness freshness, Long lastDayDownloads,
+      Double sevenDayChange, List<Day> sparkline, int firingAlerts) {}
+
+  /** One package in full: series by endpoint and category, firing alerts and its recent transitions. */
+  public record PackageView(String name, LocalDate newestDay, Map<String, Map<String, List<Day>>> series,
+      List<Alert> firing, List<Alert> recent) {}
+
+  /** Which transitions {@link #alerts} answers; null fields do not filter. */
+  public record AlertQuery(AlertState state, String packageName, String rule, LocalDate since) {}
+
+  // package -> "endpoint" -> category -> day -> downloads; a revision replaces the day's count.
+  private final Map<String, Map<Endpoint, Map<String, TreeMap<LocalDate, Long>>>> downloads = new HashMap<>();
+  private final List<Alert> transitions = new ArrayList<>();
+  private final Map<String, Alert> lastByFingerprint = new LinkedHashMap<>();
+
+  /** Takes in one download record (the newest for a day wins: revisions replace). */
+  public synchronized void add(DownloadRecord r) {
+    downloads.computeIfAbsent(r.packageName(), p -> new HashMap<>())
+        .computeIfAbsent(r.endpoint(), e -> new TreeMap<>())
+        .computeIfAbsent(r.category(), c -> new TreeMap<>())
+        .put(r.date(), r.downloads());
+  }
+
+  /** Takes in one alert transition, in topic order. */
+  public synchronized void add(Alert a) {
+    transitions.add(a);
+    lastByFingerprint.put(a.fingerprint(), a);
+  }
+
+  /**
+   * The overview of {@code watchlist} (names as configured; shown normalized, once each) given the
+   * expected newest day and the poller's stale and invalid sets.
+   */
+  public synchronized List<PackageSummary> packages(Collection<String> watchlist, LocalDate expectedNewest,
+      Set<String> stale, Set<String> invalid) {
+    Map<String, PackageSummary> out = new LinkedHashMap<>();
+    Set<String> staleNames = normalizedSet(stale);
+    Set<String> invalidNames = normalizedSet(invalid);
+    for (String configured : watchlist) {
+      String name = normalizedOrNull(configured);
+      if (name == null || out.containsKey(name)) {
+        continue;
+      }
+      TreeMap<LocalDate, Long> days = withoutMirrors(name);
+      LocalDate newest = days.isEmpty() ? null : days.lastKey();
+      out.put(name, new PackageSummary(name, newest,
+          freshness(name, newest, expectedNewest, staleNames, invalidNames),
+          newest == null ? null : days.get(newest), sevenDayChange(days), sparkline(days), firing(name).size()));
+    }
+    return List.copyOf(out.values());
+  }
+
+  /**
+   * The package called {@code name} (any spelling PEP 503 normalizes to it), if it is watched or
+   * has data; series limited to {@code from}..{@code to} (inclusive, null = open).
+   */
+  public synchronized Optional<PackageView> packageView(String name, Collection<String> watchlist, LocalDate from,
+      LocalDate to) {
+    String normalized = normalizedOrNull(name);
+    if (normalized == null || !(downloads.containsKey(normalized) || normalizedSet(watchlist).contains(normalized))) {
+      return Optional.empty();
+    }
+    Map<String, Map<String, List<Day>>> series = new LinkedHashMap<>();
+    for (Endpoint e : List.of(Endpoint.OVERALL, Endpoint.PYTHON_MAJOR, Endpoint.PYTHON_MINOR, Endpoint.SYSTEM)) {
+      Map<String, List<Day>> byCategory = new TreeMap<>();
+      downloads.getOrDefault(normalized, Map.of()).getOrDefault(e, Map.of()).forEach((category, days) -> {
+        List<Day> kept = new ArrayList<>();
+        days.forEach((d, n) -> {
+          if ((from == null || !d.isBefore(from)) && (to == null || !d.isAfter(to))) {
+            kept.add(new Day(d, n));
+          }
+        });
+        byCategory.put(category, kept);
+      });
+      series.put(e.path(), byCategory);
+    }
+    TreeMap<LocalDate, Long> main = withoutMirrors(normalized);
+    List<Alert> recent = newestFirst(a -> a.packageName().equals(normalized));
+    return Optional.of(new PackageView(normalized, main.isEmpty() ? null : main.lastKey(), series,
+        firing(normalized), recent));
+  }
+
+  /** The transitions {@code q} selects, newest first (by day, then by arrival). */
+  public synchronized List<Alert> alerts(AlertQuery q) {
+    String pkg = q.packageName() == null ? null : normalizedOrNull(q.packageName());
+    if (q.packageName() != null && pkg == null) {
+      return List.of();
+    }
+    return newestFirst(a -> (q.state() == null || a.state() == q.state())
+        && (pkg == null || a.packageName().equals(pkg))
+        && (q.rule() == null || a.rule().equals(q.rule()))
+        && (q.since() == null || !a.date().isBefore(q.since())));
+  }
+
+  /** The alerts of {@code pkg} whose last transition is a firing, newest first. */
+  private List<Alert> firing(String pkg) {
+    return lastByFingerprint.values().stream()
+        .filter(a -> a.state() == AlertState.FIRING && a.packageName().equals(pkg))
+        .sorted(Comparator.comparing(Alert::date).reversed())
+        .toList();
+  }
+
+  private List<Alert> newestFirst(Predicate<Alert> which) {
+    List<Alert> out = new ArrayList<>();
+    // Walking backwards puts later arrivals of the same day first; the stable sort keeps that.
+    for (int i = transitions.size() - 1; i >= 0; i--) {
+      if (which.test(transitions.get(i))) {
+        out.add(transitions.get(i));
+      }
+    }
+    out.sort(Comparator.comparing(Alert::date).reversed());
+    return out;
+  }
+
+  private TreeMap<LocalDate, Long> withoutMirrors(String pkg) {
+    return downloads.getOrDefault(pkg, Map.of()).getOrDefault(Endpoint.OVERALL, Map.of())
+        .getOrDefault(Categories.WITHOUT_MIRRORS, new TreeMap<>());
+  }
+
+  static Freshness freshness(String pkg, LocalDate newest, LocalDate expected, Set<String> stale,
+      Set<String> invalid) {
+    if (invalid.contains(pkg)) {
+      return Freshness.INVALID;
+    }
+    if (newest != null && !newest.isBefore(expected)) {
+      return Freshness.FRESH;
+    }
+    return stale.contains(pkg) ? Freshness.STALE : Freshness.BEHIND;
+  }
+
+  /**
+   * The last 7 days (to the newest) against the 7 before, as a fraction (0.25 = +25 %); null unless
+   * all 14 days are known and the earlier week had downloads.
+   */
+  static Double sevenDayChange(TreeMap<LocalDate, Long> days) {
+    if (days.isEmpty()) {
+      return null;
+    }
+    LocalDate newest = days.lastKey();
+    long last = 0;
+    long before = 0;
+    for (int i = 0; i < 2 * WEEK; i++) {
+      Long n = days.get(newest.minusDays(i));
+      if (n == null) {
+        return null;
+      }
+      if (i < WEEK) {
+        last += n;
+      } else {
+        before += n;
+      }
+    }
+    return before == 0 ? null : (double) last / before - 1;
+  }
+
+  /** The 30 days to the newest, oldest first; a day without data has a null count. */
+  static List<Day> sparkline(TreeMap<LocalDate, Long> days) {
+    if (days.isEmpty()) {
+      return List.of();
+    }
+    LocalDate newest = days.lastKey();
+    List<Day> out = new ArrayList<>(SPARKLINE_DAYS);
+    for (int i = SPARKLINE_DAYS - 1; i >= 0; i--) {
+      LocalDate d = newest.minusDays(i);
+      out.add(new Day(d, days.get(d)));
+    }
+    return out;
+  }
+
+  private static Set<String> normalizedSet(Collection<String> names) {
+    Set<String> out = new java.util.HashSet<>();
+    for (String n : names) {
+      String norm = normalizedOrNull(n);
+      if (norm != null) {
+        out.add(norm);
+      }
+    }
+    return out;
+  }
+
+  /** The PEP 503 form of {@code name}, or null if it is no valid name. */
+  static String normalizedOrNull(String name) {
+    return PackageName.isValid(name) ? PackageName.normalize(name) : null;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.pypiwatch.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.http.OpenApiContract.Answer;
+import dev.pypiwatch.ingest.PollMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * The routes against the OpenAPI document, without Kafka: the server's /api/v1 routes and the
+ * document's are the same set, and real answers over a hand-filled model (every status) validate
+ * against the documented responses.
+ */
+class ApiContractTest {
+  private static final LocalDate YESTERDAY = LocalDate.of(2026, 4, 9);
+  private static final OpenApiContract CONTRACT = new OpenApiContract();
+  private static Vertx vertx;
+  private static Router router;
+  private static String base;
+
+  @BeforeAll
+  static void start() {
+    ReadModel model = new ReadModel();
+    for (int i = 0; i < 20; i++) {
+      LocalDate d = YESTERDAY.minusDays(i);
+      model.add(new DownloadRecord("rocketlib", Endpoint.OVERALL, "without_mirrors", d, 1000 + i));
+      model.add(new DownloadRecord("rocketlib", Endpoint.OVERALL, "with_mirrors", d, 2000 + i));
+      model.add(new DownloadRecord("rocketlib", Endpoint.PYTHON_MAJOR, "3", d, 900));
+      model.add(new DownloadRecord("rocketlib", Endpoint.PYTHON_MINOR, "3.12", d, 900));
+      model.add(new DownloadRecord("rocketlib", Endpoint.SYSTEM, "linux", d, 900));
+    }
+    model.add(new Alert("rocketlib/spike", "rocketlib", "spike", "overall", "without_mirrors", YESTERDAY,
+        AlertState.FIRING, Severity.CRITICAL, 5000, 1000, Double.NaN, "spike", Alert.linkOf("rocketlib")));
+    vertx = Vertx.vertx();
+    router = Router.router(vertx);
+    Clock clock = Clock.fixed(Instant.parse("2026-04-10T06:00:00Z"), ZoneOffset.UTC);
+    new ApiRoutes(model, () -> List.of("RocketLib", "not-polled-yet"), new PollMetrics(), clock).mount(router);
+    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    base = "http://127.0.0.1:" + server.actualPort();
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void theServersRoutesAreTheDocumentsRoutes() {
+    assertEquals(CONTRACT.documentedRoutes(), OpenApiContract.serverRoutes(router));
+    assertTrue(CONTRACT.documentedRoutes().size() >= 4);
+  }
+
+  @Test
+  void theDocumentIsOpenApi31AndServedAsKept() {
+    assertEquals("3.1.0", CONTRACT.doc.get("openapi").asText());
+    Answer a = check("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200);
+    assertEquals(CONTRACT.doc, a.body());
+  }
+
+  @Test
+  void everyDocumentedAnswerValidates() {
+    Answer list = check("GET", "/api/v1/packages", "/api/v1/packages", 200);
+    assertEquals("rocketlib", list.body().at("/packages/0/package").asText());
+    assertEquals(1, list.body().at("/packages/0/firing_alerts").asInt());
+    assertTrue(list.body().at("/packages/1/newest_day").isNull(), "not polled yet");
+
+    String one = "/api/v1/packages/{package}";
+    check("GET", one, "/api/v1/packages/Rocket_Lib", 404); // normalizes to rocket-lib, another name
+    Answer pkg = check("GET", one, "/api/v1/packages/ROCKETLIB?from=2026-04-01&to=2026-04-09", 200);
+    assertEquals(9, pkg.body().at("/series/overall/without_mirrors").size());
+    assertTrue(pkg.body().at("/firing_alerts/0/score").isNull(), "a non-finite score is null, as on the topic");
+    assertEquals("from: 'April' is not a date (YYYY-MM-DD)",
+        check("GET", one, "/api/v1/packages/rocketlib?from=April", 400).body().get("error").asText());
+    check("GET", one, "/api/v1/packages/rocketlib?from=2026-04-09&to=2026-04-01", 400);
+    check("GET", one, "/api/v1/packages/nope", 404);
+    check("POST", one, "/api/v1/packages/rocketlib", 405);
+
+    String alerts = "/api/v1/alerts";
+    assertEquals(1, check("GET", alerts, "/api/v1/alerts?state=firing&package=RocketLib&rule=spike&since=2026-04-09",
+        200).body().get("alerts").size());
+    assertTrue(check("GET", alerts, "/api/v1/alerts?state=open", 400).body().get("error").asText().startsWith("state:"));
+    assertTrue(check("GET", alerts, "/api/v1/alerts?since=yesterday", 400).body().get("error").asText()
+        .startsWith("since:"));
+    assertTrue(check("GET", alerts, "/api/v1/alerts?package=-bad-", 400).body().get("error").asText()
+        .startsWith("package:"));
+    assertTrue(check("GET", alerts, "/api/v1/alerts?rule=spike&rule=drop", 400).body().get("error").asText()
+        .startsWith("rule:"), "given twice");
+    check("DELETE", alerts, "/api/v1/alerts", 405);
+    check("PUT", "/api/v1/packages", "/api/v1/packages", 405);
+    check("POST", "/api/v1/openapi.json", "/api/v1/openapi.json", 405);
+  }
+
+  @Test
+  void theOracleRejectsAnswersTheDocumentDoesNotAllow() throws Exception {
+    String alerts = "/api/v1/alerts";
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertDocumented("GET", alerts,
+        answer(400, "{\"error\": \"x\"}")), "no status");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertDocumented("GET", alerts,
+        answer(200, "{\"alerts\": [{\"rule\": \"spike\"}]}")), "an alert without its fields");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertDocumented("GET", alerts,
+        answer(404, "{\"error\": \"x\", \"status\": 404}")), "404 is not documented for /alerts");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertDocumented("GET", "/api/v1/packages",
+        answer(200, "{\"expected_newest_day\": \"2026-04-09\", \"packages\": [{\"package\": \"x\"}]}")),
+        "a summary without its fields");
+    CONTRACT.assertDocumented("GET", alerts, answer(400, "{\"error\": \"x\", \"status\": 400}"));
+  }
+
+  private static Answer answer(int status, String body) throws Exception {
+    return new Answer(status, "application/json", OpenApiContract.JSON.readTree(body), body);
+  }
+
+  @Test
+  void anUnknownRouteUnderTheApiIsA404Error() {
+    Answer a = OpenApiContract.call("GET", base + "/api/v1/silences");
+    assertEquals(404, a.status());
+    assertEquals(404, a.body().get("status").asInt());
+    assertTrue(a.contentType().startsWith("application/json"));
+  }
+
+  private static Answer check(String method, String template, String path, int status) {
+    Answer a = OpenApiContract.call(method, base + path);
+    assertEquals(status, a.status(), method + " " + path + ": " + a.raw());
+    // A wrong method has no operation of its own: its 405 is documented on the path's GET.
+    CONTRACT.assertDocumented(status == 405 ? "GET" : method, template, a);
+    if (status >= 400) {
+      assertEquals(status, a.body().get("status").asInt());
+    }
+    return a;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.pypiwatch.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The OpenAPI document as a test oracle: which routes it names, and whether a real answer (status,
+ * Content-Type, body) fits the response it documents. {@code #/components/schemas/...} references
+ * are inlined, which is all the document uses.
+ */
+final class OpenApiContract {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
+  private static final Pattern VERTX_PARAM = Pattern.compile(":(\\w+)");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  final JsonNode doc;
+
+  OpenApiContract() {
+    try {
+      doc = JSON.readTree(ApiRoutes.openapiDocument());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** "GET /api/v1/packages/{package}" for each operation of the document. */
+  Set<String> documentedRoutes() {
+    Set<String> out = new TreeSet<>();
+    doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+        .forEachRemaining(m -> out.add(m.toUpperCase() + " " + p.getKey())));
+    return out;
+  }
+
+  /** The same for the routes {@code router} has under /api/v1 with a method (the catch-alls have none). */
+  static Set<String> serverRoutes(Router router) {
+    Set<String> out = new TreeSet<>();
+    for (Route r : router.getRoutes()) {
+      if (r.getPath() != null && r.getPath().startsWith(ApiRoutes.BASE) && r.methods() != null
+          && !r.methods().isEmpty()) {
+        Matcher m = VERTX_PARAM.matcher(r.getPath());
+        String path = m.replaceAll("{$1}");
+        r.methods().forEach(method -> out.add(method.name() + " " + path));
+      }
+    }
+    return out;
+  }
+
+  /** An answer to a request, with its body parsed. */
+  record Answer(int status, String contentType, JsonNode body, String raw) {}
+
+  /** GET (or {@code method}) {@code base + path}. */
+  static Answer call(String method, String url) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+          .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode body = null;
+      try {
+        body = JSON.readTree(r.body());
+      } catch (IOException e) {
+        // not JSON: the check below says so
+      }
+      return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""), body, r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Asserts that {@code a}, answered for {@code method} on the documented {@code template}, is a
+   * documented status with a JSON body valid against its schema.
+   */
+  void assertDocumented(String method, String template, Answer a) {
+    JsonNode op = doc.path("paths").path(template).path(method.toLowerCase());
+    assertTrue(op.isObject(), "undocumented operation " + method + " " + template);
+    JsonNode response = op.path("responses").path(Integer.toString(a.status()));
+    assertTrue(response.isObject(), method + " " + template + ": status " + a.status() + " is not documented: " + a.raw());
+    JsonNode media = response.path("content").path("application/json");
+    assertTrue(media.isObject(), "no application/json for " + a.status());
+    assertTrue(a.contentType().startsWith("application/json"), "Content-Type " + a.contentType());
+    assertNotNull(a.body(), "not JSON: " + a.raw());
+    Schema schema = REGISTRY.getSchema(inline(media.get("schema")));
+    List<String> errors = schema.validate(a.body()).stream().map(Object::toString).toList();
+    assertEquals(List.of(), errors, method + " " + template + " " + a.status() + ": " + a.raw());
+  }
+
+  /** {@code node} with every {@code $ref} to {@code #/components/schemas/X} replaced by X (itself inlined). */
+  JsonNode inline(JsonNode node) {
+    if (node.isObject()) {
+      JsonNode ref = node.get("$ref");
+      if (ref != null) {
+        String prefix = "#/components/schemas/";
+        assertTrue(ref.asText().startsWith(prefix), "unsupported $ref " + ref);
+        JsonNode target = doc.path("components").path("schemas").path(ref.asText().substring(prefix.length()));
+        assertTrue(target.isObject(), "dangling $ref " + ref);
+        return inline(target);
+      }
+      ObjectNode out = JSON.createObjectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        out.set(e.getKey(), inline(e.getValue()));
+      }
+      return out;
+    }
+    if (node.isArray()) {
+      var out = JSON.createArrayNode();
+      node.forEach(n -> out.add(inline(n)));
+      return out;
+    }
+    return node;
+  }
+}
