@@ -7,6 +7,7 @@ import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.config.RuleRunnerConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.http.ApiRoutes;
+import dev.pypiwatch.http.EventStream;
 import dev.pypiwatch.http.ReadModel;
 import dev.pypiwatch.http.ReadModelFeed;
 import dev.pypiwatch.http.StatusVerticle;
@@ -169,12 +170,18 @@ public final class Service implements AutoCloseable {
     startNotifier(config, topics, clock);
     if (config.http().enabled()) {
       ReadModel model = new ReadModel();
-      readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), model);
+      EventStream events = new EventStream(EventStream.KEEP_ALIVE);
+      metrics.addListener(events);
+      readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), model, events::alert);
       readModelFeed.start();
       status = new StatusVerticle(config.http(), metrics,
-          () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), this::streamMetrics,
+          () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), () -> {
+            Map<String, Long> m = streamMetrics();
+            m.putAll(events.snapshot());
+            return m;
+          },
           () -> poller.pollNow().onFailure(e -> log.warn("poll on request failed: {}", e.toString())),
-          new ApiRoutes(model, poller::watchlist, metrics, clock));
+          new ApiRoutes(model, poller::watchlist, metrics, clock, events));
       try {
         vertx.deployVerticle(status).await();
       } catch (RuntimeException e) {

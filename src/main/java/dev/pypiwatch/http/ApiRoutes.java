@@ -37,14 +37,16 @@ public final class ApiRoutes {
   private final PollMetrics metrics;
   private final Clock clock;
   private final Buffer openapi;
+  private final EventStream events;
 
   /**
-   * Routes over {@code model} for the packages {@code watchlist} names, freshness from {@code
-   * metrics} and "yesterday" by {@code clock}.
+   * Routes over {@code model} for the packages {@code watchlist} names, freshness and last poll
+   * times from {@code metrics}, "yesterday" by {@code clock} and the live stream {@code events}.
    */
   public ApiRoutes(ReadModel model, Supplier<? extends Collection<String>> watchlist, PollMetrics metrics,
-      Clock clock) {
+      Clock clock, EventStream events) {
     this.model = model;
+    this.events = events;
     this.watchlist = watchlist;
     this.metrics = metrics;
     this.clock = clock;
@@ -68,6 +70,7 @@ public final class ApiRoutes {
     get(router, BASE + "/packages", this::packages);
     get(router, BASE + "/packages/:package", this::packageView);
     get(router, BASE + "/alerts", this::alerts);
+    get(router, BASE + "/events", events::handle);
     get(router, BASE + "/openapi.json", rc -> rc.response().putHeader("content-type", "application/json")
         .end(openapi));
     router.route(BASE + "/*").handler(rc -> error(rc, 404, "no such route: " + rc.request().path()));
@@ -92,6 +95,7 @@ public final class ApiRoutes {
       out.add(new JsonObject()
           .put("package", s.name())
           .put("newest_day", s.newestDay() == null ? null : s.newestDay().toString())
+          .put("last_poll", lastPoll(s.name()))
           .put("freshness", s.freshness().wire())
           .put("last_day_downloads", s.lastDayDownloads())
           .put("seven_day_change", s.sevenDayChange())
@@ -137,6 +141,7 @@ public final class ApiRoutes {
     json(rc, 200, new JsonObject()
         .put("package", v.name())
         .put("newest_day", v.newestDay() == null ? null : v.newestDay().toString())
+        .put("last_poll", lastPoll(v.name()))
         .put("series", series)
         .put("firing_alerts", alerts(v.firing()))
         .put("recent_alerts", alerts(v.recent())));
@@ -167,6 +172,10 @@ public final class ApiRoutes {
     List<Alert> found = model.alerts(new ReadModel.AlertQuery(state, rc.queryParams().get("package"),
         rc.queryParams().get("rule"), since));
     json(rc, 200, new JsonObject().put("alerts", alerts(found)));
+  }
+
+  private String lastPoll(String pkg) {
+    return metrics.lastPoll(pkg).map(Object::toString).orElse(null);
   }
 
   /** Each alert as on the alerts topic. */

@@ -1,5 +1,6 @@
 package dev.pypiwatch.http;
 
+import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.kafka.KafkaClients;
@@ -33,6 +34,7 @@ public final class ReadModelFeed implements AutoCloseable {
   private final String downloadsTopic;
   private final String alertsTopic;
   private final ReadModel model;
+  private final Consumer<Alert> newAlerts;
   private final Thread thread;
   private final CountDownLatch stop = new CountDownLatch(1);
   // Set on the feed's thread, woken up from close(): a consumer must not be interrupted mid-call.
@@ -41,6 +43,16 @@ public final class ReadModelFeed implements AutoCloseable {
 
   /** A feed of {@code model} from the two topics; {@link #start()} starts it. */
   public ReadModelFeed(KafkaClients clients, String downloadsTopic, String alertsTopic, ReadModel model) {
+    this(clients, downloadsTopic, alertsTopic, model, a -> { });
+  }
+
+  /**
+   * The same, also handing {@code newAlerts} each transition recorded after the first catch-up
+   * (the ones already on the topic at start-up are history, not news); it must not block.
+   */
+  public ReadModelFeed(KafkaClients clients, String downloadsTopic, String alertsTopic, ReadModel model,
+      Consumer<Alert> newAlerts) {
+    this.newAlerts = Objects.requireNonNull(newAlerts, "newAlerts");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.downloadsTopic = Objects.requireNonNull(downloadsTopic, "downloadsTopic");
     this.alertsTopic = Objects.requireNonNull(alertsTopic, "alertsTopic");
@@ -59,9 +71,16 @@ public final class ReadModelFeed implements AutoCloseable {
         KafkaConsumer<String, byte[]> a = TopicReader.fromBeginning(clients, alertsTopic, TIMEOUT)) {
       downloads = d;
       alerts = a;
+      boolean[] live = {false};
       while (stop.getCount() > 0) {
         catchUp(d, TopicReader.decodedQuietly(EventCodec::decodeRecord, model::add));
-        catchUp(a, TopicReader.decodedQuietly(AlertCodec::decode, model::add));
+        catchUp(a, TopicReader.decodedQuietly(AlertCodec::decode, alert -> {
+          model.add(alert);
+          if (live[0]) {
+            tell(alert);
+          }
+        }));
+        live[0] = true;
         if (stop.await(REFRESH.toMillis(), TimeUnit.MILLISECONDS)) {
           return;
         }
@@ -74,6 +93,15 @@ public final class ReadModelFeed implements AutoCloseable {
       if (stop.getCount() > 0) {
         LOG.error("read model feed stopped: the HTTP API shows no new data", e);
       }
+    }
+  }
+
+  private void tell(Alert alert) {
+    try {
+      newAlerts.accept(alert);
+    } catch (RuntimeException e) {
+      // The read model must keep up whatever a listener does.
+      LOG.warn("new alert listener failed [fingerprint: {}]", alert.fingerprint(), e);
     }
   }
 

@@ -1,15 +1,22 @@
 package dev.pypiwatch.ingest;
 
+import dev.pypiwatch.events.PackageName;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Counters and gauges of the poller, read by the log summary and the {@code /metrics} endpoint. */
 public final class PollMetrics {
+  private static final Logger log = LoggerFactory.getLogger(PollMetrics.class);
   final AtomicLong cycles = new AtomicLong();
   final AtomicLong packagePolls = new AtomicLong();
   final AtomicLong recordsPublished = new AtomicLong();
@@ -25,6 +32,43 @@ public final class PollMetrics {
   final AtomicLong lastSuccessEpochSecond = new AtomicLong();
   // Why the upstream does not answer (no connection at all), or null while it answers.
   final AtomicReference<String> unreachable = new AtomicReference<>();
+  // PEP 503 name -> when it was last polled (whatever the outcome).
+  private final Map<String, Instant> lastPoll = new ConcurrentHashMap<>();
+  private final List<PollListener> listeners = new CopyOnWriteArrayList<>();
+
+  /** Adds {@code l}: it hears every package polled and every cycle finished from now on. */
+  public void addListener(PollListener l) {
+    listeners.add(l);
+  }
+
+  /** When {@code pkg} (any spelling) was last polled, if it has been since start-up. */
+  public Optional<Instant> lastPoll(String pkg) {
+    return PackageName.isValid(pkg) ? Optional.ofNullable(lastPoll.get(PackageName.normalize(pkg))) : Optional.empty();
+  }
+
+  void polled(String pkg, PollListener.Outcome outcome, Instant at) {
+    if (PackageName.isValid(pkg)) {
+      lastPoll.put(PackageName.normalize(pkg), at);
+    }
+    for (PollListener l : listeners) {
+      try {
+        l.polled(pkg, outcome, at);
+      } catch (RuntimeException e) {
+        // A listener's fault must not stop the poller.
+        log.warn("poll listener failed [package: {}]", pkg, e);
+      }
+    }
+  }
+
+  void cycleFinished(Poller.CycleReport report) {
+    for (PollListener l : listeners) {
+      try {
+        l.cycleFinished(report);
+      } catch (RuntimeException e) {
+        log.warn("poll listener failed at the end of a cycle", e);
+      }
+    }
+  }
 
   /** Why the PyPI Stats API cannot be reached at all (DNS, refused, reset), if it cannot: /ready says so. */
   public Optional<String> upstreamUnreachable() {

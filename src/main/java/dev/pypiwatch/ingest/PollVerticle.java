@@ -125,6 +125,7 @@ public final class PollVerticle extends VerticleBase {
     List<String> current = packages.stream().filter(watchlist::contains).toList();
     return poller.poll(current).onSuccess(report -> {
       polledOnce = true;
+      poller.metrics().cycleFinished(report);
       List<String> behind = report.behind().stream().filter(watchlist::contains).sorted().toList();
       log.info("poll cycle done [expected newest: {}, fresh: {}, behind: {}, invalid: {}]",
           report.expectedNewest(), report.fresh().size(), behind.size(), report.invalid().size());

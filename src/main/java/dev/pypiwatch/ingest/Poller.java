@@ -187,6 +187,7 @@ public final class Poller {
     if (isUnknownPackage(fetched)) {
       report.invalid.add(pkg);
       metrics.invalid.add(pkg);
+      metrics.polled(pkg, PollListener.Outcome.INVALID, clock.instant());
       if (reported.add("invalid|" + pkg)) {
         log.error("invalid watchlist entry: the upstream does not know this package (404 from "
             + "overall, no data elsewhere) [package: {}]; the other packages are still polled", pkg);
@@ -201,16 +202,20 @@ public final class Poller {
       logDiagnostics(pkg, result);
     }
     boolean fresh = result.fresh() && !failed;
+    boolean fetchFailed = failed;
     return publish(pkg, result).map(v -> {
       (fresh ? report.fresh : report.behind).add(pkg);
       if (fresh) {
         metrics.stale.remove(pkg);
         metrics.lastSuccessEpochSecond.set(clock.instant().getEpochSecond());
       }
+      metrics.polled(pkg, fresh ? PollListener.Outcome.FRESH
+          : fetchFailed ? PollListener.Outcome.FAILED : PollListener.Outcome.BEHIND, clock.instant());
       return (Void) null;
     }).recover(err -> {
       metrics.publishFailures.incrementAndGet();
       report.behind.add(pkg);
+      metrics.polled(pkg, PollListener.Outcome.FAILED, clock.instant());
       log.error("publish failed, nothing of this poll is visible; will retry [package: {}]: {}",
           pkg, err.getMessage());
       return Future.succeededFuture();

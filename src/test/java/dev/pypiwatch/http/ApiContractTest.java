@@ -8,13 +8,20 @@ import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.http.OpenApiContract.Answer;
+import dev.pypiwatch.ingest.PollListener;
 import dev.pypiwatch.ingest.PollMetrics;
+import dev.pypiwatch.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -35,6 +42,8 @@ class ApiContractTest {
   private static Vertx vertx;
   private static Router router;
   private static String base;
+  private static EventStream events;
+  private static Alert firing;
 
   @BeforeAll
   static void start() {
@@ -47,12 +56,15 @@ class ApiContractTest {
       model.add(new DownloadRecord("rocketlib", Endpoint.PYTHON_MINOR, "3.12", d, 900));
       model.add(new DownloadRecord("rocketlib", Endpoint.SYSTEM, "linux", d, 900));
     }
-    model.add(new Alert("rocketlib/spike", "rocketlib", "spike", "overall", "without_mirrors", YESTERDAY,
-        AlertState.FIRING, Severity.CRITICAL, 5000, 1000, Double.NaN, "spike", Alert.linkOf("rocketlib")));
+    firing = new Alert("rocketlib/spike", "rocketlib", "spike", "overall", "without_mirrors", YESTERDAY,
+        AlertState.FIRING, Severity.CRITICAL, 5000, 1000, Double.NaN, "spike", Alert.linkOf("rocketlib"));
+    model.add(firing);
     vertx = Vertx.vertx();
     router = Router.router(vertx);
     Clock clock = Clock.fixed(Instant.parse("2026-04-10T06:00:00Z"), ZoneOffset.UTC);
-    new ApiRoutes(model, () -> List.of("RocketLib", "not-polled-yet"), new PollMetrics(), clock).mount(router);
+    // A short keep-alive, so the test sees one without waiting 15 s.
+    events = new EventStream(Duration.ofMillis(100));
+    new ApiRoutes(model, () -> List.of("RocketLib", "not-polled-yet"), new PollMetrics(), clock, events).mount(router);
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     base = "http://127.0.0.1:" + server.actualPort();
   }
@@ -125,6 +137,72 @@ class ApiContractTest {
 
   private static Answer answer(int status, String body) throws Exception {
     return new Answer(status, "application/json", OpenApiContract.JSON.readTree(body), body);
+  }
+
+  @Test
+  void theEventStreamIsDocumentedAndItsFramesParse() {
+    String events = "/api/v1/events";
+    try (SseClient c = new SseClient(base + events)) {
+      CONTRACT.assertStreamDocumented(events, c.status, c.contentType);
+      assertEquals(200, c.status);
+      Await.until(() -> c.comments.contains("connected"));
+      ApiContractTest.events.alert(firing);
+      ApiContractTest.events.polled("RocketLib", PollListener.Outcome.BEHIND, Instant.parse("2026-04-10T06:00:01Z"));
+      Await.until(() -> c.frames.size() >= 2 && c.comments.contains("keep-alive"), Await.DEFAULT,
+          () -> c.frames + " " + c.comments);
+      SseClient.Frame alert = c.frames("alert").get(0);
+      assertEquals(Ids.alertId(firing), alert.id());
+      CONTRACT.assertEventDocumented(events, "alert", alert.data());
+      SseClient.Frame poll = c.frames("poll").get(0);
+      CONTRACT.assertEventDocumented(events, "poll", poll.data());
+      assertEquals("{\"package\":\"rocketlib\",\"state\":\"behind\",\"at\":\"2026-04-10T06:00:01Z\"}", poll.data());
+      assertEquals(List.of(), c.malformed);
+    }
+    check("POST", events, events, 405);
+  }
+
+  @Test
+  void theOracleRejectsEventDataTheDocumentDoesNotAllow() {
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertEventDocumented("/api/v1/events", "poll",
+        "{\"package\": \"x\", \"state\": \"stale\", \"at\": \"2026-04-10T06:00:01Z\"}"));
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertEventDocumented("/api/v1/events", "alert",
+        "{\"rule\": \"spike\"}"));
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertStreamDocumented("/api/v1/events", 200,
+        "application/json"));
+  }
+
+  @Test
+  void aClientThatDisconnectsIsRemoved() throws Exception {
+    try (Socket s = openStream()) {
+      Await.until(() -> events.clients() == 1, Await.DEFAULT, () -> "clients: " + events.clients());
+    }
+    Await.until(() -> events.clients() == 0, Await.DEFAULT, () -> "clients: " + events.clients());
+  }
+
+  @Test
+  void aClientThatDoesNotReadIsDroppedAndCounted() throws Exception {
+    long before = events.dropped();
+    String big = "x".repeat(256 * 1024);
+    try (Socket s = openStream()) {
+      Await.until(() -> events.clients() == 1);
+      // Never read: once the socket's buffers are full, the server's write queue fills up.
+      Await.until(() -> {
+        events.publish(SseFrame.event("filler", null, big));
+        return events.dropped() > before;
+      }, Await.DEFAULT, () -> "clients: " + events.clients());
+      Await.until(() -> events.clients() == 0);
+    }
+    assertEquals(before + 1, events.dropped());
+  }
+
+  /** A raw connection to the stream, its answer left unread. */
+  private static Socket openStream() throws Exception {
+    URI uri = URI.create(base);
+    Socket s = new Socket(uri.getHost(), uri.getPort());
+    s.getOutputStream().write(("GET /api/v1/events HTTP/1.1\r\nHost: " + uri.getHost() + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    return s;
   }
 
   @Test

@@ -72,6 +72,7 @@ class ApiIT {
     JsonNode drf = list.body().at("/packages/0");
     assertEquals(PKG, drf.get("package").asText());
     assertEquals("fresh", drf.get("freshness").asText());
+    assertTrue(drf.get("last_poll").isTextual(), "polled: " + drf);
     assertEquals(sim.count(PKG, Endpoint.OVERALL, "without_mirrors", YESTERDAY), drf.get("last_day_downloads").asLong(),
         "yesterday's downloads without mirrors, the spike included");
     assertEquals(30, drf.get("sparkline").size());

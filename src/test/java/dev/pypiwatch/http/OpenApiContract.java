@@ -110,6 +110,29 @@ final class OpenApiContract {
     assertEquals(List.of(), errors, method + " " + template + " " + a.status() + ": " + a.raw());
   }
 
+  /** Asserts that a stream answered on {@code template} has a documented status and event-stream Content-Type. */
+  void assertStreamDocumented(String template, int status, String contentType) {
+    JsonNode response = doc.path("paths").path(template).path("get").path("responses").path(Integer.toString(status));
+    assertTrue(response.isObject(), "GET " + template + ": status " + status + " is not documented");
+    assertTrue(response.path("content").path("text/event-stream").isObject(), "no text/event-stream for " + status);
+    assertTrue(contentType.startsWith("text/event-stream"), "Content-Type " + contentType);
+  }
+
+  /** Asserts that the data of an {@code event} frame on {@code template} is valid against the schema documented for it. */
+  void assertEventDocumented(String template, String event, String data) {
+    JsonNode schemaNode = doc.path("paths").path(template).path("get").path("responses").path("200").path("content")
+        .path("text/event-stream").path("x-event-data").path(event);
+    assertTrue(schemaNode.isObject(), "undocumented event " + event + " on " + template);
+    JsonNode body;
+    try {
+      body = JSON.readTree(data);
+    } catch (IOException e) {
+      throw new AssertionError("data of " + event + " is not JSON: " + data, e);
+    }
+    List<String> errors = REGISTRY.getSchema(inline(schemaNode)).validate(body).stream().map(Object::toString).toList();
+    assertEquals(List.of(), errors, event + ": " + data);
+  }
+
   /** {@code node} with every {@code $ref} to {@code #/components/schemas/X} replaced by X (itself inlined). */
   JsonNode inline(JsonNode node) {
     if (node.isObject()) {
