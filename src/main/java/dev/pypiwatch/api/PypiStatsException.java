@@ -40,6 +40,7 @@ public class PypiStatsException extends RuntimeException {
     }
   }
 
+  private final String detail;
   private final String packageName;
   private final Endpoint endpoint;
   private final Kind kind;
@@ -54,11 +55,17 @@ public class PypiStatsException extends RuntimeException {
   public PypiStatsException(String packageName, Endpoint endpoint, Kind kind, int status,
       int attempts, String detail, Throwable cause) {
     super("pypistats " + endpoint + " of '" + packageName + "': " + detail, cause);
+    this.detail = detail;
     this.packageName = packageName;
     this.endpoint = endpoint;
     this.kind = kind;
     this.status = status;
     this.attempts = attempts;
+  }
+
+  /** What was wrong, without package and endpoint: the same for every package when the upstream is down. */
+  public String detail() {
+    return detail;
   }
 
   /** The package name as the caller gave it. */

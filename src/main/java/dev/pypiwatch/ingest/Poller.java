@@ -284,7 +284,7 @@ public final class Poller {
     if (!(failure instanceof PypiStatsException e) || e.kind() != PypiStatsException.Kind.CONNECTION) {
       return false;
     }
-    String cause = e.getMessage().substring(e.getMessage().indexOf("': ") + 3);
+    String cause = e.detail();
     if (metrics.unreachable.compareAndSet(null, cause)) {
       log.error("the PyPI Stats API cannot be reached ({}): nothing can be fetched until it answers. Is this "
           + "machine offline, or api.base-url wrong? Every poll cycle tries again; /ready reports it.", cause);
