@@ -6,6 +6,7 @@ import dev.pypiwatch.StartupException;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigException;
 import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.simulate.SimulatedDayClock;
 import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.simulate.SimulatorServer;
 import dev.pypiwatch.simulate.SyntheticPackages;
@@ -16,12 +17,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +62,6 @@ final class DemoCommand implements Callable<Integer> {
    * all of them arrive as news.
    */
   static final int DAYS_PLAYED = 10;
-  /** The hour of a simulated day the clock shows: after the upstream's 01:00 UTC update. */
-  private static final int HOUR = 3;
 
   @Spec CommandSpec spec;
 
@@ -300,33 +294,4 @@ final class DemoCommand implements Callable<Integer> {
         default-receivers: [console]
       watchlist: [%s]
       """.formatted(String.join(", ", SyntheticPackages.names()));
-
-  /** A clock at {@value #HOUR}:00 UTC of the simulated day, running in real time from there. */
-  static final class SimulatedDayClock extends Clock {
-    private volatile Duration offset;
-
-    SimulatedDayClock(LocalDate day) {
-      setDay(day);
-    }
-
-    /** Moves to {@value #HOUR}:00 UTC of {@code day}; time then runs on from there. */
-    void setDay(LocalDate day) {
-      offset = Duration.between(Instant.now(), day.atTime(HOUR, 0).toInstant(ZoneOffset.UTC));
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this; // everything in pypiwatch is UTC
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(offset);
-    }
-  }
 }

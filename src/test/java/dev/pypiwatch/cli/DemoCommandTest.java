@@ -3,6 +3,7 @@ package dev.pypiwatch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.simulate.SimulatedDayClock;
 import dev.pypiwatch.simulate.SyntheticPackages;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -25,7 +26,7 @@ class DemoCommandTest {
   @Test
   void theClockShowsTheSimulatedDayAfterTheUpstreamUpdateAndRuns() {
     LocalDate day = LocalDate.of(2025, 6, 21);
-    DemoCommand.SimulatedDayClock clock = new DemoCommand.SimulatedDayClock(day);
+    SimulatedDayClock clock = new SimulatedDayClock(day);
     assertEquals(day, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
     // 03:00 UTC, after the upstream's 01:00 update, and before the daily poll would come round.
     Duration sinceMidnight = Duration.between(day.atStartOfDay().toInstant(ZoneOffset.UTC), clock.instant());

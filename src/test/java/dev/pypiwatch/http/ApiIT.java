@@ -10,16 +10,13 @@ import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.http.OpenApiContract.Answer;
 import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedDayClock;
 import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.simulate.SimulatorServer;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.KafkaFixture;
-import dev.pypiwatch.testing.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +50,7 @@ class ApiIT {
     sim.revise(PKG, YESTERDAY, (int) (4 * usual)); // five times the usual: a spike
     SimulatorServer upstream = Await.result(SimulatorServer.start(kafka.vertx(), sim, "localhost", 0, 0));
     kafka.closeAfterEach(() -> Await.result(upstream.stop()));
-    Service service = kafka.startService(config(upstream.baseUrl()), morningOf(TODAY));
+    Service service = kafka.startService(config(upstream.baseUrl()), new SimulatedDayClock(TODAY));
     base = "http://127.0.0.1:" + service.statusPort();
 
     // The data has arrived when the overview shows yesterday as the newest day of both packages ...
@@ -165,9 +162,4 @@ class ApiIT {
     return ConfigLoader.load(file, Map.of());
   }
 
-  /** Real time from the morning of {@code day}. */
-  private static Clock morningOf(LocalDate day) {
-    Instant morning = TestClock.morningOf(day).instant();
-    return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), morning));
-  }
 }

@@ -11,16 +11,14 @@ import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedDayClock;
 import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.simulate.SimulatorServer;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.KafkaFixture;
-import dev.pypiwatch.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -52,7 +50,7 @@ class SseIT {
     sim.revise(PKG, YESTERDAY, (int) (4 * usual)); // five times the usual: a spike
     SimulatorServer upstream = Await.result(SimulatorServer.start(kafka.vertx(), sim, "localhost", 0, 0));
     kafka.closeAfterEach(() -> Await.result(upstream.stop()));
-    Service service = kafka.startService(config(upstream.baseUrl()), morningOf(TODAY));
+    Service service = kafka.startService(config(upstream.baseUrl()), new SimulatedDayClock(TODAY));
     String base = "http://127.0.0.1:" + service.statusPort();
     assertTrue(OpenApiContract.call("GET", base + "/api/v1/packages/" + PKG).body().get("last_poll").isNull(),
         "not polled yet: poll-on-start is off");
@@ -117,9 +115,4 @@ class SseIT {
     return ConfigLoader.load(file, Map.of());
   }
 
-  /** Real time from the morning of {@code day}. */
-  private static Clock morningOf(LocalDate day) {
-    Instant morning = TestClock.morningOf(day).instant();
-    return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), morning));
-  }
 }

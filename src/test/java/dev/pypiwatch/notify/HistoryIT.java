@@ -13,19 +13,17 @@ import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedDayClock;
 import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.simulate.SimulatorServer;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakeReceiver;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
-import dev.pypiwatch.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +66,7 @@ class HistoryIT {
 
     // 1. First start: ~180 days backfilled at once.
     config = config("[busy-pkg]");
-    service = kafka.startService(config, morningOf(TODAY));
+    service = kafka.startService(config, new SimulatedDayClock(TODAY));
     awaitEverythingHandled();
     assertEquals(Set.of("firing " + TODAY.minusDays(1)), transitions(bot.requests()), "only yesterday's spike");
     assertEquals(Map.of(TODAY.minusDays(60), "true", TODAY.minusDays(1), "false"), alertDates(config),
@@ -82,7 +80,7 @@ class HistoryIT {
     spike("new-pkg", TODAY.minusDays(40));
     int before = bot.requests().size();
     config = config("[busy-pkg, new-pkg]");
-    service = kafka.startService(config, morningOf(TODAY));
+    service = kafka.startService(config, new SimulatedDayClock(TODAY));
     awaitEverythingHandled();
     assertEquals(before, bot.requests().size(), "the new package's backfill sends nothing");
     assertEquals("true", alertDates(config).get(TODAY.minusDays(40)), "its old spike is on the alerts topic, as history");
@@ -96,7 +94,7 @@ class HistoryIT {
     sim.setToday(later);
     spike("busy-pkg", later.minusDays(7));
     spike("busy-pkg", later.minusDays(2));
-    service = kafka.startService(config, morningOf(later));
+    service = kafka.startService(config, new SimulatedDayClock(later));
     awaitEverythingHandled();
     List<FakeReceiver.Request> caughtUp = bot.requests().subList(before, bot.requests().size());
     assertEquals(Set.of("resolved " + TODAY, "firing " + later.minusDays(2), "resolved " + later.minusDays(1)),
@@ -137,12 +135,6 @@ class HistoryIT {
         watchlist: %s
         """.formatted(upstream.baseUrl(), kafka.bootstrapServers(), bot.url("/hooks/" + p), watchlist));
     return ConfigLoader.load(file, Map.of());
-  }
-
-  /** Real time from the morning of {@code day}: group-wait and back-off need a clock that runs. */
-  private static Clock morningOf(LocalDate day) {
-    Instant morning = TestClock.morningOf(day).instant();
-    return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), morning));
   }
 
   private long history() {

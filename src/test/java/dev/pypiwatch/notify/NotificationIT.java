@@ -15,15 +15,15 @@ import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
-import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedDayClock;
 import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.simulate.SimulatorServer;
+import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakeReceiver;
 import dev.pypiwatch.testing.FakeResponse;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
-import dev.pypiwatch.testing.TestClock;
 import io.vertx.core.Vertx;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
@@ -133,19 +133,12 @@ class NotificationIT {
         "WEBHOOK_HMAC_KEY", HMAC_KEY));
   }
 
-  /** Real time from the morning of TODAY: the notifier's group-wait and back-off need a clock that runs. */
-  private static java.time.Clock ticking() {
-    java.time.Instant morning = TestClock.morningOf(TODAY).instant();
-    return java.time.Clock.offset(java.time.Clock.systemUTC(),
-        Duration.between(java.time.Instant.now(), morning));
-  }
-
   @Test
   void anUpstreamSpikeArrivesOnceInSlackTheInboxAndTheWebhookDespiteFaultsAndNotAgainAfterARestart()
       throws Exception {
     // Slack's rate limit first: the notifier waits the Retry-After and sends again.
     slack.script(FakeResponse.rateLimited("1"), FakeReceiver.SLACK_OK);
-    service = kafka.startService(config, ticking());
+    service = kafka.startService(config, new SimulatedDayClock(TODAY));
 
     List<FakeReceiver.Request> slackRequests = slack.awaitRequests(2);
     FakeReceiver.Request slackMessage = slackRequests.get(1);
@@ -181,7 +174,7 @@ class NotificationIT {
     Await.until(() -> webhook.requests().size() == 1 && smtp.getReceivedMessages().length == 1, WAIT);
     awaitEverythingHandled(); // anything pending would have gone out
     service.close();
-    service = kafka.startService(config, ticking());
+    service = kafka.startService(config, new SimulatedDayClock(TODAY));
     awaitEverythingHandled(); // rebuilt from the topics and read them to their end again
     assertEquals(2, slack.requests().size(), "Slack: one 429 and one accepted message, nothing after the restart");
     assertEquals(1, smtp.getReceivedMessages().length, "one e-mail");
