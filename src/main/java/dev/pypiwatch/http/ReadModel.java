@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +23,18 @@ import java.util.function.Predicate;
 /**
  * What the read API answers from: per package its daily series and the alert transitions, built
  * from the downloads and alerts topics. Plain Java, thread-safe (the feed writes, the HTTP server
- * reads).
+ * reads). Bounded: each series keeps its last {@value #RETAINED_DAYS} days (what the upstream keeps)
+ * at 4 bytes a day, and alert transitions older than that are forgotten unless still firing.
  */
 public final class ReadModel {
   /** Days in a package's sparkline. */
   public static final int SPARKLINE_DAYS = 30;
   /** Days in each half of the 7-day change. */
   public static final int WEEK = 7;
+  /** Days kept per series, up to its newest: as many as the upstream keeps. */
+  public static final int RETAINED_DAYS = 180;
+  // Transitions are pruned when the list has doubled since the last pruning, at least this long.
+  private static final int PRUNE_AT_LEAST = 1024;
 
   /** How current a package's data is. */
   public enum Freshness {
@@ -61,16 +67,20 @@ public final class ReadModel {
   /** Which transitions {@link #alerts} answers; null fields do not filter. */
   public record AlertQuery(AlertState state, String packageName, String rule, LocalDate since) {}
 
-  // package -> "endpoint" -> category -> day -> downloads; a revision replaces the day's count.
-  private final Map<String, Map<Endpoint, Map<String, TreeMap<LocalDate, Long>>>> downloads = new HashMap<>();
+  private static final DailyCounts NONE = new DailyCounts(1);
+
+  // package -> endpoint -> category -> days; a revision replaces the day's count.
+  private final Map<String, Map<Endpoint, Map<String, DailyCounts>>> downloads = new HashMap<>();
   private final List<Alert> transitions = new ArrayList<>();
   private final Map<String, Alert> lastByFingerprint = new LinkedHashMap<>();
+  private LocalDate newestAlertDay = LocalDate.MIN;
+  private int pruneAt = PRUNE_AT_LEAST;
 
   /** Takes in one download record (the newest for a day wins: revisions replace). */
   public synchronized void add(DownloadRecord r) {
-    downloads.computeIfAbsent(r.packageName(), p -> new HashMap<>())
-        .computeIfAbsent(r.endpoint(), e -> new TreeMap<>())
-        .computeIfAbsent(r.category(), c -> new TreeMap<>())
+    downloads.computeIfAbsent(r.packageName(), p -> new EnumMap<>(Endpoint.class))
+        .computeIfAbsent(r.endpoint(), e -> new HashMap<>(4))
+        .computeIfAbsent(r.category(), c -> new DailyCounts(RETAINED_DAYS))
         .put(r.date(), r.downloads());
   }
 
@@ -78,6 +88,26 @@ public final class ReadModel {
   public synchronized void add(Alert a) {
     transitions.add(a);
     lastByFingerprint.put(a.fingerprint(), a);
+    if (a.date().isAfter(newestAlertDay)) {
+      newestAlertDay = a.date();
+    }
+    if (transitions.size() >= pruneAt) {
+      prune();
+    }
+  }
+
+  /** Alert transitions held (bounded by {@link #RETAINED_DAYS} of history, plus what still fires). */
+  public synchronized int transitionCount() {
+    return transitions.size();
+  }
+
+  /** Forgets transitions older than the retained days, but never an alert's firing state. */
+  private void prune() {
+    LocalDate cutoff = newestAlertDay.minusDays(RETAINED_DAYS);
+    transitions.removeIf(a -> a.date().isBefore(cutoff)
+        && !(a.state() == AlertState.FIRING && lastByFingerprint.get(a.fingerprint()) == a));
+    lastByFingerprint.values().removeIf(a -> a.date().isBefore(cutoff) && a.state() != AlertState.FIRING);
+    pruneAt = Math.max(PRUNE_AT_LEAST, 2 * transitions.size());
   }
 
   /**
@@ -94,8 +124,8 @@ public final class ReadModel {
       if (name == null || out.containsKey(name)) {
         continue;
       }
-      TreeMap<LocalDate, Long> days = withoutMirrors(name);
-      LocalDate newest = days.isEmpty() ? null : days.lastKey();
+      DailyCounts days = withoutMirrors(name);
+      LocalDate newest = days.newestDay();
       out.put(name, new PackageSummary(name, newest,
           freshness(name, newest, expectedNewest, staleNames, invalidNames),
           newest == null ? null : days.get(newest), sevenDayChange(days), sparkline(days), firing(name).size()));
@@ -118,18 +148,13 @@ public final class ReadModel {
       Map<String, List<Day>> byCategory = new TreeMap<>();
       downloads.getOrDefault(normalized, Map.of()).getOrDefault(e, Map.of()).forEach((category, days) -> {
         List<Day> kept = new ArrayList<>();
-        days.forEach((d, n) -> {
-          if ((from == null || !d.isBefore(from)) && (to == null || !d.isAfter(to))) {
-            kept.add(new Day(d, n));
-          }
-        });
+        days.forEach(from, to, (d, n) -> kept.add(new Day(d, n)));
         byCategory.put(category, kept);
       });
       series.put(e.path(), byCategory);
     }
-    TreeMap<LocalDate, Long> main = withoutMirrors(normalized);
     List<Alert> recent = newestFirst(a -> a.packageName().equals(normalized));
-    return Optional.of(new PackageView(normalized, main.isEmpty() ? null : main.lastKey(), series,
+    return Optional.of(new PackageView(normalized, withoutMirrors(normalized).newestDay(), series,
         firing(normalized), recent));
   }
 
@@ -165,9 +190,9 @@ public final class ReadModel {
     return out;
   }
 
-  private TreeMap<LocalDate, Long> withoutMirrors(String pkg) {
+  private DailyCounts withoutMirrors(String pkg) {
     return downloads.getOrDefault(pkg, Map.of()).getOrDefault(Endpoint.OVERALL, Map.of())
-        .getOrDefault(Categories.WITHOUT_MIRRORS, new TreeMap<>());
+        .getOrDefault(Categories.WITHOUT_MIRRORS, NONE);
   }
 
   static Freshness freshness(String pkg, LocalDate newest, LocalDate expected, Set<String> stale,
@@ -185,16 +210,16 @@ public final class ReadModel {
    * The last 7 days (to the newest) against the 7 before, as a fraction (0.25 = +25 %); null unless
    * all 14 days are known and the earlier week had downloads.
    */
-  static Double sevenDayChange(TreeMap<LocalDate, Long> days) {
-    if (days.isEmpty()) {
+  static Double sevenDayChange(DailyCounts days) {
+    LocalDate newest = days.newestDay();
+    if (newest == null) {
       return null;
     }
-    LocalDate newest = days.lastKey();
     long last = 0;
     long before = 0;
     for (int i = 0; i < 2 * WEEK; i++) {
-      Long n = days.get(newest.minusDays(i));
-      if (n == null) {
+      long n = days.get(newest.minusDays(i));
+      if (n < 0) {
         return null;
       }
       if (i < WEEK) {
@@ -207,15 +232,16 @@ public final class ReadModel {
   }
 
   /** The 30 days to the newest, oldest first; a day without data has a null count. */
-  static List<Day> sparkline(TreeMap<LocalDate, Long> days) {
-    if (days.isEmpty()) {
+  static List<Day> sparkline(DailyCounts days) {
+    LocalDate newest = days.newestDay();
+    if (newest == null) {
       return List.of();
     }
-    LocalDate newest = days.lastKey();
     List<Day> out = new ArrayList<>(SPARKLINE_DAYS);
     for (int i = SPARKLINE_DAYS - 1; i >= 0; i--) {
       LocalDate d = newest.minusDays(i);
-      out.add(new Day(d, days.get(d)));
+      long n = days.get(d);
+      out.add(new Day(d, n < 0 ? null : n));
     }
     return out;
   }

@@ -146,6 +146,34 @@ class ReadModelTest {
     assertEquals(List.of(), model.alerts(new AlertQuery(null, "-bad-", null, null)));
   }
 
+  @Test
+  void eachSeriesKeepsItsLastRetainedDaysOnly() {
+    days("pkg", ReadModel.RETAINED_DAYS + 40, i -> 1000 + i);
+    List<Day> kept = model.packageView("pkg", List.of("pkg"), null, null).orElseThrow().series().get("overall")
+        .get("without_mirrors");
+    assertEquals(ReadModel.RETAINED_DAYS, kept.size());
+    assertEquals(NEWEST.minusDays(ReadModel.RETAINED_DAYS - 1), kept.get(0).date());
+    assertEquals(new Day(NEWEST, 1000L), kept.get(kept.size() - 1));
+  }
+
+  @Test
+  void oldTransitionsAreForgottenButNotWhatStillFires() {
+    model.add(alert("old/firing", "a", "drop", NEWEST.minusDays(400), AlertState.FIRING));
+    model.add(alert("old/over", "a", "spike", NEWEST.minusDays(400), AlertState.FIRING));
+    model.add(alert("old/over", "a", "spike", NEWEST.minusDays(399), AlertState.RESOLVED));
+    model.add(alert("new", "b", "spike", NEWEST, AlertState.FIRING));
+    for (int i = 0; i < 3000; i++) { // old episodes, enough to prune more than once
+      model.add(alert("old/" + (i % 50), "c", "spike", NEWEST.minusDays(300 + i % 100),
+          i % 2 == 0 ? AlertState.FIRING : AlertState.RESOLVED));
+    }
+    assertTrue(model.transitionCount() < 1100, "pruned to at most one prune step: " + model.transitionCount());
+    assertEquals(List.of("new"), model.alerts(new AlertQuery(null, "b", null, null)).stream()
+        .map(Alert::fingerprint).toList());
+    List<String> old = model.alerts(new AlertQuery(null, "a", null, null)).stream().map(Alert::fingerprint).toList();
+    assertEquals(List.of("old/firing"), old, "the resolved episode went, the one still firing stayed");
+    assertEquals(1, summary("a").firingAlerts());
+  }
+
   private static Alert alert(String fp, String pkg, String rule, LocalDate day, AlertState state) {
     return new Alert(fp, pkg, rule, "overall", "without_mirrors", day, state, Severity.WARNING, 10, 5, 3,
         pkg + " " + rule, Alert.linkOf(pkg));
