@@ -170,7 +170,7 @@ public final class Service implements AutoCloseable {
     startNotifier(config, topics, clock);
     if (config.http().enabled()) {
       ReadModel model = new ReadModel();
-      EventStream events = new EventStream(EventStream.KEEP_ALIVE);
+      EventStream events = new EventStream(EventStream.KEEP_ALIVE, model::transitionsAfter);
       metrics.addListener(events);
       readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), model, events::alert);
       readModelFeed.start();

@@ -5,6 +5,7 @@ import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.events.PackageName;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -94,6 +95,19 @@ public final class ReadModel {
     if (transitions.size() >= pruneAt) {
       prune();
     }
+  }
+
+  /**
+   * The transitions recorded after the one whose CloudEvents id ({@link Ids#alertId}) is {@code id},
+   * in the order recorded; empty if no transition held has that id (never seen, or pruned).
+   */
+  public synchronized Optional<List<Alert>> transitionsAfter(String id) {
+    for (int i = transitions.size() - 1; i >= 0; i--) {
+      if (Ids.alertId(transitions.get(i)).equals(id)) {
+        return Optional.of(List.copyOf(transitions.subList(i + 1, transitions.size())));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Alert transitions held (bounded by {@link #RETAINED_DAYS} of history, plus what still fires). */

@@ -45,6 +45,12 @@ public final class SseFrame {
         .put("behind", behind).put("invalid", invalid).encode();
   }
 
+  /** The data of a {@code reset} event: the {@code Last-Event-ID} that could not be resumed from. */
+  public static String resetData(String lastEventId) {
+    return new JsonObject().put("last_event_id", lastEventId)
+        .put("reason", "unknown or forgotten event id: read the current state from /api/v1/alerts").encode();
+  }
+
   private static String singleLine(String field, String value) {
     if (LINE_END.matcher(value).find()) {
       throw new IllegalArgumentException(field + " must be one line: " + value);

@@ -43,11 +43,12 @@ class ApiContractTest {
   private static Router router;
   private static String base;
   private static EventStream events;
+  private static ReadModel model;
   private static Alert firing;
 
   @BeforeAll
   static void start() {
-    ReadModel model = new ReadModel();
+    model = new ReadModel();
     for (int i = 0; i < 20; i++) {
       LocalDate d = YESTERDAY.minusDays(i);
       model.add(new DownloadRecord("rocketlib", Endpoint.OVERALL, "without_mirrors", d, 1000 + i));
@@ -63,7 +64,7 @@ class ApiContractTest {
     router = Router.router(vertx);
     Clock clock = Clock.fixed(Instant.parse("2026-04-10T06:00:00Z"), ZoneOffset.UTC);
     // A short keep-alive, so the test sees one without waiting 15 s.
-    events = new EventStream(Duration.ofMillis(100));
+    events = new EventStream(Duration.ofMillis(100), model::transitionsAfter);
     new ApiRoutes(model, () -> List.of("RocketLib", "not-polled-yet"), new PollMetrics(), clock, events).mount(router);
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     base = "http://127.0.0.1:" + server.actualPort();
@@ -159,6 +160,45 @@ class ApiContractTest {
       assertEquals(List.of(), c.malformed);
     }
     check("POST", events, events, 405);
+  }
+
+  @Test
+  void aClientResumingWithLastEventIdGetsWhatItMissedOnceInOrder() {
+    String events = "/api/v1/events";
+    // Another package's transitions, so the other tests' counts of rocketlib stay as they are.
+    Alert seen = otherAlert(1, AlertState.FIRING);
+    Alert missed1 = otherAlert(2, AlertState.FIRING);
+    Alert missed2 = otherAlert(2, AlertState.RESOLVED);
+    Alert meanwhile = otherAlert(3, AlertState.FIRING);
+    Alert later = otherAlert(3, AlertState.RESOLVED);
+    List.of(seen, missed1, missed2).forEach(model::add);
+    model.add(meanwhile); // recorded while the client reconnects: replayed, and its live copy not sent again
+    try (SseClient c = new SseClient(base + events, Ids.alertId(seen))) {
+      assertEquals(200, c.status);
+      Await.until(() -> c.frames("alert").size() >= 3, Await.DEFAULT, () -> c.frames.toString());
+      ApiContractTest.events.alert(meanwhile);
+      model.add(later);
+      ApiContractTest.events.alert(later);
+      Await.until(() -> c.frames("alert").size() >= 4, Await.DEFAULT, () -> c.frames.toString());
+      // A marker after the live copies: once it arrived, nothing of theirs is still on its way.
+      ApiContractTest.events.polled("otherlib", PollListener.Outcome.FRESH, Instant.parse("2026-04-10T06:00:02Z"));
+      Await.until(() -> !c.frames("poll").isEmpty(), Await.DEFAULT, () -> c.frames.toString());
+      assertEquals(List.of(missed1, missed2, meanwhile, later).stream().map(Ids::alertId).toList(),
+          c.frames("alert").stream().map(SseClient.Frame::id).toList());
+      c.frames("alert").forEach(f -> CONTRACT.assertEventDocumented(events, "alert", f.data()));
+    }
+    try (SseClient c = new SseClient(base + events, "no-such-event")) {
+      Await.until(() -> !c.frames(EventStream.RESET).isEmpty(), Await.DEFAULT, () -> c.frames.toString());
+      String data = c.frames(EventStream.RESET).get(0).data();
+      CONTRACT.assertEventDocumented(events, EventStream.RESET, data);
+      assertTrue(data.contains("\"last_event_id\":\"no-such-event\""), data);
+      assertEquals(List.of(), c.frames("alert"), "nothing replayed from an unknown id");
+    }
+  }
+
+  private static Alert otherAlert(int day, AlertState state) {
+    return new Alert("otherlib/drop/" + day, "otherlib", "drop", "overall", "without_mirrors", YESTERDAY.minusDays(10 - day),
+        state, Severity.WARNING, 10, 100, 4, "drop", Alert.linkOf("otherlib"));
   }
 
   @Test

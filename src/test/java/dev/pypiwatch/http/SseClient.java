@@ -31,9 +31,17 @@ final class SseClient implements AutoCloseable {
   private final Thread reader;
 
   SseClient(String url) {
+    this(url, null);
+  }
+
+  /** A client resuming after {@code lastEventId} (sent as {@code Last-Event-ID}; null: none). */
+  SseClient(String url, String lastEventId) {
     try {
-      HttpResponse<Stream<String>> r = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url))
-          .header("accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines())
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("accept", "text/event-stream");
+      if (lastEventId != null) {
+        request.header("Last-Event-ID", lastEventId);
+      }
+      HttpResponse<Stream<String>> r = HTTP.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofLines())
           .get(60, TimeUnit.SECONDS);
       status = r.statusCode();
       contentType = r.headers().firstValue("content-type").orElse("");
