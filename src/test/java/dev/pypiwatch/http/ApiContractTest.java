@@ -102,7 +102,12 @@ class ApiContractTest {
     assertTrue(pkg.body().at("/firing_alerts/0/score").isNull(), "a non-finite score is null, as on the topic");
     assertEquals("from: 'April' is not a date (YYYY-MM-DD)",
         check("GET", one, "/api/v1/packages/rocketlib?from=April", 400).body().get("error").asText());
-    check("GET", one, "/api/v1/packages/rocketlib?from=2026-04-09&to=2026-04-01", 400);
+    // A rule across two parameters (from <= to): stated in `to`'s description, beyond what a schema says.
+    Answer reversed = OpenApiContract.call("GET", base + "/api/v1/packages/rocketlib?from=2026-04-09&to=2026-04-01");
+    assertEquals(400, reversed.status());
+    CONTRACT.assertDocumented("GET", one, reversed);
+    assertTrue(CONTRACT.doc.at("/paths/~1api~1v1~1packages~1{package}/get/parameters/2/description").asText()
+        .contains("not before `from`"));
     check("GET", one, "/api/v1/packages/nope", 404);
     check("POST", one, "/api/v1/packages/rocketlib", 405);
 
@@ -202,6 +207,20 @@ class ApiContractTest {
   }
 
   @Test
+  void theOracleRejectsRequestsTheDocumentDoesNotAllow() {
+    String alerts = "/api/v1/alerts";
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertRequestDocumented("GET", alerts,
+        alerts + "?state=open", 200), "a server accepting a value the document rejects");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertRequestDocumented("GET", alerts,
+        alerts + "?state=firing", 400), "a server rejecting a value the document accepts");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertRequestDocumented("GET", alerts,
+        alerts + "?colour=red", 200), "an undocumented parameter");
+    assertThrows(AssertionFailedError.class, () -> CONTRACT.assertRequestDocumented("GET", "/api/v1/packages/{package}",
+        "/api/v1/packages/-bad-", 404), "a path value the document rejects");
+    CONTRACT.assertRequestDocumented("GET", alerts, alerts + "?since=2026-02-30", 400); // no such day
+  }
+
+  @Test
   void theOracleRejectsEventDataTheDocumentDoesNotAllow() {
     assertThrows(AssertionFailedError.class, () -> CONTRACT.assertEventDocumented("/api/v1/events", "poll",
         "{\"package\": \"x\", \"state\": \"stale\", \"at\": \"2026-04-10T06:00:01Z\"}"));
@@ -258,6 +277,9 @@ class ApiContractTest {
     assertEquals(status, a.status(), method + " " + path + ": " + a.raw());
     // A wrong method has no operation of its own: its 405 is documented on the path's GET.
     CONTRACT.assertDocumented(status == 405 ? "GET" : method, template, a);
+    if (status != 405) {
+      CONTRACT.assertRequestDocumented(method, template, path, status);
+    }
     if (status >= 400) {
       assertEquals(status, a.body().get("status").asInt());
     }

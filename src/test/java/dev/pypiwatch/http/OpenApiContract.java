@@ -133,6 +133,82 @@ final class OpenApiContract {
     assertEquals(List.of(), errors, event + ": " + data);
   }
 
+  /**
+   * Asserts that a request agrees with the document: every parameter it sends (path and query) is
+   * documented for the operation, and the server's verdict matches the document's: a 400 only when
+   * some value breaks its documented schema (a repeated single-valued parameter breaks it too), any
+   * other status only when every value fits.
+   */
+  void assertRequestDocumented(String method, String template, String pathAndQuery, int status) {
+    JsonNode op = doc.path("paths").path(template).path(method.toLowerCase());
+    assertTrue(op.isObject(), "undocumented operation " + method + " " + template);
+    URI uri = URI.create("http://x" + pathAndQuery);
+    Map<String, List<String>> sent = new java.util.LinkedHashMap<>();
+    pathParams(template, uri.getRawPath()).forEach((k, v) -> sent.put("path:" + k, List.of(v)));
+    if (uri.getRawQuery() != null) {
+      for (String pair : uri.getRawQuery().split("&")) {
+        int eq = pair.indexOf('=');
+        String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+        sent.computeIfAbsent("query:" + name, k -> new java.util.ArrayList<>())
+            .add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+      }
+    }
+    List<String> invalid = new java.util.ArrayList<>();
+    sent.forEach((key, values) -> {
+      String in = key.substring(0, key.indexOf(':'));
+      String name = key.substring(key.indexOf(':') + 1);
+      JsonNode param = null;
+      for (JsonNode p : op.path("parameters")) {
+        if (p.path("in").asText().equals(in) && p.path("name").asText().equals(name)) {
+          param = p;
+        }
+      }
+      assertNotNull(param, method + " " + template + ": " + in + " parameter '" + name + "' is not documented");
+      if (values.size() > 1) {
+        invalid.add(name + " given " + values.size() + " times");
+        return;
+      }
+      JsonNode schema = inline(param.path("schema"));
+      String value = values.get(0);
+      if ("date".equals(schema.path("format").asText())) {
+        try {
+          java.time.LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+          invalid.add(name + ": not a date");
+          return;
+        }
+      }
+      List<String> errors = REGISTRY.getSchema(schema).validate(JSON.getNodeFactory().textNode(value)).stream()
+          .map(Object::toString).toList();
+      errors.forEach(e -> invalid.add(name + ": " + e));
+    });
+    if (status == 400) {
+      assertTrue(!invalid.isEmpty(), method + " " + pathAndQuery + ": 400, but every parameter fits the document");
+    } else {
+      assertEquals(List.of(), invalid, method + " " + pathAndQuery + ": " + status + ", but the document rejects");
+    }
+  }
+
+  /** The values of {@code template}'s {@code {name}} segments in {@code rawPath}. */
+  private static Map<String, String> pathParams(String template, String rawPath) {
+    String[] t = template.split("/");
+    String[] p = rawPath.split("/");
+    assertEquals(t.length, p.length, rawPath + " does not match " + template);
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < t.length; i++) {
+      if (t[i].startsWith("{") && t[i].endsWith("}")) {
+        out.put(t[i].substring(1, t[i].length() - 1), decode(p[i]));
+      } else {
+        assertEquals(t[i], p[i], rawPath + " does not match " + template);
+      }
+    }
+    return out;
+  }
+
+  private static String decode(String s) {
+    return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** {@code node} with every {@code $ref} to {@code #/components/schemas/X} replaced by X (itself inlined). */
   JsonNode inline(JsonNode node) {
     if (node.isObject()) {
