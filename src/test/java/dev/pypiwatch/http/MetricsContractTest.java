@@ -87,12 +87,14 @@ class MetricsContractTest {
   static void start() {
     vertx = Vertx.vertx();
     PollMetrics poll = new PollMetrics();
-    StatusVerticle status = new StatusVerticle(new HttpConfig(true, "127.0.0.1", 0), poll, () -> true, () -> {
-      Map<String, Long> m = new LinkedHashMap<>(rules.snapshot());
-      m.putAll(notify.snapshot());
-      m.putAll(events.snapshot());
-      return m;
-    }, () -> { }, new ApiRoutes(new ReadModel(), List::of, poll, Clock.systemUTC(), events));
+    // Wired as Service wires it.
+    MetricsRegistry registry = new MetricsRegistry();
+    registry.addFigures(poll::snapshot);
+    registry.addFigures(rules::snapshot);
+    registry.addFigures(notify::snapshot);
+    registry.addFigures(events::snapshot);
+    StatusVerticle status = new StatusVerticle(new HttpConfig(true, "127.0.0.1", 0), poll, () -> true, registry,
+        () -> { }, new ApiRoutes(new ReadModel(), List::of, poll, Clock.systemUTC(), events));
     vertx.deployVerticle(status).await();
     base = "http://127.0.0.1:" + status.port();
   }
