@@ -201,7 +201,10 @@ class MetricsContractTest {
           labels.put(l.group(1), l.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
         }
       }
-      samples.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(labels, Double.parseDouble(m.group(3)));
+      String v = m.group(3);
+      double value = v.equals("+Inf") ? Double.POSITIVE_INFINITY : v.equals("-Inf") ? Double.NEGATIVE_INFINITY
+          : Double.parseDouble(v);
+      samples.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(labels, value);
     }
     return new Scrape(text, types, samples);
   }
