@@ -7,6 +7,7 @@ import dev.pypiwatch.config.HttpConfig;
 import dev.pypiwatch.ingest.PollMetrics;
 import dev.pypiwatch.notify.NotifyMetrics;
 import dev.pypiwatch.rules.RuleMetrics;
+import dev.pypiwatch.testing.PrometheusScrape;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,14 +15,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,10 +68,6 @@ class MetricsContractTest {
       "pypiwatch_notifications_history_total counter",
       "pypiwatch_notifier_up gauge");
 
-  private static final Pattern TYPE = Pattern.compile("# TYPE (\\S+) (\\S+)");
-  private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][\\w:]*)(?:\\{(.*)})? (\\S+)(?: \\S+)?");
-  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:\\\\.|[^\"\\\\])*)\",?");
-
   private static Vertx vertx;
   private static String base;
   private static final RuleMetrics rules = new RuleMetrics();
@@ -106,14 +100,14 @@ class MetricsContractTest {
 
   @Test
   void everyFamilyIsServedWithItsTypeAndLabels() throws Exception {
-    Scrape s = scrape();
+    PrometheusScrape s = scrape();
     EXPECTED.forEach((family, f) -> {
-      assertEquals(f.type(), s.types.get(family), family + ": type\n" + s.text);
-      assertTrue(s.samples.containsKey(family), family + ": no sample\n" + s.text);
-      s.samples.get(family).keySet().forEach(labels ->
-          assertEquals(f.labels(), labels.keySet(), family + ": labels\n" + s.text));
+      assertEquals(f.type(), s.types().get(family), family + ": type\n" + s.text());
+      assertTrue(s.samples().containsKey(family), family + ": no sample\n" + s.text());
+      s.samples().get(family).keySet().forEach(labels ->
+          assertEquals(f.labels(), labels.keySet(), family + ": labels\n" + s.text()));
     });
-    Set<String> ours = new TreeSet<>(s.types.keySet());
+    Set<String> ours = new TreeSet<>(s.types().keySet());
     ours.removeIf(n -> !n.startsWith("pypiwatch_"));
     assertEquals(new TreeSet<>(EXPECTED.keySet()), ours, "pypiwatch families beyond the contract");
   }
@@ -132,7 +126,7 @@ class MetricsContractTest {
     notify.failedAttempt("say \"hi\"");
     notify.pending(5);
     notify.history(7);
-    Scrape first = scrape();
+    PrometheusScrape first = scrape();
     assertEquals(3.0, first.value("pypiwatch_rule_records_consumed_total", Map.of()));
     assertEquals(1.0, first.value("pypiwatch_rule_undecodable_records_total", Map.of()));
     assertTrue(first.value("pypiwatch_alerts_published_total", Map.of()) >= 2.0);
@@ -152,7 +146,7 @@ class MetricsContractTest {
     // A receiver first heard of after the first scrape still gets its series.
     notify.deadLettered("late");
     rules.recordConsumed();
-    Scrape second = scrape();
+    PrometheusScrape second = scrape();
     assertEquals(1.0, second.value("pypiwatch_notifications_dead_lettered_total", Map.of("receiver", "late")));
     assertEquals(4.0, second.value("pypiwatch_rule_records_consumed_total", Map.of()), "read at each scrape");
   }
@@ -165,48 +159,8 @@ class MetricsContractTest {
         r.headers().toString());
   }
 
-  /** The scraped text, parsed: family -> type; family -> labels -> value. */
-  record Scrape(String text, Map<String, String> types, Map<String, Map<Map<String, String>, Double>> samples) {
-    double value(String family, Map<String, String> labels) {
-      Map<Map<String, String>, Double> series = samples.getOrDefault(family, Map.of());
-      Double v = series.get(new TreeMap<>(labels));
-      assertTrue(v != null, family + labels + " not served; series: " + series.keySet() + "\n" + text);
-      return v;
-    }
-  }
-
-  static Scrape scrape() throws Exception {
-    return parse(get("/metrics").body());
-  }
-
-  /** Parses the Prometheus text format (the subset /metrics uses: TYPE lines and samples). */
-  static Scrape parse(String text) {
-    Map<String, String> types = new TreeMap<>();
-    Map<String, Map<Map<String, String>, Double>> samples = new TreeMap<>();
-    for (String line : text.split("\n")) {
-      Matcher t = TYPE.matcher(line);
-      if (t.matches()) {
-        types.put(t.group(1), t.group(2));
-        continue;
-      }
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      Matcher m = SAMPLE.matcher(line);
-      assertTrue(m.matches(), "not a sample line: " + line);
-      Map<String, String> labels = new TreeMap<>();
-      if (m.group(2) != null) {
-        Matcher l = LABEL.matcher(m.group(2));
-        while (l.find()) {
-          labels.put(l.group(1), l.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
-        }
-      }
-      String v = m.group(3);
-      double value = v.equals("+Inf") ? Double.POSITIVE_INFINITY : v.equals("-Inf") ? Double.NEGATIVE_INFINITY
-          : Double.parseDouble(v);
-      samples.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(labels, value);
-    }
-    return new Scrape(text, types, samples);
+  static PrometheusScrape scrape() throws Exception {
+    return PrometheusScrape.parse(get("/metrics").body());
   }
 
   static HttpResponse<String> get(String path) throws Exception {
