@@ -8,6 +8,7 @@ import dev.pypiwatch.config.RuleRunnerConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.http.ApiRoutes;
 import dev.pypiwatch.http.EventStream;
+import dev.pypiwatch.http.MetricsRegistry;
 import dev.pypiwatch.http.ReadModel;
 import dev.pypiwatch.http.ReadModelFeed;
 import dev.pypiwatch.http.StatusVerticle;
@@ -64,6 +65,8 @@ public final class Service implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Service.class);
 
   private final CountDownLatch closed = new CountDownLatch(1);
+  // /metrics: Vert.x, JVM and Kafka client meters and the stages' figures.
+  private final MetricsRegistry meters = new MetricsRegistry();
   private EmbeddedKafka broker;
   private DownloadPublisher publisher;
   private Vertx vertx;
@@ -144,7 +147,7 @@ public final class Service implements AutoCloseable {
     try (Admin admin = clients.newAdmin()) {
       TopicAdmin.ensureTopics(admin, kafka.topics());
     }
-    this.clients = clients;
+    this.clients = clients.measuredBy(meters.registry());
   }
 
   private void startPoller(AppConfig config, Map<String, String> env, Clock clock) {
@@ -154,7 +157,7 @@ public final class Service implements AutoCloseable {
     PollerStateStore.readLatest(clients, topics.pollerState(), Duration.ofMinutes(2))
         .forEach((pkg, bytes) -> states.put(pkg, PollerState.fromBytes(bytes)));
     log.info("poller state restored [packages: {}]", states.size());
-    vertx = Vertx.vertx();
+    vertx = meters.newVertx();
     publishWorker = vertx.createSharedWorkerExecutor("pypiwatch-publish", 1);
     client = new PypiStatsClient(vertx, config.api());
     metrics = new PollMetrics();
@@ -172,14 +175,13 @@ public final class Service implements AutoCloseable {
       ReadModel model = new ReadModel();
       EventStream events = new EventStream(EventStream.KEEP_ALIVE, model::transitionsAfter);
       metrics.addListener(events);
+      meters.addFigures(metrics::snapshot);
+      meters.addFigures(this::streamMetrics);
+      meters.addFigures(events::snapshot);
       readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), model, events::alert);
       readModelFeed.start();
       status = new StatusVerticle(config.http(), metrics,
-          () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), () -> {
-            Map<String, Long> m = streamMetrics();
-            m.putAll(events.snapshot());
-            return m;
-          },
+          () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), meters,
           () -> poller.pollNow().onFailure(e -> log.warn("poll on request failed: {}", e.toString())),
           new ApiRoutes(model, poller::watchlist, metrics, clock, events));
       try {
@@ -306,6 +308,7 @@ public final class Service implements AutoCloseable {
         vertx.close().await();
       }
     });
+    step("metrics", meters::close);
     step("broker", () -> {
       if (broker != null) {
         broker.close();

@@ -8,19 +8,16 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The status server: {@code /health} (live: the event loop answers), {@code /ready} (the first
- * poll cycle has finished), {@code /metrics} (Prometheus text format), and the read API under
- * {@code /api/v1} ({@link ApiRoutes}).
+ * poll cycle has finished), {@code /metrics} ({@link MetricsRegistry}, Prometheus text format), and
+ * the read API under {@code /api/v1} ({@link ApiRoutes}).
  */
 public final class StatusVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StatusVerticle.class);
@@ -28,22 +25,21 @@ public final class StatusVerticle extends VerticleBase {
   private final HttpConfig config;
   private final PollMetrics metrics;
   private final BooleanSupplier ready;
-  private final Supplier<Map<String, Long>> more;
+  private final MetricsRegistry registry;
   private final Runnable pollNow;
   private final ApiRoutes api;
   private HttpServer server;
 
   /**
-   * A status server whose {@code /metrics} also shows {@code more} (e.g. the rule verticle's
-   * counters), whose {@code POST /poll} runs {@code pollNow} (queues a poll cycle) and which
-   * serves {@code api} under {@code /api/v1}.
+   * A status server whose {@code /metrics} serves {@code registry}, whose {@code POST /poll} runs
+   * {@code pollNow} (queues a poll cycle) and which serves {@code api} under {@code /api/v1}.
    */
   public StatusVerticle(HttpConfig config, PollMetrics metrics, BooleanSupplier ready,
-      Supplier<Map<String, Long>> more, Runnable pollNow, ApiRoutes api) {
+      MetricsRegistry registry, Runnable pollNow, ApiRoutes api) {
     this.config = config;
     this.metrics = metrics;
     this.ready = ready;
-    this.more = more;
+    this.registry = registry;
     this.pollNow = pollNow;
     this.api = api;
   }
@@ -82,14 +78,7 @@ public final class StatusVerticle extends VerticleBase {
   }
 
   private void metrics(RoutingContext rc) {
-    rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(PrometheusText.render(snapshot()));
-  }
-
-  private Map<String, Long> snapshot() {
-    Map<String, Long> all = new LinkedHashMap<>(metrics.snapshot());
-    all.putAll(more.get());
-    return all;
+    rc.response().putHeader("content-type", MetricsRegistry.CONTENT_TYPE).end(registry.scrape());
   }
 
   private static void json(RoutingContext rc, int status, JsonObject body) {

@@ -1,5 +1,7 @@
 package dev.pypiwatch.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,6 +13,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,14 +36,29 @@ import org.apache.kafka.common.utils.Utils;
 public final class KafkaClients {
   private final KafkaConfig config;
   private final String bootstrapServers;
+  // Where producers' and consumers' own metrics are bound while they are open; null: nowhere.
+  private final MeterRegistry meters;
 
   /** Clients of the cluster at {@code bootstrapServers} (the embedded broker's, or the configured one). */
   public KafkaClients(KafkaConfig config, String bootstrapServers) {
+    this(config, bootstrapServers, null);
+  }
+
+  private KafkaClients(KafkaConfig config, String bootstrapServers, MeterRegistry meters) {
     this.config = Objects.requireNonNull(config, "config");
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     if (bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("bootstrapServers is empty");
     }
+    this.meters = meters;
+  }
+
+  /**
+   * The same clients, whose producers and consumers also report Kafka's client metrics to
+   * {@code meters} (Micrometer's {@link KafkaClientMetrics}) from creation until they are closed.
+   */
+  public KafkaClients measuredBy(MeterRegistry meters) {
+    return new KafkaClients(config, bootstrapServers, Objects.requireNonNull(meters, "meters"));
   }
 
   /** Clients of the external cluster configured in {@code config}. */
@@ -111,7 +129,22 @@ public final class KafkaClients {
 
   /** A new producer of {@link #producerProperties}; the caller closes it (and calls initTransactions if transactional). */
   public KafkaProducer<String, byte[]> newProducer(String transactionalId) {
-    return new KafkaProducer<>(producerProperties(transactionalId));
+    if (meters == null) {
+      return new KafkaProducer<>(producerProperties(transactionalId));
+    }
+    // Subclassed only to unbind its meters when it closes (close() ends in close(Duration)).
+    return new KafkaProducer<>(producerProperties(transactionalId)) {
+      private final KafkaClientMetrics bound = bind(new KafkaClientMetrics(this));
+
+      @Override
+      public void close(Duration timeout) {
+        try {
+          super.close(timeout);
+        } finally {
+          bound.close();
+        }
+      }
+    };
   }
   /**
    * A producer with {@code transactionalId} whose transactions are initialized (which fences an
@@ -131,7 +164,45 @@ public final class KafkaClients {
 
   /** A new consumer of {@link #consumerProperties}; the caller closes it. */
   public KafkaConsumer<String, byte[]> newConsumer(String groupId) {
-    return new KafkaConsumer<>(consumerProperties(groupId));
+    if (meters == null) {
+      return new KafkaConsumer<>(consumerProperties(groupId));
+    }
+    // Subclassed only to unbind its meters when it closes, whichever close is called.
+    return new KafkaConsumer<>(consumerProperties(groupId)) {
+      private final KafkaClientMetrics bound = bind(new KafkaClientMetrics(this));
+
+      @Override
+      public void close() {
+        try {
+          super.close();
+        } finally {
+          bound.close();
+        }
+      }
+
+      @Override
+      public void close(Duration timeout) {
+        try {
+          super.close(timeout);
+        } finally {
+          bound.close();
+        }
+      }
+
+      @Override
+      public void close(CloseOptions option) {
+        try {
+          super.close(option);
+        } finally {
+          bound.close();
+        }
+      }
+    };
+  }
+
+  private KafkaClientMetrics bind(KafkaClientMetrics m) {
+    m.bindTo(meters);
+    return m;
   }
 
   /** A new admin client of {@link #adminProperties}; the caller closes it. */

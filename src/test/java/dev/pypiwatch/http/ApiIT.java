@@ -15,6 +15,7 @@ import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.simulate.SimulatorServer;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.KafkaFixture;
+import dev.pypiwatch.testing.PrometheusScrape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -122,6 +123,36 @@ class ApiIT {
     Answer missing = get("/api/v1/silences");
     assertEquals(404, missing.status());
     assertEquals(404, missing.body().get("status").asInt());
+
+    metricsOfTheRunningService();
+  }
+
+  /**
+   * /metrics of the service that answered the calls above: pypiwatch's own families, the API's
+   * latency by route template (not by package), the JVM, the upstream client and the Kafka clients.
+   */
+  private void metricsOfTheRunningService() throws Exception {
+    PrometheusScrape s = PrometheusScrape.parse(OpenApiContract.call("GET", base + "/metrics").raw());
+    // No receiver is configured: the per-receiver families have no series (as before Micrometer).
+    MetricsContractTest.EXPECTED.forEach((family, f) -> assertEquals(f.labels().isEmpty() ? f.type() : null,
+        s.types().get(family), family));
+    assertTrue(s.value("pypiwatch_records_published_total", Map.of()) > 0);
+
+    String latency = "vertx_http_server_response_time_seconds";
+    assertEquals("histogram", s.types().get(latency));
+    assertTrue(s.value(latency + "_count", Map.of("route", "/api/v1/packages/:package", "method", "GET",
+        "code", "200")) >= 1);
+    assertTrue(s.value(latency + "_count", Map.of("route", "/api/v1/alerts", "method", "GET", "code", "400")) >= 1);
+    assertTrue(s.samples().get(latency + "_bucket").keySet().stream()
+        .anyMatch(l -> l.get("route").equals("/api/v1/packages/:package") && l.get("le").equals("0.1")));
+    assertTrue(s.samples().get(latency + "_count").keySet().stream()
+        .noneMatch(l -> l.get("route").contains(PKG)), "no package name in a route label");
+
+    assertTrue(s.types().containsKey("jvm_memory_used_bytes"), s.text());
+    assertTrue(s.sum("vertx_http_client_requests_total") > 0, "the poller's requests to the upstream");
+    assertTrue(s.sum("kafka_producer_record_send_total") > 0, "the poller's and the rule stage's producers");
+    assertTrue(s.sum("kafka_consumer_fetch_manager_records_consumed_total") > 0,
+        "the rule stage's and the read model's consumers");
   }
 
   /** The one spike firing of the package among {@code alerts}. */

@@ -23,6 +23,7 @@ import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.FakeResponse;
 import dev.pypiwatch.testing.KafkaFixture;
+import dev.pypiwatch.testing.PrometheusScrape;
 import dev.pypiwatch.testing.KafkaTesting;
 import dev.pypiwatch.testing.RecordedRequest;
 import dev.pypiwatch.testing.TestClock;
@@ -174,10 +175,10 @@ class PollPipelineIT {
     assertEquals(AlertState.FIRING, spikes.get(0).state());
     assertEquals("https://pypistats.org/packages/busy-pkg", spikes.get(0).link());
 
-    String metrics = http("/metrics");
-    assertTrue(metrics.contains("# TYPE pypiwatch_records_published_total counter\npypiwatch_records_published_total "
-        + seen.all().size() + "\n"), metrics);
-    assertTrue(metrics.contains("pypiwatch_invalid_packages 1\n"), metrics);
+    PrometheusScrape metrics = PrometheusScrape.parse(http("/metrics"));
+    assertEquals("counter", metrics.types().get("pypiwatch_records_published_total"));
+    assertEquals(seen.all().size(), metrics.value("pypiwatch_records_published_total", Map.of()));
+    assertEquals(1, metrics.value("pypiwatch_invalid_packages", Map.of()));
     assertTrue(http("/ready").contains("\"invalid_packages\":[\"no-such-pkg\"]"));
   }
 
@@ -190,7 +191,7 @@ class PollPipelineIT {
 
     clock.advance(Duration.ofSeconds(6)); // past poller.freshness-deadline
     Await.until(() -> service.metrics().stalePackages().contains("busy-pkg"), WAIT);
-    assertTrue(http("/metrics").contains("pypiwatch_stale_packages 1\n"));
+    assertEquals(1, PrometheusScrape.parse(http("/metrics")).value("pypiwatch_stale_packages", Map.of()));
     assertTrue(http("/ready").contains("\"stale_packages\":[\"busy-pkg\"]"));
 
     // The upstream catches up: the next cycle publishes the missing days and clears the report.

@@ -3,13 +3,21 @@ package dev.pypiwatch.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
@@ -70,5 +78,42 @@ class KafkaClientsTest {
             KafkaClients.partitionOf(pkg, n), pkg + " over " + n);
       }
     }
+  }
+
+  @Test
+  void measuredClientsReportKafkasMetricsUntilTheyClose() {
+    // No broker is needed: the clients are only built and closed.
+    KafkaConfig plain = new KafkaConfig("localhost:1", Path.of("x"), 0, KafkaConfig.TopicsConfig.DEFAULTS,
+        Map.of(), Map.of(), Map.of());
+    MeterRegistry meters = new SimpleMeterRegistry();
+    KafkaClients clients = new KafkaClients(plain, "localhost:1").measuredBy(meters);
+
+    KafkaProducer<String, byte[]> producer = clients.newProducer(null);
+    String producerId = clientId(producer.metrics());
+    assertTrue(countOf(meters, producerId) > 10, "producer meters: " + countOf(meters, producerId));
+    assertTrue(meters.find("kafka.producer.record.send.total").tag("client.id", producerId).functionCounter() != null);
+    producer.close(Duration.ZERO);
+    assertEquals(0, countOf(meters, producerId), "unbound when closed");
+
+    for (boolean withTimeout : new boolean[] {false, true}) {
+      KafkaConsumer<String, byte[]> consumer = clients.newConsumer(null);
+      String consumerId = clientId(consumer.metrics());
+      assertTrue(countOf(meters, consumerId) > 10, "consumer meters");
+      if (withTimeout) {
+        consumer.close(Duration.ZERO);
+      } else {
+        consumer.close();
+      }
+      assertEquals(0, countOf(meters, consumerId), "unbound when closed, timeout " + withTimeout);
+    }
+  }
+
+  private static String clientId(Map<MetricName, ?> metrics) {
+    return metrics.keySet().stream().map(n -> n.tags().get("client-id")).filter(id -> id != null).findFirst()
+        .orElseThrow();
+  }
+
+  private static long countOf(MeterRegistry meters, String clientId) {
+    return meters.getMeters().stream().filter(m -> clientId.equals(m.getId().getTag("client.id"))).count();
   }
 }
