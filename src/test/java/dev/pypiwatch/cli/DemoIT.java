@@ -82,6 +82,15 @@ class DemoIT {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, ready.statusCode(), ready.body());
+      // The dashboard and its chart library come from the jar itself.
+      assertTrue(text.contains("dashboard: http://127.0.0.1:" + port + "/ "), text);
+      for (String page : List.of("/", "/assets/echarts/echarts.min.js")) {
+        HttpResponse<String> got = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + page)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, got.statusCode(), page);
+        assertTrue(got.body().length() > 1000, page + ": " + got.body());
+      }
 
       Matcher m = DATA_DIR.matcher(text);
       assertTrue(m.find(), text);
