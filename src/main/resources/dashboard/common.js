@@ -34,7 +34,7 @@ export const fmt = {
 
 /** A link to a package's page. */
 export function packageLink(name) {
-  return el('a', {href: 'package.html?name=' + encodeURIComponent(name), class: 'pkg'}, name);
+  return el('a', {href: 'pkg.html?name=' + encodeURIComponent(name), class: 'pkg'}, name);
 }
 
 /** Only http(s) links from the data become hrefs (no javascript: URLs). */

@@ -14,7 +14,10 @@ import java.util.Properties;
  * {@code dist/} under {@value #ECHARTS_PATH}. Nothing comes from a CDN: it works offline.
  */
 public final class Dashboard {
-  /** The classpath folder of the pages, scripts and stylesheet. */
+  /**
+   * The classpath folder of the pages, scripts and stylesheet. The package page is {@code pkg.html}:
+   * the jar plugin leaves out every {@code package.html} (the old Javadoc file) by default.
+   */
   public static final String WEBROOT = "dashboard";
   /** Where the chart library is served. */
   public static final String ECHARTS_PATH = "/assets/echarts/";

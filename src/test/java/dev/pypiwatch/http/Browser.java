@@ -45,6 +45,7 @@ final class Browser implements AutoCloseable {
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--force-device-scale-factor=1",
         "--lang=en-US");
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
@@ -58,7 +59,8 @@ final class Browser implements AutoCloseable {
 
   /** Waits until {@code condition} is neither null nor false, and returns it. */
   <T> T until(Function<WebDriver, T> condition, String what) {
-    return new WebDriverWait(driver, WAIT).withMessage(what).until(condition);
+    return new WebDriverWait(driver, WAIT).withMessage(() -> what + "; the browser's console: " + console())
+        .until(condition);
   }
 
   /** Opens {@code url} and waits until the page's script has finished its first load. */
@@ -72,6 +74,16 @@ final class Browser implements AutoCloseable {
   int loads() {
     Object v = js("return document.body.dataset.loads || '0'");
     return Integer.parseInt(v.toString());
+  }
+
+  /** The browser console's messages since the last call (errors of the page's scripts among them). */
+  List<String> console() {
+    try {
+      return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+          .map(e -> e.getLevel() + " " + e.getMessage()).toList();
+    } catch (RuntimeException e) {
+      return List.of("(console not readable: " + e + ")");
+    }
   }
 
   /** Saves a screenshot of the window as {@code dir/name.png}. */

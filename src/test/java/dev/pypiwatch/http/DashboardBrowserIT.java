@@ -165,7 +165,7 @@ class DashboardBrowserIT {
   }
 
   private void packagePage(Browser b) throws Exception {
-    b.open(base + "/package.html?name=" + SPIKY);
+    b.open(base + "/pkg.html?name=" + SPIKY);
     assertEquals(SPIKY, b.driver.findElement(By.id("package-name")).getText());
     String chart = "echarts.getInstanceByDom(document.getElementById('downloads-chart')).getOption()";
     List<?> dates = (List<?>) b.js("return " + chart + ".xAxis[0].data");
@@ -224,7 +224,7 @@ class DashboardBrowserIT {
   }
 
   private void hostileNames(Browser b) throws Exception {
-    b.open(base + "/package.html?name=" + HOSTILE);
+    b.open(base + "/pkg.html?name=" + HOSTILE);
     assertTrue(cellTexts(b, "python-newest").contains(HOSTILE_MINOR), "the version as text");
     assertTrue(cellTexts(b, "os-newest").contains(HOSTILE_OS), "the OS as text");
     assertTrue(((List<?>) b.js("return echarts.getInstanceByDom(document.getElementById('python-chart'))"
@@ -321,7 +321,7 @@ class DashboardBrowserIT {
   void aSilenceIsCreatedFromThePackagePageAndExpiredFromTheSilencesPage() throws Exception {
     startService("dsil", ", api-token: " + TOKEN);
     try (Browser b = new Browser(1400, 1000)) {
-      b.open(base + "/package.html?name=" + SPIKY);
+      b.open(base + "/pkg.html?name=" + SPIKY);
       b.driver.findElement(By.cssSelector("#package-alerts button.silence-alert")).click();
       WebElement form = b.until(d -> d.findElement(By.id("silence-form")), "the silence form");
       assertEquals(SPIKY, form.findElement(By.name("packages")).getDomProperty("value"));
