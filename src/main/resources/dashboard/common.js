@@ -155,7 +155,8 @@ export function alertRow(a, {withPackage = true, actions = null} = {}) {
           a.rule),
       withPackage ? cells(packageLink(a.package)) : [],
       cells(a.series + '/' + a.category,
-          el('span', {}, link ? el('a', {href: link, rel: 'noopener noreferrer'}, a.summary) : a.summary),
+          el('span', {}, a.summary, link ? [' ', el('a', {href: link, rel: 'noopener noreferrer', class: 'ext',
+            title: 'on pypistats.org'}, 'stats')] : []),
           evidence(a)),
       actions ? el('td', {class: 'actions'}, actions) : []);
   return tr;
