@@ -1,7 +1,7 @@
 // Silences: the list (GET /api/v1/silences, config ones included), a form that creates one and
 // an "expire" action (DELETE) for active or pending API silences. Changes need the API token,
 // asked for once and kept for the tab (sessionStorage); the API's error message is shown as is.
-import {el, api, say, header, silenceForm, withToken, cells} from './common.js';
+import {el, api, say, header, live, silenceForm, withToken, cells} from './common.js';
 
 header('silences.html');
 const main = document.querySelector('main');
@@ -20,7 +20,8 @@ main.append(el('h1', {}, 'Silences'),
     el('h2', {}, 'New silence'),
     silenceForm(initial, created => {
       say('Silence ' + created.id + ' created.');
-      load();
+      live({}); // only for the header's badge: every page says whether it is live
+load();
     }));
 
 /** The match as text: "packages rocket*; rules spike". */
@@ -37,7 +38,8 @@ async function expire(s, button) {
   try {
     await withToken('/silences/' + encodeURIComponent(s.id), {method: 'DELETE'});
     say('Silence ' + s.id + ' expired.');
-    load();
+    live({}); // only for the header's badge: every page says whether it is live
+load();
   } catch (e) {
     say('Could not expire ' + s.id + ': ' + e.message, 'error');
     button.disabled = false;
@@ -68,4 +70,5 @@ async function load() {
   }
   document.body.dataset.loads = String(++loads);
 }
+live({}); // only for the header's badge: every page says whether it is live
 load();

@@ -1,5 +1,6 @@
 package dev.pypiwatch.http;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -47,10 +48,10 @@ public final class Dashboard {
   /** Adds the dashboard's routes to {@code router}; mount it after the other routes (it serves {@code /*}). */
   public static void mount(Router router) {
     // The library's URL has no version in it, so revalidate daily rather than cache forever.
-    router.get(ECHARTS_PATH + "*").handler(StaticHandler.create(echartsRoot()).setMaxAgeSeconds(86_400)
+    router.route(ECHARTS_PATH + "*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create(echartsRoot()).setMaxAgeSeconds(86_400)
         .setDirectoryListing(false));
     // Own pages change with each release: the browser revalidates them (ETag / Last-Modified) each time.
-    router.get("/*").handler(Dashboard::headers).handler(StaticHandler.create(WEBROOT)
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(Dashboard::headers).handler(StaticHandler.create(WEBROOT)
         .setIndexPage("index.html").setDirectoryListing(false).setDefaultContentEncoding("UTF-8"));
   }
 
