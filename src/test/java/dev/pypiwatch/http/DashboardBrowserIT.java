@@ -313,7 +313,20 @@ class DashboardBrowserIT {
       String error = OpenApiContract.JSON.readTree(api.body()).get("error").asText();
       assertEquals("Could not load the silences: " + error, message);
     }
-    assertNotNull(b.driver.findElement(By.id("silence-form")));
+    WebElement form = b.driver.findElement(By.id("silence-form"));
+    form.findElement(By.name("packages")).sendKeys(SPIKY);
+    form.findElement(By.name("comment")).sendKeys("no token configured here");
+    form.findElement(By.name("created-by")).sendKeys("browser-test");
+    // This service has no API token: whatever the API answers a POST with one, the form shows as it says it.
+    HttpResponse<String> direct = http("POST", "/api/v1/silences", "{}", TOKEN);
+    String said = "Not created: " + OpenApiContract.JSON.readTree(direct.body()).get("error").asText();
+    form.findElement(By.id("silence-submit")).click();
+    b.until(d -> d.findElement(By.id("token-input")), "the token is asked for").sendKeys(TOKEN);
+    b.driver.findElement(By.id("token-ok")).click();
+    WebElement result = form.findElement(By.className("form-result"));
+    b.until(d -> result.getText().startsWith("Not created: ") ? true : null, "the API's error");
+    assertEquals(said, result.getText());
+    assertEquals(TOKEN, b.js("return sessionStorage.getItem('pypiwatch.api-token')"), "kept for the tab");
   }
 
   @Test
@@ -420,6 +433,9 @@ class DashboardBrowserIT {
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       r.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      r.header("Content-Type", "application/json");
     }
     return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
