@@ -148,7 +148,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     Service s = service.get();
     String status = "http://127.0.0.1:" + s.statusPort();
-    out.println("demo: running; status: " + status + "/ready, " + status + "/metrics");
+    out.println("demo: running; dashboard: " + status + "/ (charts fill in as the days are played); status: "
+        + status + "/ready, " + status + "/metrics");
     out.flush();
 
     if (play(out, s, upstream, clock, stopping)) {

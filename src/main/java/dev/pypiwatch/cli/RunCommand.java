@@ -36,6 +36,13 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("run: " + e.getMessage());
       return PypiwatchCommand.EXIT_USAGE;
     }
+    if (service.statusPort() > 0) {
+      String host = cfg.http().host();
+      // A wildcard address is no place to browse to; this machine is.
+      boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+      System.out.println("run: dashboard at http://" + (any ? "127.0.0.1" : host) + ":" + service.statusPort() + "/");
+      System.out.flush();
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "pypiwatch-shutdown"));
     service.awaitClosed();
     return 0;

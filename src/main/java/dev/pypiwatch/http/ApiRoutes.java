@@ -101,7 +101,8 @@ public final class ApiRoutes {
           .put("seven_day_change", s.sevenDayChange())
           .put("sparkline_from", s.sparkline().isEmpty() ? null : s.sparkline().get(0).date().toString())
           .put("sparkline", spark)
-          .put("firing_alerts", s.firingAlerts()));
+          .put("firing_alerts", s.firingAlerts())
+          .put("python3_share", s.python3Share()));
     }
     json(rc, 200, new JsonObject().put("expected_newest_day", yesterday.toString()).put("packages", out));
   }

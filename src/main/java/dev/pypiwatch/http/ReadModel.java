@@ -36,6 +36,8 @@ public final class ReadModel {
   public static final int RETAINED_DAYS = 180;
   // Transitions are pruned when the list has doubled since the last pruning, at least this long.
   private static final int PRUNE_AT_LEAST = 1024;
+  /** The {@code python_major} category of Python 3. */
+  static final String PYTHON_3 = "3";
 
   /** How current a package's data is. */
   public enum Freshness {
@@ -59,7 +61,7 @@ public final class ReadModel {
 
   /** One line of the watchlist overview. */
   public record PackageSummary(String name, LocalDate newestDay, Freshness freshness, Long lastDayDownloads,
-      Double sevenDayChange, List<Day> sparkline, int firingAlerts) {}
+      Double sevenDayChange, List<Day> sparkline, int firingAlerts, Double python3Share) {}
 
   /** One package in full: series by endpoint and category, firing alerts and its recent transitions. */
   public record PackageView(String name, LocalDate newestDay, Map<String, Map<String, List<Day>>> series,
@@ -142,7 +144,8 @@ public final class ReadModel {
       LocalDate newest = days.newestDay();
       out.put(name, new PackageSummary(name, newest,
           freshness(name, newest, expectedNewest, staleNames, invalidNames),
-          newest == null ? null : days.get(newest), sevenDayChange(days), sparkline(days), firing(name).size()));
+          newest == null ? null : days.get(newest), sevenDayChange(days), sparkline(days), firing(name).size(),
+          python3Share(downloads.getOrDefault(name, Map.of()).getOrDefault(Endpoint.PYTHON_MAJOR, Map.of()))));
     }
     return List.copyOf(out.values());
   }
@@ -243,6 +246,33 @@ public final class ReadModel {
       }
     }
     return before == 0 ? null : (double) last / before - 1;
+  }
+
+  /**
+   * Python 3's share of the {@code python_major} downloads (every category, {@code unknown}
+   * included) on the newest day that series has; null without such a day or with 0 downloads on it.
+   */
+  static Double python3Share(Map<String, DailyCounts> majors) {
+    LocalDate newest = null;
+    for (DailyCounts days : majors.values()) {
+      LocalDate last = days.newestDay();
+      if (last != null && (newest == null || last.isAfter(newest))) {
+        newest = last;
+      }
+    }
+    if (newest == null) {
+      return null;
+    }
+    long total = 0;
+    long three = 0;
+    for (var e : majors.entrySet()) {
+      long n = Math.max(0, e.getValue().get(newest)); // -1: no row that day
+      total += n;
+      if (e.getKey().equals(PYTHON_3)) {
+        three += n;
+      }
+    }
+    return total == 0 ? null : (double) three / total;
   }
 
   /** The 30 days to the newest, oldest first; a day without data has a null count. */

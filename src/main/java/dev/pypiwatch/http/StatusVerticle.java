@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The status server: {@code /health} (live: the event loop answers), {@code /ready} (the first
- * poll cycle has finished), {@code /metrics} ({@link MetricsRegistry}, Prometheus text format), and
- * the read API under {@code /api/v1} ({@link ApiRoutes}).
+ * poll cycle has finished), {@code /metrics} ({@link MetricsRegistry}, Prometheus text format), the
+ * read API under {@code /api/v1} ({@link ApiRoutes}); every other path is the web dashboard
+ * ({@link Dashboard}).
  */
 public final class StatusVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StatusVerticle.class);
@@ -55,10 +56,11 @@ public final class StatusVerticle extends VerticleBase {
       json(rc, 202, new JsonObject().put("status", "polling"));
     });
     api.mount(router);
+    Dashboard.mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
-          log.info("status server at http://{}:{}/ (health, ready, metrics, api/v1; POST /poll polls now)", config.host(),
+          log.info("status server at http://{}:{}/ (dashboard, health, ready, metrics, api/v1; POST /poll polls now)", config.host(),
               s.actualPort());
         });
   }

@@ -82,6 +82,16 @@ class DemoIT {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, ready.statusCode(), ready.body());
+      // The dashboard and its chart library come from the jar itself.
+      assertTrue(text.contains("dashboard: http://127.0.0.1:" + port + "/ "), text);
+      for (String[] page : List.of(new String[] {"/", "<title>pypiwatch: Overview</title>"},
+          new String[] {"/pkg.html", "pkg.js"}, new String[] {"/assets/echarts/echarts.min.js", "getInstanceByDom"})) {
+        HttpResponse<String> got = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + page[0])).timeout(Duration.ofSeconds(30))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, got.statusCode(), page[0]);
+        assertTrue(got.body().contains(page[1]), page[0] + ": " + got.body().substring(0, Math.min(500, got.body().length())));
+      }
 
       Matcher m = DATA_DIR.matcher(text);
       assertTrue(m.find(), text);

@@ -72,6 +72,20 @@ class ReadModelTest {
   }
 
   @Test
+  void python3ShareIsTheNewestPythonMajorDaysShareOfThreeWithUnknownCounted() {
+    model.add(new DownloadRecord("pkg", Endpoint.PYTHON_MAJOR, "3", NEWEST.minusDays(1), 10));
+    model.add(new DownloadRecord("pkg", Endpoint.PYTHON_MAJOR, "2", NEWEST.minusDays(1), 90));
+    model.add(new DownloadRecord("pkg", Endpoint.PYTHON_MAJOR, "3", NEWEST, 60));
+    model.add(new DownloadRecord("pkg", Endpoint.PYTHON_MAJOR, "2", NEWEST, 15));
+    model.add(new DownloadRecord("pkg", Endpoint.PYTHON_MAJOR, "unknown", NEWEST, 25));
+    assertEquals(0.6, summary("pkg").python3Share(), 1e-12, "60 of 100 on the newest day");
+    days("none", 3, i -> 5);
+    assertNull(summary("none").python3Share(), "no python_major data");
+    model.add(new DownloadRecord("zero", Endpoint.PYTHON_MAJOR, "3", NEWEST, 0));
+    assertNull(summary("zero").python3Share(), "nothing downloaded that day");
+  }
+
+  @Test
   void aRevisionReplacesTheDaysCount() {
     days("pkg", 1, i -> 10);
     model.add(new DownloadRecord("pkg", Endpoint.OVERALL, "without_mirrors", NEWEST, 60));
