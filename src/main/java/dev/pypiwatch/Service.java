@@ -8,6 +8,7 @@ import dev.pypiwatch.config.RuleRunnerConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.http.ApiRoutes;
 import dev.pypiwatch.http.EventStream;
+import dev.pypiwatch.http.KafkaSilencePublisher;
 import dev.pypiwatch.http.ReadModel;
 import dev.pypiwatch.http.ReadModelFeed;
 import dev.pypiwatch.http.StatusVerticle;
@@ -40,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -72,6 +74,7 @@ public final class Service implements AutoCloseable {
   private PollVerticle poller;
   private StatusVerticle status;
   private ReadModelFeed readModelFeed;
+  private KafkaSilencePublisher silencePublisher;
   private PollMetrics metrics;
   private final RuleMetrics ruleMetrics = new RuleMetrics();
   private NotifyMetrics notifyMetrics = new NotifyMetrics(List.of());
@@ -167,12 +170,15 @@ public final class Service implements AutoCloseable {
     Duration maxAge = config.notifications().maxAlertAge();
     startRules(config.ruleEngine(), config.rules(), topics,
         a -> a.isHistory(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), maxAge));
-    startNotifier(config, topics, clock);
+    Instant loadedAt = clock.instant(); // the start of the configured silences without starts-at
+    startNotifier(config, topics, clock, loadedAt);
     if (config.http().enabled()) {
       ReadModel model = new ReadModel();
+      config.notifications().silences().forEach(s -> model.add(s.event(loadedAt)));
       EventStream events = new EventStream(EventStream.KEEP_ALIVE);
       metrics.addListener(events);
-      readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), model, events::alert);
+      readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), topics.silences(), model,
+          events::alert);
       readModelFeed.start();
       status = new StatusVerticle(config.http(), metrics,
           () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), () -> {
@@ -181,7 +187,8 @@ public final class Service implements AutoCloseable {
             return m;
           },
           () -> poller.pollNow().onFailure(e -> log.warn("poll on request failed: {}", e.toString())),
-          new ApiRoutes(model, poller::watchlist, metrics, clock, events));
+          new ApiRoutes(model, poller::watchlist, metrics, clock, events,
+              silencePublisher = new KafkaSilencePublisher(clients, topics.silences()), config.http().apiToken()));
       try {
         vertx.deployVerticle(status).await();
       } catch (RuntimeException e) {
@@ -201,7 +208,7 @@ public final class Service implements AutoCloseable {
     return m;
   }
 
-  private void startNotifier(AppConfig config, Topics topics, Clock clock) {
+  private void startNotifier(AppConfig config, Topics topics, Clock clock, Instant loadedAt) {
     NotifyConfig notify = config.notifications();
     if (!notify.enabled()) {
       log.info("notifications disabled (no receivers)");
@@ -213,7 +220,7 @@ public final class Service implements AutoCloseable {
     notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
     List<String> watched = config.watchlist().names();
     // One notifier per process; its transactional id is stable so a restart fences its predecessor.
-    NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched),
+    NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
         Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), notify.groupId() + "-0", clock,
         notifyMetrics, NotificationStream.STOP_GRACE);
     vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
@@ -299,6 +306,9 @@ public final class Service implements AutoCloseable {
     step("publisher", () -> {
       if (publisher != null) {
         publisher.close();
+      }
+      if (silencePublisher != null) {
+        silencePublisher.close();
       }
     });
     step("vert.x", () -> {

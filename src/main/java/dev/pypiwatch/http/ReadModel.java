@@ -6,6 +6,9 @@ import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.PackageName;
+import dev.pypiwatch.events.Silence;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,8 +24,8 @@ import java.util.function.Predicate;
 
 /**
  * What the read API answers from: per package its daily series and the alert transitions, built
- * from the downloads and alerts topics. Plain Java, thread-safe (the feed writes, the HTTP server
- * reads).
+ * from the downloads and alerts topics, and the silences (the configured ones and the silences
+ * topic's). Plain Java, thread-safe (the feed writes, the HTTP server reads).
  */
 public final class ReadModel {
   /** Days in a package's sparkline. */
@@ -65,6 +68,10 @@ public final class ReadModel {
   private final Map<String, Map<Endpoint, Map<String, TreeMap<LocalDate, Long>>>> downloads = new HashMap<>();
   private final List<Alert> transitions = new ArrayList<>();
   private final Map<String, Alert> lastByFingerprint = new LinkedHashMap<>();
+  private final Map<String, Silence> silences = new LinkedHashMap<>();
+
+  /** How long an expired silence is still listed. */
+  public static final Duration EXPIRED_SILENCES_LISTED = Duration.ofDays(5);
 
   /** Takes in one download record (the newest for a day wins: revisions replace). */
   public synchronized void add(DownloadRecord r) {
@@ -78,6 +85,36 @@ public final class ReadModel {
   public synchronized void add(Alert a) {
     transitions.add(a);
     lastByFingerprint.put(a.fingerprint(), a);
+  }
+
+  /**
+   * Takes in one silence, or a newer record of one (of two records of one silence the one ending
+   * first is kept, so an expiry is never undone whatever the order).
+   */
+  public synchronized void add(Silence s) {
+    silences.merge(s.id(), s, Silence::earlierEnd);
+  }
+
+  /**
+   * The silences, newest first (by creation), without those expired more than {@link
+   * #EXPIRED_SILENCES_LISTED} before {@code now}.
+   */
+  public synchronized List<Silence> silences(Instant now) {
+    Instant shownSince = now.minus(EXPIRED_SILENCES_LISTED);
+    return silences.values().stream()
+        .filter(s -> s.endsAt() == null || s.endsAt().isAfter(shownSince))
+        .sorted(Comparator.comparing(Silence::createdAt).reversed().thenComparing(Silence::id))
+        .toList();
+  }
+
+  /** The silence {@code id}, if known (however long ago it expired). */
+  public synchronized Optional<Silence> silence(String id) {
+    return Optional.ofNullable(silences.get(id));
+  }
+
+  /** The last transition of the alert {@code fingerprint}, if any. */
+  public synchronized Optional<Alert> lastTransition(String fingerprint) {
+    return Optional.ofNullable(lastByFingerprint.get(fingerprint));
   }
 
   /**
