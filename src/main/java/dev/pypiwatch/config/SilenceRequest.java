@@ -91,10 +91,10 @@ public final class SilenceRequest {
           + " (or until-resolved with the fingerprint of the alert whose resolution ends the silence)");
     }
     endsAt.ifPresent(end -> {
-      if (!end.isAfter(start)) {
-        m.error("ends-at", "ends-at (" + end + ") must be after starts-at (" + start + ")");
-      } else if (!end.isAfter(now)) {
+      if (!end.isAfter(now)) {
         m.error("ends-at", "ends-at (" + end + ") is not in the future (now: " + now + ")");
+      } else if (!end.isAfter(start)) {
+        m.error("ends-at", "ends-at (" + end + ") must be after starts-at (" + start + ")");
       }
     });
     problems.throwIfAny();

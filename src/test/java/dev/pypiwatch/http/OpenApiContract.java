@@ -70,20 +70,41 @@ final class OpenApiContract {
   }
 
   /** An answer to a request, with its body parsed. */
-  record Answer(int status, String contentType, JsonNode body, String raw) {}
+  record Answer(int status, String contentType, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
+    Answer(int status, String contentType, JsonNode body, String raw) {
+      this(status, contentType, body, raw, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true));
+    }
+
+    /** The first value of header {@code name}, or null. */
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
 
   /** GET (or {@code method}) {@code base + path}. */
   static Answer call(String method, String url) {
+    return call(method, url, null);
+  }
+
+  /** {@code method} {@code url} with JSON {@code body} (none if null) and {@code headers} (name, value, ...). */
+  static Answer call(String method, String url, String requestBody, String... headers) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-          .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method, requestBody == null
+          ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(requestBody));
+      if (requestBody != null) {
+        b.header("Content-Type", "application/json");
+      }
+      for (int i = 0; i < headers.length; i += 2) {
+        b.header(headers[i], headers[i + 1]);
+      }
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode body = null;
       try {
         body = JSON.readTree(r.body());
       } catch (IOException e) {
         // not JSON: the check below says so
       }
-      return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""), body, r.body());
+      return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""), body, r.body(), r.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
