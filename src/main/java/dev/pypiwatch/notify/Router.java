@@ -85,11 +85,6 @@ public final class Router {
     return silences.muting(a, now).isPresent();
   }
 
-  /** The silences obeyed. */
-  public SilenceSet silences() {
-    return silences;
-  }
-
   /** Whether receiver {@code name} is sent resolutions (its override, else the global setting). */
   public boolean sendsResolved(String name) {
     Receiver r = receivers.get(name);

@@ -5,7 +5,6 @@ import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.Silence;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +51,5 @@ public final class SilenceSet {
     }
     ended.forEach(this::put);
     return ended;
-  }
-
-  /** Every silence known, in the order first seen. */
-  public Collection<Silence> all() {
-    return List.copyOf(byId.values());
   }
 }
