@@ -9,6 +9,7 @@ import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.http.ApiRoutes;
 import dev.pypiwatch.http.EventStream;
 import dev.pypiwatch.http.MetricsRegistry;
+import dev.pypiwatch.http.KafkaSilencePublisher;
 import dev.pypiwatch.http.ReadModel;
 import dev.pypiwatch.http.ReadModelFeed;
 import dev.pypiwatch.http.StatusVerticle;
@@ -41,6 +42,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -75,6 +77,7 @@ public final class Service implements AutoCloseable {
   private PollVerticle poller;
   private StatusVerticle status;
   private ReadModelFeed readModelFeed;
+  private KafkaSilencePublisher silencePublisher;
   private PollMetrics metrics;
   private final RuleMetrics ruleMetrics = new RuleMetrics();
   private NotifyMetrics notifyMetrics = new NotifyMetrics(List.of());
@@ -170,20 +173,24 @@ public final class Service implements AutoCloseable {
     Duration maxAge = config.notifications().maxAlertAge();
     startRules(config.ruleEngine(), config.rules(), topics,
         a -> a.isHistory(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), maxAge));
-    startNotifier(config, topics, clock);
+    Instant loadedAt = clock.instant(); // the start of the configured silences without starts-at
+    startNotifier(config, topics, clock, loadedAt);
     if (config.http().enabled()) {
       ReadModel model = new ReadModel();
+      config.notifications().silences().forEach(s -> model.add(s.event(loadedAt)));
       EventStream events = new EventStream(EventStream.KEEP_ALIVE, model::transitionsAfter);
       metrics.addListener(events);
       meters.addFigures(metrics::snapshot);
       meters.addFigures(this::streamMetrics);
       meters.addFigures(events::snapshot);
-      readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), model, events::alert);
+      readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), topics.silences(), model,
+          events::alert);
       readModelFeed.start();
       status = new StatusVerticle(config.http(), metrics,
           () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), meters,
           () -> poller.pollNow().onFailure(e -> log.warn("poll on request failed: {}", e.toString())),
-          new ApiRoutes(model, poller::watchlist, metrics, clock, events));
+          new ApiRoutes(model, poller::watchlist, metrics, clock, events,
+              silencePublisher = new KafkaSilencePublisher(clients, topics.silences()), config.http().apiToken()));
       try {
         vertx.deployVerticle(status).await();
       } catch (RuntimeException e) {
@@ -203,7 +210,7 @@ public final class Service implements AutoCloseable {
     return m;
   }
 
-  private void startNotifier(AppConfig config, Topics topics, Clock clock) {
+  private void startNotifier(AppConfig config, Topics topics, Clock clock, Instant loadedAt) {
     NotifyConfig notify = config.notifications();
     if (!notify.enabled()) {
       log.info("notifications disabled (no receivers)");
@@ -215,7 +222,7 @@ public final class Service implements AutoCloseable {
     notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
     List<String> watched = config.watchlist().names();
     // One notifier per process; its transactional id is stable so a restart fences its predecessor.
-    NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched),
+    NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
         Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), notify.groupId() + "-0", clock,
         notifyMetrics, NotificationStream.STOP_GRACE);
     vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
@@ -301,6 +308,9 @@ public final class Service implements AutoCloseable {
     step("publisher", () -> {
       if (publisher != null) {
         publisher.close();
+      }
+      if (silencePublisher != null) {
+        silencePublisher.close();
       }
     });
     step("vert.x", () -> {

@@ -11,6 +11,8 @@ final class HttpSection {
     return new HttpConfig(
         m.get("enabled", ValueType.BOOLEAN, d.enabled()),
         m.get("host", ValueType.HEADER_TEXT, d.host()),
-        m.get("port", ValueType.PORT, d.port()));
+        m.get("port", ValueType.PORT, d.port()),
+        // A secret: written as ${PYPIWATCH_API_TOKEN}, never shown in a message.
+        m.secret("api-token", ValueType.HEADER_TEXT).orElse(d.apiToken()));
   }
 }

@@ -14,9 +14,20 @@ final class Interpolator {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final Map<String, String> env;
+  private final boolean verbatim;
 
   Interpolator(Map<String, String> env) {
+    this(env, false);
+  }
+
+  private Interpolator(Map<String, String> env, boolean verbatim) {
     this.env = Map.copyOf(env);
+    this.verbatim = verbatim;
+  }
+
+  /** One that replaces nothing: for text that is not configuration (an API request must not read the environment). */
+  static Interpolator verbatim() {
+    return new Interpolator(Map.of(), true);
   }
 
   /** A problem with one reference; the message is safe to show. */
@@ -30,7 +41,7 @@ final class Interpolator {
 
   /** The text with every reference replaced. */
   String interpolate(String text) throws InterpolationException {
-    if (text.indexOf('$') < 0) {
+    if (verbatim || text.indexOf('$') < 0) {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length());

@@ -43,6 +43,7 @@ final class KafkaSection {
         m.get("recent", ValueType.KAFKA_TOPIC, d.recent()),
         m.get("poller-state", ValueType.KAFKA_TOPIC, d.pollerState()),
         m.get("alerts", ValueType.KAFKA_TOPIC, d.alerts()),
+        m.get("silences", ValueType.KAFKA_TOPIC, d.silences()),
         m.get("partitions", ValueType.POSITIVE_INT, d.partitions()),
         m.get("replication-factor", REPLICATION, d.replicationFactor()));
   }

@@ -1,5 +1,7 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.events.AlertMatcher;
+import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +21,8 @@ import java.util.Objects;
  * @param groupWait how long alerts for one receiver are collected before they go out as one message
  * @param repeatInterval a reminder of alerts still firing after this long; zero disables reminders
  * @param sendResolved whether resolutions are sent (receivers may override)
- * @param silences alerts matching one of these, until its end, are not sent
+ * @param silences alerts matching one of these, while it is in effect, are not sent (beside the
+ *     silences created at run time through the API)
  * @param maxAlertAge a transition whose day is older than this (from the day it is read) is kept
  *     but not sent: the history a first poll, a new package or a catch-up after an outage evaluates
  * @param retry delivery attempts and back-off
@@ -136,43 +139,41 @@ public record NotifyConfig(
     }
   }
 
-  /**
-   * Which alerts something applies to. An empty list matches everything; within a list any value
-   * matches; all lists must match.
-   *
-   * @param packages package names or globs ({@code *}, {@code ?}), e.g. {@code django-*},
-   *     normalized like package names (PEP 503: lower-case, {@code _} and {@code .} as {@code -})
-   * @param rules rule names, e.g. {@code spike}, {@code python-shift}
-   * @param severities {@code info}, {@code warning}, {@code critical}
-   * @param states {@code firing}, {@code resolved}
-   */
-  public record Matcher(List<String> packages, List<String> rules, List<String> severities,
-      List<String> states) {
-    /** Matches every alert. */
-    public static final Matcher ANY = new Matcher(List.of(), List.of(), List.of(), List.of());
-
-    public Matcher {
-      packages = List.copyOf(packages);
-      rules = List.copyOf(rules);
-      severities = List.copyOf(severities);
-      states = List.copyOf(states);
-    }
-  }
-
   /** A route: alerts matching {@code match} go to {@code receivers}. */
-  public record Route(Matcher match, List<String> receivers, boolean continueMatching) {
+  public record Route(AlertMatcher match, List<String> receivers, boolean continueMatching) {
     public Route {
       Objects.requireNonNull(match, "match");
       receivers = List.copyOf(receivers);
     }
   }
 
-  /** Alerts matching {@code match} are not sent until {@code endsAt}. */
-  public record Silence(Matcher match, Instant endsAt, String comment) {
+  /**
+   * A silence as written in the configuration: alerts matching {@code match} are not sent from
+   * {@code startsAt} (null: from start-up) until {@code endsAt}.
+   */
+  public record Silence(AlertMatcher match, Instant startsAt, Instant endsAt, String comment, String createdBy) {
     public Silence {
       Objects.requireNonNull(match, "match");
       Objects.requireNonNull(endsAt, "endsAt");
       Objects.requireNonNull(comment, "comment");
+      Objects.requireNonNull(createdBy, "createdBy");
+    }
+
+    /** A silence of {@code match} until {@code endsAt}, from start-up, by nobody in particular. */
+    public Silence(AlertMatcher match, Instant endsAt, String comment) {
+      this(match, null, endsAt, comment, "");
+    }
+
+    /**
+     * The run-time silence of the configuration loaded at {@code loadedAt} (its creation, and its
+     * start unless one is written); its id is derived from what is written, so it is the same on
+     * every instance and after a restart.
+     */
+    public dev.pypiwatch.events.Silence event(Instant loadedAt) {
+      String id = Ids.uuid5("silence|config|" + match + '|' + startsAt + '|' + endsAt + '|' + comment + '|'
+          + createdBy).toString();
+      return new dev.pypiwatch.events.Silence(id, match, startsAt == null ? loadedAt : startsAt, endsAt, null,
+          comment, createdBy, loadedAt, dev.pypiwatch.events.Silence.Source.CONFIG);
     }
   }
 

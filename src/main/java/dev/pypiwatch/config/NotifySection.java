@@ -2,7 +2,6 @@ package dev.pypiwatch.config;
 
 import dev.pypiwatch.config.NotifyConfig.Email;
 import dev.pypiwatch.config.NotifyConfig.Kind;
-import dev.pypiwatch.config.NotifyConfig.Matcher;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Route;
@@ -10,6 +9,7 @@ import dev.pypiwatch.config.NotifyConfig.Silence;
 import dev.pypiwatch.config.NotifyConfig.Slack;
 import dev.pypiwatch.config.NotifyConfig.Tls;
 import dev.pypiwatch.config.NotifyConfig.Webhook;
+import dev.pypiwatch.events.AlertMatcher;
 import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.events.Severity;
@@ -134,7 +134,7 @@ final class NotifySection {
       Arrays.stream(Severity.values()).map(Severity::wire).toList());
   private static final ValueType<String> STATE = oneOf("alert state",
       Arrays.stream(AlertState.values()).map(AlertState::wire).toList());
-  private static final ValueType<Instant> INSTANT =
+  static final ValueType<Instant> INSTANT =
       new ValueType<>("an instant such as 2026-12-31T00:00:00Z", s -> {
         try {
           return Instant.parse(s);
@@ -340,7 +340,7 @@ final class NotifySection {
       return null;
     }
     MappingReader r = new MappingReader(item, path, "in " + path, ctx);
-    Matcher match = r.section("match", NotifySection::matcher);
+    AlertMatcher match = r.section("match", NotifySection::matcher);
     List<String> receivers = requiredStrings(r, "receivers",
         "a list of receiver names such as [team-slack]", reference,
         " (to keep matching alerts from being sent, use a silence)");
@@ -356,17 +356,24 @@ final class NotifySection {
       return null;
     }
     MappingReader s = new MappingReader(item, path, "in " + path, ctx);
-    Matcher match = s.section("match", NotifySection::matcher);
+    AlertMatcher match = s.section("match", NotifySection::matcher);
+    Instant startsAt = s.optional("starts-at", INSTANT).orElse(null);
     Optional<Instant> endsAt = s.require("ends-at", INSTANT.expected())
         ? s.optional("ends-at", INSTANT)
         : Optional.empty();
     String comment = s.get("comment", ValueType.STRING, "");
+    String createdBy = s.get("created-by", ValueType.STRING, "");
     s.finish();
-    return endsAt.map(end -> new Silence(match, end, comment)).orElse(null);
+    if (startsAt != null && endsAt.isPresent() && !endsAt.get().isAfter(startsAt)) {
+      s.error("ends-at", "ends-at (" + endsAt.get() + ") must be after starts-at (" + startsAt + ")");
+      return null;
+    }
+    return endsAt.map(end -> new Silence(match, startsAt, end, comment, createdBy)).orElse(null);
   }
 
-  private static Matcher matcher(MappingReader m) {
-    return new Matcher(
+  /** The {@code match} of a route or a silence (an API silence's too). */
+  static AlertMatcher matcher(MappingReader m) {
+    return new AlertMatcher(
         strings(m, "packages", "a list of package names or globs such as [django-*]",
             PACKAGE_GLOB),
         strings(m, "rules", "a list of rule names such as [spike, drop]", RULE),

@@ -7,6 +7,9 @@ import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.events.PackageName;
+import dev.pypiwatch.events.Silence;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,17 +26,18 @@ import java.util.function.Predicate;
 
 /**
  * What the read API answers from: per package its daily series and the alert transitions, built
- * from the downloads and alerts topics. Plain Java, thread-safe (the feed writes, the HTTP server
- * reads). Bounded: each series keeps its last {@value #RETAINED_DAYS} days (what the upstream keeps)
- * at 4 bytes a day, and alert transitions older than that are forgotten unless still firing.
+ * from the downloads and alerts topics, and the silences (the configured ones and the silences
+ * topic's). Plain Java, thread-safe (the feed writes, the HTTP server reads). Bounded: each series
+ * keeps its last {@value #RETAINED_DAYS} days (the upstream's 181 and a margin) at 4 bytes a day,
+ * and alert transitions older than that are forgotten unless still firing.
  */
 public final class ReadModel {
   /** Days in a package's sparkline. */
   public static final int SPARKLINE_DAYS = 30;
   /** Days in each half of the 7-day change. */
   public static final int WEEK = 7;
-  /** Days kept per series, up to its newest: as many as the upstream keeps. */
-  public static final int RETAINED_DAYS = 180;
+  /** Days kept per series, up to its newest: the upstream keeps 181 points; a few more for its ETL's timing. */
+  public static final int RETAINED_DAYS = 190;
   // Transitions are pruned when the list has doubled since the last pruning, at least this long.
   private static final int PRUNE_AT_LEAST = 1024;
   /** The {@code python_major} category of Python 3. */
@@ -78,6 +82,10 @@ public final class ReadModel {
   private final Map<String, Alert> lastByFingerprint = new LinkedHashMap<>();
   private LocalDate newestAlertDay = LocalDate.MIN;
   private int pruneAt = PRUNE_AT_LEAST;
+  private final Map<String, Silence> silences = new LinkedHashMap<>();
+
+  /** How long an expired silence is still listed. */
+  public static final Duration EXPIRED_SILENCES_LISTED = Duration.ofDays(5);
 
   /** Takes in one download record (the newest for a day wins: revisions replace). */
   public synchronized void add(DownloadRecord r) {
@@ -124,6 +132,36 @@ public final class ReadModel {
         && !(a.state() == AlertState.FIRING && lastByFingerprint.get(a.fingerprint()) == a));
     lastByFingerprint.values().removeIf(a -> a.date().isBefore(cutoff) && a.state() != AlertState.FIRING);
     pruneAt = Math.max(PRUNE_AT_LEAST, 2 * transitions.size());
+  }
+
+  /**
+   * Takes in one silence, or a newer record of one (of two records of one silence the one ending
+   * first is kept, so an expiry is never undone whatever the order).
+   */
+  public synchronized void add(Silence s) {
+    silences.merge(s.id(), s, Silence::earlierEnd);
+  }
+
+  /**
+   * The silences, newest first (by creation), without those expired more than {@link
+   * #EXPIRED_SILENCES_LISTED} before {@code now}.
+   */
+  public synchronized List<Silence> silences(Instant now) {
+    Instant shownSince = now.minus(EXPIRED_SILENCES_LISTED);
+    return silences.values().stream()
+        .filter(s -> s.endsAt() == null || s.endsAt().isAfter(shownSince))
+        .sorted(Comparator.comparing(Silence::createdAt).reversed().thenComparing(Silence::id))
+        .toList();
+  }
+
+  /** The silence {@code id}, if known (however long ago it expired). */
+  public synchronized Optional<Silence> silence(String id) {
+    return Optional.ofNullable(silences.get(id));
+  }
+
+  /** The last transition of the alert {@code fingerprint}, if any. */
+  public synchronized Optional<Alert> lastTransition(String fingerprint) {
+    return Optional.ofNullable(lastByFingerprint.get(fingerprint));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.pypiwatch.http;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.events.SilenceCodec;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a {@link ReadModel} caught up with the downloads and alerts topics: one group-less
+ * Keeps a {@link ReadModel} caught up with the downloads, alerts and silences topics: one group-less
  * read_committed consumer per topic, from the beginning, read to its end about every second on a
  * thread of its own (so the API never waits on Kafka and no stage waits on the API).
  */
@@ -33,6 +34,7 @@ public final class ReadModelFeed implements AutoCloseable {
   private final KafkaClients clients;
   private final String downloadsTopic;
   private final String alertsTopic;
+  private final String silencesTopic;
   private final ReadModel model;
   private final Consumer<Alert> newAlerts;
   private final Thread thread;
@@ -40,6 +42,7 @@ public final class ReadModelFeed implements AutoCloseable {
   // Set on the feed's thread, woken up from close(): a consumer must not be interrupted mid-call.
   private volatile KafkaConsumer<String, byte[]> downloads;
   private volatile KafkaConsumer<String, byte[]> alerts;
+  private volatile KafkaConsumer<String, byte[]> silences;
 
   /** A feed of {@code model} from the two topics; {@link #start()} starts it. */
   public ReadModelFeed(KafkaClients clients, String downloadsTopic, String alertsTopic, ReadModel model) {
@@ -52,6 +55,13 @@ public final class ReadModelFeed implements AutoCloseable {
    */
   public ReadModelFeed(KafkaClients clients, String downloadsTopic, String alertsTopic, ReadModel model,
       Consumer<Alert> newAlerts) {
+    this(clients, downloadsTopic, alertsTopic, null, model, newAlerts);
+  }
+
+  /** The same, also reading the silences topic {@code silencesTopic} (none if null). */
+  public ReadModelFeed(KafkaClients clients, String downloadsTopic, String alertsTopic, String silencesTopic,
+      ReadModel model, Consumer<Alert> newAlerts) {
+    this.silencesTopic = silencesTopic;
     this.newAlerts = Objects.requireNonNull(newAlerts, "newAlerts");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.downloadsTopic = Objects.requireNonNull(downloadsTopic, "downloadsTopic");
@@ -68,9 +78,12 @@ public final class ReadModelFeed implements AutoCloseable {
 
   private void run() {
     try (KafkaConsumer<String, byte[]> d = TopicReader.fromBeginning(clients, downloadsTopic, TIMEOUT);
-        KafkaConsumer<String, byte[]> a = TopicReader.fromBeginning(clients, alertsTopic, TIMEOUT)) {
+        KafkaConsumer<String, byte[]> a = TopicReader.fromBeginning(clients, alertsTopic, TIMEOUT);
+        KafkaConsumer<String, byte[]> s = silencesTopic == null ? null
+            : TopicReader.fromBeginning(clients, silencesTopic, TIMEOUT)) {
       downloads = d;
       alerts = a;
+      silences = s;
       boolean[] live = {false};
       while (stop.getCount() > 0) {
         catchUp(d, TopicReader.decodedQuietly(EventCodec::decodeRecord, model::add));
@@ -80,6 +93,9 @@ public final class ReadModelFeed implements AutoCloseable {
             tell(alert);
           }
         }));
+        if (s != null) {
+          catchUp(s, TopicReader.decodedQuietly(SilenceCodec::decode, model::add));
+        }
         live[0] = true;
         if (stop.await(REFRESH.toMillis(), TimeUnit.MILLISECONDS)) {
           return;
@@ -133,7 +149,7 @@ public final class ReadModelFeed implements AutoCloseable {
       return; // closed before
     }
     stop.countDown();
-    for (KafkaConsumer<String, byte[]> c : java.util.Arrays.asList(downloads, alerts)) {
+    for (KafkaConsumer<String, byte[]> c : java.util.Arrays.asList(downloads, alerts, silences)) {
       if (c != null) {
         c.wakeup();
       }

@@ -50,22 +50,24 @@ public record KafkaConfig(
    * Topic names, partitions and replication of the topics pypiwatch creates when missing.
    *
    * @param alerts alert transitions of the rule engine, key = fingerprint (compacted)
+   * @param silences the silences created through the API, key = silence id (compacted)
    */
   public record TopicsConfig(String downloads, String recent, String pollerState, String alerts,
-      int partitions, short replicationFactor) {
+      String silences, int partitions, short replicationFactor) {
 
     /**
      * {@code pypistats.downloads}, {@code pypistats.recent}, {@code pypiwatch.poller-state},
-     * {@code pypistats.alerts}; 6 partitions, replication 1.
+     * {@code pypistats.alerts}, {@code pypistats.silences}; 6 partitions, replication 1.
      */
     public static final TopicsConfig DEFAULTS = new TopicsConfig("pypistats.downloads", "pypistats.recent",
-        "pypiwatch.poller-state", "pypistats.alerts", 6, (short) 1);
+        "pypiwatch.poller-state", "pypistats.alerts", "pypistats.silences", 6, (short) 1);
 
     public TopicsConfig {
       Objects.requireNonNull(downloads, "downloads");
       Objects.requireNonNull(recent, "recent");
       Objects.requireNonNull(pollerState, "pollerState");
       Objects.requireNonNull(alerts, "alerts");
+      Objects.requireNonNull(silences, "silences");
       if (partitions < 1 || replicationFactor < 1) {
         throw new IllegalArgumentException("partitions and replicationFactor must be >= 1");
       }

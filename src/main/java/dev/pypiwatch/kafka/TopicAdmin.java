@@ -36,7 +36,8 @@ public final class TopicAdmin {
   /**
    * Creates the missing topics of {@code config}: downloads and recent with the configured
    * partitions and replication, the poller-state topic the same but compacted, the alerts topic
-   * compacted with {@link #ALERT_HISTORY_MS} of full history. Safe to run
+   * compacted with {@link #ALERT_HISTORY_MS} of full history, the silences topic compacted (each
+   * silence's latest record is its state). Safe to run
    * concurrently (a topic created meanwhile counts as existing). Blocking.
    *
    * @return the names of the topics this call created
@@ -95,11 +96,14 @@ public final class TopicAdmin {
     NewTopic alerts = new NewTopic(c.alerts(), c.partitions(), c.replicationFactor())
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
             TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(ALERT_HISTORY_MS)));
+    NewTopic silences = new NewTopic(c.silences(), c.partitions(), c.replicationFactor())
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
     return List.of(
         new NewTopic(c.downloads(), c.partitions(), c.replicationFactor()),
         new NewTopic(c.recent(), c.partitions(), c.replicationFactor()),
         state,
-        alerts);
+        alerts,
+        silences);
   }
 
   private static Set<String> create(Admin admin, List<NewTopic> missing)
@@ -142,6 +146,9 @@ public final class TopicAdmin {
     }
     if (present.contains(config.alerts())) {
       warnIfNotCompacted(admin, config.alerts());
+    }
+    if (present.contains(config.silences())) {
+      warnIfNotCompacted(admin, config.silences());
     }
   }
 

@@ -7,29 +7,31 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The names of pypiwatch's four topics, taken from {@link TopicsConfig}.
+ * The names of pypiwatch's five topics, taken from {@link TopicsConfig}.
  *
  * @param downloads daily download observations ({@link DownloadObservation}), key = package
  * @param recent {@code /recent} figures ({@link RecentObservation}), key = package
  * @param pollerState compacted; the poller's state snapshot per package, key = package
  * @param alerts compacted; the rule engine's alert transitions, key = fingerprint
+ * @param silences compacted; the silences created through the API, key = silence id
  */
-public record Topics(String downloads, String recent, String pollerState, String alerts) {
+public record Topics(String downloads, String recent, String pollerState, String alerts, String silences) {
 
   public Topics {
     Objects.requireNonNull(downloads, "downloads");
     Objects.requireNonNull(recent, "recent");
     Objects.requireNonNull(pollerState, "pollerState");
     Objects.requireNonNull(alerts, "alerts");
+    Objects.requireNonNull(silences, "silences");
   }
 
   /** The names configured in {@code config}. */
   public static Topics from(TopicsConfig config) {
-    return new Topics(config.downloads(), config.recent(), config.pollerState(), config.alerts());
+    return new Topics(config.downloads(), config.recent(), config.pollerState(), config.alerts(), config.silences());
   }
 
-  /** All four names. */
+  /** All five names. */
   public List<String> all() {
-    return List.of(downloads, recent, pollerState, alerts);
+    return List.of(downloads, recent, pollerState, alerts, silences);
   }
 }

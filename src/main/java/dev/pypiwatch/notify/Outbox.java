@@ -6,6 +6,7 @@ import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Ids;
+import dev.pypiwatch.events.Silence;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,6 +42,17 @@ import java.util.function.Supplier;
  * Each receiver has its own queue; only its head is attempted, so a receiver in back-off holds up
  * no other. A read alert stays <em>open</em> until every key it was routed to is in the sent log:
  * {@link #firstOpen()} is where its partition may be committed up to.
+ *
+ * <h3>Silences</h3>
+ *
+ * A firing a silence matches when it is read is <em>held back</em>: recorded per receiver (outcome
+ * {@code silenced}, {@link #takeRecords()}) instead of sent. When no silence holds it any more (its
+ * end passed, it was expired, or the alert it waited for resolved) and it still fires, it is sent at
+ * once, not at the next reminder. A resolution goes to a receiver exactly when that receiver got
+ * (or is getting) the firing it ends: silences at the time of the resolution do not stop it (it
+ * closes what the receiver believes is firing), and the resolution of a firing held back is not
+ * sent either. A resolution ends the until-resolved silences of its fingerprint ({@link
+ * #takeEndedSilences()}).
  */
 public final class Outbox {
   /** A group this big goes out without waiting for the rest of its group-wait; bigger ones are split. */
@@ -52,6 +64,7 @@ public final class Outbox {
 
   private final NotifyConfig config;
   private final Router router;
+  private final SilenceSet silences;
   private final Supplier<? extends Collection<String>> watched;
   private final SentLog sent = new SentLog();
   private final RecentSeriesStore series = new RecentSeriesStore();
@@ -67,6 +80,11 @@ public final class Outbox {
   private final Map<String, Planned> byId = new HashMap<>();
   // Keys collecting or queued: not planned again.
   private final Set<String> planned = new HashSet<>();
+  // receiver|fingerprint -> day of the firing last planned for it (still planned if its key is).
+  private final Map<String, LocalDate> plannedFirings = new HashMap<>();
+  // Held-back firings and ended silences, for the stream to publish.
+  private final List<SentRecord> records = new ArrayList<>();
+  private final List<Silence> endedSilences = new ArrayList<>();
   // Fingerprints whose last firing read was history (not sent): their resolution is history too.
   private final Set<String> historyFirings = new HashSet<>();
   private long history;
@@ -80,8 +98,18 @@ public final class Outbox {
    * @throws IllegalArgumentException if a route names an unknown receiver
    */
   public Outbox(NotifyConfig config, Supplier<? extends Collection<String>> watched) {
+    this(config, watched, Instant.EPOCH);
+  }
+
+  /**
+   * The same, its configured silences without starts-at in effect from {@code loadedAt}.
+   *
+   * @throws IllegalArgumentException if a route names an unknown receiver
+   */
+  public Outbox(NotifyConfig config, Supplier<? extends Collection<String>> watched, Instant loadedAt) {
     this.config = Objects.requireNonNull(config, "config");
-    this.router = new Router(config);
+    this.silences = new SilenceSet(config, loadedAt);
+    this.router = new Router(config, silences);
     this.watched = Objects.requireNonNull(watched, "watched");
     this.digestReceivers = config.receivers().stream().filter(r -> r.dailyDigestAt() != null).toList();
   }
@@ -99,6 +127,25 @@ public final class Outbox {
   /** The alerts firing now, for reminders and digests: fill it from the whole alerts topic. */
   public FiringAlerts firing() {
     return firing;
+  }
+
+  /** The silences obeyed: the configured ones; fill it from the silences topic. */
+  public SilenceSet silences() {
+    return silences;
+  }
+
+  /** The held-back records (outcome silenced) formed since the last call, to persist with the offsets. */
+  public List<SentRecord> takeRecords() {
+    List<SentRecord> out = List.copyOf(records);
+    records.clear();
+    return out;
+  }
+
+  /** The until-resolved silences that resolutions ended since the last call, to publish. */
+  public List<Silence> takeEndedSilences() {
+    List<Silence> out = List.copyOf(endedSilences);
+    endedSilences.clear();
+    return out;
   }
 
   /**
@@ -122,25 +169,39 @@ public final class Outbox {
         return;
       }
       historyFirings.remove(a.fingerprint());
-    } else if (historyFirings.remove(a.fingerprint())) {
-      history++;
-      return;
+    } else {
+      endedSilences.addAll(silences.resolved(a, at));
+      if (historyFirings.remove(a.fingerprint())) {
+        history++;
+        return;
+      }
+    }
+    if (a.state() == AlertState.FIRING) {
+      Optional<Silence> muting = silences.muting(a, at);
+      if (muting.isPresent()) {
+        holdBack(a, muting.get(), at);
+        return;
+      }
     }
     Position pos = new Position(partition, offset);
     boolean skippedAsOld = false;
     boolean routed = false;
     for (String receiver : router.route(a, at)) {
-      if (old && sent.lastSent(receiver, a.fingerprint()).isEmpty()) {
-        skippedAsOld = true; // an old end of something this receiver was never told of
-        continue;
+      String key = SentRecord.key(receiver, a);
+      if (a.state() == AlertState.RESOLVED && !sent.contains(key) && !planned.contains(key)
+          && !heardFiring(receiver, a)) {
+        skippedAsOld |= old; // an old end of something this receiver was never told of is history
+        continue; // it closes nothing this receiver believes: its firing was held back or never sent
       }
       routed = true;
-      String key = SentRecord.key(receiver, a);
       if (sent.contains(key)) {
         continue;
       }
       if (planned.add(key)) {
         groups.computeIfAbsent(receiver, r -> new Group(at)).alerts.put(key, a);
+        if (a.state() == AlertState.FIRING) {
+          plannedFirings.put(receiver + '|' + a.fingerprint(), a.date());
+        }
       }
       if (waiting.computeIfAbsent(key, k -> new HashSet<>()).add(pos)) {
         open.computeIfAbsent(partition, p -> new TreeMap<>()).merge(offset, 1, Integer::sum);
@@ -149,6 +210,36 @@ public final class Outbox {
     if (skippedAsOld && !routed) {
       history++;
     }
+  }
+
+  /** Records, for each receiver firing {@code a} would go to, that {@code silence} held it back. */
+  private void holdBack(Alert a, Silence silence, Instant at) {
+    for (String receiver : router.routeIgnoringSilences(a)) {
+      String key = SentRecord.key(receiver, a);
+      if (sent.contains(key) || sent.heldBack(key) || planned.contains(key)) {
+        continue;
+      }
+      SentRecord r = new SentRecord(receiver, a.fingerprint(), a.state().wire(), a.date(), silence.id(),
+          Notification.Kind.ALERTS, at, SentRecord.Outcome.SILENCED);
+      sent.add(r);
+      records.add(r);
+    }
+  }
+
+  /**
+   * True if {@code receiver} got, or is getting, the firing that resolution {@code a} ends: the
+   * newest transition it was sent of that fingerprint is a firing (not one held back or given up on).
+   */
+  private boolean heardFiring(String receiver, Alert a) {
+    LocalDate plannedDay = plannedFirings.get(receiver + '|' + a.fingerprint());
+    if (plannedDay != null && !plannedDay.isAfter(a.date())
+        && planned.contains(SentRecord.key(receiver, a.fingerprint(), AlertState.FIRING.wire(), plannedDay))) {
+      return true;
+    }
+    return sent.lastTransition(receiver, a.fingerprint())
+        .filter(r -> r.what().equals(AlertState.FIRING.wire()) && r.outcome() == SentRecord.Outcome.SENT
+            && !r.date().isAfter(a.date()))
+        .isPresent();
   }
 
   /**
@@ -170,6 +261,7 @@ public final class Outbox {
    * #failed}.
    */
   public List<Notification> due(Instant now) {
+    formHeldBack(now);
     formGroups(now);
     if (!config.repeatInterval().isZero()) {
       formReminders(now);
@@ -298,6 +390,35 @@ public final class Outbox {
         enqueue(e.getKey(), Notification.Kind.ALERTS, chunk, items, null, null);
       }
     }
+  }
+
+  /**
+   * Sends at once the firings held back by a silence that no longer holds them (its end passed, it
+   * was expired or its alert resolved) and that still fire: the receiver hears them now, not at the
+   * next reminder. Like reminders, only for the fingerprints this instance owns.
+   */
+  private void formHeldBack(Instant now) {
+    Map<String, List<Alert>> due = new LinkedHashMap<>();
+    for (Alert a : firing.firing()) {
+      if (!ownsFingerprint.test(a.fingerprint())) {
+        continue;
+      }
+      for (String receiver : router.route(a, now)) {
+        String key = SentRecord.key(receiver, a);
+        if (sent.heldBack(key) && !planned.contains(key)) {
+          due.computeIfAbsent(receiver, r -> new ArrayList<>()).add(a);
+        }
+      }
+    }
+    due.forEach((receiver, alerts) -> {
+      List<Alert> sorted = alerts.stream().sorted(ORDER).toList();
+      for (int from = 0; from < sorted.size(); from += MAX_ALERTS) {
+        List<Alert> chunk = sorted.subList(from, Math.min(sorted.size(), from + MAX_ALERTS));
+        List<Item> items = chunk.stream().map(a -> new Item(a.fingerprint(), a.state().wire(), a.date())).toList();
+        enqueue(receiver, Notification.Kind.ALERTS, chunk, items, null, null);
+        chunk.forEach(a -> plannedFirings.put(receiver + '|' + a.fingerprint(), a.date()));
+      }
+    });
   }
 
   private void formReminders(Instant now) {

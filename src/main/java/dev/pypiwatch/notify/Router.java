@@ -1,9 +1,7 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.config.NotifyConfig.Matcher;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Route;
-import dev.pypiwatch.config.NotifyConfig.Silence;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
@@ -18,33 +16,54 @@ import java.util.Set;
 /**
  * Which receivers an alert transition goes to: the routes in order (the first match, and further
  * ones while a matched route says {@code continue}), the default receivers when none matched;
- * nothing while a silence matches it; a resolution only to receivers that want resolutions.
+ * no firing while a silence matches it (a resolution is not held back by silences: whether a
+ * receiver gets it depends on whether it got the firing, see {@link Outbox}); a resolution only to
+ * receivers that want resolutions.
  */
 public final class Router {
   private final NotifyConfig config;
+  private final SilenceSet silences;
   private final Map<String, Receiver> receivers = new HashMap<>();
 
   /**
-   * A router of {@code config}.
+   * A router of {@code config} obeying its silences only, those without starts-at from the start.
    *
    * @throws IllegalArgumentException if a route or the default names an unknown receiver
    */
   public Router(NotifyConfig config) {
+    this(config, new SilenceSet(config, Instant.EPOCH));
+  }
+
+  /**
+   * A router of {@code config} obeying {@code silences} (which the caller keeps filling).
+   *
+   * @throws IllegalArgumentException if a route or the default names an unknown receiver
+   */
+  public Router(NotifyConfig config, SilenceSet silences) {
     this.config = Objects.requireNonNull(config, "config");
+    this.silences = Objects.requireNonNull(silences, "silences");
     config.receivers().forEach(r -> receivers.put(r.name(), r));
     config.routes().forEach(r -> requireKnown(r.receivers()));
     requireKnown(config.defaultReceivers());
   }
 
-  /** The receivers of {@code a} at {@code now}, in route order without repeats; empty if silenced or unrouted. */
+  /**
+   * The receivers of {@code a} at {@code now}, in route order without repeats; empty if unrouted,
+   * or if a firing is silenced.
+   */
   public List<String> route(Alert a, Instant now) {
-    if (silenced(a, now)) {
+    if (a.state() == AlertState.FIRING && silenced(a, now)) {
       return List.of();
     }
+    return routeIgnoringSilences(a);
+  }
+
+  /** The receivers of {@code a} as if no silence matched it. */
+  public List<String> routeIgnoringSilences(Alert a) {
     Set<String> out = new LinkedHashSet<>();
     boolean matched = false;
     for (Route r : config.routes()) {
-      if (matches(r.match(), a)) {
+      if (r.match().matches(a)) {
         matched = true;
         out.addAll(r.receivers());
         if (!r.continueMatching()) {
@@ -61,55 +80,15 @@ public final class Router {
     return List.copyOf(out);
   }
 
-  /** True if a silence matching {@code a} has not ended at {@code now}. */
+  /** True if a silence in effect at {@code now} matches {@code a}. */
   public boolean silenced(Alert a, Instant now) {
-    for (Silence s : config.silences()) {
-      if (now.isBefore(s.endsAt()) && matches(s.match(), a)) {
-        return true;
-      }
-    }
-    return false;
+    return silences.muting(a, now).isPresent();
   }
 
   /** Whether receiver {@code name} is sent resolutions (its override, else the global setting). */
   public boolean sendsResolved(String name) {
     Receiver r = receivers.get(name);
     return r != null && r.sendResolved() != null ? r.sendResolved() : config.sendResolved();
-  }
-
-  /** True if every non-empty list of {@code m} has a value matching {@code a}. */
-  static boolean matches(Matcher m, Alert a) {
-    return (m.packages().isEmpty() || m.packages().stream().anyMatch(g -> glob(g, a.packageName())))
-        && (m.rules().isEmpty() || m.rules().contains(a.rule()))
-        && (m.severities().isEmpty() || m.severities().contains(a.severity().wire()))
-        && (m.states().isEmpty() || m.states().contains(a.state().wire()));
-  }
-
-  /** Whether {@code text} matches {@code pattern} as a whole: {@code *} any run, {@code ?} one character. */
-  static boolean glob(String pattern, String text) {
-    // Iterative wildcard match with one backtrack point: linear, no regex to escape.
-    int p = 0;
-    int t = 0;
-    int star = -1;
-    int mark = 0;
-    while (t < text.length()) {
-      if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-        p++;
-        t++;
-      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
-        star = p++;
-        mark = t;
-      } else if (star >= 0) {
-        p = star + 1;
-        t = ++mark;
-      } else {
-        return false;
-      }
-    }
-    while (p < pattern.length() && pattern.charAt(p) == '*') {
-      p++;
-    }
-    return p == pattern.length();
   }
 
   private void requireKnown(List<String> names) {

@@ -1,17 +1,21 @@
 package dev.pypiwatch.notify;
 
+import dev.pypiwatch.events.AlertState;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What was delivered or dead-lettered, by sent-topic key, and when each receiver last heard about
- * each fingerprint (for reminders). Rebuilt from the sent topic at start-up.
+ * What was delivered, dead-lettered or held back by a silence, by sent-topic key; when each
+ * receiver last heard about each fingerprint (for reminders); and the newest transition of each
+ * fingerprint recorded for each receiver (whether it heard the firing a resolution ends).
+ * Rebuilt from the sent topic at start-up.
  */
 public final class SentLog {
   private final Map<String, SentRecord> byKey = new HashMap<>();
   private final Map<String, Instant> lastSent = new HashMap<>();
+  private final Map<String, SentRecord> lastTransition = new HashMap<>();
 
   /** Remembers {@code r} (a later record of the same key replaces it). */
   public void add(SentRecord r) {
@@ -19,11 +23,22 @@ public final class SentLog {
     if (r.outcome() == SentRecord.Outcome.SENT && !r.subject().equals(SentRecord.ALL)) {
       lastSent.merge(r.receiver() + '|' + r.subject(), r.at(), (a, b) -> a.isAfter(b) ? a : b);
     }
+    if (r.what().equals(AlertState.FIRING.wire()) || r.what().equals(AlertState.RESOLVED.wire())) {
+      // By day: the newest transition is what the receiver believes (a late record of an old one changes nothing).
+      lastTransition.merge(r.receiver() + '|' + r.subject(), r, (old, now) -> now.date().isBefore(old.date()) ? old : now);
+    }
   }
 
   /** True if {@code key} was delivered or dead-lettered: it is not sent again. */
   public boolean contains(String key) {
-    return byKey.containsKey(key);
+    SentRecord r = byKey.get(key);
+    return r != null && r.outcome() != SentRecord.Outcome.SILENCED;
+  }
+
+  /** True if {@code key} (a firing) was held back by a silence and has not been sent since. */
+  public boolean heldBack(String key) {
+    SentRecord r = byKey.get(key);
+    return r != null && r.outcome() == SentRecord.Outcome.SILENCED;
   }
 
   /** The record of {@code key}, if any. */
@@ -34,6 +49,11 @@ public final class SentLog {
   /** When {@code receiver} was last sent anything about {@code fingerprint} (a transition or a reminder). */
   public Optional<Instant> lastSent(String receiver, String fingerprint) {
     return Optional.ofNullable(lastSent.get(receiver + '|' + fingerprint));
+  }
+
+  /** The newest (by day) transition of {@code fingerprint} recorded for {@code receiver}, whatever its outcome. */
+  public Optional<SentRecord> lastTransition(String receiver, String fingerprint) {
+    return Optional.ofNullable(lastTransition.get(receiver + '|' + fingerprint));
   }
 
   /** How many keys are known. */

@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import java.util.Objects;
 
 /**
- * That one thing was delivered to one receiver, or given up on: a record of the sent topic (key
+ * That one thing was delivered to one receiver, given up on, or held back by a silence: a record of the sent topic (key
  * {@link #key()}), read back at start-up so nothing is sent twice.
  *
  * @param receiver the receiver's name
@@ -14,10 +14,10 @@ import java.util.Objects;
  * @param what the transition's state ({@code firing}, {@code resolved}), {@code reminder} or
  *     {@code digest}
  * @param date the transition's date; the day a reminder or digest was sent
- * @param notificationId the notification that carried it
+ * @param notificationId the notification that carried it; the silence that held it back
  * @param kind that notification's kind
- * @param at when it was delivered or given up on
- * @param outcome delivered, or dead-lettered after the last attempt
+ * @param at when it was delivered, given up on or held back
+ * @param outcome delivered, dead-lettered after the last attempt, or held back by a silence
  */
 public record SentRecord(String receiver, String subject, String what, LocalDate date,
     String notificationId, Notification.Kind kind, Instant at, Outcome outcome) {
@@ -27,7 +27,12 @@ public record SentRecord(String receiver, String subject, String what, LocalDate
     /** The receiver accepted it. */
     SENT("sent"),
     /** Every attempt failed (or one failed for good); it is in the dead-letter topic. */
-    DEAD_LETTERED("dead-lettered");
+    DEAD_LETTERED("dead-lettered"),
+    /**
+     * A firing held back by a silence (its notification id is the silence's): sent when the
+     * silence ends while it still fires, and then replaced by the delivery's record.
+     */
+    SILENCED("silenced");
 
     private final String wire;
 

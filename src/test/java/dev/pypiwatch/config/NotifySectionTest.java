@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.config.NotifyConfig.Email;
 import dev.pypiwatch.config.NotifyConfig.Kind;
-import dev.pypiwatch.config.NotifyConfig.Matcher;
+import dev.pypiwatch.events.AlertMatcher;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Route;
@@ -93,17 +93,17 @@ class NotifySectionTest {
         n.receivers());
     assertEquals(List.of(
         // Globs are normalized like package names, as alerts carry normalized names.
-        new Route(new Matcher(List.of("django-*", "numpy"), List.of("spike", "drop"),
+        new Route(new AlertMatcher(List.of("django-*", "numpy"), List.of("spike", "drop"),
             List.of("warning", "critical"), List.of("firing")),
             List.of("team-slack", "oncall-mail"), true),
-        new Route(new Matcher(List.of(), List.of(), List.of("critical"), List.of()),
+        new Route(new AlertMatcher(List.of(), List.of(), List.of("critical"), List.of()),
             List.of("bot"), false)),
         n.routes());
     assertEquals(List.of("team-slack"), n.defaultReceivers());
     assertEquals(List.of(
-        new Silence(new Matcher(List.of("legacy-pkg"), List.of(), List.of(), List.of()),
+        new Silence(new AlertMatcher(List.of("legacy-pkg"), List.of(), List.of(), List.of()),
             Instant.parse("2026-12-31T00:00:00Z"), "deprecated, do not page"),
-        new Silence(Matcher.ANY, Instant.parse("2026-06-01T10:00:00Z"), "")),
+        new Silence(AlertMatcher.ANY, Instant.parse("2026-06-01T10:00:00Z"), "")),
         n.silences());
     assertEquals(Duration.ofMinutes(1), n.groupWait());
     assertEquals(Duration.ZERO, n.repeatInterval());

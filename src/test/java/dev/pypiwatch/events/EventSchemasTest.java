@@ -111,6 +111,26 @@ class EventSchemasTest {
   }
 
   @Test
+  void silenceSchemaDescribesExactlyTheEncodedFields() throws IOException {
+    JsonNode s = schema("silence.schema.json");
+    assertEquals("https://json-schema.org/draft/2020-12/schema", s.get("$schema").asText());
+    Silence timed = new Silence("0b7f3c1e-5d2a-4c8e-9f61-3a2b1c0d4e5f",
+        new AlertMatcher(List.of("rocket*"), List.of("spike"), List.of(), List.of()),
+        Instant.parse("2026-12-06T10:00:00Z"), Instant.parse("2026-12-13T10:00:00Z"), null, "new release", "alice",
+        Instant.parse("2026-12-06T09:58:12.431Z"), Silence.Source.API);
+    Silence untilResolved = new Silence("x", AlertMatcher.ANY, Instant.parse("2026-12-06T10:00:00Z"), null,
+        "spike:pip:overall:without_mirrors", "", "", Instant.parse("2026-12-06T10:00:00Z"), Silence.Source.API);
+    for (Silence silence : List.of(timed, untilResolved)) {
+      JsonNode doc = JSON.readTree(SilenceCodec.encode(silence));
+      assertEquals(fieldNames(s.get("properties")), fieldNames(doc));
+      assertEquals(4, doc.get("match").size());
+      assertEquals(List.of(), validate(s, doc));
+      assertEquals(silence, SilenceCodec.decode(SilenceCodec.encode(silence)), "round trip");
+    }
+    assertEquals(timed, SilenceCodec.decode(JSON.writeValueAsBytes(s.get("examples").get(0))));
+  }
+
+  @Test
   void miniValidatorCatchesViolations() throws IOException {
     JsonNode s = schema("download-observation.schema.json");
     String bad = "{\"schema\":\"x\",\"package\":\"Pip\",\"endpoint\":\"recent\",\"category\":\"\","
@@ -180,6 +200,7 @@ class EventSchemasTest {
       case "null" -> v.isNull();
       case "number" -> v.isNumber();
       case "array" -> v.isArray();
+      case "object" -> v.isObject();
       default -> false;
     };
   }

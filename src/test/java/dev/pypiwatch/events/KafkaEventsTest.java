@@ -61,12 +61,14 @@ class KafkaEventsTest {
     TopicsConfig t = KafkaTesting.uniqueTopics("create", 3);
     KafkaClients clients = KafkaTesting.clients(broker, KafkaTesting.config(t, Map.of()));
     try (Admin admin = clients.newAdmin()) {
-      assertEquals(Set.of(t.downloads(), t.recent(), t.pollerState(), t.alerts()), TopicAdmin.ensureTopics(admin, t));
+      assertEquals(Set.of(t.downloads(), t.recent(), t.pollerState(), t.alerts(), t.silences()),
+          TopicAdmin.ensureTopics(admin, t));
       assertEquals(Set.of(), TopicAdmin.ensureTopics(admin, t));
       Map<String, TopicDescription> d = admin.describeTopics(Topics.from(t).all()).allTopicNames().get();
       d.values().forEach(td -> assertEquals(3, td.partitions().size(), td.name()));
       assertEquals("compact", cleanupPolicy(admin, t.pollerState()));
       assertEquals("compact", cleanupPolicy(admin, t.alerts()));
+      assertEquals("compact", cleanupPolicy(admin, t.silences()));
       assertEquals("delete", cleanupPolicy(admin, t.downloads()));
     }
   }

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.config.Secret;
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertMatcher;
 import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.events.Silence;
 import dev.pypiwatch.http.OpenApiContract.Answer;
 import dev.pypiwatch.ingest.PollListener;
 import dev.pypiwatch.ingest.PollMetrics;
@@ -25,7 +30,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +53,12 @@ class ApiContractTest {
   private static EventStream events;
   private static ReadModel model;
   private static Alert firing;
+  private static final String TOKEN = "s3cret-t0ken";
+  private static final Instant NOW = Instant.parse("2026-04-10T06:00:00Z");
+  /** What the routes stored, in order; {@link #storeFails} makes the store fail (Kafka down). */
+  private static final List<Silence> stored = Collections.synchronizedList(new ArrayList<>());
+  private static final AtomicBoolean storeFails = new AtomicBoolean();
+  private static Silence configured;
 
   @BeforeAll
   static void start() {
@@ -62,10 +76,20 @@ class ApiContractTest {
     model.add(firing);
     vertx = Vertx.vertx();
     router = Router.router(vertx);
-    Clock clock = Clock.fixed(Instant.parse("2026-04-10T06:00:00Z"), ZoneOffset.UTC);
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    configured = new NotifyConfig.Silence(new AlertMatcher(List.of("legacy-*"), List.of(), List.of(), List.of()),
+        NOW.plusSeconds(86_400), "retired").event(NOW.minusSeconds(60));
+    model.add(configured);
     // A short keep-alive, so the test sees one without waiting 15 s.
     events = new EventStream(Duration.ofMillis(100), model::transitionsAfter);
-    new ApiRoutes(model, () -> List.of("RocketLib", "not-polled-yet"), new PollMetrics(), clock, events).mount(router);
+    SilencePublisher store = s -> {
+      if (storeFails.get()) {
+        throw new IllegalStateException("Kafka did not acknowledge it within 15 s");
+      }
+      stored.add(s);
+    };
+    new ApiRoutes(model, () -> List.of("RocketLib", "not-polled-yet"), new PollMetrics(), clock, events, store,
+        Secret.of(TOKEN)).mount(router);
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     base = "http://127.0.0.1:" + server.actualPort();
   }
@@ -266,19 +290,162 @@ class ApiContractTest {
 
   @Test
   void anUnknownRouteUnderTheApiIsA404Error() {
-    Answer a = OpenApiContract.call("GET", base + "/api/v1/silences");
+    Answer a = OpenApiContract.call("GET", base + "/api/v1/nothing-here");
     assertEquals(404, a.status());
     assertEquals(404, a.body().get("status").asInt());
     assertTrue(a.contentType().startsWith("application/json"));
   }
 
+  @Test
+  void silencesAreListedCreatedAndExpiredWithTheToken() {
+    String list = "/api/v1/silences";
+    String one = "/api/v1/silences/{id}";
+    String auth = "Bearer " + TOKEN;
+    Answer created = check("POST", list, list, 201, """
+        {"match": {"packages": ["Rocket_*"], "rules": ["spike"], "severities": ["critical"], "states": ["firing"]},
+         "ends-at": "2026-04-11T06:00:00Z", "comment": "new release", "created-by": "alice"}""",
+        "Authorization", auth);
+    JsonNode s = created.body();
+    assertEquals("/api/v1/silences/" + s.get("id").asText(), created.header("location"));
+    assertEquals("rocket-*", s.at("/match/packages/0").asText(), "normalized like the configuration's globs");
+    assertEquals(NOW.toString(), s.get("starts-at").asText(), "starts now by default");
+    assertEquals("active", s.get("status").asText());
+    assertEquals("api", s.get("source").asText());
+    assertEquals(s.get("id").asText(), stored.get(stored.size() - 1).id(), "stored before the answer");
+
+    JsonNode all = check("GET", list, list, 200).body().get("silences");
+    assertTrue(all.findValuesAsText("id").contains(s.get("id").asText()), all.toString());
+    List<String> createdAt = all.findValuesAsText("created-at");
+    assertEquals(createdAt.stream().sorted(java.util.Comparator.reverseOrder()).toList(), createdAt, "newest first");
+    assertTrue(all.findValuesAsText("source").contains("config"), "the configured silences too: " + all);
+    assertEquals(s, check("GET", one, list + "/" + s.get("id").asText(), 200).body());
+
+    Answer expired = check("DELETE", one, list + "/" + s.get("id").asText(), 200, null, "Authorization", auth);
+    assertEquals("expired", expired.body().get("status").asText());
+    assertEquals(NOW.toString(), expired.body().get("ends-at").asText());
+    assertEquals("expired", check("GET", one, list + "/" + s.get("id").asText(), 200).body().get("status").asText(),
+        "the expiry is kept");
+    int before = stored.size();
+    check("DELETE", one, list + "/" + s.get("id").asText(), 200, null, "Authorization", auth);
+    assertEquals(before, stored.size(), "expiring an expired silence stores nothing");
+    assertTrue(check("DELETE", one, list + "/" + configured.id(), 409, null, "Authorization", auth).body()
+        .get("error").asText().contains("notify.silences"));
+    check("DELETE", one, list + "/no-such-id", 404, null, "Authorization", auth);
+    check("GET", one, list + "/no-such-id", 404);
+
+    // Until resolved: the alert must be firing and matched.
+    JsonNode until = check("POST", list, list, 201, """
+        {"match": {"packages": ["rocketlib"]}, "until-resolved": "rocketlib/spike"}""", "Authorization", auth).body();
+    assertTrue(until.get("ends-at").isNull());
+    assertEquals("rocketlib/spike", until.get("until-resolved").asText());
+    assertEquals("until-resolved: no alert has the fingerprint 'nope' (see GET /api/v1/alerts?state=firing)",
+        error(check("POST", list, list, 400, "{\"match\": {}, \"until-resolved\": \"nope\"}", "Authorization", auth)));
+    assertTrue(error(check("POST", list, list, 400, "{\"match\": {\"packages\": [\"flask\"]}, "
+        + "\"until-resolved\": \"rocketlib/spike\"}", "Authorization", auth)).startsWith("until-resolved: match does not"));
+
+    // The method not allowed, for each path.
+    check("PUT", list, list, 405);
+    check("PATCH", one, list + "/x", 405);
+
+    // Kafka down: nothing is claimed.
+    storeFails.set(true);
+    try {
+      assertTrue(error(check("POST", list, list, 503, "{\"match\": {}, \"ends-at\": \"2026-05-01T00:00:00Z\"}",
+          "Authorization", auth)).startsWith("the silence was not stored: "));
+    } finally {
+      storeFails.set(false);
+    }
+  }
+
+  @Test
+  void aBadSilenceIsA400NamingTheKey() {
+    String list = "/api/v1/silences";
+    String auth = "Bearer " + TOKEN;
+    assertEquals("match.rules[0]: unknown rule 'spik'; did you mean 'spike'? Expected one of: spike, drop, "
+        + "python-shift, python-crossing, python-new, os-shift, os-crossing, milestone, trend",
+        error(check("POST", list, list, 400, "{\"match\": {\"rules\": [\"spik\"]}, \"ends-at\": \"2026-05-01T00:00:00Z\"}",
+            "Authorization", auth)));
+    assertEquals("ends-at: ends-at (2026-04-01T00:00:00Z) is not in the future (now: 2026-04-10T06:00:00Z)",
+        error(check("POST", list, list, 400, "{\"match\": {}, \"ends-at\": \"2026-04-01T00:00:00Z\"}", "Authorization", auth)));
+    assertEquals("ends-at: ends-at (2026-05-01T00:00:00Z) must be after starts-at (2026-06-01T00:00:00Z)",
+        error(check("POST", list, list, 400, "{\"match\": {}, \"starts-at\": \"2026-06-01T00:00:00Z\", "
+            + "\"ends-at\": \"2026-05-01T00:00:00Z\"}", "Authorization", auth)));
+    assertTrue(error(check("POST", list, list, 400, "{\"match\": {}}", "Authorization", auth))
+        .startsWith("ends-at: missing key 'ends-at'"));
+    assertTrue(error(check("POST", list, list, 400, "{\"match\": {}, \"ends-at\": \"2026-05-01T00:00:00Z\", "
+        + "\"endsAt\": 1}", "Authorization", auth)).startsWith("endsAt: unknown key 'endsAt'"));
+    assertTrue(error(check("POST", list, list, 400, "{\"ends-at\": \"2026-05-01T00:00:00Z\"}", "Authorization", auth))
+        .startsWith("missing key 'match'"));
+    assertTrue(error(check("POST", list, list, 400, "{\"match\": {}, \"ends-at\": \"soon\"}", "Authorization", auth))
+        .startsWith("ends-at: expected an instant"));
+    assertTrue(error(check("POST", list, list, 400, "[1, 2]", "Authorization", auth)).startsWith("expected a JSON object"));
+    assertTrue(error(check("POST", list, list, 400, "{\"match\": ", "Authorization", auth)).startsWith("not JSON"));
+    assertTrue(error(check("POST", list, list, 400, "{\"match\": {\"packages\": \"pip\"}, \"comment\": \"${HOME}\", "
+        + "\"ends-at\": \"2026-05-01T00:00:00Z\"}", "Authorization", auth)).startsWith("match.packages: expected a list"));
+    String big = "{\"match\": {}, \"ends-at\": \"2026-05-01T00:00:00Z\", \"comment\": \"" + "x".repeat(70_000) + "\"}";
+    check("POST", list, list, 413, big, "Authorization", auth);
+  }
+
+  @Test
+  void theTokenIsChecked() {
+    String list = "/api/v1/silences";
+    String one = "/api/v1/silences/{id}";
+    String body = "{\"match\": {}, \"ends-at\": \"2026-05-01T00:00:00Z\"}";
+    int before = stored.size();
+    Answer none = check("POST", list, list, 401, body);
+    assertTrue(none.header("www-authenticate").startsWith("Bearer"), "WWW-Authenticate: " + none.header("www-authenticate"));
+    Answer wrong = check("POST", list, list, 401, body, "Authorization", "Bearer " + TOKEN + "x");
+    assertTrue(wrong.header("www-authenticate").contains("invalid_token"));
+    check("POST", list, list, 401, body, "Authorization", "Basic " + TOKEN);
+    check("DELETE", one, list + "/" + configured.id(), 401, null);
+    check("DELETE", one, list + "/" + configured.id(), 401, null, "Authorization", "Bearer nope");
+    assertEquals(before, stored.size(), "nothing stored without the token");
+    check("POST", list, list, 201, body, "Authorization", "bearer " + TOKEN); // the scheme is case-insensitive
+  }
+
+  @Test
+  void withoutAConfiguredTokenChangesAreRefusedAndReadsWork() {
+    Router plain = Router.router(vertx);
+    ReadModel model = new ReadModel();
+    model.add(configured);
+    new ApiRoutes(model, List::of, new PollMetrics(), Clock.fixed(NOW, ZoneOffset.UTC), new EventStream(Duration.ofSeconds(15)))
+        .mount(plain);
+    HttpServer server = vertx.createHttpServer().requestHandler(plain).listen(0, "127.0.0.1").await();
+    try {
+      String other = "http://127.0.0.1:" + server.actualPort();
+      String list = "/api/v1/silences";
+      Answer refused = OpenApiContract.call("POST", other + list, "{\"match\": {}, \"ends-at\": \"2026-05-01T00:00:00Z\"}",
+          "Authorization", "Bearer anything");
+      assertEquals(403, refused.status(), refused.raw());
+      CONTRACT.assertDocumented("POST", list, refused);
+      assertTrue(refused.body().get("error").asText().contains("http.api-token"), refused.raw());
+      Answer delete = OpenApiContract.call("DELETE", other + list + "/" + configured.id());
+      assertEquals(403, delete.status());
+      CONTRACT.assertDocumented("DELETE", "/api/v1/silences/{id}", delete);
+      Answer read = OpenApiContract.call("GET", other + list);
+      assertEquals(200, read.status());
+      assertEquals(configured.id(), read.body().at("/silences/0/id").asText());
+    } finally {
+      server.close().await();
+    }
+  }
+
+  private static String error(Answer a) {
+    return a.body().get("error").asText();
+  }
+
   private static Answer check(String method, String template, String path, int status) {
-    Answer a = OpenApiContract.call(method, base + path);
+    return check(method, template, path, status, null);
+  }
+
+  private static Answer check(String method, String template, String path, int status, String body,
+      String... headers) {
+    Answer a = OpenApiContract.call(method, base + path, body, headers);
     assertEquals(status, a.status(), method + " " + path + ": " + a.raw());
     // A wrong method has no operation of its own: its 405 is documented on the path's GET.
     CONTRACT.assertDocumented(status == 405 ? "GET" : method, template, a);
     if (status != 405) {
-      CONTRACT.assertRequestDocumented(method, template, path, status);
+      CONTRACT.assertRequestDocumented(method, template, path, status, body);
     }
     if (status >= 400) {
       assertEquals(status, a.body().get("status").asInt());

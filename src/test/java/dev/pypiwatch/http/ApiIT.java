@@ -120,10 +120,17 @@ class ApiIT {
 
     // The document, and a route that does not exist.
     assertEquals(CONTRACT.doc, check("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200).body());
-    Answer missing = get("/api/v1/silences");
+    Answer missing = get("/api/v1/nothing-here");
     assertEquals(404, missing.status());
     assertEquals(404, missing.body().get("status").asInt());
 
+    // Silences: readable; without http.api-token, changes are refused (SilencesIT has them with a token).
+    assertEquals(0, check("GET", "/api/v1/silences", "/api/v1/silences", 200).body().get("silences").size());
+    Answer refused = OpenApiContract.call("POST", base + "/api/v1/silences",
+        "{\"match\": {}, \"ends-at\": \"2026-05-01T00:00:00Z\"}", "Authorization", "Bearer guess");
+    assertEquals(403, refused.status(), refused.raw());
+    CONTRACT.assertDocumented("POST", "/api/v1/silences", refused);
+    check("GET", "/api/v1/silences/{id}", "/api/v1/silences/unknown", 404);
     metricsOfTheRunningService();
   }
 

@@ -34,7 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -330,7 +329,6 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @Disabled("needs the silences API: enabled at merge")
   void aSilenceIsCreatedFromThePackagePageAndExpiredFromTheSilencesPage() throws Exception {
     startService("dsil", ", api-token: " + TOKEN);
     try (Browser b = new Browser(1400, 1000)) {

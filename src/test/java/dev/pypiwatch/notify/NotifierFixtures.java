@@ -1,6 +1,6 @@
 package dev.pypiwatch.notify;
 
-import dev.pypiwatch.config.NotifyConfig.Matcher;
+import dev.pypiwatch.events.AlertMatcher;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Route;
@@ -48,16 +48,16 @@ public final class NotifierFixtures {
         List.of(), Retry.DEFAULTS);
   }
 
-  public static Route route(Matcher m, boolean continueMatching, String... receivers) {
+  public static Route route(AlertMatcher m, boolean continueMatching, String... receivers) {
     return new Route(m, List.of(receivers), continueMatching);
   }
 
-  public static Matcher packages(String... globs) {
-    return new Matcher(List.of(globs), List.of(), List.of(), List.of());
+  public static AlertMatcher packages(String... globs) {
+    return new AlertMatcher(List.of(globs), List.of(), List.of(), List.of());
   }
 
-  public static Matcher matcher(List<String> packages, List<String> rules, List<String> severities, List<String> states) {
-    return new Matcher(packages, rules, severities, states);
+  public static AlertMatcher matcher(List<String> packages, List<String> rules, List<String> severities, List<String> states) {
+    return new AlertMatcher(packages, rules, severities, states);
   }
 
   /** A spike of {@code pkg} on {@code date}. */

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.config.NotifyConfig.Matcher;
+import dev.pypiwatch.events.AlertMatcher;
 import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Silence;
@@ -50,7 +50,8 @@ class OutboxTest {
     List<Alert> alerts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Severity s = Severity.values()[i % 3];
-      alerts.add(alert(String.format("pkg-%02d", i), i % 4 == 3 ? AlertState.RESOLVED : AlertState.FIRING, s, DAY));
+      // All firings: a resolution goes only to a receiver that got its firing (see the silences' tests).
+      alerts.add(alert(String.format("pkg-%02d", i), AlertState.FIRING, s, DAY));
     }
     return alerts;
   }
@@ -441,7 +442,7 @@ class OutboxTest {
     assertEquals(List.of(), dead.due(later));
     // silenced at reminder time
     NotifyConfig silenced = config(List.of(receiver("ops")), List.of(), List.of("ops"), WAIT, Duration.ofDays(7), true,
-        List.of(new Silence(Matcher.ANY, later.plusSeconds(1), "maintenance")), RETRY);
+        List.of(new Silence(AlertMatcher.ANY, later.plusSeconds(1), "maintenance")), RETRY);
     Outbox quiet = outbox(silenced);
     quiet.sent().add(new SentRecord("ops", a.fingerprint(), "firing", DAY, "n", Kind.ALERTS, T0,
         SentRecord.Outcome.SENT));

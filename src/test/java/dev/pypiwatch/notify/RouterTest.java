@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pypiwatch.config.NotifyConfig.Matcher;
+import dev.pypiwatch.events.AlertMatcher;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig.Route;
 import dev.pypiwatch.config.NotifyConfig.Silence;
@@ -58,7 +58,7 @@ class RouterTest {
     "'', '', true",
   })
   void globsMatchWholeNames(String pattern, String name, boolean expected) {
-    assertEquals(expected, Router.glob(pattern, name));
+    assertEquals(expected, AlertMatcher.glob(pattern, name));
   }
 
   @Test
@@ -66,7 +66,7 @@ class RouterTest {
     Router r = router(List.of(
         route(packages("django-*"), false, "django-team"),
         route(packages("django-*", "flask"), false, "chat"),
-        route(Matcher.ANY, false, "ops")), List.of("pager"));
+        route(AlertMatcher.ANY, false, "ops")), List.of("pager"));
     assertEquals(List.of("django-team"), r.route(firing("django-rest"), NOW));
     assertEquals(List.of("chat"), r.route(firing("flask"), NOW));
     assertEquals(List.of("ops"), r.route(firing("numpy"), NOW));
@@ -74,8 +74,8 @@ class RouterTest {
     Router continuing = router(List.of(
         route(packages("django-*"), true, "django-team"),
         route(matcher(List.of(), List.of(), List.of("critical"), List.of()), true, "pager", "django-team"),
-        route(Matcher.ANY, false, "ops"),
-        route(Matcher.ANY, false, "chat")), List.of());
+        route(AlertMatcher.ANY, false, "ops"),
+        route(AlertMatcher.ANY, false, "chat")), List.of());
     assertEquals(List.of("django-team", "pager", "ops"),
         continuing.route(alert("django-rest", AlertState.FIRING, Severity.CRITICAL, NotifierFixtures.DAY), NOW),
         "continues past matches, stops at the first match without continue, no receiver twice");
@@ -91,15 +91,15 @@ class RouterTest {
 
   @Test
   void allListsOfAMatcherMustMatchAnyOfTheirValues() {
-    Matcher m = matcher(List.of("pip", "numpy"), List.of("drop", "spike"), List.of("warning", "critical"),
+    AlertMatcher m = matcher(List.of("pip", "numpy"), List.of("drop", "spike"), List.of("warning", "critical"),
         List.of("firing"));
-    assertTrue(Router.matches(m, firing("pip")));
-    assertFalse(Router.matches(m, resolved("pip")), "state");
-    assertFalse(Router.matches(m, firing("flask")), "package");
-    assertFalse(Router.matches(m, alert("pip", "python-shift", AlertState.FIRING, Severity.WARNING,
+    assertTrue(m.matches(firing("pip")));
+    assertFalse(m.matches(resolved("pip")), "state");
+    assertFalse(m.matches(firing("flask")), "package");
+    assertFalse(m.matches(alert("pip", "python-shift", AlertState.FIRING, Severity.WARNING,
         NotifierFixtures.DAY)), "rule");
-    assertFalse(Router.matches(m, alert("pip", AlertState.FIRING, Severity.INFO, NotifierFixtures.DAY)), "severity");
-    assertTrue(Router.matches(Matcher.ANY, resolved("anything")));
+    assertFalse(m.matches(alert("pip", AlertState.FIRING, Severity.INFO, NotifierFixtures.DAY)), "severity");
+    assertTrue(AlertMatcher.ANY.matches(resolved("anything")));
   }
 
   @Test
@@ -115,7 +115,7 @@ class RouterTest {
 
   @Test
   void resolutionsGoOnlyToReceiversThatWantThem() {
-    List<Route> routes = List.of(route(Matcher.ANY, false, "ops", "chat"));
+    List<Route> routes = List.of(route(AlertMatcher.ANY, false, "ops", "chat"));
     assertEquals(List.of("ops", "chat"), router(routes, List.of(), List.of(), true, null).route(resolved("pip"), NOW));
     assertEquals(List.of("chat"), router(routes, List.of(), List.of(), true, false).route(resolved("pip"), NOW),
         "ops overrides the global setting");
@@ -128,7 +128,7 @@ class RouterTest {
   @Test
   void unknownReceiversAreRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> router(List.of(route(Matcher.ANY, false, "nobody")), List.of()));
+        () -> router(List.of(route(AlertMatcher.ANY, false, "nobody")), List.of()));
     assertTrue(e.getMessage().contains("nobody"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> router(List.of(), List.of("nobody")));
   }

@@ -47,7 +47,8 @@ public final class KafkaTesting {
   /** Topic names unique in this JVM, prefixed with {@code prefix}, with {@code partitions} partitions. */
   public static TopicsConfig uniqueTopics(String prefix, int partitions) {
     String p = prefix + "-" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 100_000;
-    return new TopicsConfig(p + ".downloads", p + ".recent", p + ".poller-state", p + ".alerts", partitions, (short) 1);
+    return new TopicsConfig(p + ".downloads", p + ".recent", p + ".poller-state", p + ".alerts", p + ".silences",
+        partitions, (short) 1);
   }
 
   /** A config of the embedded broker with the given topics and extra producer properties. */

@@ -5,6 +5,8 @@ import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.events.Silence;
+import dev.pypiwatch.events.SilenceCodec;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
@@ -56,7 +58,14 @@ import org.slf4j.LoggerFactory;
  * or in back-off). Offsets never pass a pending alert, so after a crash every unfinished alert is
  * read again, and the sent topic, read back from its beginning on every (re)assignment, keeps what
  * was already sent from going out twice. Alerts that are silenced, unrouted or already sent finish
- * at once.
+ * at once (a silenced firing's held-back records go into the same transaction).
+ *
+ * <h3>Silences</h3>
+ *
+ * The silences topic is read from its beginning at start and caught up before every batch of alerts
+ * is handled (and at least every {@link #SILENCES_REFRESH} otherwise): a silence the broker
+ * acknowledged before an alert was published is obeyed by every instance. The until-resolved
+ * silences a resolution ends are published to it in the batch's transaction.
  *
  * <h3>The one window</h3>
  *
@@ -79,6 +88,8 @@ public final class NotificationStream extends TransactionalLoop {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationStream.class);
   /** How often, at most, the downloads and the whole alerts topic are caught up (charts, reminders, digests). */
   private static final Duration REFRESH = Duration.ofSeconds(5);
+  /** How often, at most, the silences are caught up while no alert arrives (silences ending, new ones). */
+  static final Duration SILENCES_REFRESH = Duration.ofSeconds(1);
   /** The service's wait, on stop, for deliveries in flight: about an HTTP or SMTP attempt's timeout. */
   public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
@@ -96,6 +107,8 @@ public final class NotificationStream extends TransactionalLoop {
   private final Duration refresh;
   private KafkaConsumer<String, byte[]> downloadsReader;
   private KafkaConsumer<String, byte[]> alertsReader;
+  private KafkaConsumer<String, byte[]> silencesReader;
+  private Instant silencesRead = Instant.MIN;
   private int alertPartitions;
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private int inFlight;
@@ -151,6 +164,8 @@ public final class NotificationStream extends TransactionalLoop {
       alertPartitions = infos.size();
       downloadsReader = TopicReader.fromBeginning(clients, topics.downloads(), TIMEOUT);
       alertsReader = TopicReader.fromBeginning(clients, topics.alerts(), TIMEOUT);
+      silencesReader = TopicReader.fromBeginning(clients, topics.silences(), TIMEOUT);
+      readSilences();
       TopicReader.fromBeginning(clients, config.sentTopic(), TIMEOUT).close(); // fails now if it is missing
     } catch (RuntimeException e) {
       close();
@@ -166,8 +181,18 @@ public final class NotificationStream extends TransactionalLoop {
   @Override
   protected void step(Iterable<ConsumerRecord<String, byte[]>> records) {
     Instant now = clock.instant();
+    // Polled before this read: a silence acknowledged before these alerts were published is in it.
+    if (records.iterator().hasNext() || !now.isBefore(silencesRead.plus(SILENCES_REFRESH))) {
+      readSilences();
+      silencesRead = now;
+    }
     for (ConsumerRecord<String, byte[]> r : records) {
       read(r, now);
+    }
+    outbox.takeRecords().forEach(this::toWrite);
+    for (Silence s : outbox.takeEndedSilences()) {
+      unwritten.add(new ProducerRecord<>(topics.silences(), s.id(), SilenceCodec.encode(s)));
+      LOG.info("silence {} ended: the alert it waited for ({}) resolved", s.id(), s.untilResolved());
     }
     complete(now);
     if (!now.isBefore(refreshed.plus(refresh))) {
@@ -266,6 +291,18 @@ public final class NotificationStream extends TransactionalLoop {
     offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
   }
 
+  /** Catches the silences up to the end of their topic. */
+  private void readSilences() {
+    TopicReader.readToEnd(silencesReader, TIMEOUT, r -> {
+      try {
+        outbox.silences().put(SilenceCodec.decode(r.value()));
+      } catch (RuntimeException e) {
+        LOG.warn("undecodable silence skipped [partition: {}, offset: {}, key: {}]: {}", r.partition(), r.offset(),
+            r.key(), e.getMessage());
+      }
+    });
+  }
+
   /** Catches the charts' downloads and the firing alerts up to the end of their topics. */
   private void refresh() {
     TopicReader.readToEnd(downloadsReader, TIMEOUT,
@@ -356,7 +393,7 @@ public final class NotificationStream extends TransactionalLoop {
   @Override
   protected void close() {
     // The group's consumer first: its revocation commits what completed meanwhile, with the producer.
-    for (KafkaConsumer<String, byte[]> c : Arrays.asList(consumer, downloadsReader, alertsReader)) {
+    for (KafkaConsumer<String, byte[]> c : Arrays.asList(consumer, downloadsReader, alertsReader, silencesReader)) {
       if (c != null) {
         c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
       }
