@@ -129,9 +129,18 @@ final class DemoCommand implements Callable<Integer> {
         .toCompletionStage().toCompletableFuture().join();
     SimulatedDayClock clock = new SimulatedDayClock(start);
     AppConfig config;
+    // The dashboard's silences need a token: the user's, or one made up for this run and printed.
+    String token = System.getenv().getOrDefault("PYPIWATCH_API_TOKEN", "");
+    boolean ownToken = !token.isBlank();
+    if (!ownToken) {
+      byte[] random = new byte[12];
+      new java.security.SecureRandom().nextBytes(random);
+      token = java.util.HexFormat.of().formatHex(random);
+    }
     try {
       config = ConfigLoader.parse(CONFIG, Path.of("demo.yaml"), Map.of(
-          "DEMO_API", server.baseUrl(), "DEMO_DATA_DIR", data.toString(), "DEMO_HTTP_PORT", String.valueOf(port)));
+          "DEMO_API", server.baseUrl(), "DEMO_DATA_DIR", data.toString(), "DEMO_HTTP_PORT", String.valueOf(port),
+          "DEMO_API_TOKEN", token));
     } catch (ConfigException e) {
       throw new IllegalStateException("the demo's own config is invalid: " + e.errors(), e);
     }
@@ -150,6 +159,8 @@ final class DemoCommand implements Callable<Integer> {
     String status = "http://127.0.0.1:" + s.statusPort();
     out.println("demo: running; dashboard: " + status + "/ (charts fill in as the days are played); status: "
         + status + "/ready, " + status + "/metrics");
+    out.println("demo: API token for silences (the dashboard asks for it once): "
+        + (ownToken ? "the one in PYPIWATCH_API_TOKEN" : token));
     out.flush();
 
     if (play(out, s, upstream, clock, stopping)) {
@@ -286,6 +297,7 @@ final class DemoCommand implements Callable<Integer> {
       http:
         host: 127.0.0.1
         port: ${DEMO_HTTP_PORT}
+        api-token: "${DEMO_API_TOKEN}"
       notify:
         group-wait: 1s
         repeat-interval: 0s
