@@ -41,7 +41,7 @@ public final class ConsumeThroughput {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     KafkaConfig.TopicsConfig topics = new KafkaConfig.TopicsConfig("bench.downloads", "bench.recent",
-        "bench.state", "bench.alerts", 6, (short) 1);
+        "bench.state", "bench.alerts", "bench.silences", 6, (short) 1);
     KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topics, Map.of(), Map.of(), Map.of());
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
       KafkaClients clients = new KafkaClients(config, broker.bootstrapServers());
