@@ -21,7 +21,10 @@ import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadObservation;
 import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.AlertMatcher;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Silence;
+import dev.pypiwatch.events.SilenceCodec;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.ingest.DownloadPublisher;
@@ -54,6 +57,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -260,6 +264,61 @@ class NotifierVerticleIT {
     assertTrue(sent.stream().allMatch(r -> r.notificationId().equals(before.id())));
   }
 
+  @Test
+  void everyInstanceObeysASilenceTheMomentItIsOnTheTopic() throws Exception {
+    // GIVEN two notifier instances in one group, each owning one of the alerts topic's two partitions
+    setUp(2, List.of(receiver("ops")), List.of(), List.of("ops"));
+    ScriptedChannel ops = new ScriptedChannel();
+    NotifyMetrics a = new NotifyMetrics(List.of("ops"));
+    NotifyMetrics b = new NotifyMetrics(List.of("ops"));
+    deployId(Map.of("ops", ops), a, "-a");
+    deployId(Map.of("ops", ops), b, "-b");
+    Await.until(() -> {
+      try {
+        var members = kafka.admin().describeConsumerGroups(List.of(notify.groupId())).all().get()
+            .get(notify.groupId()).members();
+        return members.size() == 2 && members.stream().allMatch(m -> m.assignment().topicPartitions().size() == 1);
+      } catch (ExecutionException e) {
+        return false; // the group is not there yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }, WAIT, () -> "waiting for two members with a partition each");
+    // WHEN a silence reaches the topic (as POST /api/v1/silences writes it), then alerts it matches
+    // land on both partitions, with unmatched ones beside them
+    Silence muted = new Silence("it-silence-" + seq, new AlertMatcher(List.of("muted-*"), List.of(), List.of(),
+        List.of()), Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofHours(1)), null, "maintenance",
+        "it", Instant.now(), Silence.Source.API);
+    try (KafkaProducer<String, byte[]> p = clients.newProducer(null)) {
+      p.send(new ProducerRecord<>(topics.silences(), muted.id(), SilenceCodec.encode(muted))).get();
+    }
+    List<Alert> quiet = new ArrayList<>();
+    List<Alert> loud = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      quiet.add(firing("muted-" + i));
+      loud.add(firing("loud-" + i));
+    }
+    assertEquals(Set.of(0, 1), quiet.stream().map(x -> KafkaClients.partitionOf(x.fingerprint(), 2))
+        .collect(java.util.stream.Collectors.toSet()), "muted alerts on both partitions");
+    produceInOneTransaction(concat(quiet, loud));
+    // THEN every unmatched alert is sent, no matched one, and both instances recorded theirs as silenced
+    Await.until(() -> ops.accepted().stream().mapToLong(n -> n.alerts().size()).sum() == loud.size(), WAIT,
+        () -> ops.accepted().toString());
+    awaitCommittedToEnd();
+    assertEquals(sorted(loud), sorted(ops.accepted().stream().flatMap(n -> n.alerts().stream()).toList()));
+    List<SentRecord> silenced = sentRecords().stream().filter(r -> r.outcome() == SentRecord.Outcome.SILENCED).toList();
+    assertEquals(quiet.size(), silenced.size(), silenced.toString());
+    assertTrue(a.sentTo("ops") > 0 && b.sentTo("ops") > 0, "both instances sent (each owns a partition): "
+        + a.sentTo("ops") + " / " + b.sentTo("ops"));
+  }
+
+  private static List<Alert> concat(List<Alert> x, List<Alert> y) {
+    List<Alert> out = new ArrayList<>(x);
+    out.addAll(y);
+    return out;
+  }
+
   // ---- helpers
 
   private NotifyMetrics deploy(Map<String, Channel> channels) {
@@ -269,9 +328,15 @@ class NotifierVerticleIT {
   }
 
   private String deployId(Map<String, Channel> channels, NotifyMetrics metrics) {
+    return deployId(channels, metrics, "");
+  }
+
+  /** An instance whose transactional id ends in {@code suffix}: several run side by side with different ones. */
+  private String deployId(Map<String, Channel> channels, NotifyMetrics metrics, String suffix) {
     Outbox outbox = new Outbox(notify, List::of);
     NotificationStream stream = new NotificationStream(clients, topics, notify, outbox,
-        Channels.senders(notify.receivers(), r -> channels.get(r.name())), "notify-it-tx-" + seq, Clock.systemUTC(),
+        Channels.senders(notify.receivers(), r -> channels.get(r.name())), "notify-it-tx-" + seq + suffix,
+        Clock.systemUTC(),
         metrics, STOP_GRACE);
     return kafka.deploy(new NotifierVerticle(stream, metrics));
   }
