@@ -5,6 +5,7 @@ import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.rules.DropSettings;
 import dev.pypiwatch.rules.Holidays;
 import dev.pypiwatch.rules.RealSeries;
+import dev.pypiwatch.rules.RealWindows;
 import dev.pypiwatch.rules.RuleSettings;
 import dev.pypiwatch.rules.RulesConfig;
 import dev.pypiwatch.rules.SeriesReplay;
@@ -20,7 +21,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Detection quality of the rule engine at default settings, on calibrated SYNTHETIC tiers
+ * Detection quality of the rule engine at default settings: first on 180-day windows of 186 real
+ * packages' overall series 2020-2023 ({@link RealWindows}, the main evidence), then on calibrated
+ * SYNTHETIC tiers
  * ({@code SyntheticSeries}, with the {@code __all__} reference) and on the 41 real {@code /system}
  * series (scaled and unscaled): recall of injected anomalies by kind, size and volume tier, false alert episodes on
  * untouched series, and alerts caused by holes and transient gaps. A plain {@code main}; results
@@ -58,8 +61,11 @@ public final class DetectionQuality {
 
   public static void main(String[] args) {
     RulesConfig config = config();
-    String sections = System.getProperty("sections", "synthetic,real");
+    String sections = System.getProperty("sections", "overall,synthetic,real");
     int n = Integer.getInteger("n", 24);
+    if (sections.contains("overall")) {
+      overall(config);
+    }
     if (sections.contains("synthetic")) {
       synthetic(SyntheticSeries.BUSY, n, 11, config);
       synthetic(SyntheticSeries.MID, n, 12, config);
@@ -92,6 +98,41 @@ public final class DetectionQuality {
         + " max-ratio %.2f%n", spike.z(), spike.scaleFloor(), spike.minRatio(), drop.z(),
         drop.days(), drop.maxRatio());
     return RulesConfig.of(s);
+  }
+
+  /**
+   * The main evidence: the real overall series in 180-day windows ({@link RealWindows}), a table
+   * per tier, all windows and each half (by the year of the window's last day).
+   */
+  private static void overall(RulesConfig config) {
+    List<RealWindows.Window> windows = RealWindows.windows(RealSeries.loadOverall(RealSeries.OVERALL));
+    List<RealWindows.Outcome> outcomes = windows.parallelStream()
+        .map(w -> RealWindows.measure(w, config)).toList();
+    if (Boolean.getBoolean("dump")) {
+      outcomes.forEach(o -> System.out.printf(Locale.ROOT, "window %s #%d %s median %.0f: x3 %d x5 %d"
+          + " week50 %d week20 %d false spikes %d drops %d holes %d (alerts after %d, caused %d)%n",
+          o.window().pkg(), o.window().index(), o.window().series().first(), o.window().median(),
+          o.x3(), o.x5(), o.week50(), o.week20(), o.falseSpikes(), o.falseDrops(), o.holes(),
+          o.holeAlerts(), o.holeCaused()));
+    }
+    for (String tier : List.of(">=1k", "100-1k")) {
+      System.out.println();
+      System.out.println("REAL overall series, tier " + tier + " (window median/day), seed "
+          + RealWindows.SEED);
+      System.out.println("| windows (years) | windows | packages | spike x3 | spike x5 | week at 50% | week at 20%"
+          + " | false spike+drop episodes / pkg / 90 d (spikes alone) | holes | spike/drop alerts"
+          + " on a hole day to +3 | of them caused by the hole |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+      for (String half : List.of("all", "2020-2021", "2022-2023")) {
+        RealWindows.Summary m = RealWindows.Summary.of(outcomes.stream()
+            .filter(o -> o.window().tier().equals(tier))
+            .filter(o -> half.equals("all") || o.window().half().equals(half)).toList());
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f (%.2f) | %d"
+            + " | %d | %d |%n", half, m.windows(), m.packages(), m.x3(), m.x5(), m.week50(),
+            m.week20(), m.falsePer90(), m.falseSpikesPer90(), m.holes(), m.holeAlerts(),
+            m.holeCaused());
+      }
+    }
   }
 
   private static double dbl(String key, double d) {

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  * A real daily {@code /system} series (from {@code fixtures/pypistats-real}), as the rule engine
  * sees it: counts by OS per day, the days' sums as overall {@code without_mirrors}. Missing rows
  * inside the range are zeros (the poller zero-fills small volumes); a null day is unknown.
+ * An overall-only series ({@link #loadOverall}) has one category per day, {@code with_mirrors}
+ * ({@link SeriesReplay} records it as such and {@code without_mirrors} as a share of it).
  *
  * @param pkg the package
  * @param first the first date
@@ -28,6 +30,9 @@ import java.util.stream.Stream;
  */
 public record RealSeries(String pkg, LocalDate first, List<Map<String, Long>> days) {
   public static final Path DIR = Path.of("src/test/resources/fixtures/pypistats-real");
+  /** 186 real packages' daily overall {@code with_mirrors}, 2020-2023 (see SOURCES.md there). */
+  public static final Path OVERALL = Path.of(
+      "src/test/resources/fixtures/series/overall-with-mirrors-2020-2023.json");
 
   /** Every {@code *_system.json} body, sorted by package name. */
   public static List<RealSeries> loadAll() {
@@ -66,6 +71,38 @@ public record RealSeries(String pkg, LocalDate first, List<Map<String, Long>> da
     recs.forEach(r -> days.get((int) ChronoUnit.DAYS.between(first, r.date()))
         .put(r.category(), r.downloads()));
     return new RealSeries(recs.get(0).packageName(), first, days);
+  }
+
+  /**
+   * Every package of an overall {@code {package: {date: with_mirrors}}} file, sorted by name, from
+   * its first to its last date; a date absent from the file is unknown (a hole, never zero).
+   */
+  public static List<RealSeries> loadOverall(Path file) {
+    Map<String, Map<String, Long>> all;
+    try {
+      all = new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(),
+          new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String,
+              Map<String, Long>>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+    List<RealSeries> out = new ArrayList<>();
+    all.forEach((pkg, byDate) -> {
+      java.util.TreeMap<LocalDate, Long> sorted = new java.util.TreeMap<>();
+      byDate.forEach((d, v) -> sorted.put(LocalDate.parse(d), v));
+      LocalDate first = sorted.firstKey();
+      int n = (int) ChronoUnit.DAYS.between(first, sorted.lastKey()) + 1;
+      List<Map<String, Long>> days = new ArrayList<>(java.util.Collections.nCopies(n, null));
+      sorted.forEach((d, v) -> days.set((int) ChronoUnit.DAYS.between(first, d),
+          new HashMap<>(Map.of(dev.pypiwatch.events.Categories.WITH_MIRRORS, v))));
+      out.add(new RealSeries(pkg, first, days));
+    });
+    return out;
+  }
+
+  /** Days {@code from} to {@code from + len - 1} (clipped to the series). */
+  public RealSeries slice(int from, int len) {
+    return new RealSeries(pkg, date(from), days.subList(from, Math.min(size(), from + len)));
   }
 
   public int size() {

@@ -13,6 +13,12 @@ import java.util.Set;
 
 /** Plays a {@link RealSeries} into a {@link RuleEngine} day by day, as the rule verticle would. */
 public final class SeriesReplay {
+  /**
+   * {@code without_mirrors} as a share of {@code with_mirrors} for an overall-only series (the
+   * fixture holds only {@code with_mirrors}; mirrors are ~2% of a typical package's downloads).
+   */
+  public static final double WITHOUT_MIRRORS_SHARE = 0.98;
+
   private SeriesReplay() {}
 
   /** The transitions of {@code s}, each day recorded then evaluated. */
@@ -56,13 +62,25 @@ public final class SeriesReplay {
     return out;
   }
 
-  /** The day's records: one per OS category and the overall categories (no mirror data). */
+  /**
+   * The day's records: one per OS category and the overall categories (no mirror data); for an
+   * overall-only day ({@code with_mirrors} alone), {@code with_mirrors} and {@link
+   * #WITHOUT_MIRRORS_SHARE} of it as {@code without_mirrors}. An unknown day records nothing.
+   */
   static void record(RuleEngine engine, RealSeries s, int i) {
     Map<String, Long> day = s.days().get(i);
     if (day == null) {
       return;
     }
     LocalDate date = s.date(i);
+    Long withMirrors = day.get(Categories.WITH_MIRRORS);
+    if (withMirrors != null) {
+      engine.record(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITH_MIRRORS, date,
+          withMirrors));
+      engine.record(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITHOUT_MIRRORS, date,
+          Math.round(WITHOUT_MIRRORS_SHARE * withMirrors)));
+      return;
+    }
     long total = 0;
     for (Map.Entry<String, Long> e : day.entrySet()) {
       engine.record(new DownloadRecord(s.pkg(), Endpoint.SYSTEM, e.getKey(), date, e.getValue()));
