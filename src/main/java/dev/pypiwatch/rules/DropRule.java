@@ -14,7 +14,7 @@ import java.util.Set;
  * to zero, so one good day does not hide a fall) is below {@code -z * scale / sqrt(days)}, the
  * days' sum is at most {@code max-ratio} of the baselines' sum and the baseline is large enough.
  * Unknown days are skipped, never counted as low (a window with skipped days needs one more noise
- * unit). A fall the ecosystem reference shows too is an upstream incident and not reported; a
+ * unit); with fewer than {@code days} known days within reach there is no verdict. A fall the ecosystem reference shows too is an upstream incident and not reported; a
  * window with a holiday in it must fall deeper ({@code holiday-max-ratio}).
  */
 final class DropRule implements Rule {
@@ -48,6 +48,11 @@ final class DropRule implements Rule {
     }
     if (!s.enabled()) {
       return Optional.of(List.of());
+    }
+    if (known(series, day.date(), s.days(), Holidays.NONE).size() < s.days()) {
+      // Too few known days (a long hole): no verdict. Judging "no drop" would resolve an ongoing
+      // drop, which would then fire again (or sit out a cooldown) when the days come back.
+      return Optional.empty();
     }
     Optional<Window> full = window(series, day.date(), s.days(), sp, Holidays.NONE);
     if (full.isEmpty() || !isDrop(full.get(), s, s.maxRatio())) {
@@ -87,23 +92,16 @@ final class DropRule implements Rule {
    */
   static Optional<Window> window(DailySeries series, LocalDate date, int days, SpikeSettings sp,
       Holidays excluded) {
-    List<LocalDate> known = new ArrayList<>();
-    boolean skipped = false;
-    int reach = days + MAX_SKIPPED;
-    for (int i = 0; i < reach && known.size() < days; i++) {
-      LocalDate t = date.minusDays(i);
-      if (excluded.contains(t)) {
-        reach++;
-      } else if (series.has(t)) {
-        known.add(t);
-      } else {
-        skipped = true;
-      }
-    }
+    List<LocalDate> known = known(series, date, days, excluded);
     if (known.size() < days) {
       return Optional.empty();
     }
     LocalDate first = known.get(known.size() - 1);
+    // Unknown days inside the window (excluded days are not unknown).
+    boolean skipped = false;
+    for (LocalDate t = first; !t.isAfter(date); t = t.plusDays(1)) {
+      skipped |= !excluded.contains(t) && !series.has(t);
+    }
     // The noise unit comes from before the window, so the fall itself cannot widen it.
     Optional<Baselines.Estimate> noise = Baselines.at(series, first, sp.weeks(), sp.scaleFloor());
     if (noise.isEmpty()) {
@@ -123,6 +121,24 @@ final class DropRule implements Rule {
     double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
     return Optional.of(
         new Window(first, observed, expected, score, noise.get().seasonal(), skipped));
+  }
+
+  /**
+   * Up to {@code days} known days, newest first, from {@code date} back over at most {@link
+   * #MAX_SKIPPED} unknown days; days in {@code excluded} are passed over without counting.
+   */
+  static List<LocalDate> known(DailySeries series, LocalDate date, int days, Holidays excluded) {
+    List<LocalDate> known = new ArrayList<>();
+    int reach = days + MAX_SKIPPED;
+    for (int i = 0; i < reach && known.size() < days; i++) {
+      LocalDate t = date.minusDays(i);
+      if (excluded.contains(t)) {
+        reach++;
+      } else if (series.has(t)) {
+        known.add(t);
+      }
+    }
+    return known;
   }
 
   private static boolean isDrop(Window w, DropSettings s, double maxRatio) {

@@ -266,6 +266,34 @@ class DropRuleTest {
   }
 
   @Test
+  void tooFewKnownDaysAbstain() {
+    // Days 86-90 unknown: day 91's reach (91 back to 83) holds 4 known days (91, 85, 84, 83), one
+    // short of the window: no verdict (empty), not "judged, no drop" (which resolves a drop).
+    assertEquals(Optional.empty(), evaluate(history(WEEK_AT_HALF, 86, 87, 88, 89, 90), null, 91,
+        DEFAULTS));
+    // With 4 unknown days the reach still finds 5 known days (91, 90, 85, 84, 83): judged.
+    assertEquals(true, evaluate(history(WEEK_AT_HALF, 86, 87, 88, 89), null, 91, DEFAULTS)
+        .isPresent());
+  }
+
+  @Test
+  void aLongHoleInsideADropNeitherResolvesNorRefiresIt() {
+    // Downloads fall to 30% from day 85 for good; days 90-94 are unknown (an upstream outage).
+    // Day 95 sees 4 known days in its reach: before the fix it judged "no drop" and resolved the
+    // drop, which fired again (or was suppressed by the cooldown) from day 96 on.
+    IntToLongFunction fall = i -> Math.round(FLAT_WEEKLY_20K.applyAsLong(i) * (i >= 85 ? 0.3 : 1));
+    RuleEngine engine = new RuleEngine(RulesConfig.DEFAULTS);
+    overall(fall).stream()
+        .filter(r -> !r.date().isAfter(START.plusDays(100)))
+        .filter(r -> r.date().isBefore(START.plusDays(90)) || r.date().isAfter(START.plusDays(94)))
+        .forEach(engine::record);
+    List<dev.pypiwatch.events.Alert> drops = engine.evaluateThrough(PKG, START.plusDays(100))
+        .stream().filter(a -> a.rule().equals(DropRule.NAME)).toList();
+    assertEquals(1, drops.size(), drops.toString());
+    assertEquals(dev.pypiwatch.events.AlertState.FIRING, drops.get(0).state());
+  }
+
+  @Test
   void aWindowOverAHoleReachesBackAndNeedsOneMoreNoiseUnit() {
     // Day 86 unknown: day 89's known days are 89, 88, 87, 85, 84 (a Wednesday at 20,000 again):
     // the same 52,000 / 84,000 and z 12.40 as day 88 without the hole, but over a skipped day.
