@@ -18,6 +18,11 @@ import java.util.function.Function;
 final class ShareShiftRule implements Rule {
   /** The sd of a median of n normal values is about 1.25 sd / sqrt(n). */
   static final double MEDIAN_EFFICIENCY = 1.25;
+  /**
+   * Slack on the minimum change, in points: shares are binary fractions, so an exact 5-point move
+   * (0.15 - 0.10) computes as 4.999999999999999 and would otherwise not count.
+   */
+  static final double POINTS_TOLERANCE = 1e-9;
 
   private final String name;
   private final String prefix;
@@ -71,7 +76,7 @@ final class ShareShiftRule implements Rule {
     double now = Robust.median(shares.recent(c));
     double delta = now - before;
     double score = Math.abs(delta) / sd(base, before, now, shares.recentTotal(), s.recentDays());
-    if (Math.abs(delta) * 100 >= s.minPoints() && score >= s.z()) {
+    if (Math.abs(delta) * 100 >= s.minPoints() - POINTS_TOLERANCE && score >= s.z()) {
       Severity sev = score >= 2 * s.z() ? Severity.WARNING : Severity.INFO;
       String text = day.pkg() + ": " + label(c) + " share " + (delta > 0 ? "rose" : "fell")
           + " to " + TextFormat.percent(now) + " (from " + TextFormat.percent(before) + ", "

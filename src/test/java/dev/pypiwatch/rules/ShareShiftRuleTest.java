@@ -226,6 +226,21 @@ class ShareShiftRuleTest {
   }
 
   @Test
+  void aMoveOfExactlyTheMinimumCounts() {
+    // Windows 10% -> 15%: 0.15 - 0.10 is 4.999999999999999 points in floating point; the
+    // minimum is 5 and this is 5 (score ~32 at 70,000 downloads, far above z).
+    assertEquals(true, 0.15 - 0.10 < 0.05, "the floating-point trap this test is about");
+    List<Finding> f = of(judged(OS, history(windows(0.10, 0.15)), ALL_NEW, RuleSettings.DEFAULTS),
+        "os-shift", "windows");
+    assertEquals(1, f.size(), f.toString());
+    assertEquals(15.0, f.get(0).observed(), ALLOWED_ERROR);
+    assertEquals(10.0, f.get(0).expected(), ALLOWED_ERROR);
+    // 4.9 points is still below the minimum.
+    assertEquals(List.of(), of(judged(OS, history(windows(0.10, 0.149)), ALL_NEW,
+        RuleSettings.DEFAULTS), "os-shift", "windows"));
+  }
+
+  @Test
   void daysWithoutDownloadsAreLeftOutNotCountedAsZeroShares() {
     // Recent days 100-103 all zero: only 3 recent days have downloads, too few to speak.
     List<DownloadRecord> records = system(windows(0.20, 0.40)).stream()
