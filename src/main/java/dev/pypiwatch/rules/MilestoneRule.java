@@ -9,8 +9,11 @@ import java.util.Optional;
 
 /**
  * The 30-day total reaching a new power of ten (1,000, 10,000, ...): good news, reported once per
- * level. The total is 30 times the mean of the known days (at least 25), so a hole cannot push it
- * over a level. The first level seen is a starting point, not news.
+ * level. The total is 30 times the mean of the known days among the last 30 (at least 25 must be
+ * known, and the day judged itself; otherwise no verdict): a hole is not counted as zero, the known
+ * days' mean stands in for it, so a hole can move the estimate either way by how far the missing day
+ * was from that mean (a missing quiet day can tip a total just under a level over it). The first
+ * level seen is a starting point, not news; a fall keeps the highest level reached.
  */
 final class MilestoneRule {
   static final String NAME = "milestone";
