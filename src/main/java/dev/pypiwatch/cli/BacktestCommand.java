@@ -94,7 +94,7 @@ final class BacktestCommand implements Callable<Integer> {
     Backtest.Result result;
     try {
       RecordingReader reader = RecordingReader.open(new Recording(data), cfg.poller().referencePackage());
-      List<String> names = packageNames(reader, err);
+      List<String> names = packageNames(reader, data, packages, err);
       result = replayAll(reader, names, new Backtest(rules), err);
     } catch (InvalidRecordingException | IllegalArgumentException e) {
       err.println("backtest: " + e.getMessage());
@@ -112,7 +112,9 @@ final class BacktestCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<String> packageNames(RecordingReader reader, PrintStream err) {
+  /** The normalized names of {@code packages}, or every package under {@code data} if none. */
+  static List<String> packageNames(RecordingReader reader, Path data, List<String> packages,
+      PrintStream err) {
     if (packages.isEmpty()) {
       List<String> all = reader.packages(err::println);
       if (all.isEmpty()) {

@@ -11,7 +11,7 @@ import picocli.CommandLine;
     versionProvider = PypiwatchCommand.VersionProvider.class,
     description = "Monitor and alert on Python package downloads from the PyPI Stats API.",
     subcommands = {DemoCommand.class, RunCommand.class, PollNowCommand.class, ConsumeCommand.class, CheckConfigCommand.class,
-      RecordCommand.class, BacktestCommand.class, SimulateCommand.class,
+      RecordCommand.class, BacktestCommand.class, EvaluateCommand.class, SimulateCommand.class,
       CommandLine.HelpCommand.class})
 public final class PypiwatchCommand implements Runnable {
 

@@ -3,6 +3,7 @@ package dev.pypiwatch.config;
 import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.rules.RuleSettings;
 import dev.pypiwatch.rules.RulesConfig;
+import dev.pypiwatch.rules.Sensitivity;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -28,7 +29,8 @@ final class RootBinder {
     KafkaConfig kafka = m.section(KafkaSection.KEY, KafkaSection::bind);
     PollerConfig poller = m.section(PollerSection.KEY, PollerSection::bind);
     HttpConfig http = m.section(HttpSection.KEY, HttpSection::bind);
-    RuleSettings rules = m.section(RulesSection.KEY, RulesSection::bind);
+    RulesSection.Bound bound = m.section(RulesSection.KEY, RulesSection::bind);
+    RuleSettings rules = bound.settings();
     // Per-package overrides take the global rules as their defaults, so they are bound after.
     Watchlist watchlist = WatchlistBinder.bind(m, rules);
     RuleRunnerConfig ruleEngine = m.section(RuleRunnerSection.KEY, RuleRunnerSection::bind);
@@ -36,6 +38,8 @@ final class RootBinder {
         : m.skip(NotifySection.KEY, NotifyConfig.DEFAULTS);
     m.finish();
     return new AppConfig(ctx.file, api, kafka, poller, http,
-        new RulesConfig(rules, watchlist.ruleOverrides()), watchlist, ruleEngine, notify);
+        new RulesConfig(rules, watchlist.ruleOverrides(),
+            bound.sensitivity().orElse(Sensitivity.NORMAL), watchlist.sensitivityOverrides()),
+        watchlist, ruleEngine, notify);
   }
 }

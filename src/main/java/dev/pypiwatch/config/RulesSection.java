@@ -5,6 +5,7 @@ import dev.pypiwatch.rules.DropSettings;
 import dev.pypiwatch.rules.Holidays;
 import dev.pypiwatch.rules.MilestoneSettings;
 import dev.pypiwatch.rules.RuleSettings;
+import dev.pypiwatch.rules.Sensitivity;
 import dev.pypiwatch.rules.ShiftSettings;
 import dev.pypiwatch.rules.SpikeSettings;
 import dev.pypiwatch.rules.TrendSettings;
@@ -60,15 +61,37 @@ final class RulesSection {
         return s;
       });
 
+  private static final ValueType<Sensitivity> SENSITIVITY =
+      new ValueType<>(Sensitivity.expected(), s -> {
+        try {
+          return Sensitivity.parse(s);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              ValueType.message(Sensitivity.expected(), BindContext.quote(s)));
+        }
+      });
+
+  /**
+   * A bound {@code rules:} mapping.
+   *
+   * @param settings the rule settings as written
+   * @param sensitivity its {@code sensitivity} key; empty if absent (or invalid: the error is recorded)
+   */
+  record Bound(RuleSettings settings, Optional<Sensitivity> sensitivity) {}
+
   private RulesSection() {}
 
   /** The top-level section, with the built-in defaults. */
-  static RuleSettings bind(MappingReader m) {
+  static Bound bind(MappingReader m) {
     return bind(m, RuleSettings.DEFAULTS);
   }
 
-  /** A mapping of rule sections whose absent keys take {@code d}. */
-  static RuleSettings bind(MappingReader m, RuleSettings d) {
+  /** A mapping of rule sections (and {@code sensitivity}) whose absent keys take {@code d}. */
+  static Bound bind(MappingReader m, RuleSettings d) {
+    return new Bound(settings(m, d), m.optional("sensitivity", SENSITIVITY));
+  }
+
+  private static RuleSettings settings(MappingReader m, RuleSettings d) {
     SpikeSettings spike = m.section("spike", s -> spike(s, d.spike()));
     DropSettings drop = m.section("drop", s -> drop(s, d.drop()));
     ShiftSettings python = m.section("python-shift", s -> shift(s, d.pythonShift(), true));

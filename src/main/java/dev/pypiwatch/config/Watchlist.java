@@ -1,6 +1,7 @@
 package dev.pypiwatch.config;
 
 import dev.pypiwatch.rules.RuleSettings;
+import dev.pypiwatch.rules.Sensitivity;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,11 +33,20 @@ public record Watchlist(List<WatchedPackage> packages) {
     return packages.stream().map(WatchedPackage::name).toList();
   }
 
-  /** The effective rule settings of the packages whose entry overrides some, by normalized name. */
+  /** The rule settings (before the sensitivity) of the packages whose entry overrides some, by normalized name. */
   public Map<String, RuleSettings> ruleOverrides() {
     Map<String, RuleSettings> map = new HashMap<>();
     for (WatchedPackage p : packages) {
       p.rules().ifPresent(r -> map.put(p.name(), r));
+    }
+    return map;
+  }
+
+  /** The sensitivities of the packages whose entry sets one, by normalized name. */
+  public Map<String, Sensitivity> sensitivityOverrides() {
+    Map<String, Sensitivity> map = new HashMap<>();
+    for (WatchedPackage p : packages) {
+      p.sensitivity().ifPresent(s -> map.put(p.name(), s));
     }
     return map;
   }

@@ -97,8 +97,8 @@ final class WatchlistBinder {
             .map(n -> WatchedPackage.of(n, ctx.location(nameNode)));
       }
       if (m.has(RulesSection.KEY)) {
-        RuleSettings own = m.section(RulesSection.KEY, r -> RulesSection.bind(r, rules));
-        result = result.map(p -> p.withRules(own));
+        RulesSection.Bound own = m.section(RulesSection.KEY, r -> RulesSection.bind(r, rules));
+        result = result.map(p -> p.withRules(own.settings(), own.sensitivity()));
       }
       m.finish();
       return result;

@@ -4,20 +4,30 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of the detection rules: global ones (the {@code rules:} section) and the effective
- * ones of packages whose watchlist entry overrides some keys.
+ * Settings of the detection rules: global ones (the {@code rules:} section) and those of packages
+ * whose watchlist entry overrides some keys, each at a {@link Sensitivity}.
  *
- * @param global the settings of every package without overrides
- * @param packages effective settings by normalized package name; copied
+ * @param global the settings of every package without overrides, as written
+ * @param packages settings by normalized package name, as written (before the sensitivity); copied
+ * @param sensitivity the level of every package without its own ({@code rules.sensitivity})
+ * @param sensitivities the levels of packages whose entry sets one; copied
  */
-public record RulesConfig(RuleSettings global, Map<String, RuleSettings> packages) {
+public record RulesConfig(RuleSettings global, Map<String, RuleSettings> packages,
+    Sensitivity sensitivity, Map<String, Sensitivity> sensitivities) {
 
   /** The defaults, without overrides. */
   public static final RulesConfig DEFAULTS = new RulesConfig(RuleSettings.DEFAULTS, Map.of());
 
   public RulesConfig {
     Objects.requireNonNull(global, "global");
+    Objects.requireNonNull(sensitivity, "sensitivity");
     packages = Map.copyOf(packages);
+    sensitivities = Map.copyOf(sensitivities);
+  }
+
+  /** Settings at {@link Sensitivity#NORMAL}. */
+  public RulesConfig(RuleSettings global, Map<String, RuleSettings> packages) {
+    this(global, packages, Sensitivity.NORMAL, Map.of());
   }
 
   /** Global settings {@code global} without per-package overrides. */
@@ -25,8 +35,18 @@ public record RulesConfig(RuleSettings global, Map<String, RuleSettings> package
     return new RulesConfig(global, Map.of());
   }
 
-  /** The settings that apply to {@code pkg} (normalized name). */
+  /** The settings that apply to {@code pkg} (normalized name): as written, at its sensitivity. */
   public RuleSettings forPackage(String pkg) {
-    return packages.getOrDefault(pkg, global);
+    return sensitivityOf(pkg).apply(packages.getOrDefault(pkg, global));
+  }
+
+  /** The sensitivity of {@code pkg} (normalized name). */
+  public Sensitivity sensitivityOf(String pkg) {
+    return sensitivities.getOrDefault(pkg, sensitivity);
+  }
+
+  /** The same settings with every package at {@code level}. */
+  public RulesConfig at(Sensitivity level) {
+    return new RulesConfig(global, packages, level, Map.of());
   }
 }

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -25,7 +24,7 @@ public final class RealWindows {
   /** The protocol's seed; each window draws from its own generator (package, index, seed). */
   public static final long SEED = 13;
   /** False episodes are counted in the window's last 90 days (after the cold start). */
-  public static final int COUNTED = 90;
+  public static final int COUNTED = Evaluation.COUNTED;
 
   private RealWindows() {}
 
@@ -78,23 +77,17 @@ public final class RealWindows {
     return out;
   }
 
-  /** The protocol on one window at {@code config}. */
+  /** The protocol's injections, in {@link Outcome}'s order: x3, x5, a week at 50% and at 20%. */
+  private static final List<Evaluation.Injection> INJECTIONS = List.of(
+      Evaluation.Injection.spike(3), Evaluation.Injection.spike(5),
+      Evaluation.Injection.drop(0.5), Evaluation.Injection.drop(0.2));
+
+  /** The protocol on one window at {@code config} ({@link Evaluation}, plus the hole diagnosis). */
   public static Outcome measure(Window w, RulesConfig config) {
     RealSeries s = w.series();
-    Random random = new Random(SEED * 1_000_003L + 31L * w.pkg().hashCode() + w.index());
-    int[] spikeDays = IntStream.range(DAYS - 60, DAYS).filter(i -> s.total(i) >= 0).toArray();
-    int spike = spikeDays.length == 0 ? -1 : spikeDays[random.nextInt(spikeDays.length)];
-    int drop = DAYS - (8 + random.nextInt(43)); // 8..50 days before the end
-    List<Alert> clean = SeriesReplay.run(s, config);
-    int x3 = spike < 0 ? -1 : spikeOn(s.slice(0, spike + 1).multiplied(spike, 1, 3), config, spike);
-    int x5 = spike < 0 ? -1 : spikeOn(s.slice(0, spike + 1).multiplied(spike, 1, 5), config, spike);
-    int week50 = dropWithinWeek(s.slice(0, drop + 7).multiplied(drop, 7, 0.5), config, drop);
-    int week20 = dropWithinWeek(s.slice(0, drop + 7).multiplied(drop, 7, 0.2), config, drop);
-    long from = s.date(DAYS - COUNTED).toEpochDay();
-    int falseSpikes = (int) SeriesReplay.firing(clean, "spike").stream()
-        .filter(a -> a.date().toEpochDay() >= from).count();
-    int falseDrops = (int) SeriesReplay.firing(clean, "drop").stream()
-        .filter(a -> a.date().toEpochDay() >= from).count();
+    Evaluation.Outcome e = Evaluation.measure(new Days(s), config,
+        Evaluation.random(SEED, w.pkg(), w.index()), INJECTIONS);
+    List<Alert> clean = e.clean();
     int[] holes = IntStream.range(0, DAYS).filter(i -> s.total(i) < 0).toArray();
     int holeAlerts = 0;
     int holeCaused = 0;
@@ -112,8 +105,47 @@ public final class RealWindows {
         }
       }
     }
-    return new Outcome(w, x3, x5, week50, week20, falseSpikes, falseDrops, holes.length,
-        holeAlerts, holeCaused);
+    List<Evaluation.Trial> t = e.trials();
+    return new Outcome(w, t.get(0).found(), t.get(1).found(), t.get(2).found(), t.get(3).found(),
+        e.falseSpikes(), e.falseDrops(), holes.length, holeAlerts, holeCaused);
+  }
+
+  /** A {@link RealSeries} as {@link Evaluation} replays it ({@link SeriesReplay#record}). */
+  record Days(RealSeries s) implements Evaluation.Series {
+    @Override
+    public String pkg() {
+      return s.pkg();
+    }
+
+    @Override
+    public int size() {
+      return s.size();
+    }
+
+    @Override
+    public java.time.LocalDate date(int i) {
+      return s.date(i);
+    }
+
+    @Override
+    public long total(int i) {
+      return s.total(i);
+    }
+
+    @Override
+    public Evaluation.Series slice(int from, int len) {
+      return new Days(s.slice(from, len));
+    }
+
+    @Override
+    public Evaluation.Series multiplied(int from, int len, double factor) {
+      return new Days(s.multiplied(from, len, factor));
+    }
+
+    @Override
+    public void record(RuleEngine engine, int i) {
+      SeriesReplay.record(engine, s, i);
+    }
   }
 
   private static boolean afterHole(RealSeries s, int[] holes, Alert a) {
@@ -149,16 +181,6 @@ public final class RealWindows {
       }
     }
     return new RealSeries(s.pkg(), s.first(), days);
-  }
-
-  private static int spikeOn(RealSeries s, RulesConfig config, int p) {
-    return SeriesReplay.firing(SeriesReplay.run(s, config), "spike").stream()
-        .anyMatch(a -> a.date().equals(s.date(p))) ? 1 : 0;
-  }
-
-  private static int dropWithinWeek(RealSeries s, RulesConfig config, int p) {
-    return SeriesReplay.firing(SeriesReplay.run(s, config), "drop").stream()
-        .anyMatch(a -> !a.date().isBefore(s.date(p)) && !a.date().isAfter(s.date(p + 6))) ? 1 : 0;
   }
 
   private static Set<String> keys(List<Alert> alerts) {
