@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -86,6 +87,9 @@ final class EvaluateCommand implements Callable<Integer> {
   record PackageResult(String pkg, String tier, double median, int days, Sensitivity current,
       Map<Sensitivity, List<Evaluation.Outcome>> outcomes) {}
 
+  /** One package's result, or the error that stopped it. */
+  private record Attempt(Optional<PackageResult> result, RuntimeException error) {}
+
   @Override
   public Integer call() {
     PrintStream err = System.err;
@@ -126,10 +130,32 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       List<DownloadRecord> ref = reference;
       RulesConfig rules = cfg.rules();
-      // Packages are independent: measured in parallel, printed in name order.
-      results = names.parallelStream()
-          .map(n -> evaluate(n, reader, ref, rules, injections, err))
-          .flatMap(Optional::stream).toList();
+      // Packages are independent: measured in parallel; results, and the first error, in name
+      // order, so the output and the error reported are deterministic.
+      AtomicInteger done = new AtomicInteger();
+      List<Attempt> attempts = names.parallelStream().map(n -> {
+        Attempt a;
+        try {
+          a = new Attempt(evaluate(n, reader, ref, rules, injections, err), null);
+        } catch (RuntimeException e) {
+          a = new Attempt(Optional.empty(), e);
+        }
+        int d = done.incrementAndGet();
+        if (d % BacktestCommand.PROGRESS_EVERY == 0 || d == names.size()) {
+          synchronized (err) {
+            err.printf("evaluate: [%d/%d] packages evaluated%n", d, names.size());
+          }
+        }
+        return a;
+      }).toList();
+      List<PackageResult> ok = new ArrayList<>();
+      for (Attempt a : attempts) {
+        if (a.error() != null) {
+          throw a.error();
+        }
+        a.result().ifPresent(ok::add);
+      }
+      results = ok;
     } catch (InvalidRecordingException | IllegalArgumentException e) {
       err.println("evaluate: " + e.getMessage());
       return PypiwatchCommand.EXIT_USAGE;
@@ -242,7 +268,7 @@ final class EvaluateCommand implements Callable<Integer> {
     for (PackageResult r : results) {
       Map<Sensitivity, Evaluation.Score> scores = scores(injections, r.outcomes());
       for (Sensitivity level : Sensitivity.values()) {
-        rows.add(row(r.pkg(), r.tier(), TextFormat.count(r.median()), level,
+        rows.add(row(r.pkg(), r.tier(), Double.isNaN(r.median()) ? "-" : TextFormat.count(r.median()), level,
             level == r.current(), scores.get(level)));
       }
       advice.append(advice(r, scores)).append('\n');
@@ -351,7 +377,9 @@ final class EvaluateCommand implements Callable<Integer> {
       Optional<Sensitivity> best = recommended(scores);
       for (Sensitivity level : Sensitivity.values()) {
         ObjectNode o = JSON.createObjectNode().put("scope", "package").put("package", r.pkg())
-            .put("tier", r.tier()).put("median", r.median()).put("days", r.days());
+            .put("tier", r.tier());
+        number(o, "median", r.median());
+        o.put("days", r.days());
         o.put("sensitivity", level.label()).put("configured", level == r.current())
             .put("recommended", best.map(level::equals).orElse(false));
         sb.append(score(o, scores.get(level))).append('\n');
