@@ -165,6 +165,33 @@ class EvaluateCommandTest {
     assertTrue(tiny.err().contains("tiny: 60 day(s) of data, fewer than the 120"), tiny.err());
   }
 
+  @Test
+  void theConfiguredLevelIsMarkedPerPackageAndTheReferenceIsNotEvaluated() throws IOException {
+    write("__all__", 1_000_000, Set.of());
+    Path config = dir.resolve("pypiwatch.yaml");
+    java.nio.file.Files.writeString(config, """
+        watchlist:
+          - busy
+          - name: bumpy
+            rules: {sensitivity: high}
+        """);
+    CliRun run = evaluate("--config", config.toString(), "--format", "jsonl");
+    assertEquals(0, run.exitCode(), run.err());
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : run.out().lines().toList()) {
+      lines.add(JSON.readTree(line));
+    }
+    assertTrue(lines.stream().noneMatch(o -> o.path("package").asText().equals("__all__")), run.out());
+    assertTrue(find(lines, "bumpy", "high").get("configured").asBoolean());
+    assertTrue(!find(lines, "bumpy", "normal").get("configured").asBoolean());
+    assertTrue(find(lines, "busy", "normal").get("configured").asBoolean());
+    assertTrue(run.err().contains("evaluate: 2 package(s)"), run.err());
+
+    java.nio.file.Files.writeString(config, "rules:\n  sensitivity: extreme\n");
+    assertUsage(evaluate("--config", config.toString()),
+        "pypiwatch.yaml:2:16: rules.sensitivity: expected low, normal or high; got 'extreme'");
+  }
+
   private static void assertUsage(CliRun run, String fragment) {
     assertEquals(2, run.exitCode(), run.err());
     assertEquals("", run.out());
