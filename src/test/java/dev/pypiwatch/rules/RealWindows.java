@@ -16,7 +16,9 @@ import java.util.stream.IntStream;
  * with_mirrors} series ({@link RealSeries#loadOverall}), newest first, kept when the window's median
  * (of its known days) is at least 100/day; per window an untouched copy, a x3 and a x5 one-day
  * spike on one seeded random day with data in its last 60 days, and a week at 50% and at 20%
- * starting on one seeded random day 8-50 days before its end. Holes stay holes.
+ * starting on one seeded random day 8-50 days before its end. Holes stay holes. The injection and
+ * scoring are {@link Evaluation}'s (main code, also behind {@code pypiwatch evaluate}); this class
+ * adds the fixture's windows, tiers and the hole diagnosis.
  */
 public final class RealWindows {
   public static final int DAYS = 180;

@@ -21,9 +21,9 @@ public final class SeriesReplay {
 
   private SeriesReplay() {}
 
-  /** The transitions of {@code s}, each day recorded then evaluated. */
+  /** The transitions of {@code s}, each day recorded then evaluated ({@link Evaluation#replay}). */
   public static List<Alert> run(RealSeries s, RulesConfig config) {
-    return run(s, config, Set.of(), 0);
+    return Evaluation.replay(new RealWindows.Days(s), config);
   }
 
   /**
