@@ -229,7 +229,7 @@ public final class Service implements AutoCloseable {
     // One notifier per process; its transactional id is stable so a restart fences its predecessor.
     NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
         ReleaseNotes.around(Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)),
-            releaseLookup(config, clock), releaseWait(config.api().pypiJson())), notify.groupId() + "-0", clock,
+            config.api().pypiJson().enabled() ? releaseLookup(config, clock) : ReleaseLookup.NONE, releaseWait(config.api().pypiJson())), notify.groupId() + "-0", clock,
         notifyMetrics, NotificationStream.STOP_GRACE);
     vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
   }

@@ -78,6 +78,12 @@ public record ApiConfig(
         initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes, pypiJson);
   }
 
+  /** A copy with other settings of the PyPI JSON API client. */
+  public ApiConfig withPypiJson(PypiJsonConfig c) {
+    return new ApiConfig(baseUrl, contact, minInterval, maxConcurrency, requestTimeout, maxAttempts,
+        initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes, c);
+  }
+
   /** The back-off after a failed attempt (5xx, 408, time-out, connection): equal jitter. */
   public RetryPolicy retryPolicy() {
     return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, RetryPolicy.Jitter.EQUAL);

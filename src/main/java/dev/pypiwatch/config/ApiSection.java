@@ -26,6 +26,7 @@ final class ApiSection {
     long maxBodyBytes = m.get("max-body-size", ValueType.SIZE, d.maxBodyBytes());
     PypiJsonConfig j = d.pypiJson();
     PypiJsonConfig pypiJson = new PypiJsonConfig(
+        m.get("pypi-json-enabled", ValueType.BOOLEAN, j.enabled()),
         m.get("pypi-json-url", ValueType.HTTP_URL, j.baseUrl()),
         m.get("pypi-json-min-interval", ValueType.duration(true), j.minInterval()),
         m.get("pypi-json-timeout", ValueType.duration(false), j.requestTimeout()),

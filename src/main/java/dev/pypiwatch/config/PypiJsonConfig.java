@@ -10,17 +10,18 @@ import java.util.Objects;
  * the PyPI Stats API's: a slow or failing PyPI never holds up polling, and never an alert for more
  * than {@code requestTimeout} per attempt.
  *
+ * @param enabled false to ask nothing (offline: the demo, tests without a stand-in)
  * @param baseUrl base URL without a trailing slash, e.g. {@code https://pypi.org/pypi}
  * @param minInterval minimum time between the starts of two requests
  * @param requestTimeout time-out of one attempt
  * @param maxAttempts attempts per lookup, the first one included
  * @param cacheTtl how long a package's answer (releases or none) is reused
  */
-public record PypiJsonConfig(String baseUrl, Duration minInterval, Duration requestTimeout,
+public record PypiJsonConfig(boolean enabled, String baseUrl, Duration minInterval, Duration requestTimeout,
     int maxAttempts, Duration cacheTtl) {
 
   /** Polite defaults for pypi.org: one request a second, 5 s per attempt, 2 attempts, 1 h cache. */
-  public static final PypiJsonConfig DEFAULTS = new PypiJsonConfig("https://pypi.org/pypi",
+  public static final PypiJsonConfig DEFAULTS = new PypiJsonConfig(true, "https://pypi.org/pypi",
       Duration.ofSeconds(1), Duration.ofSeconds(5), 2, Duration.ofHours(1));
 
   public PypiJsonConfig {
@@ -36,9 +37,9 @@ public record PypiJsonConfig(String baseUrl, Duration minInterval, Duration requ
     }
   }
 
-  /** A copy with another base URL (tests). */
-  public PypiJsonConfig withBaseUrl(String url) {
-    return new PypiJsonConfig(url, minInterval, requestTimeout, maxAttempts, cacheTtl);
+  /** A copy that asks nothing. */
+  public PypiJsonConfig disabled() {
+    return new PypiJsonConfig(false, baseUrl, minInterval, requestTimeout, maxAttempts, cacheTtl);
   }
 
   /** The back-off after a failed attempt: short (an alert waits on it), with equal jitter. */

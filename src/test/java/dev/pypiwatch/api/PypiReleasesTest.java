@@ -76,7 +76,7 @@ public class PypiReleasesTest {
   }
 
   private PypiReleases client(Duration minInterval, Duration timeout) {
-    PypiJsonConfig c = new PypiJsonConfig(pypi.url("/pypi/"), minInterval, timeout, 2, Duration.ofHours(1));
+    PypiJsonConfig c = new PypiJsonConfig(true, pypi.url("/pypi/"), minInterval, timeout, 2, Duration.ofHours(1));
     PypiReleases r = new PypiReleases(vertx, c, "ops@example.org", Clock.systemUTC());
     clients.add(r);
     return r;

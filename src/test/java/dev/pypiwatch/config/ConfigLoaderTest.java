@@ -68,6 +68,7 @@ class ConfigLoaderTest {
           max-backoff: 1h
           rate-limit-backoff: 1d
           max-body-size: 512KB
+          pypi-json-enabled: false
           pypi-json-url: http://localhost:9000/pypi/
           pypi-json-min-interval: 0s
           pypi-json-timeout: 800ms
@@ -76,7 +77,7 @@ class ConfigLoaderTest {
         """, Map.of());
     assertEquals(new ApiConfig("http://localhost:8080/api", "ops@example.com", Duration.ZERO, 8,
         Duration.ofSeconds(90), 1, Duration.ofMillis(500), Duration.ofHours(1),
-        Duration.ofDays(1), 512_000, new PypiJsonConfig("http://localhost:9000/pypi", Duration.ZERO,
+        Duration.ofDays(1), 512_000, new PypiJsonConfig(false, "http://localhost:9000/pypi", Duration.ZERO,
             Duration.ofMillis(800), 3, Duration.ofMinutes(10))), config.api());
     assertEquals(PypiJsonConfig.DEFAULTS, ApiConfig.DEFAULTS.pypiJson());
     assertEquals("https://pypi.org/pypi", PypiJsonConfig.DEFAULTS.baseUrl());
