@@ -227,9 +227,11 @@ public final class Service implements AutoCloseable {
     notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
     List<String> watched = config.watchlist().names();
     // One notifier per process; its transactional id is stable so a restart fences its predecessor.
+    // Each attempt first adds the release near a firing alert's day (PyPI's JSON API), waiting at most releaseWait.
+    ReleaseLookup lookup = config.api().pypiJson().enabled() ? releaseLookup(config, clock) : ReleaseLookup.NONE;
     NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
-        ReleaseNotes.around(Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)),
-            config.api().pypiJson().enabled() ? releaseLookup(config, clock) : ReleaseLookup.NONE, releaseWait(config.api().pypiJson())), notify.groupId() + "-0", clock,
+        ReleaseNotes.around(Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), lookup,
+            releaseWait(config.api().pypiJson())), notify.groupId() + "-0", clock,
         notifyMetrics, NotificationStream.STOP_GRACE);
     vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
   }
@@ -242,7 +244,8 @@ public final class Service implements AutoCloseable {
 
   /** The longest an alert waits for its release: every attempt's time-out and the back-offs between them. */
   static Duration releaseWait(PypiJsonConfig c) {
-    return c.requestTimeout().multipliedBy(c.maxAttempts()).plus(c.retryPolicy().maxBackoff().multipliedBy(c.maxAttempts() - 1L));
+    return c.requestTimeout().multipliedBy(c.maxAttempts())
+        .plus(c.retryPolicy().maxBackoff().multipliedBy(c.maxAttempts() - 1L));
   }
 
   private void startRules(RuleRunnerConfig rules, RulesConfig settings, Topics topics, Predicate<Alert> history) {
