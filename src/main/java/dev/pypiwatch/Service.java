@@ -1,9 +1,11 @@
 package dev.pypiwatch;
 
+import dev.pypiwatch.api.PypiReleases;
 import dev.pypiwatch.api.PypiStatsClient;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.HttpConfig;
 import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.config.PypiJsonConfig;
 import dev.pypiwatch.config.RuleRunnerConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.http.ApiRoutes;
@@ -28,6 +30,8 @@ import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.notify.Channels;
 import dev.pypiwatch.notify.NotifyMetrics;
 import dev.pypiwatch.notify.Outbox;
+import dev.pypiwatch.notify.ReleaseLookup;
+import dev.pypiwatch.notify.ReleaseNotes;
 import dev.pypiwatch.notify.stream.NotificationStream;
 import dev.pypiwatch.notify.stream.NotifierVerticle;
 import dev.pypiwatch.rules.RuleEngine;
@@ -74,6 +78,7 @@ public final class Service implements AutoCloseable {
   private Vertx vertx;
   private WorkerExecutor publishWorker;
   private PypiStatsClient client;
+  private PypiReleases releases;
   private PollVerticle poller;
   private StatusVerticle status;
   private ReadModelFeed readModelFeed;
@@ -222,10 +227,25 @@ public final class Service implements AutoCloseable {
     notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
     List<String> watched = config.watchlist().names();
     // One notifier per process; its transactional id is stable so a restart fences its predecessor.
+    // Each attempt first adds the release near a firing alert's day (PyPI's JSON API), waiting at most releaseWait.
+    ReleaseLookup lookup = config.api().pypiJson().enabled() ? releaseLookup(config, clock) : ReleaseLookup.NONE;
     NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
-        Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), notify.groupId() + "-0", clock,
+        ReleaseNotes.around(Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), lookup,
+            releaseWait(config.api().pypiJson())), notify.groupId() + "-0", clock,
         notifyMetrics, NotificationStream.STOP_GRACE);
     vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
+  }
+
+  /** PyPI's JSON API behind the notifier's interface: notify needs no edge to api. */
+  private ReleaseLookup releaseLookup(AppConfig config, Clock clock) {
+    releases = new PypiReleases(vertx, config.api().pypiJson(), config.api().contact(), clock);
+    return (pkg, day) -> releases.near(pkg, day).toCompletionStage();
+  }
+
+  /** The longest an alert waits for its release: every attempt's time-out and the back-offs between them. */
+  static Duration releaseWait(PypiJsonConfig c) {
+    return c.requestTimeout().multipliedBy(c.maxAttempts())
+        .plus(c.retryPolicy().maxBackoff().multipliedBy(c.maxAttempts() - 1L));
   }
 
   private void startRules(RuleRunnerConfig rules, RulesConfig settings, Topics topics, Predicate<Alert> history) {
@@ -295,6 +315,9 @@ public final class Service implements AutoCloseable {
       if (vertx != null) {
         poller.halt(); // no further package is started ...
         client.close(); // ... and requests in flight are abandoned, so the current one ends quickly
+        if (releases != null) {
+          releases.close();
+        }
         for (String id : vertx.deploymentIDs()) {
           vertx.undeploy(id).await();
         }

@@ -5,10 +5,14 @@ import dev.pypiwatch.events.TextFormat;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Alerts as a plain-text table with aligned columns, for {@code backtest --format table}. */
+/**
+ * Alerts as a plain-text table with aligned columns, for {@code backtest --format table}. The last
+ * column, WHY, is the alert's context as the rule stage computed it; it never has a release: the
+ * table is offline (backtests over years of history) and asks PyPI nothing.
+ */
 final class AlertTable {
   static final List<String> HEADER = List.of("DATE", "PACKAGE", "RULE", "SERIES", "CATEGORY", "STATE",
-      "SEVERITY", "OBSERVED", "EXPECTED", "SCORE", "SUMMARY");
+      "SEVERITY", "OBSERVED", "EXPECTED", "SCORE", "SUMMARY", "WHY");
   // Numbers are right-aligned, text left-aligned; the last column is not padded.
   private static final int FIRST_NUMBER = 7;
   private static final int LAST_NUMBER = 9;
@@ -43,6 +47,6 @@ final class AlertTable {
     return List.of(a.date().toString(), a.packageName(), a.rule(), a.series(), a.category(),
         a.state().wire(), a.severity().wire(), TextFormat.alertValue(a, a.observed()),
         TextFormat.alertValue(a, a.expected()),
-        TextFormat.decimal(a.score()), a.summary());
+        TextFormat.decimal(a.score()), a.summary(), String.join("; ", TextFormat.context(a)));
   }
 }

@@ -291,6 +291,7 @@ final class DemoCommand implements Callable<Integer> {
         base-url: "${DEMO_API}"
         min-interval: 0s
         contact: pypiwatch-demo
+        pypi-json-enabled: false
       kafka:
         embedded-data-dir: "${DEMO_DATA_DIR}"
         embedded-port: 0

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param maxBackoff upper bound of one back-off
  * @param rateLimitBackoff back-off after a 429 without {@code Retry-After}; doubles per 429
  * @param maxBodyBytes largest response body accepted
+ * @param pypiJson the client of PyPI's JSON API (releases near an alert's day)
  */
 public record ApiConfig(
     String baseUrl,
@@ -28,7 +29,8 @@ public record ApiConfig(
     Duration initialBackoff,
     Duration maxBackoff,
     Duration rateLimitBackoff,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    PypiJsonConfig pypiJson) {
 
   /** Defaults that suit the real server: 30 requests a minute, 60 s after a 429. */
   public static final ApiConfig DEFAULTS =
@@ -42,7 +44,16 @@ public record ApiConfig(
           Duration.ofSeconds(2),
           Duration.ofMinutes(5),
           Duration.ofSeconds(60),
-          4L * 1024 * 1024);
+          4L * 1024 * 1024,
+          PypiJsonConfig.DEFAULTS);
+
+  /** Settings with the JSON API client's defaults. */
+  public ApiConfig(String baseUrl, String contact, Duration minInterval, int maxConcurrency,
+      Duration requestTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+      Duration rateLimitBackoff, long maxBodyBytes) {
+    this(baseUrl, contact, minInterval, maxConcurrency, requestTimeout, maxAttempts, initialBackoff,
+        maxBackoff, rateLimitBackoff, maxBodyBytes, PypiJsonConfig.DEFAULTS);
+  }
 
   public ApiConfig {
     Objects.requireNonNull(baseUrl, "baseUrl");
@@ -52,6 +63,7 @@ public record ApiConfig(
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
     Objects.requireNonNull(rateLimitBackoff, "rateLimitBackoff");
+    Objects.requireNonNull(pypiJson, "pypiJson");
     if (maxConcurrency < 1 || maxAttempts < 1 || maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxConcurrency, maxAttempts and maxBodyBytes must be >= 1");
     }
@@ -63,7 +75,13 @@ public record ApiConfig(
   /** A copy with another base URL (tests, the {@code --base-url} option). */
   public ApiConfig withBaseUrl(String url) {
     return new ApiConfig(url, contact, minInterval, maxConcurrency, requestTimeout, maxAttempts,
-        initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes);
+        initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes, pypiJson);
+  }
+
+  /** A copy with other settings of the PyPI JSON API client. */
+  public ApiConfig withPypiJson(PypiJsonConfig c) {
+    return new ApiConfig(baseUrl, contact, minInterval, maxConcurrency, requestTimeout, maxAttempts,
+        initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes, c);
   }
 
   /** The back-off after a failed attempt (5xx, 408, time-out, connection): equal jitter. */

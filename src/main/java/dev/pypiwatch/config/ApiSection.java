@@ -24,6 +24,14 @@ final class ApiSection {
     Duration rateLimitBackoff =
         m.get("rate-limit-backoff", ValueType.duration(false), d.rateLimitBackoff());
     long maxBodyBytes = m.get("max-body-size", ValueType.SIZE, d.maxBodyBytes());
+    PypiJsonConfig j = d.pypiJson();
+    PypiJsonConfig pypiJson = new PypiJsonConfig(
+        m.get("pypi-json-enabled", ValueType.BOOLEAN, j.enabled()),
+        m.get("pypi-json-url", ValueType.HTTP_URL, j.baseUrl()),
+        m.get("pypi-json-min-interval", ValueType.duration(true), j.minInterval()),
+        m.get("pypi-json-timeout", ValueType.duration(false), j.requestTimeout()),
+        m.get("pypi-json-max-attempts", ValueType.POSITIVE_INT, j.maxAttempts()),
+        m.get("pypi-json-cache-ttl", ValueType.duration(true), j.cacheTtl()));
 
     if (maxBackoff.compareTo(initialBackoff) < 0) {
       // The back-off doubles from initial up to max; a smaller max would make the cap the start.
@@ -31,6 +39,6 @@ final class ApiSection {
           + ") must not be less than initial-backoff (" + Durations.format(initialBackoff) + ")");
     }
     return new ApiConfig(baseUrl, contact, minInterval, maxConcurrency, requestTimeout,
-        maxAttempts, initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes);
+        maxAttempts, initialBackoff, maxBackoff, rateLimitBackoff, maxBodyBytes, pypiJson);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param score how far from expected, in the rule's noise units
  * @param summary one line for humans
  * @param link the package's page on pypistats.org
+ * @param context why it is probably happening (firing transitions); null when not known
  */
 public record Alert(
     String fingerprint,
@@ -36,7 +37,16 @@ public record Alert(
     double expected,
     double score,
     String summary,
-    String link) {
+    String link,
+    AlertContext context) {
+
+  /** An alert without context (resolutions, older events, tests). */
+  public Alert(String fingerprint, String packageName, String rule, String series, String category,
+      LocalDate date, AlertState state, Severity severity, double observed, double expected,
+      double score, String summary, String link) {
+    this(fingerprint, packageName, rule, series, category, date, state, severity, observed,
+        expected, score, summary, link, null);
+  }
 
   public Alert {
     Objects.requireNonNull(fingerprint, "fingerprint");
@@ -49,6 +59,12 @@ public record Alert(
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(link, "link");
+  }
+
+  /** A copy with {@code c} as its context. */
+  public Alert withContext(AlertContext c) {
+    return new Alert(fingerprint, packageName, rule, series, category, date, state, severity,
+        observed, expected, score, summary, link, c);
   }
 
   /** The pypistats.org page of {@code pkg}. */

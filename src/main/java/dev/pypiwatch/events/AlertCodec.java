@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The JSON wire format of an {@link Alert} ({@value #ALERT_SCHEMA}): the value of a record on the
@@ -12,8 +15,14 @@ import java.io.UncheckedIOException;
  *
  * <p>A flat object with snake_case keys, written in a fixed order by hand on {@link EventCodec}'s
  * one shared factory, and read with the same rules as the other events: unknown fields are ignored,
- * duplicate keys are rejected, every field is required, and each problem is an {@link
+ * duplicate keys are rejected, every field but {@code context} is required, and each problem is an {@link
  * EventDecodingException} naming the field.
+ *
+ * <h3>Context</h3>
+ *
+ * The optional {@code context} object ({@link AlertContext}) is written only when the alert has one
+ * (firing transitions of the rule stage); each of its fields is written, null when unknown, and read
+ * as optional, so a consumer of an older or newer writer still decodes it.
  *
  * <h3>Non-finite values</h3>
  *
@@ -45,6 +54,9 @@ public final class AlertCodec {
       writeNumber(g, "score", a.score());
       g.writeStringField("summary", a.summary());
       g.writeStringField("link", a.link());
+      if (a.context() != null) {
+        writeContext(g, a.context());
+      }
       g.writeEndObject();
       g.flush();
       return out.toByteArray();
@@ -75,7 +87,88 @@ public final class AlertCodec {
         f.number("expected", true),
         f.number("score", true),
         f.string("summary"),
-        f.string("link"));
+        f.string("link"),
+        context(f.optionalObject("context")));
+  }
+
+  private static void writeContext(JsonGenerator g, AlertContext c) throws IOException {
+    g.writeObjectFieldStart("context");
+    writeNumber(g, "ecosystem_change", c.ecosystemChange() == null ? Double.NaN : c.ecosystemChange());
+    writeNumber(g, "mirror_share", c.mirrorShare() == null ? Double.NaN : c.mirrorShare());
+    if (c.oneDayIn() == null) {
+      g.writeNullField("one_day_in");
+    } else {
+      g.writeNumberField("one_day_in", c.oneDayIn());
+    }
+    g.writeStringField("unusual", c.unusual());
+    g.writeStringField("weekday", c.weekday());
+    g.writeStringField("holiday", c.holiday());
+    if (c.release() == null) {
+      g.writeNullField("release");
+    } else {
+      g.writeObjectFieldStart("release");
+      g.writeStringField("version", c.release().version());
+      g.writeStringField("uploaded", c.release().uploaded().toString());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  /** The context object (every field optional: unknown ones read null), or null if absent. */
+  private static AlertContext context(JsonNode c) {
+    if (c == null || c.isNull()) {
+      return null;
+    }
+    Release release = null;
+    JsonNode r = c.get("release");
+    if (r != null && !r.isNull()) {
+      if (!r.isObject()) {
+        throw new EventDecodingException("context.release", "expected an object or null, got " + r, null);
+      }
+      String version = text(r, "context.release", "version");
+      String uploaded = text(r, "context.release", "uploaded");
+      if (version == null || uploaded == null) {
+        throw new EventDecodingException("context.release", "needs version and uploaded, got " + r, null);
+      }
+      try {
+        release = new Release(version, Instant.parse(uploaded));
+      } catch (DateTimeParseException e) {
+        throw new EventDecodingException("context.release.uploaded",
+            "expected an RFC 3339 UTC timestamp, got '" + uploaded + "'", e);
+      }
+    }
+    JsonNode n = c.get("one_day_in");
+    Long oneDayIn = null;
+    if (n != null && !n.isNull()) {
+      if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+        throw new EventDecodingException("context.one_day_in", "expected an integer or null, got " + n, null);
+      }
+      oneDayIn = n.longValue();
+    }
+    return new AlertContext(fraction(c, "ecosystem_change"), fraction(c, "mirror_share"), oneDayIn,
+        text(c, "context", "unusual"), text(c, "context", "weekday"), text(c, "context", "holiday"), release);
+  }
+
+  private static Double fraction(JsonNode c, String name) {
+    JsonNode v = c.get(name);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isNumber()) {
+      throw new EventDecodingException("context." + name, "expected a number or null, got " + v, null);
+    }
+    return v.doubleValue();
+  }
+
+  private static String text(JsonNode o, String where, String name) {
+    JsonNode v = o.get(name);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new EventDecodingException(where + "." + name, "expected a string or null, got " + v, null);
+    }
+    return v.asText();
   }
 
   private static void writeNumber(JsonGenerator g, String name, double value) throws IOException {

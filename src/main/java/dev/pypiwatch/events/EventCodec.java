@@ -179,6 +179,9 @@ public final class EventCodec {
       case VALUE_NUMBER_FLOAT:
         return p.getDoubleValue();
       case START_OBJECT:
+        // Kept whole: a field that is an object (an alert's context) reads it; any other field
+        // reports it as not a scalar.
+        return new JsonFields.Nested(p.readValueAsTree());
       case START_ARRAY:
         p.skipChildren();
         return new JsonFields.Invalid("expected a scalar, got " + (t == JsonToken.START_OBJECT ? "an object" : "an array"));

@@ -13,6 +13,9 @@ public final class JsonFields {
   /** A value of a type no pypiwatch field has, kept to report it when the field is read. */
   record Invalid(String problem) {}
 
+  /** A nested object, read only where a field is one (e.g. an alert's {@code context}). */
+  record Nested(com.fasterxml.jackson.databind.JsonNode node) {}
+
   private static final String TIME_SERIES_ENDPOINTS = Arrays.stream(Endpoint.values())
       .filter(Endpoint::isTimeSeries).map(Endpoint::path).collect(Collectors.joining(", "));
 
@@ -119,6 +122,18 @@ public final class JsonFields {
     }
   }
 
+  /** An object that may be null or absent. */
+  public com.fasterxml.jackson.databind.JsonNode optionalObject(String name) {
+    Object v = values.get(name);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Nested n) {
+      return n.node();
+    }
+    throw wrongType(name, "an object or null", v);
+  }
+
   /** Runs a record constructor, reporting its validation failure as a problem of {@code field}. */
   public <T> T build(String field, Supplier<T> constructor) {
     try {
@@ -138,6 +153,7 @@ public final class JsonFields {
 
   private static EventDecodingException wrongType(String name, String expected, Object v) {
     String got = v instanceof Invalid i ? i.problem()
+        : v instanceof Nested ? "got an object"
         : v instanceof String s ? "got string '" + s + "'" : "got " + v;
     return new EventDecodingException(name, "expected " + expected + ", " + got, null);
   }

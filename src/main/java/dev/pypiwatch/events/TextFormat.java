@@ -2,8 +2,12 @@ package dev.pypiwatch.events;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -80,5 +84,58 @@ public final class TextFormat {
   /** The weekday's full name: {@code Friday}. */
   public static String weekday(LocalDate d) {
     return FULL_DAYS[d.getDayOfWeek().ordinal()];
+  }
+
+  /**
+   * How rare a day is, from about one day in {@code oneDayIn}: {@code about 1 day in 2,000 for this
+   * package}, or {@code rarer than 1 day in 10,000 for this package} beyond {@code cap}.
+   */
+  public static String rarity(long oneDayIn, long cap) {
+    return (oneDayIn > cap ? "rarer than 1 day in " + count(cap) : "about 1 day in " + count(oneDayIn))
+        + " for this package";
+  }
+
+  private static final DateTimeFormatter UPLOADED =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /**
+   * A release against the alert's day: {@code 2.1.0, uploaded 2026-04-02 14:03 UTC, the day
+   * before}.
+   */
+  public static String release(Release r, LocalDate alertDay) {
+    LocalDate day = LocalDate.ofInstant(r.uploaded(), ZoneOffset.UTC);
+    String when = day.equals(alertDay) ? "that day" : day.equals(alertDay.minusDays(1)) ? "the day before"
+        : day.isBefore(alertDay) ? "on " + day(day) : "after it, on " + day(day);
+    return r.version() + ", uploaded " + UPLOADED.format(r.uploaded()) + ", " + when;
+  }
+
+  /**
+   * The alert's context as labelled lines, the one wording of every channel: {@code Unusual: about 1
+   * day in 2,000 for this package}, {@code Day: Sunday}, {@code Ecosystem: -4.0% against its usual
+   * Sunday}, {@code Mirrors: 12.0% of the day's downloads}, {@code Release: 2.1.0, uploaded …, the
+   * day before}. Empty without a context; unknown parts are left out.
+   */
+  public static List<String> context(Alert a) {
+    AlertContext c = a.context();
+    List<String> lines = new ArrayList<>();
+    if (c == null) {
+      return lines;
+    }
+    if (c.unusual() != null) {
+      lines.add("Unusual: " + c.unusual());
+    }
+    String weekday = c.weekday() != null ? c.weekday() : weekday(a.date());
+    lines.add("Day: " + weekday + (c.holiday() == null ? ""
+        : ", in the holiday period '" + c.holiday() + "' (the ecosystem downloads less)"));
+    if (c.ecosystemChange() != null) {
+      lines.add("Ecosystem: " + change(c.ecosystemChange()) + " against its usual " + weekday);
+    }
+    if (c.mirrorShare() != null) {
+      lines.add("Mirrors: " + percent(c.mirrorShare()) + " of the day's downloads");
+    }
+    if (c.release() != null) {
+      lines.add("Release: " + release(c.release(), a.date()));
+    }
+    return lines;
   }
 }

@@ -62,9 +62,15 @@ public final class ConsoleNotifier implements Channel {
     for (Alert a : n.alerts()) {
       lines.add(PREFIX + day(a.date()) + " " + state(a, n.kind()) + " " + a.severity().wire() + " " + a.rule()
           + " " + a.packageName() + " " + a.series() + "/" + a.category() + ": " + oneLine(a.summary())
-          + " (score " + decimal(a.score()) + ")");
+          + " (score " + decimal(a.score()) + ")" + why(a));
     }
     return lines;
+  }
+
+  /** The context on the alert's own line, so that one line stays one alert: {@code [Unusual: …; Day: …]}. */
+  private static String why(Alert a) {
+    List<String> parts = TextFormat.context(a);
+    return parts.isEmpty() ? "" : " [" + oneLine(String.join("; ", parts)) + "]";
   }
 
   private static String state(Alert a, Notification.Kind kind) {

@@ -8,6 +8,7 @@ import static dev.pypiwatch.events.TextFormat.plural;
 
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -196,8 +197,9 @@ public record EmailMessage(String subject, String text, String html, List<Inline
             .append(alertValue(a, a.expected())).append(", score ").append(decimal(a.score()))
             .append("\n")
             .append("  Series: ").append(a.series()).append(" / ").append(a.category())
-            .append("\n")
-            .append("  ").append(a.link()).append("\n");
+            .append("\n");
+        TextFormat.context(a).forEach(l -> t.append("  ").append(l).append("\n"));
+        t.append("  ").append(a.link()).append("\n");
       }
     }
     return t.append(footerText(n)).toString();
@@ -316,10 +318,21 @@ public record EmailMessage(String subject, String text, String html, List<Inline
         + row("Severity", a.severity().wire())
         + row("State", a.state().wire())
         + row("Series", a.series() + " / " + a.category())
+        + contextRows(a)
         + "</table>\n"
         + "<p style=\"margin:4px 0\">" + link(a.link(), "pypistats.org page of "
             + a.packageName()) + "</p>\n"
         + "</div>\n";
+  }
+
+  /** The context's lines as rows: {@code Unusual: about 1 day in …} is the row Unusual. */
+  private static String contextRows(Alert a) {
+    StringBuilder rows = new StringBuilder();
+    for (String line : TextFormat.context(a)) {
+      int colon = line.indexOf(": ");
+      rows.append(row(line.substring(0, colon), line.substring(colon + 2)));
+    }
+    return rows.toString();
   }
 
   private static String row(String name, String value) {

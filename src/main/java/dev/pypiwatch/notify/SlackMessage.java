@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.function.IntFunction;
 
 /**
@@ -137,8 +138,11 @@ public final class SlackMessage {
         + clip(escape(a.category()), MAX_NAME);
     String numbers = "Observed *" + alertValue(a, a.observed()) + "* vs expected *"
         + alertValue(a, a.expected()) + "* · score " + decimal(a.score());
-    int room = MAX_TEXT - first.length() - numbers.length() - 2;
-    return first + "\n" + clip(escape(a.summary()), room) + "\n" + numbers;
+    // Why it is probably happening (docs/notifications.md): one line per known part.
+    String why = TextFormat.context(a).stream().map(l -> "\n" + escape(l)).collect(Collectors.joining());
+    why = clip(why, Math.max(0, (MAX_TEXT - first.length() - numbers.length() - 2) / 2));
+    int room = MAX_TEXT - first.length() - numbers.length() - why.length() - 2;
+    return first + "\n" + clip(escape(a.summary()), room) + "\n" + numbers + why;
   }
 
   private static String chartText(RecentSeries s, LocalDate alertDay) {

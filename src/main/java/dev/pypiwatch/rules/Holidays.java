@@ -55,6 +55,16 @@ public final class Holidays {
     return false;
   }
 
+  /** The entry, as written, that {@code date} falls in; null if none. */
+  public String nameOf(LocalDate date) {
+    for (int i = 0; i < days.size(); i++) {
+      if (days.get(i).test(date)) {
+        return specs.get(i);
+      }
+    }
+    return null;
+  }
+
   private static Predicate<LocalDate> matcher(String spec) {
     String s = spec.trim().toLowerCase(Locale.ROOT);
     switch (s) {

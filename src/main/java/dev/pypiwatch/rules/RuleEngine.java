@@ -147,7 +147,8 @@ public final class RuleEngine implements AlertSource {
     }
     List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings, r -> cooldown(s, r)));
     milestone(day).ifPresent(out::add);
-    return out;
+    // Only firing transitions get a context; computed for them alone, so backtests stay as fast.
+    return DayContext.explain(day, out);
   }
 
   private PackageHistory reference(String pkg, RuleSettings s) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Endpoint;
@@ -135,8 +136,10 @@ class BacktestCommandTest {
     assertEquals(0, run.exitCode(), run.err());
     List<String> lines = run.out().lines().toList();
     assertTrue(lines.get(0).matches("DATE +PACKAGE +RULE +SERIES +CATEGORY +STATE +SEVERITY +OBSERVED +EXPECTED "
-        + "+SCORE +SUMMARY"), lines.get(0));
+        + "+SCORE +SUMMARY +WHY"), lines.get(0));
     assertEquals(summary(run)[3] + 1, lines.size());
+    String spike = lines.stream().filter(l -> l.contains(" spike ") && l.contains(" firing ")).findFirst().orElseThrow();
+    assertTrue(spike.contains("Unusual: ") && spike.contains("Day: " + TextFormat.weekday(FIRST.plusDays(60))), spike);
   }
 
   @Test

@@ -68,10 +68,19 @@ class ConfigLoaderTest {
           max-backoff: 1h
           rate-limit-backoff: 1d
           max-body-size: 512KB
+          pypi-json-enabled: false
+          pypi-json-url: http://localhost:9000/pypi/
+          pypi-json-min-interval: 0s
+          pypi-json-timeout: 800ms
+          pypi-json-max-attempts: 3
+          pypi-json-cache-ttl: 10m
         """, Map.of());
     assertEquals(new ApiConfig("http://localhost:8080/api", "ops@example.com", Duration.ZERO, 8,
         Duration.ofSeconds(90), 1, Duration.ofMillis(500), Duration.ofHours(1),
-        Duration.ofDays(1), 512_000), config.api());
+        Duration.ofDays(1), 512_000, new PypiJsonConfig(false, "http://localhost:9000/pypi", Duration.ZERO,
+            Duration.ofMillis(800), 3, Duration.ofMinutes(10))), config.api());
+    assertEquals(PypiJsonConfig.DEFAULTS, ApiConfig.DEFAULTS.pypiJson());
+    assertEquals("https://pypi.org/pypi", PypiJsonConfig.DEFAULTS.baseUrl());
     assertEquals(Watchlist.EMPTY, config.watchlist());
   }
 
@@ -268,6 +277,9 @@ class ConfigLoaderTest {
       "'api: {min-interval: -5s}' | 1 | 21 | api.min-interval | (not negative)",
       "'api: {request-timeout: 0s}' | 1 | 24 | api.request-timeout | expected a duration greater than zero",
       "'api: {max-body-size: 0}' | 1 | 22 | api.max-body-size | at least 1 byte",
+      "'api: {pypi-json-url: \"ftp://x.org\"}' | 1 | 22 | api.pypi-json-url | http",
+      "'api: {pypi-json-timeout: 0s}' | 1 | 26 | api.pypi-json-timeout | expected a duration greater than zero",
+      "'api: {pypi-json-max-attempts: 0}' | 1 | 31 | api.pypi-json-max-attempts | expected an integer >= 1",
       "'api: {base-url: \"https://x.org/api?a=b\"}' | 1 | 17 | api.base-url | without ?query",
       "'api: {initial-backoff: 10s, max-backoff: 5s}' | 1 | 42 | api.max-backoff | max-backoff (5s) must not be less than initial-backoff (10s)",
       "'a: 1\n---\nb: 2' | 2 | 1 | '' | invalid YAML: expected a single document in the stream, but found another document",

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Set;
 import java.util.TreeSet;
@@ -91,10 +92,14 @@ public class AlertCodecTest {
       schema = JSON.readTree(in);
     }
     JsonNode doc = JSON.readTree(AlertCodec.encode(PIP_SPIKE));
-    assertEquals(names(schema.get("properties")), names(doc));
+    JsonNode explained = JSON.readTree(AlertCodec.encode(PIP_SPIKE_EXPLAINED));
+    assertEquals(names(schema.get("properties")), names(explained));
+    assertEquals(names(schema.get("properties").get("context").get("properties")), names(explained.get("context")));
+    assertEquals(names(schema.get("properties").get("context").get("properties").get("release").get("properties")),
+        names(explained.get("context").get("release")));
     Set<String> required = new TreeSet<>();
     schema.get("required").forEach(n -> required.add(n.asText()));
-    assertEquals(names(doc), required);
+    assertEquals(names(doc), required, "everything but the context is required");
     for (String e : new String[] {"state", "severity", "series"}) {
       Set<String> allowed = new TreeSet<>();
       schema.get("properties").get(e).get("enum").forEach(n -> allowed.add(n.asText()));
@@ -103,6 +108,44 @@ public class AlertCodecTest {
     Alert example = AlertCodec.decode(JSON.writeValueAsBytes(schema.get("examples").get(0)));
     assertEquals("pip/spike/overall/without_mirrors", example.fingerprint());
     assertEquals(AlertState.FIRING, example.state());
+    assertEquals("Friday", example.context().weekday());
+  }
+
+  static final Alert PIP_SPIKE_EXPLAINED = PIP_SPIKE.withContext(new AlertContext(-0.04, 0.125, 2000L,
+      "about 1 day in 2,000 for this package", "Friday", "easter",
+      new Release("24.1", Instant.parse("2026-04-02T14:03:11Z"))));
+
+  @Test
+  void contextIsOptionalAndRoundTrips() {
+    String json = new String(AlertCodec.encode(PIP_SPIKE_EXPLAINED), UTF_8);
+    assertEquals(PIP_SPIKE_JSON.substring(0, PIP_SPIKE_JSON.length() - 1) + ",\"context\":{"
+        + "\"ecosystem_change\":-0.04,\"mirror_share\":0.125,\"one_day_in\":2000,"
+        + "\"unusual\":\"about 1 day in 2,000 for this package\",\"weekday\":\"Friday\",\"holiday\":\"easter\","
+        + "\"release\":{\"version\":\"24.1\",\"uploaded\":\"2026-04-02T14:03:11Z\"}}}", json);
+    assertEquals(PIP_SPIKE_EXPLAINED, AlertCodec.decode(json.getBytes(UTF_8)));
+    AlertContext unknown = new AlertContext(null, null, null, null, "Sunday", null, null);
+    Alert sparse = PIP_SPIKE.withContext(unknown);
+    assertEquals(sparse, AlertCodec.decode(AlertCodec.encode(sparse)));
+    // a reader of an older or newer writer: missing context fields read null
+    String older = PIP_SPIKE_JSON.replace("\"link\"", "\"context\":{\"weekday\":\"Sunday\"},\"link\"");
+    assertEquals(sparse, AlertCodec.decode(older.getBytes(UTF_8)));
+    assertNull(AlertCodec.decode(PIP_SPIKE_JSON.getBytes(UTF_8)).context());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "\"context\":[]|context|an object or null",
+    "\"context\":{\"mirror_share\":\"x\"}|context.mirror_share|a number or null",
+    "\"context\":{\"one_day_in\":2.5}|context.one_day_in|an integer or null",
+    "\"context\":{\"weekday\":1}|context.weekday|a string or null",
+    "\"context\":{\"release\":{\"version\":\"1\"}}|context.release|needs version and uploaded",
+    "\"context\":{\"release\":{\"version\":\"1\",\"uploaded\":\"yesterday\"}}|context.release.uploaded|RFC 3339",
+  })
+  void contextErrorsNameTheField(String context, String field, String problem) {
+    String json = PIP_SPIKE_JSON.replace("\"link\"", context + ",\"link\"");
+    EventDecodingException e = assertThrows(EventDecodingException.class, () -> AlertCodec.decode(json.getBytes(UTF_8)));
+    assertEquals(field, e.field(), e.getMessage());
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
   }
 
   @Test

@@ -44,6 +44,18 @@ class ConsoleNotifierTest {
   }
 
   @Test
+  void theContextFollowsOnTheAlertsOwnLine() {
+    Alert a = spike(AlertState.FIRING, "rocketlib: downloads spiked to 48,273").withContext(
+        new dev.pypiwatch.events.AlertContext(null, 0.5, 50L, "about 1 day in 50 for this package", "Sunday",
+            null, new dev.pypiwatch.events.Release("1.0", java.time.Instant.parse("2025-06-29T08:00:00Z"))));
+    List<String> lines = ConsoleNotifier.lines(notification(Notification.Kind.ALERTS, List.of(a)));
+    assertEquals(List.of("[pypiwatch] 2025-06-29 (Sun) FIRING critical spike rocketlib overall/without_mirrors: "
+        + "rocketlib: downloads spiked to 48,273 (score 17.0) [Unusual: about 1 day in 50 for this package; "
+        + "Day: Sunday; Mirrors: 50.0% of the day's downloads; Release: 1.0, uploaded 2025-06-29 08:00 UTC, that day]"),
+        lines);
+  }
+
+  @Test
   void aReminderSaysStillFiringAndALineBreakInDataStaysOnOneLine() {
     List<String> lines = ConsoleNotifier.lines(notification(Notification.Kind.REMINDER,
         List.of(spike(AlertState.FIRING, "rocketlib: up\n[pypiwatch] forged"))));

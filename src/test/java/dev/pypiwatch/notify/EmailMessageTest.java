@@ -78,6 +78,20 @@ class EmailMessageTest {
   }
 
   @Test
+  void aFiringAlertSaysWhyInTextAndHtml() {
+    Alert spike = spike("requests", 3_412_000, 1_066_000, 12.34).withContext(new dev.pypiwatch.events.AlertContext(
+        0.01, null, 10_000L, "rarer than 1 day in 10,000 for this package", "Tuesday", null,
+        new dev.pypiwatch.events.Release("2.33.0", java.time.Instant.parse("2026-11-23T17:45:00Z"))));
+    EmailMessage m = EmailMessage.of(alerts(Notification.Kind.ALERTS, List.of(spike), Map.of()));
+    assertTrue(m.text().contains("  Unusual: rarer than 1 day in 10,000 for this package\n  Day: Tuesday\n"
+        + "  Ecosystem: +1.0% against its usual Tuesday\n"
+        + "  Release: 2.33.0, uploaded 2026-11-23 17:45 UTC, the day before\n"), m.text());
+    assertTrue(m.html().contains(">Release</th><td>2.33.0, uploaded 2026-11-23 17:45 UTC, the day before</td>"),
+        m.html());
+    assertTrue(m.html().contains(">Unusual</th><td>rarer than 1 day in 10,000 for this package</td>"), m.html());
+  }
+
+  @Test
   void twoAlertsOfOnePackageNameIt() {
     EmailMessage m = EmailMessage.of(alerts(Notification.Kind.ALERTS,
         List.of(spike("requests", 3e6, 1e6, 12), drop("requests")), Map.of()));

@@ -57,6 +57,16 @@ class NotificationIT {
   private static final String HMAC_KEY = "it-hmac-key";
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The release line every channel shows for the spike of TODAY - 1. */
+  private static final String RELEASE_LINE = "Release: 3.2.0, uploaded 2026-04-08 15:00 UTC, the day before";
+  private static final String RELEASED_THE_DAY_BEFORE = """
+      {"info": {"name": "busy-pkg", "version": "3.2.0"},
+       "releases": {
+         "3.1.0": [{"filename": "busy_pkg-3.1.0.tar.gz", "upload_time_iso_8601": "2026-03-01T09:00:00.000000Z"}],
+         "3.2.0": [{"filename": "busy_pkg-3.2.0-py3-none-any.whl", "upload_time_iso_8601": "2026-04-08T15:00:00.123456Z"},
+                   {"filename": "busy_pkg-3.2.0.tar.gz", "upload_time_iso_8601": "2026-04-08T15:00:04.000000Z"}]},
+       "urls": []}
+      """;
 
   @RegisterExtension
   static final KafkaFixture kafka = new KafkaFixture();
@@ -65,6 +75,8 @@ class NotificationIT {
   private SimulatorServer upstream;
   private FakeReceiver slack;
   private FakeReceiver webhook;
+  /** PyPI's JSON API stand-in: busy-pkg 3.2.0 was released the day before the spike. */
+  private FakeReceiver pypi;
   private GreenMail smtp;
   private AppConfig config;
   private Service service;
@@ -85,6 +97,8 @@ class NotificationIT {
     kafka.closeAfterEach(() -> Await.result(slack.stop()));
     webhook = FakeReceiver.startBlocking(vertx);
     kafka.closeAfterEach(() -> Await.result(webhook.stop()));
+    pypi = FakeReceiver.startBlocking(vertx).answer("/pypi/busy-pkg/json", FakeResponse.ok(RELEASED_THE_DAY_BEFORE));
+    kafka.closeAfterEach(() -> Await.result(pypi.stop()));
     // The SMTP server is down at first (nothing listens on its port); the test starts it later.
     int smtpPort;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
@@ -96,7 +110,8 @@ class NotificationIT {
     String prefix = "nit" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 100_000;
     Path file = dir.resolve("pypiwatch.yaml");
     Files.writeString(file, """
-        api: {base-url: %s, min-interval: 0s, max-attempts: 2, initial-backoff: 10ms, max-backoff: 20ms}
+        api: {base-url: %s, min-interval: 0s, max-attempts: 2, initial-backoff: 10ms, max-backoff: 20ms,
+              pypi-json-url: "%s", pypi-json-min-interval: 0s, pypi-json-timeout: 2s}
         kafka:
           bootstrap-servers: "%s"
           topics: {downloads: %s.downloads, recent: %s.recent, poller-state: %s.state, alerts: %s.alerts, partitions: 3}
@@ -125,7 +140,7 @@ class NotificationIT {
             - match: {rules: [spike, drop], states: [firing]}
               receivers: [team-slack, inbox, bot]
         watchlist: [busy-pkg]
-        """.formatted(upstream.baseUrl(), kafka.bootstrapServers(), prefix, prefix, prefix, prefix,
+        """.formatted(upstream.baseUrl(), pypi.url("/pypi"), kafka.bootstrapServers(), prefix, prefix, prefix, prefix,
             prefix, prefix, prefix, prefix, prefix, prefix, smtpPort));
     config = ConfigLoader.load(file, Map.of(
         "SLACK_WEBHOOK_URL", slack.url("/services/T000/B000/secret-token"),
@@ -147,6 +162,9 @@ class NotificationIT {
         slackMessage.bodyText());
     JsonNode blocks = JSON.readTree(slackMessage.body()).get("blocks");
     assertTrue(blocks.isArray() && blocks.size() >= 2, blocks.toString());
+    assertTrue(slackMessage.bodyText().contains(RELEASE_LINE), "the likely cause: " + slackMessage.bodyText());
+    assertTrue(slackMessage.bodyText().contains("Unusual: ") && slackMessage.bodyText().contains("Day: Thursday"),
+        slackMessage.bodyText());
     assertTrue(slackRequests.get(1).arrivalNanos() - slackRequests.get(0).arrivalNanos()
         >= Duration.ofMillis(900).toNanos(), "Retry-After: 1 was honoured");
 
@@ -169,6 +187,12 @@ class NotificationIT {
     assertEquals("spike:busy-pkg:overall:without_mirrors",
         payload.get("alerts").get(0).get("fingerprint").asText(), payload.toString());
     assertEquals(payload.get("id").asText(), hook.header("Idempotency-Key"));
+    JsonNode context = payload.get("alerts").get(0).get("context");
+    assertEquals("3.2.0", context.get("release").get("version").asText(), payload.toString());
+    assertEquals("2026-04-08T15:00:00.123456Z", context.get("release").get("uploaded").asText());
+    assertEquals("Thursday", context.get("weekday").asText());
+    assertTrue(context.get("unusual").asText().contains("1 day in"), context.toString());
+    assertEquals(1, pypi.requests("/pypi/busy-pkg/json").size(), "asked once for three receivers: cached");
 
     // The sent records are committed: a restart must send nothing again.
     Await.until(() -> webhook.requests().size() == 1 && smtp.getReceivedMessages().length == 1, WAIT);
@@ -180,6 +204,23 @@ class NotificationIT {
     assertEquals(1, smtp.getReceivedMessages().length, "one e-mail");
     assertEquals(1, webhook.requests().size(), "one webhook call");
     assertFalse(slack.requests().stream().anyMatch(r -> r.bodyText().contains("secret-token")));
+  }
+
+  @Test
+  void whenPypiAnswers500TheAlertGoesOutWithoutTheRelease() throws Exception {
+    pypi.answer("/pypi/busy-pkg/json", FakeResponse.status(500, "Internal Server Error"));
+    smtp.start();
+    service = kafka.startService(config, new SimulatedDayClock(TODAY));
+
+    FakeReceiver.Request hook = webhook.awaitRequests(1).get(0);
+    JsonNode alert = JSON.readTree(hook.body()).get("alerts").get(0);
+    assertEquals("spike:busy-pkg:overall:without_mirrors", alert.get("fingerprint").asText());
+    assertTrue(alert.get("context").get("release").isNull(), alert.toString());
+    assertEquals("Thursday", alert.get("context").get("weekday").asText());
+    String slackText = slack.awaitRequests(1).get(0).bodyText();
+    assertTrue(slackText.contains("spiked") && !slackText.contains("Release:"), slackText);
+    Await.until(() -> smtp.getReceivedMessages().length >= 1, WAIT);
+    assertFalse(pypi.requests("/pypi/busy-pkg/json").isEmpty(), "PyPI was asked");
   }
 
   /**

@@ -103,6 +103,22 @@ class SlackMessageTest {
     assertWithinSlackRules(m);
   }
 
+  static final Alert PIP_EXPLAINED = PIP_SPIKE.withContext(new dev.pypiwatch.events.AlertContext(-0.04, 0.125,
+      2000L, "about 1 day in 2,000 for this package", "Friday", "easter",
+      new dev.pypiwatch.events.Release("24.1", java.time.Instant.parse("2026-04-02T14:03:11Z"))));
+
+  @Test
+  void aFiringAlertSaysWhyItIsProbablyHappening() {
+    ObjectNode m = SlackMessage.render(alerts(Notification.Kind.ALERTS, List.of(PIP_EXPLAINED), Map.of()));
+    assertTrue(text(blocks(m).get(1)).endsWith("Observed *3,412,000* vs expected *1,100,000* · score 7.2\n"
+        + "Unusual: about 1 day in 2,000 for this package\n"
+        + "Day: Friday, in the holiday period 'easter' (the ecosystem downloads less)\n"
+        + "Ecosystem: -4.0% against its usual Friday\n"
+        + "Mirrors: 12.5% of the day's downloads\n"
+        + "Release: 24.1, uploaded 2026-04-02 14:03 UTC, the day before"), text(blocks(m).get(1)));
+    assertWithinSlackRules(m);
+  }
+
   @Test
   void severalAlertsResolvedAndSharesInPercent() {
     ObjectNode m = SlackMessage.render(alerts(Notification.Kind.ALERTS,

@@ -131,7 +131,19 @@ public final class KafkaFixture implements BeforeAllCallback, AfterEachCallback,
 
   /** Starts the service with {@code config} and {@code clock}; closed after the test (closing it earlier is fine). */
   public Service startService(AppConfig config, Clock clock) {
-    return closeAfterEach(Service.start(config, Map.of(), clock));
+    return closeAfterEach(Service.start(offline(config), Map.of(), clock));
+  }
+
+  /**
+   * {@code config}, without release lookups at pypi.org unless a test points {@code
+   * api.pypi-json-url} at a stand-in: tests use no network.
+   */
+  static AppConfig offline(AppConfig c) {
+    if (!c.api().pypiJson().baseUrl().equals(dev.pypiwatch.config.PypiJsonConfig.DEFAULTS.baseUrl())) {
+      return c;
+    }
+    return new AppConfig(c.source(), c.api().withPypiJson(c.api().pypiJson().disabled()), c.kafka(), c.poller(),
+        c.http(), c.rules(), c.watchlist(), c.ruleEngine(), c.notifications());
   }
 
   /** {@code resource}, closed after the test (last registered, first closed); returns it. */
