@@ -147,6 +147,21 @@ export function evidence(a) {
   return 'observed ' + unit(a.observed) + ', expected ' + unit(a.expected) + ', score ' + fmt.decimal(a.score);
 }
 
+/** Why the day is probably unusual (the alert's context), as short lines; none for a resolution. */
+export function context(a) {
+  const c = a.context;
+  if (!c) return [];
+  const lines = [];
+  if (c.unusual) lines.push(c.unusual.charAt(0).toUpperCase() + c.unusual.slice(1));
+  if (c.weekday) lines.push(c.weekday + (c.holiday ? ', in the holiday period \u2018' + c.holiday + '\u2019' : ''));
+  if (c.ecosystem_change !== null && c.ecosystem_change !== undefined) {
+    lines.push('Ecosystem: ' + fmt.change(c.ecosystem_change) + ' against its usual');
+  }
+  if (c.mirror_share !== null && c.mirror_share !== undefined) lines.push('Mirrors: ' + fmt.percent(c.mirror_share));
+  if (c.release) lines.push('Release: ' + c.release.version + ', uploaded ' + fmt.instant(c.release.uploaded));
+  return lines;
+}
+
 /** A row of an alerts table: day, state, severity, rule, package, series/category, summary, evidence. */
 export function alertRow(a, {withPackage = true, actions = null} = {}) {
   const link = safeHref(a.link);
@@ -157,7 +172,8 @@ export function alertRow(a, {withPackage = true, actions = null} = {}) {
       cells(a.series + '/' + a.category,
           el('span', {}, a.summary, link ? [' ', el('a', {href: link, rel: 'noopener noreferrer', class: 'ext',
             title: 'on pypistats.org'}, 'stats')] : []),
-          evidence(a)),
+          el('span', {class: 'evidence'}, evidence(a),
+              context(a).flatMap(line => [el('br'), el('small', {class: 'why'}, line)]))),
       actions ? el('td', {class: 'actions'}, actions) : []);
   return tr;
 }

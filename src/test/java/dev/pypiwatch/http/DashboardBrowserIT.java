@@ -260,6 +260,19 @@ class DashboardBrowserIT {
     assertEquals(1, spikes.size());
     assertEquals("spike:" + SPIKY + ":overall:without_mirrors", spikes.get(0).getDomAttribute("data-fingerprint"));
     assertTrue(b.driver.getCurrentUrl().endsWith("?state=firing&rule=spike"), b.driver.getCurrentUrl());
+    // The spike's context, as the API gives it, under its evidence.
+    JsonNode spike = null;
+    for (JsonNode a : all) {
+      if (a.get("fingerprint").asText().equals("spike:" + SPIKY + ":overall:without_mirrors")
+          && a.get("state").asText().equals("firing")) {
+        spike = a;
+      }
+    }
+    String why = spikes.get(0).findElements(By.cssSelector(".why")).stream().map(WebElement::getText).toList()
+        .toString();
+    assertTrue(why.contains(spike.at("/context/weekday").asText()), why);
+    String unusual = spike.at("/context/unusual").asText();
+    assertTrue(why.contains(unusual.substring(1)), why + " should hold: " + unusual);
     b.open(base + "/alerts.html");
     b.screenshot(SHOTS, "alerts");
   }
