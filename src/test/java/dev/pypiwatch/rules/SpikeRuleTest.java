@@ -41,9 +41,11 @@ class SpikeRuleTest {
    * same weekdays: baseline (20,000 + 26,000) / 2 = 23,000. From day 98 on the 56 residuals are 28
    * x ln(20001/23001) and 28 x ln(26001/23001): their median is the midpoint, every deviation is
    * half the gap, so MAD = ln(26001/20001) / 2 = 0.131176 and noise = 1.4826 x MAD = 0.194482
-   * (above the 0.10 floor).
+   * (above the 0.10 floor). The recent level (median residual of the 14 days before day 100: 7 at
+   * each level) is the midpoint ln(sqrt(20001 x 26001) / 23001), which moves the baseline to the
+   * geometric mean sqrt(20001 x 26001) - 1 = 22,803.52.
    */
-  private static final double ALTERNATING_BASELINE = 23_000;
+  private static final double ALTERNATING_BASELINE = Math.sqrt(20_001.0 * 26_001.0) - 1;
   private static final double ALTERNATING_NOISE = 1.4826 * Math.log(26_001.0 / 20_001.0) / 2;
 
   private static long alternating(int i) {
@@ -141,12 +143,13 @@ class SpikeRuleTest {
   }
 
   static Stream<Arguments> noisySeries() {
-    // Baseline 23,000, noise 0.194482: z 3.75 needs x + 1 >= 23001 exp(3.75 x 0.194482) = 47,696.
+    // Baseline 22,803.52 (at the recent level), noise 0.194482: z 3.5 needs
+    // x + 1 >= 22804.52 exp(3.5 x 0.194482) = 45,044.
     return Stream.of(
-        Arguments.of("ratio 1.75 but z = ln(40251/23001)/0.1945 = 2.88", 40_250, QUIET, null),
-        Arguments.of("z = ln(47001/23001)/0.1945 = 3.67 < 3.75", 47_000, QUIET, null),
-        Arguments.of("z = ln(48501/23001)/0.1945 = 3.84 > 3.75", 48_500, 3.8361, Severity.WARNING),
-        Arguments.of("x3: z = ln(69001/23001)/0.1945 = 5.65, < 7.5", 69_000, 5.6488, Severity.WARNING));
+        Arguments.of("ratio 1.77 but z = ln(40251/22804.5)/0.1945 = 2.92", 40_250, QUIET, null),
+        Arguments.of("z = ln(44001/22804.5)/0.1945 = 3.38 < 3.5", 44_000, QUIET, null),
+        Arguments.of("z = ln(46001/22804.5)/0.1945 = 3.61 > 3.5", 46_000, 3.6081, Severity.WARNING),
+        Arguments.of("x3: z = ln(69001/22804.5)/0.1945 = 5.69, < 7", 69_000, 5.6929, Severity.WARNING));
   }
 
   @ParameterizedTest(name = "{0}")
