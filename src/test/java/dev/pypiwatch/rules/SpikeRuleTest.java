@@ -41,11 +41,10 @@ class SpikeRuleTest {
    * same weekdays: baseline (20,000 + 26,000) / 2 = 23,000. From day 98 on the 56 residuals are 28
    * x ln(20001/23001) and 28 x ln(26001/23001): their median is the midpoint, every deviation is
    * half the gap, so MAD = ln(26001/20001) / 2 = 0.131176 and noise = 1.4826 x MAD = 0.194482
-   * (above the 0.10 floor). The recent level (median residual of the 14 days before day 100: 7 at
-   * each level) is the midpoint ln(sqrt(20001 x 26001) / 23001), which moves the baseline to the
-   * geometric mean sqrt(20001 x 26001) - 1 = 22,803.52.
+   * (above the 0.10 floor). The recent level stays 0: of the 14 days before day 100, 7 lie above
+   * and 7 below the baseline (the level moves only when three quarters lie on one side).
    */
-  private static final double ALTERNATING_BASELINE = Math.sqrt(20_001.0 * 26_001.0) - 1;
+  private static final double ALTERNATING_BASELINE = 23_000;
   private static final double ALTERNATING_NOISE = 1.4826 * Math.log(26_001.0 / 20_001.0) / 2;
 
   private static long alternating(int i) {
@@ -143,13 +142,12 @@ class SpikeRuleTest {
   }
 
   static Stream<Arguments> noisySeries() {
-    // Baseline 22,803.52 (at the recent level), noise 0.194482: z 3.5 needs
-    // x + 1 >= 22804.52 exp(3.5 x 0.194482) = 45,044.
+    // Baseline 23,000, noise 0.194482: z 3.5 needs x + 1 >= 23001 exp(3.5 x 0.194482) = 45,432.
     return Stream.of(
-        Arguments.of("ratio 1.77 but z = ln(40251/22804.5)/0.1945 = 2.92", 40_250, QUIET, null),
-        Arguments.of("z = ln(44001/22804.5)/0.1945 = 3.38 < 3.5", 44_000, QUIET, null),
-        Arguments.of("z = ln(46001/22804.5)/0.1945 = 3.61 > 3.5", 46_000, 3.6081, Severity.WARNING),
-        Arguments.of("x3: z = ln(69001/22804.5)/0.1945 = 5.69, < 7", 69_000, 5.6929, Severity.WARNING));
+        Arguments.of("ratio 1.75 but z = ln(40251/23001)/0.1945 = 2.88", 40_250, QUIET, null),
+        Arguments.of("z = ln(45001/23001)/0.1945 = 3.45 < 3.5", 45_000, QUIET, null),
+        Arguments.of("z = ln(46001/23001)/0.1945 = 3.56 > 3.5", 46_000, 3.5640, Severity.WARNING),
+        Arguments.of("x3: z = ln(69001/23001)/0.1945 = 5.65, < 7", 69_000, 5.6488, Severity.WARNING));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -313,5 +311,28 @@ class SpikeRuleTest {
       assertEquals(25_000, f.expected(), ALLOWED_ERROR);
       assertEquals(Math.log(65_001.0 / 25_001.0) / 0.10, f.score(), ALLOWED_ERROR); // 9.55
     }
+  }
+
+  @Test
+  void aPackageAtANewLevelIsJudgedAgainstIt() {
+    // FLAT_WEEKLY_20K (20,000 weekdays, 12,000 weekends) at three times from day 80: on Friday day
+    // 100 the six-week weekday median is still the old 20,000 (2 of 6 Fridays are new), but every
+    // one of the 14 days before is at three times its weekday baseline: the recent level moves the
+    // baseline to ~60,000 (the lower quartile is a weekend day: 20001 x 36001/12001 - 1).
+    IntToLongFunction tripled = i -> RulesTesting.FLAT_WEEKLY_20K.applyAsLong(i) * (i >= 80 ? 3 : 1);
+    double level = 20_001.0 * 36_001 / 12_001 - 1;
+    // 90,000 is 4.5x the weekday median but 1.5x the new level: no spike.
+    assertEquals(List.of(), judged(history(i -> i == FRIDAY ? 90_000 : tripled.applyAsLong(i)),
+        FRIDAY, DEFAULTS));
+    // 240,000 is 4x the new level: a spike, reported against it.
+    List<Finding> got = judged(history(i -> i == FRIDAY ? 240_000 : tripled.applyAsLong(i)),
+        FRIDAY, DEFAULTS);
+    assertEquals(1, got.size(), got.toString());
+    assertEquals(level, got.get(0).expected(), 0.01);
+    // And the other way: fallen to a third, a Friday back at the old 20,000 is 3x the new level.
+    IntToLongFunction third = i -> RulesTesting.FLAT_WEEKLY_20K.applyAsLong(i) / (i >= 80 ? 3 : 1);
+    got = judged(history(i -> i == FRIDAY ? 20_000 : third.applyAsLong(i)), FRIDAY, DEFAULTS);
+    assertEquals(1, got.size(), got.toString());
+    assertTrue(got.get(0).expected() < 7_000, got.toString());
   }
 }
