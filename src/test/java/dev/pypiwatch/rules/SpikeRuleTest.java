@@ -101,7 +101,7 @@ class SpikeRuleTest {
   @Test
   void aThreefoldFridayFiresWithHandCheckedEvidence() {
     // FLAT_WEEKLY_20K: the last 6 Fridays are 20,000, every residual of the 56 days before is 0,
-    // so noise = floor 0.10; ln(60001/20001) / 0.10 = 10.99 > 3.75, and >= 2 x 3.75 → CRITICAL.
+    // so noise = floor 0.10; ln(60001/20001) / 0.10 = 10.99 > 3.5, and >= 2 x 3.5 → CRITICAL.
     Finding f = judged(history(SPIKE_X3_ON_FRIDAY), FRIDAY, DEFAULTS).get(0);
     assertEquals("spike:pip:overall:without_mirrors", f.fingerprint());
     assertEquals("spike", f.rule());
@@ -118,11 +118,11 @@ class SpikeRuleTest {
   }
 
   static Stream<Arguments> quietSeries() {
-    // Constant series: baseline = the constant, noise = floor 0.10, so z 3.75 alone would need only
-    // x >= 1.455 b; the absolute floors and the ratio decide. score = ln((x+1)/(b+1)) / 0.10.
+    // Constant series: baseline = the constant, noise = floor 0.10, so z 3.5 alone would need only
+    // x >= 1.419 b; the absolute floors and the ratio decide. score = ln((x+1)/(b+1)) / 0.10.
     return Stream.of(
         Arguments.of("x2 at 20,000: ln(40001/20001)/0.1", 20_000, 40_000, 6.9312, Severity.WARNING),
-        Arguments.of("x3 at 20,000: >= 7.5 is CRITICAL", 20_000, 60_000, 10.9858, Severity.CRITICAL),
+        Arguments.of("x3 at 20,000: >= 7 is CRITICAL", 20_000, 60_000, 10.9858, Severity.CRITICAL),
         Arguments.of("ratio exactly 1.75 fires", 20_000, 35_000, 5.5959, Severity.WARNING),
         Arguments.of("ratio 1.74995 < 1.75 (z 5.6 would fire)", 20_000, 34_999, QUIET, null),
         Arguments.of("ratio 1.7 < 1.75 (z 5.31 would fire)", 20_000, 34_000, QUIET, null),
@@ -205,7 +205,7 @@ class SpikeRuleTest {
     // Three of the six previous Fridays unknown: the other three still make the weekday median
     // (20,000), same evidence. Four unknown: two remain (< 3), so the cold-start estimate is used:
     // the last 28 days have 16 weekdays at 20,000 and 8 weekend days at 12,000, median 20,000,
-    // residual MAD 0 → noise 0.10; z 10.99 > 3.75 + 1 still fires, but against "the recent median".
+    // residual MAD 0 → noise 0.10; z 10.99 > 3.5 + 1 still fires, but against "the recent median".
     Finding three = judged(withoutDays(SPIKE_X3_ON_FRIDAY, 93, 86, 79), FRIDAY, DEFAULTS).get(0);
     assertEquals(20_000, three.expected(), ALLOWED_ERROR);
     assertEquals(SPIKE_X3_SCORE, three.score(), ALLOWED_ERROR);
@@ -255,10 +255,10 @@ class SpikeRuleTest {
 
   static Stream<Arguments> reference() {
     // The reference is 1,000,000 a day (noise = the floor) and R on day 100. It "surges too" if
-    // R >= 1,000,000 / 0.85 = 1,176,471 and ln((R+1)/1000001) / floor > 3.75.
+    // R >= 1,000,000 / 0.85 = 1,176,471 and ln((R+1)/1000001) / floor > 3.5.
     return Stream.of(
-        Arguments.of("x1.5: z 4.05 > 3.75", 1_500_000L, 0.10, 0.85, true),
-        Arguments.of("x1.4: z 3.36 < 3.75", 1_400_000L, 0.10, 0.85, false),
+        Arguments.of("x1.5: z 4.05 > 3.5", 1_500_000L, 0.10, 0.85, true),
+        Arguments.of("x1.4: z 3.36 < 3.5", 1_400_000L, 0.10, 0.85, false),
         Arguments.of("floor 0.02, x1.2: z 9.12, ratio >= 1/0.85", 1_200_000L, 0.02, 0.85, true),
         Arguments.of("floor 0.02, x1.15: z 6.99, ratio < 1/0.85", 1_150_000L, 0.02, 0.85, false),
         Arguments.of("floor 0.02, x1.2, max ratio 0.8: needs x1.25", 1_200_000L, 0.02, 0.80, false),
@@ -277,7 +277,7 @@ class SpikeRuleTest {
             d.referencePackage(), referenceMaxRatio, d.holidays(), d.holidayMaxRatio(),
             d.cooldown()),
         DEFAULTS.pythonShift(), DEFAULTS.osShift(), DEFAULTS.milestone(), DEFAULTS.trend());
-    // The package's own x3 spike: z = 1.0986 / floor, far above 3.75 at either floor.
+    // The package's own x3 spike: z = 1.0986 / floor, far above 3.5 at either floor.
     List<Finding> got = evaluate(history(SPIKE_X3_ON_FRIDAY), ref, FRIDAY, s).orElseThrow();
     assertEquals(suppressed ? 0 : 1, got.size(), got.toString());
   }
