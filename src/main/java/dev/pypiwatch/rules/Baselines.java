@@ -20,6 +20,8 @@ final class Baselines {
   static final int MIN_RESIDUALS = 20;
   static final int FLAT_DAYS = 28;
   static final int MIN_FLAT = 14;
+  /** Days whose median residual is the recent level ({@link #level}). */
+  static final int LEVEL_DAYS = 14;
 
   /**
    * One day's expectation.
@@ -57,6 +59,40 @@ final class Baselines {
       }
     }
     return flat(s, day, floor);
+  }
+
+  /**
+   * The recent level of the series against its weekday baselines, in log units: among the log
+   * residuals of the known days of the {@value #LEVEL_DAYS} before {@code day}, the lower quartile
+   * if it is above 0, the upper quartile if it is below 0, else 0 (and 0 with fewer than half of
+   * the days known). So the level moves only when three quarters of the two weeks lie on the same
+   * side: a package that moved to a new level (a release, a new dependent) is judged against it
+   * within two weeks instead of six, while a burst or a dip of a few days leaves it alone.
+   */
+  static double level(DailySeries s, int day, int weeks) {
+    double[] v = new double[LEVEL_DAYS];
+    int n = 0;
+    for (int i = 1; i <= LEVEL_DAYS; i++) {
+      int t = day - i;
+      if (s.has(t)) {
+        double b = sameWeekday(s, t, weeks);
+        if (!Double.isNaN(b)) {
+          v[n++] = Robust.log1(s.at(t)) - Robust.log1(b);
+        }
+      }
+    }
+    if (n * 2 < LEVEL_DAYS) {
+      return 0;
+    }
+    Arrays.sort(v, 0, n);
+    double low = v[(n - 1) / 4];
+    double high = v[n - 1 - (n - 1) / 4];
+    return low > 0 ? low : high < 0 ? high : 0;
+  }
+
+  /** {@code b} moved by the log level {@code level}: (b + 1) e^level - 1, never below 0. */
+  static double leveled(double b, double level) {
+    return Math.max(0, (b + 1) * Math.exp(level) - 1);
   }
 
   /** The median of the known same weekdays of the last {@code weeks} weeks; NaN if too few. */

@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A sustained fall: over the last {@code days} known days, the mean log residual (rises clipped
+ * A sustained fall: over the last {@code days} known days, against weekday baselines moved to the
+ * level of the two weeks before them ({@link Baselines#level}), the mean log residual (rises clipped
  * to zero, so one good day does not hide a fall) is below {@code -z * scale / sqrt(days)}, the
  * days' sum is at most {@code max-ratio} of the baselines' sum and the baseline is large enough.
  * Unknown days are skipped, never counted as low (a window with skipped days needs one more noise
@@ -107,12 +108,16 @@ final class DropRule implements Rule {
     if (noise.isEmpty()) {
       return Optional.empty();
     }
+    // Judged against the package's recent level before the window (a package that tripled last
+    // week falls from there; a slow decline is not a fall). So a fall that lasts becomes the new
+    // level: its episode resolves after two to three weeks.
+    double level = Baselines.level(series, Math.toIntExact(first.toEpochDay()), sp.weeks());
     double observed = 0;
     double expected = 0;
     double clipped = 0;
     for (LocalDate t : known) {
       double b = Baselines.sameWeekday(series, t, sp.weeks());
-      b = Double.isNaN(b) ? noise.get().baseline() : b;
+      b = Baselines.leveled(Double.isNaN(b) ? noise.get().baseline() : b, level);
       long x = series.at(t);
       observed += x;
       expected += b;

@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One day far above its weekday's baseline: log residual above {@code z} noise units, and above
+ * One day far above its weekday's baseline (moved to the package's level of the last two weeks,
+ * {@link Baselines#level}): log residual above {@code z} noise units, and above
  * the absolute floors (baseline, excess, ratio) so that 3 to 12 downloads on a tiny package is
  * not news. During a cold start the threshold is one unit stricter. A surge the ecosystem
  * reference shows too is not reported (as {@link DropRule} does for falls).
@@ -38,11 +39,25 @@ final class SpikeRule implements Rule {
     }
     long x = series.at(d);
     return Optional.of(Baselines.at(series, d, s.weeks(), s.scaleFloor())
+        .map(e -> atRecentLevel(series, d, e, s))
         .filter(e -> isSpike(x, e, s))
         .filter(e -> !mostlyMirrors(day, x, e, s))
         .filter(e -> !upstreamSurge(day, s))
         .map(e -> List.of(finding(day, x, e, s)))
         .orElse(List.of()));
+  }
+
+  /**
+   * The weekday baseline moved to the recent level ({@link Baselines#level}); the noise unit stays
+   * the one of the weekday residuals. Cold-start estimates stay as they are.
+   */
+  static Baselines.Estimate atRecentLevel(DailySeries series, LocalDate d, Baselines.Estimate e,
+      SpikeSettings s) {
+    if (!e.seasonal()) {
+      return e;
+    }
+    double level = Baselines.level(series, Math.toIntExact(d.toEpochDay()), s.weeks());
+    return new Baselines.Estimate(Baselines.leveled(e.baseline(), level), e.scale(), true);
   }
 
   /** The score of {@code x} against {@code e}: log residual in noise units. */

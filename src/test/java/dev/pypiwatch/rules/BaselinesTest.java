@@ -96,4 +96,32 @@ class BaselinesTest {
       }
     }
   }
+
+  @Test
+  void theRecentLevelMovesOnlyWhenThreeQuartersOfTwoWeeksAgree() {
+    // 1,000 a day for 8 weeks (weekday baselines 1,000), then the 14 days judged.
+    java.util.function.BiFunction<Integer, java.util.function.IntUnaryOperator, Double> level =
+        (judged, late) -> {
+          DailySeries s = new DailySeries();
+          for (int d = 0; d < 56; d++) {
+            s.put(DAY0 + d, 1_000);
+          }
+          for (int d = 56; d < 56 + 14; d++) {
+            s.put(DAY0 + d, late.applyAsInt(d - 56));
+          }
+          return Baselines.level(s, DAY0 + judged, 6);
+        };
+    double tripled = Math.log(3_001.0 / 1_001.0);
+    // All 14 days at 3,000: the level is ln(3001/1001) (their weekday baselines are still 1,000).
+    assertEquals(tripled, level.apply(70, d -> 3_000), 1e-9);
+    // 11 of 14 high (the lower quartile, the 4th lowest of 14, is high): it moves.
+    assertEquals(tripled, level.apply(70, d -> d < 3 ? 1_000 : 3_000), 1e-9);
+    // 10 of 14 high: the lower quartile is a day at 1,000: no move.
+    assertEquals(0, level.apply(70, d -> d < 4 ? 1_000 : 3_000), 1e-9);
+    // A 3-day burst, or 11 days at a third: 0, then ln(334/1001).
+    assertEquals(0, level.apply(70, d -> d >= 11 ? 5_000 : 1_000), 1e-9);
+    assertEquals(Math.log(334.0 / 1_001.0), level.apply(70, d -> d < 3 ? 1_000 : 333), 1e-9);
+    // Judged on day 62: 6 of its 14 days are high: no move.
+    assertEquals(0, level.apply(62, d -> 3_000), 1e-9);
+  }
 }

@@ -38,21 +38,22 @@ class DetectionQualityTest {
     RealWindows.Summary mid = RealWindows.Summary.of(outcomes.stream()
         .filter(o -> o.window().tier().equals("100-1k")).toList());
     String figures = ">=1k " + busy + "\n100-1k " + mid;
-    // Measured 2026-12-06 at the defaults: >=1k (6 windows, 3 packages) x3 0.83, x5 1.00, week at
-    // 50% 0.83, at 20% 1.00, false 0.17 / 90 days; 100-1k (17 windows, 11 packages) x3 0.35, x5
-    // 0.59, week at 50% 0.47, at 20% 0.88, false 0.65. Each floor is the measure less a rounding.
+    // Measured 2026-12-07 at the defaults (recent level, spike z 3.5, drop z 2.75): >=1k (6 windows,
+    // 3 packages) x3 0.83, x5 1.00, week at 50% 1.00, at 20% 1.00, false 0.33 / 90 days; 100-1k (17
+    // windows, 11 packages) x3 0.35, x5 0.71, week at 50% 0.76, at 20% 0.94, false 0.88. Each floor
+    // is the measure less a rounding.
     assertEquals(6, busy.windows(), figures);
     assertEquals(17, mid.windows(), figures);
     assertTrue(busy.x3() >= 0.83, figures);
     assertTrue(busy.x5() >= 0.99, figures);
-    assertTrue(busy.week50() >= 0.83, figures);
+    assertTrue(busy.week50() >= 0.99, figures);
     assertTrue(busy.week20() >= 0.99, figures);
-    assertTrue(busy.falsePer90() <= 0.17, figures);
+    assertTrue(busy.falsePer90() <= 0.34, figures);
     assertTrue(mid.x3() >= 0.35, figures);
-    assertTrue(mid.x5() >= 0.58, figures);
-    assertTrue(mid.week50() >= 0.47, figures);
-    assertTrue(mid.week20() >= 0.88, figures);
-    assertTrue(mid.falsePer90() <= 0.65, figures);
+    assertTrue(mid.x5() >= 0.70, figures);
+    assertTrue(mid.week50() >= 0.76, figures);
+    assertTrue(mid.week20() >= 0.94, figures);
+    assertTrue(mid.falsePer90() <= 0.89, figures);
     // The 2023-01-24 upstream hole (every package) and the others raise no alert of their own.
     assertEquals(0, busy.holeCaused() + mid.holeCaused(), figures);
   }
@@ -71,11 +72,13 @@ class DetectionQualityTest {
   @Test
   void midTierMeetsTheTargetsWithAMargin() {
     double[] r = recall(SyntheticSeries.MID, 22, false);
-    // Targets: x5 >= 0.65, week at 50% >= 0.60, at 20% >= 0.90; false <= 1.0 / 90 days.
+    // Targets: x5 >= 0.65, week at 50% >= 0.60, at 20% >= 0.90; false <= 1.0 / 90 days. Since the
+    // calibration on real series (drop z 2.75, spike z 3.5) the false episodes of these 4 packages
+    // are 1.74 / 90 days (0.77 -> 1.21 on the bench's 24): a regression floor, not the target.
     assertTrue(r[1] >= 0.55, "x5 " + r[1]);
     assertTrue(r[2] >= 0.50, "week at 50% " + r[2]);
     assertTrue(r[3] >= 0.84, "week at 20% " + r[3]);
-    assertTrue(r[4] <= 1.5, "false episodes / 90 days " + r[4]);
+    assertTrue(r[4] <= 1.75, "false episodes / 90 days " + r[4]);
   }
 
   @Test

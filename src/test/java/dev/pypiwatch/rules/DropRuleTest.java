@@ -195,8 +195,8 @@ class DropRuleTest {
         Arguments.of("min volume 16,800 = mean baseline", S, drop(true, 3.5, 5, 0.65, 16_800), 88,
             true),
         Arguments.of("min volume 16,801", S, drop(true, 3.5, 5, 0.65, 16_801), 88, false),
-        Arguments.of("spike floor 0.35: z 12.40 / 3.5 = 3.54", floor(0.35), D, 88, true),
-        Arguments.of("spike floor 0.36: z 12.40 / 3.6 = 3.44", floor(0.36), D, 88, false),
+        Arguments.of("spike floor 0.45: z 12.40 / 4.5 = 2.76 > 2.75", floor(0.45), D, 88, true),
+        Arguments.of("spike floor 0.46: z 12.40 / 4.6 = 2.70 < 2.75", floor(0.46), D, 88, false),
         Arguments.of("disabled", S, drop(false, 3.5, 5, 0.65, 20), 88, false),
         Arguments.of("defaults, day 87", S, D, 87, false),
         Arguments.of("max ratio 0.72, day 87", S, drop(true, 3.5, 5, 0.72, 20), 87, true),
@@ -429,10 +429,25 @@ class DropRuleTest {
 
   @Test
   void theDefaultsAreTheDocumentedOnes() {
-    // docs/detection.md: 5 days, z 3.5, <= 65%, >= 20/day, __all__ at 0.85, holidays at 40%, 7 days.
-    assertEquals(new DropSettings(true, 3.5, 5, 0.65, 20, "__all__", 0.85,
+    // docs/detection.md: 5 days, z 2.75, <= 65%, >= 20/day, __all__ at 0.85, holidays at 40%, 7 days.
+    assertEquals(new DropSettings(true, 2.75, 5, 0.65, 20, "__all__", 0.85,
         Holidays.parse(List.of("christmas", "thanksgiving", "easter")), 0.40, Duration.ofDays(7)), D);
     assertEquals(ALL_HALF_SCORE, judged(history(WEEK_AT_HALF), 89, DEFAULTS).get(0).score(),
         ALLOWED_ERROR);
+  }
+
+  @Test
+  void aFallFromARecentRiseIsMeasuredFromTheNewLevel() {
+    // Tripled from day 80, then at half of the new level (1.5x the old) from day 94: the six-week
+    // weekday baselines of days 94-98 are still the old ones (2 of 6 weeks are new), so against
+    // them the days look high; against the recent level (14 days at 3x) they are a fall to 50%.
+    IntToLongFunction f = i -> Math.round(FLAT_WEEKLY_20K.applyAsLong(i)
+        * (i >= 94 ? 1.5 : i >= 80 ? 3 : 1));
+    List<Finding> got = judged(history(f), 98, DEFAULTS);
+    assertEquals(1, got.size(), got.toString());
+    assertEquals(0.5, got.get(0).observed() / got.get(0).expected(), 0.01);
+    // Without the fall, the new level alone is no drop.
+    IntToLongFunction risen = i -> FLAT_WEEKLY_20K.applyAsLong(i) * (i >= 80 ? 3 : 1);
+    assertEquals(List.of(), judged(history(risen), 98, DEFAULTS));
   }
 }

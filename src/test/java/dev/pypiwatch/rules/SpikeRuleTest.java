@@ -41,7 +41,8 @@ class SpikeRuleTest {
    * same weekdays: baseline (20,000 + 26,000) / 2 = 23,000. From day 98 on the 56 residuals are 28
    * x ln(20001/23001) and 28 x ln(26001/23001): their median is the midpoint, every deviation is
    * half the gap, so MAD = ln(26001/20001) / 2 = 0.131176 and noise = 1.4826 x MAD = 0.194482
-   * (above the 0.10 floor).
+   * (above the 0.10 floor). The recent level stays 0: of the 14 days before day 100, 7 lie above
+   * and 7 below the baseline (the level moves only when three quarters lie on one side).
    */
   private static final double ALTERNATING_BASELINE = 23_000;
   private static final double ALTERNATING_NOISE = 1.4826 * Math.log(26_001.0 / 20_001.0) / 2;
@@ -100,7 +101,7 @@ class SpikeRuleTest {
   @Test
   void aThreefoldFridayFiresWithHandCheckedEvidence() {
     // FLAT_WEEKLY_20K: the last 6 Fridays are 20,000, every residual of the 56 days before is 0,
-    // so noise = floor 0.10; ln(60001/20001) / 0.10 = 10.99 > 3.75, and >= 2 x 3.75 → CRITICAL.
+    // so noise = floor 0.10; ln(60001/20001) / 0.10 = 10.99 > 3.5, and >= 2 x 3.5 → CRITICAL.
     Finding f = judged(history(SPIKE_X3_ON_FRIDAY), FRIDAY, DEFAULTS).get(0);
     assertEquals("spike:pip:overall:without_mirrors", f.fingerprint());
     assertEquals("spike", f.rule());
@@ -117,11 +118,11 @@ class SpikeRuleTest {
   }
 
   static Stream<Arguments> quietSeries() {
-    // Constant series: baseline = the constant, noise = floor 0.10, so z 3.75 alone would need only
-    // x >= 1.455 b; the absolute floors and the ratio decide. score = ln((x+1)/(b+1)) / 0.10.
+    // Constant series: baseline = the constant, noise = floor 0.10, so z 3.5 alone would need only
+    // x >= 1.419 b; the absolute floors and the ratio decide. score = ln((x+1)/(b+1)) / 0.10.
     return Stream.of(
         Arguments.of("x2 at 20,000: ln(40001/20001)/0.1", 20_000, 40_000, 6.9312, Severity.WARNING),
-        Arguments.of("x3 at 20,000: >= 7.5 is CRITICAL", 20_000, 60_000, 10.9858, Severity.CRITICAL),
+        Arguments.of("x3 at 20,000: >= 7 is CRITICAL", 20_000, 60_000, 10.9858, Severity.CRITICAL),
         Arguments.of("ratio exactly 1.75 fires", 20_000, 35_000, 5.5959, Severity.WARNING),
         Arguments.of("ratio 1.74995 < 1.75 (z 5.6 would fire)", 20_000, 34_999, QUIET, null),
         Arguments.of("ratio 1.7 < 1.75 (z 5.31 would fire)", 20_000, 34_000, QUIET, null),
@@ -141,12 +142,12 @@ class SpikeRuleTest {
   }
 
   static Stream<Arguments> noisySeries() {
-    // Baseline 23,000, noise 0.194482: z 3.75 needs x + 1 >= 23001 exp(3.75 x 0.194482) = 47,696.
+    // Baseline 23,000, noise 0.194482: z 3.5 needs x + 1 >= 23001 exp(3.5 x 0.194482) = 45,432.
     return Stream.of(
         Arguments.of("ratio 1.75 but z = ln(40251/23001)/0.1945 = 2.88", 40_250, QUIET, null),
-        Arguments.of("z = ln(47001/23001)/0.1945 = 3.67 < 3.75", 47_000, QUIET, null),
-        Arguments.of("z = ln(48501/23001)/0.1945 = 3.84 > 3.75", 48_500, 3.8361, Severity.WARNING),
-        Arguments.of("x3: z = ln(69001/23001)/0.1945 = 5.65, < 7.5", 69_000, 5.6488, Severity.WARNING));
+        Arguments.of("z = ln(45001/23001)/0.1945 = 3.45 < 3.5", 45_000, QUIET, null),
+        Arguments.of("z = ln(46001/23001)/0.1945 = 3.56 > 3.5", 46_000, 3.5640, Severity.WARNING),
+        Arguments.of("x3: z = ln(69001/23001)/0.1945 = 5.65, < 7", 69_000, 5.6488, Severity.WARNING));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -204,7 +205,7 @@ class SpikeRuleTest {
     // Three of the six previous Fridays unknown: the other three still make the weekday median
     // (20,000), same evidence. Four unknown: two remain (< 3), so the cold-start estimate is used:
     // the last 28 days have 16 weekdays at 20,000 and 8 weekend days at 12,000, median 20,000,
-    // residual MAD 0 → noise 0.10; z 10.99 > 3.75 + 1 still fires, but against "the recent median".
+    // residual MAD 0 → noise 0.10; z 10.99 > 3.5 + 1 still fires, but against "the recent median".
     Finding three = judged(withoutDays(SPIKE_X3_ON_FRIDAY, 93, 86, 79), FRIDAY, DEFAULTS).get(0);
     assertEquals(20_000, three.expected(), ALLOWED_ERROR);
     assertEquals(SPIKE_X3_SCORE, three.score(), ALLOWED_ERROR);
@@ -254,10 +255,10 @@ class SpikeRuleTest {
 
   static Stream<Arguments> reference() {
     // The reference is 1,000,000 a day (noise = the floor) and R on day 100. It "surges too" if
-    // R >= 1,000,000 / 0.85 = 1,176,471 and ln((R+1)/1000001) / floor > 3.75.
+    // R >= 1,000,000 / 0.85 = 1,176,471 and ln((R+1)/1000001) / floor > 3.5.
     return Stream.of(
-        Arguments.of("x1.5: z 4.05 > 3.75", 1_500_000L, 0.10, 0.85, true),
-        Arguments.of("x1.4: z 3.36 < 3.75", 1_400_000L, 0.10, 0.85, false),
+        Arguments.of("x1.5: z 4.05 > 3.5", 1_500_000L, 0.10, 0.85, true),
+        Arguments.of("x1.4: z 3.36 < 3.5", 1_400_000L, 0.10, 0.85, false),
         Arguments.of("floor 0.02, x1.2: z 9.12, ratio >= 1/0.85", 1_200_000L, 0.02, 0.85, true),
         Arguments.of("floor 0.02, x1.15: z 6.99, ratio < 1/0.85", 1_150_000L, 0.02, 0.85, false),
         Arguments.of("floor 0.02, x1.2, max ratio 0.8: needs x1.25", 1_200_000L, 0.02, 0.80, false),
@@ -276,7 +277,7 @@ class SpikeRuleTest {
             d.referencePackage(), referenceMaxRatio, d.holidays(), d.holidayMaxRatio(),
             d.cooldown()),
         DEFAULTS.pythonShift(), DEFAULTS.osShift(), DEFAULTS.milestone(), DEFAULTS.trend());
-    // The package's own x3 spike: z = 1.0986 / floor, far above 3.75 at either floor.
+    // The package's own x3 spike: z = 1.0986 / floor, far above 3.5 at either floor.
     List<Finding> got = evaluate(history(SPIKE_X3_ON_FRIDAY), ref, FRIDAY, s).orElseThrow();
     assertEquals(suppressed ? 0 : 1, got.size(), got.toString());
   }
@@ -310,5 +311,28 @@ class SpikeRuleTest {
       assertEquals(25_000, f.expected(), ALLOWED_ERROR);
       assertEquals(Math.log(65_001.0 / 25_001.0) / 0.10, f.score(), ALLOWED_ERROR); // 9.55
     }
+  }
+
+  @Test
+  void aPackageAtANewLevelIsJudgedAgainstIt() {
+    // FLAT_WEEKLY_20K (20,000 weekdays, 12,000 weekends) at three times from day 80: on Friday day
+    // 100 the six-week weekday median is still the old 20,000 (2 of 6 Fridays are new), but every
+    // one of the 14 days before is at three times its weekday baseline: the recent level moves the
+    // baseline to ~60,000 (the lower quartile is a weekend day: 20001 x 36001/12001 - 1).
+    IntToLongFunction tripled = i -> RulesTesting.FLAT_WEEKLY_20K.applyAsLong(i) * (i >= 80 ? 3 : 1);
+    double level = 20_001.0 * 36_001 / 12_001 - 1;
+    // 90,000 is 4.5x the weekday median but 1.5x the new level: no spike.
+    assertEquals(List.of(), judged(history(i -> i == FRIDAY ? 90_000 : tripled.applyAsLong(i)),
+        FRIDAY, DEFAULTS));
+    // 240,000 is 4x the new level: a spike, reported against it.
+    List<Finding> got = judged(history(i -> i == FRIDAY ? 240_000 : tripled.applyAsLong(i)),
+        FRIDAY, DEFAULTS);
+    assertEquals(1, got.size(), got.toString());
+    assertEquals(level, got.get(0).expected(), 0.01);
+    // And the other way: fallen to a third, a Friday back at the old 20,000 is 3x the new level.
+    IntToLongFunction third = i -> RulesTesting.FLAT_WEEKLY_20K.applyAsLong(i) / (i >= 80 ? 3 : 1);
+    got = judged(history(i -> i == FRIDAY ? 20_000 : third.applyAsLong(i)), FRIDAY, DEFAULTS);
+    assertEquals(1, got.size(), got.toString());
+    assertTrue(got.get(0).expected() < 7_000, got.toString());
   }
 }
