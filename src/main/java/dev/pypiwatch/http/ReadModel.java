@@ -3,6 +3,7 @@ package dev.pypiwatch.http;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DailyCounts;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Ids;

@@ -1,13 +1,13 @@
 package dev.pypiwatch.notify;
 
 import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DailyCounts;
 import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The last {@value #DAYS} days of each package's downloads (overall, without mirrors), kept from
@@ -16,8 +16,9 @@ import java.util.TreeMap;
 public final class RecentSeriesStore {
   /** Days kept per package, counted back from its newest day. */
   public static final int DAYS = 60;
+  private static final DailyCounts EMPTY = new DailyCounts(1);
 
-  private final Map<String, TreeMap<LocalDate, Long>> byPackage = new HashMap<>();
+  private final Map<String, DailyCounts> byPackage = new HashMap<>();
 
   /**
    * Keeps {@code r} if it is an overall, without-mirrors count; a later record of a day replaces
@@ -28,33 +29,33 @@ public final class RecentSeriesStore {
     if (r.endpoint() != Endpoint.OVERALL || !r.category().equals(Categories.WITHOUT_MIRRORS)) {
       return;
     }
-    TreeMap<LocalDate, Long> days = byPackage.computeIfAbsent(r.packageName(), p -> new TreeMap<>());
-    if (!days.isEmpty() && r.date().isBefore(oldestKept(days.lastKey()))) {
-      return;
-    }
-    days.put(r.date(), r.downloads());
-    days.headMap(oldestKept(days.lastKey())).clear();
+    byPackage.computeIfAbsent(r.packageName(), p -> new DailyCounts(DAYS)).put(r.date(), r.downloads());
   }
 
   /** {@code pkg}'s series from its oldest kept day to its newest; empty if nothing is known. */
   public Optional<RecentSeries> series(String pkg) {
-    TreeMap<LocalDate, Long> days = byPackage.get(pkg);
-    if (days == null || days.isEmpty()) {
+    DailyCounts days = byPackage.get(pkg);
+    if (days == null || days.newestDay() == null) {
       return Optional.empty();
     }
-    LocalDate first = days.firstKey();
-    LocalDate last = days.lastKey();
-    long[] daily = new long[(int) (last.toEpochDay() - first.toEpochDay()) + 1];
+    LocalDate last = days.newestDay();
+    LocalDate[] first = {null};
+    days.forEach(null, null, (d, n) -> {
+      if (first[0] == null) {
+        first[0] = d;
+      }
+    });
+    long[] daily = new long[(int) (last.toEpochDay() - first[0].toEpochDay()) + 1];
     for (int i = 0; i < daily.length; i++) {
-      daily[i] = days.getOrDefault(first.plusDays(i), -1L);
+      daily[i] = days.get(first[0].plusDays(i));
     }
     return Optional.of(new RecentSeries(pkg, last, daily));
   }
 
   /** {@code pkg}'s newest known day. */
   public Optional<LocalDate> newest(String pkg) {
-    TreeMap<LocalDate, Long> days = byPackage.get(pkg);
-    return days == null || days.isEmpty() ? Optional.empty() : Optional.of(days.lastKey());
+    DailyCounts days = byPackage.get(pkg);
+    return days == null ? Optional.empty() : Optional.ofNullable(days.newestDay());
   }
 
   /**
@@ -63,28 +64,23 @@ public final class RecentSeriesStore {
    * summed to zero).
    */
   public DigestLine line(String pkg, LocalDate day, int firing) {
-    TreeMap<LocalDate, Long> days = byPackage.getOrDefault(pkg, new TreeMap<>());
-    Long lastDay = days.get(day);
+    DailyCounts days = byPackage.getOrDefault(pkg, EMPTY);
     Week week = week(days, day);
     Week before = week(days, day.minusDays(7));
     double change = week.known == 0 || before.known == 0 || before.sum == 0
         ? Double.NaN : (double) week.sum / before.sum - 1;
-    return new DigestLine(pkg, lastDay == null ? -1 : lastDay, week.sum, change, firing);
+    return new DigestLine(pkg, days.get(day), week.sum, change, firing);
   }
 
   private record Week(long sum, int known) {}
 
-  private static Week week(TreeMap<LocalDate, Long> days, LocalDate last) {
-    long sum = 0;
-    int known = 0;
-    for (Long n : days.subMap(last.minusDays(6), true, last, true).values()) {
-      sum += n;
-      known++;
-    }
-    return new Week(sum, known);
-  }
-
-  private static LocalDate oldestKept(LocalDate newest) {
-    return newest.minusDays(DAYS - 1L);
+  private static Week week(DailyCounts days, LocalDate last) {
+    long[] sum = {0};
+    int[] known = {0};
+    days.forEach(last.minusDays(6), last, (d, n) -> {
+      sum[0] += n;
+      known[0]++;
+    });
+    return new Week(sum[0], known[0]);
   }
 }

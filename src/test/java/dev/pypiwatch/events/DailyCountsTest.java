@@ -1,4 +1,4 @@
-package dev.pypiwatch.http;
+package dev.pypiwatch.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

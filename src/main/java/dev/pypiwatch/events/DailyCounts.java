@@ -1,4 +1,4 @@
-package dev.pypiwatch.http;
+package dev.pypiwatch.events;
 
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -8,9 +8,10 @@ import java.util.function.ObjLongConsumer;
  * One series' daily counts over a window of {@code capacity} days ending at its newest day, in a
  * ring of {@code int}s (a {@code long[]} once a count outgrows an int): 4 bytes a day instead of
  * the ~80 of a map entry, and a day older than the window is dropped, so memory stays bounded
- * however long the service runs. Not thread-safe (the {@link ReadModel} guards it).
+ * however long the service runs. Kept by the HTTP read model and the notifier's chart series. Not
+ * thread-safe: its owner guards it.
  */
-final class DailyCounts {
+public final class DailyCounts {
   private static final int MISSING = -1;
 
   private final int capacity;
@@ -19,7 +20,8 @@ final class DailyCounts {
   private long newest = Long.MIN_VALUE; // epoch day; MIN_VALUE while empty
   private int size;
 
-  DailyCounts(int capacity) {
+  /** An empty window of {@code capacity} days. */
+  public DailyCounts(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
     }
@@ -29,7 +31,7 @@ final class DailyCounts {
   }
 
   /** Sets {@code day}'s count (a revision replaces it); ignored if older than the window. */
-  void put(LocalDate day, long downloads) {
+  public void put(LocalDate day, long downloads) {
     if (downloads < 0) {
       throw new IllegalArgumentException("downloads < 0: " + downloads);
     }
@@ -53,7 +55,7 @@ final class DailyCounts {
   }
 
   /** The count of {@code day}, or -1 if unknown or outside the window. */
-  long get(LocalDate day) {
+  public long get(LocalDate day) {
     long d = day.toEpochDay();
     if (newest == Long.MIN_VALUE || d > newest || d <= newest - capacity) {
       return MISSING;
@@ -62,17 +64,17 @@ final class DailyCounts {
   }
 
   /** The newest day held, or null if none. */
-  LocalDate newestDay() {
+  public LocalDate newestDay() {
     return size == 0 ? null : LocalDate.ofEpochDay(newest);
   }
 
   /** Days held. */
-  int size() {
+  public int size() {
     return size;
   }
 
   /** Each known day from {@code from} to {@code to} (inclusive, null = open), oldest first. */
-  void forEach(LocalDate from, LocalDate to, ObjLongConsumer<LocalDate> each) {
+  public void forEach(LocalDate from, LocalDate to, ObjLongConsumer<LocalDate> each) {
     if (size == 0) {
       return;
     }
