@@ -148,7 +148,9 @@ final class DemoCommand implements Callable<Integer> {
     try {
       service.set(Service.start(config, Map.of(), clock));
     } catch (StartupException e) {
-      System.err.println("demo: " + e.getMessage());
+      // The demo's settings are its options, not a config file the user could edit.
+      System.err.println("demo: " + e.getMessage().replace("set http.port to a free port (0 picks one)",
+          "start the demo with --port P (0 picks a free one)"));
       Runtime.getRuntime().removeShutdownHook(hook);
       cleanUp.run();
       return PypiwatchCommand.EXIT_USAGE;

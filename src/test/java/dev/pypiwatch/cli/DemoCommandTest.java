@@ -24,6 +24,17 @@ class DemoCommandTest {
   }
 
   @Test
+  void aTakenPortIsOneLineNamingTheDemosOption() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      CliRun run = CliRun.of("demo", "--port", String.valueOf(taken.getLocalPort()));
+      assertEquals(PypiwatchCommand.EXIT_USAGE, run.exitCode(), run.err());
+      assertTrue(run.err().contains("port " + taken.getLocalPort() + " of the status server")
+          && run.err().contains("start the demo with --port P"), run.err());
+      assertTrue(run.err().lines().noneMatch(l -> l.startsWith("\tat ")), "no stack trace: " + run.err());
+    }
+  }
+
+  @Test
   void theClockShowsTheSimulatedDayAfterTheUpstreamUpdateAndRuns() {
     LocalDate day = LocalDate.of(2025, 6, 21);
     SimulatedDayClock clock = new SimulatedDayClock(day);
