@@ -91,7 +91,8 @@ public final class DetectionQuality {
         Integer.getInteger("drop.days", dr.days()), dbl("drop.max-ratio", dr.maxRatio()),
         dr.minVolume(), dr.referencePackage(), dr.referenceMaxRatio(),
         Boolean.getBoolean("noholidays") ? Holidays.NONE : dr.holidays(),
-        dbl("drop.holiday-max-ratio", dr.holidayMaxRatio()), dr.cooldown());
+        dbl("drop.holiday-max-ratio", dr.holidayMaxRatio()),
+        java.time.Duration.ofDays(Integer.getInteger("drop.cooldown", (int) dr.cooldown().toDays())));
     RuleSettings s = new RuleSettings(spike, drop, d.pythonShift(), d.osShift(), d.milestone(),
         d.trend());
     System.out.printf(Locale.ROOT, "settings: spike z %.2f floor %.2f ratio %.2f; drop z %.2f days %d"
@@ -131,6 +132,38 @@ public final class DetectionQuality {
             + " | %d | %d |%n", half, m.windows(), m.packages(), m.x3(), m.x5(), m.week50(),
             m.week20(), m.falsePer90(), m.falseSpikesPer90(), m.holes(), m.holeAlerts(),
             m.holeCaused());
+      }
+    }
+    int seeds = Integer.getInteger("seeds", 0);
+    if (seeds > 0) {
+      overallSeeds(windows, config, seeds);
+    }
+  }
+
+  /**
+   * The same windows with their places drawn under {@code seeds} seeds (13, 14, ...): the recalls
+   * averaged over the draws, so that a setting is not judged on one random day per window.
+   */
+  private static void overallSeeds(List<RealWindows.Window> windows, RulesConfig config,
+      int seeds) {
+    List<RealWindows.Outcome> all = java.util.stream.LongStream
+        .range(RealWindows.SEED, RealWindows.SEED + seeds).boxed().parallel()
+        .flatMap(seed -> windows.stream().map(w -> RealWindows.measure(w, config, seed)))
+        .toList();
+    for (String tier : List.of(">=1k", "100-1k")) {
+      System.out.println();
+      System.out.println("REAL overall series, tier " + tier + ", places drawn under " + seeds
+          + " seeds (" + RealWindows.SEED + "..." + (RealWindows.SEED + seeds - 1) + ")");
+      System.out.println("| windows (years) | trials per injection | spike x3 | spike x5 | week at 50%"
+          + " | week at 20% | false spike+drop episodes / pkg / 90 d (spikes alone) |");
+      System.out.println("|---|---|---|---|---|---|---|");
+      for (String half : List.of("all", "2020-2021", "2022-2023")) {
+        RealWindows.Summary m = RealWindows.Summary.of(all.stream()
+            .filter(o -> o.window().tier().equals(tier))
+            .filter(o -> half.equals("all") || o.window().half().equals(half)).toList());
+        System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.2f (%.2f) |%n",
+            half, m.windows(), m.x3(), m.x5(), m.week50(), m.week20(), m.falsePer90(),
+            m.falseSpikesPer90());
       }
     }
   }

@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * The expected count of a day and the noise of the series in log units: the median of the same
  * weekday over the last weeks (downloads are weekday-seasonal: weekends are 30-40% lower on busy
- * packages), and 1.4826 MAD of the log residuals of the previous 8 weeks. Unknown days are left
- * out of both.
+ * packages), and 1.4826 MAD of the log residuals of the previous 8 weeks, each residual against
+ * its own day's weekday baseline at that day's recent level ({@link #level}). Unknown days are
+ * left out of both.
  *
  * <p>Cold start: with fewer than 3 same-weekday values or 20 residuals, the estimate falls back to
  * the median and MAD of the last 28 days (no weekday) and says so; with fewer than 14 known days
@@ -173,7 +174,10 @@ final class Baselines {
 
         @Override
         double value(int lane, int day, int weeks) {
-          return Robust.log1(s.at(day)) - Robust.log1(sameWeekday(s, day, weeks));
+          // Against the weekday baseline at that day's recent level: a package that moved to a
+          // new level is not "noisy" for the six weeks its weekday medians take to follow.
+          return Robust.log1(s.at(day))
+              - Robust.log1(leveled(sameWeekday(s, day, weeks), level(s, day, weeks)));
         }
       };
     }

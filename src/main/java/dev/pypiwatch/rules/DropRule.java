@@ -20,6 +20,12 @@ import java.util.Set;
  */
 final class DropRule implements Rule {
   static final String NAME = "drop";
+  /**
+   * A drop measured against at most this fraction of what the last drop episode fired on is a new
+   * fall from the level the last one ended at (its level has become the baseline): reported even
+   * while the last episode is still firing or cooling down.
+   */
+  static final double NEW_LEVEL = 0.5;
   /** How far back (beyond {@code days}) unknown days may be skipped to find the known days. */
   static final int MAX_SKIPPED = 4;
 

@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Turns each day's findings into transitions: a condition fires once when it starts, resolves on
  * the first judged day without it, and never repeats while it lasts. A new episode within the
- * cooldown after the last resolution is suppressed for as long as it lasts.
+ * cooldown after the last resolution is suppressed for as long as it lasts, unless it is measured
+ * against a much lower expectation than the last one (a fall from the level the last one ended at).
  */
 final class Lifecycle {
   /** One fingerprint's state. */
@@ -25,6 +27,8 @@ final class Lifecycle {
     final String scope;
     Alert firing;
     LocalDate lastResolved;
+    /** What the last episode (firing or resolved) was measured against. */
+    double lastExpected = Double.NaN;
     boolean suppressed;
 
     Track(String scope) {
@@ -42,12 +46,34 @@ final class Lifecycle {
    */
   List<Alert> step(String pkg, LocalDate date, Set<String> judged, List<Finding> findings,
       Function<String, Duration> cooldown) {
+    return step(pkg, date, judged, findings, cooldown, r -> 0.0);
+  }
+
+  /**
+   * As {@link #step(String, LocalDate, Set, List, Function)}, with {@code newLevel}: per rule, the
+   * ratio at or below which a finding's expectation, against the one the last episode fired on,
+   * makes the finding a new episode (the baseline has since moved down to where the last fall
+   * ended, so this is a fall from the new level): it fires even while the last one is firing
+   * (which then resolves that day) or cooling down. 0 turns this off.
+   */
+  List<Alert> step(String pkg, LocalDate date, Set<String> judged, List<Finding> findings,
+      Function<String, Duration> cooldown, ToDoubleFunction<String> newLevel) {
     Map<String, Track> mine = tracks.computeIfAbsent(pkg, p -> new HashMap<>());
     List<Alert> out = new ArrayList<>();
     Set<String> present = new HashSet<>();
     for (Finding f : findings) {
       present.add(f.fingerprint());
       Track t = mine.computeIfAbsent(f.fingerprint(), k -> new Track(Rule.scope(f.rule(), f.series())));
+      double ratio = newLevel.applyAsDouble(f.rule());
+      boolean renewed = ratio > 0 && f.expected() <= ratio * t.lastExpected;
+      if (renewed) {
+        if (t.firing != null) {
+          out.add(resolved(t.firing, date));
+          t.firing = null;
+        }
+        t.suppressed = false;
+        t.lastResolved = null;
+      }
       if (t.firing != null || t.suppressed) {
         continue;
       }
@@ -57,6 +83,7 @@ final class Lifecycle {
         continue;
       }
       t.firing = alert(pkg, date, f);
+      t.lastExpected = f.expected();
       out.add(t.firing);
     }
     for (Map.Entry<String, Track> e : mine.entrySet()) {
@@ -79,6 +106,7 @@ final class Lifecycle {
     for (Alert a : last) {
       Track t = tracks.computeIfAbsent(a.packageName(), p -> new HashMap<>())
           .computeIfAbsent(a.fingerprint(), k -> new Track(Rule.scope(a.rule(), a.series())));
+      t.lastExpected = a.expected();
       if (a.state() == AlertState.FIRING) {
         t.firing = a;
       } else {

@@ -145,7 +145,8 @@ public final class RuleEngine implements AlertSource {
         findings.addAll(f);
       });
     }
-    List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings, r -> cooldown(s, r)));
+    List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings, r -> cooldown(s, r),
+        r -> r.equals(DropRule.NAME) ? DropRule.NEW_LEVEL : 0));
     milestone(day).ifPresent(out::add);
     // Only firing transitions get a context; computed for them alone, so backtests stay as fast.
     return DayContext.explain(day, out);

@@ -20,7 +20,9 @@ class BaselinesTest {
       for (int i = 1; i <= Baselines.RESIDUAL_DAYS; i++) {
         double bt = s.has(day - i) ? median(s, day - i, weeks) : Double.NaN;
         if (!Double.isNaN(bt)) {
-          res[n++] = Math.log1p(s.at(day - i)) - Math.log1p(bt);
+          // Each residual against its day's baseline at that day's recent level.
+          double leveled = Math.max(0, (bt + 1) * Math.exp(level(s, day - i, weeks)) - 1);
+          res[n++] = Math.log1p(s.at(day - i)) - Math.log1p(leveled);
         }
       }
       if (n >= Baselines.MIN_RESIDUALS) {
@@ -43,6 +45,25 @@ class BaselinesTest {
       res[i] = Math.log1p(v[i]) - Math.log1p(b2);
     }
     return Optional.of(new Baselines.Estimate(b2, Math.max(floor, Robust.MAD_TO_SD * sortedMad(res, n)), false));
+  }
+
+  /** The recent level from scratch: quartiles of the 14 residuals before {@code day}. */
+  private static double level(DailySeries s, int day, int weeks) {
+    double[] v = new double[Baselines.LEVEL_DAYS];
+    int n = 0;
+    for (int i = 1; i <= Baselines.LEVEL_DAYS; i++) {
+      double b = s.has(day - i) ? median(s, day - i, weeks) : Double.NaN;
+      if (!Double.isNaN(b)) {
+        v[n++] = Math.log1p(s.at(day - i)) - Math.log1p(b);
+      }
+    }
+    if (2 * n < Baselines.LEVEL_DAYS) {
+      return 0;
+    }
+    Arrays.sort(v, 0, n);
+    double low = v[(n - 1) / 4];
+    double high = v[n - 1 - (n - 1) / 4];
+    return low > 0 ? low : high < 0 ? high : 0;
   }
 
   private static double median(DailySeries s, int day, int weeks) {

@@ -38,10 +38,12 @@ class DetectionQualityTest {
     RealWindows.Summary mid = RealWindows.Summary.of(outcomes.stream()
         .filter(o -> o.window().tier().equals("100-1k")).toList());
     String figures = ">=1k " + busy + "\n100-1k " + mid;
-    // Measured 2026-12-07 at the defaults (recent level, spike z 3.5, drop z 2.75): >=1k (6 windows,
-    // 3 packages) x3 0.83, x5 1.00, week at 50% 1.00, at 20% 1.00, false 0.33 / 90 days; 100-1k (17
-    // windows, 11 packages) x3 0.35, x5 0.71, week at 50% 0.76, at 20% 0.94, false 0.88. Each floor
-    // is the measure less a rounding.
+    // Measured 2026-12-07 at the defaults (residuals and baselines at the recent level, spike z 3.5,
+    // drop z 3 <= 60%, holidays <= 50%, a fall from a new level reported): >=1k (6 windows, 3
+    // packages) x3 0.83, x5 1.00, week at 50% 1.00, at 20% 1.00, false 0.33 / 90 days; 100-1k (17
+    // windows, 11 packages) x3 0.47, x5 0.71, week at 50% 0.65, at 20% 0.94, false 1.00 (spikes
+    // 0.82: these newest windows hold the growing packages). Each floor is the measure less a
+    // rounding.
     assertEquals(6, busy.windows(), figures);
     assertEquals(17, mid.windows(), figures);
     assertTrue(busy.x3() >= 0.83, figures);
@@ -49,11 +51,11 @@ class DetectionQualityTest {
     assertTrue(busy.week50() >= 0.99, figures);
     assertTrue(busy.week20() >= 0.99, figures);
     assertTrue(busy.falsePer90() <= 0.34, figures);
-    assertTrue(mid.x3() >= 0.35, figures);
+    assertTrue(mid.x3() >= 0.47, figures);
     assertTrue(mid.x5() >= 0.70, figures);
-    assertTrue(mid.week50() >= 0.76, figures);
+    assertTrue(mid.week50() >= 0.64, figures);
     assertTrue(mid.week20() >= 0.94, figures);
-    assertTrue(mid.falsePer90() <= 0.89, figures);
+    assertTrue(mid.falsePer90() <= 1.01, figures);
     // The 2023-01-24 upstream hole (every package) and the others raise no alert of their own.
     assertEquals(0, busy.holeCaused() + mid.holeCaused(), figures);
   }
@@ -83,12 +85,15 @@ class DetectionQualityTest {
 
   @Test
   void theOnlyRealBusySeriesRaisesNoFalseAlarmOverTheHolidays() {
-    // llm (about 30,000 a day) without __all__: its Christmas-New Year trough was a drop on
-    // 2025-12-25 before holidays were known; spikes and drops it raised since are none.
+    // llm without __all__: its Christmas-New Year trough (to 54% of the usual over 2025-12-23 to
+    // 12-27) was a drop before holidays were known; it raises no drop now. Its one spike is the day
+    // it went back from about 5,300 a day (since mid-March) to 9,762, 1.9x its recent Tuesdays,
+    // and stayed near 10,000: a doubling worth a message, not noise.
     RealSeries llm = RealSeries.load(RealSeries.DIR.resolve("llm_system.json"));
     List<Alert> alerts = SeriesReplay.run(llm, D);
     assertEquals(List.of(), SeriesReplay.firing(alerts, "drop"));
-    assertEquals(List.of(), SeriesReplay.firing(alerts, "spike"));
+    assertEquals(List.of(java.time.LocalDate.parse("2026-03-31")),
+        SeriesReplay.firing(alerts, "spike").stream().map(Alert::date).toList());
     // A week at 20% starting on 2025-12-22 is still found, on a holiday.
     int p = (int) (java.time.LocalDate.parse("2025-12-22").toEpochDay() - llm.first().toEpochDay());
     List<Alert> deep = SeriesReplay.firing(SeriesReplay.run(llm.multiplied(p, 7, 0.2), D), "drop");

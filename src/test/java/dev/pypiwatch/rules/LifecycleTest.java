@@ -253,4 +253,53 @@ class LifecycleTest {
     // The condition is a new episode again, with no resolution of the forgotten one.
     assertEquals(List.of("F@1"), transitions(spikeDay(l, 1, true, SEVEN_DAYS)));
   }
+  /** A drop finding measured against {@code expected}. */
+  private static Finding drop(double expected) {
+    return new Finding("drop:pip:overall:without_mirrors", "drop", "overall",
+        Categories.WITHOUT_MIRRORS, Severity.WARNING, expected * 0.3, expected, 5.0, "pip: fell");
+  }
+
+  private static List<Alert> dropDay(Lifecycle l, int i, Finding f) {
+    return l.step(PKG, day(i), Set.of("drop:overall"), f == null ? List.of() : List.of(f),
+        SEVEN_DAYS, r -> r.equals("drop") ? 0.5 : 0);
+  }
+
+  @Test
+  void aFallFromTheLevelTheLastOneEndedAtIsANewEpisodeEvenWhileItFiresOrCoolsDown() {
+    // While firing: the same expectation (or one above half of it) goes on; at or below half
+    // (the first fall became the baseline and a second one starts from there), the first episode
+    // resolves and the second fires, that same day.
+    Lifecycle l = new Lifecycle();
+    assertEquals(List.of("F@0"), transitions(dropDay(l, 0, drop(10_000))));
+    assertEquals(List.of(), transitions(dropDay(l, 1, drop(10_000))));
+    assertEquals(List.of(), transitions(dropDay(l, 2, drop(5_001))));
+    List<Alert> renewed = dropDay(l, 3, drop(5_000));
+    assertEquals(List.of("R@3", "F@3"), transitions(renewed));
+    assertEquals(5_000, renewed.get(1).expected(), ALLOWED_ERROR);
+    // Cooling down after it: a fall against the same level is held back for as long as it lasts...
+    assertEquals(List.of("R@4"), transitions(dropDay(l, 4, null)));
+    assertEquals(List.of(), transitions(dropDay(l, 5, drop(4_000))));
+    assertEquals(List.of(), transitions(dropDay(l, 6, drop(4_000))));
+    // ...but one from half of it fires within the cooldown.
+    assertEquals(List.of("F@7"), transitions(dropDay(l, 7, drop(2_500))));
+    // Other rules (ratio 0) never renew, whatever their expectation.
+    Lifecycle spikes = new Lifecycle();
+    Function<String, Duration> none = NO_COOLDOWN;
+    assertEquals(List.of("F@0"), transitions(spikes.step(PKG, day(0), SPIKE_JUDGED,
+        List.of(SPIKE), none, r -> r.equals("drop") ? 0.5 : 0)));
+    Finding lower = new Finding(SPIKE.fingerprint(), "spike", "overall",
+        Categories.WITHOUT_MIRRORS, Severity.CRITICAL, 600, 0, 10.99, "pip: downloads spiked");
+    assertEquals(List.of(), transitions(spikes.step(PKG, day(1), SPIKE_JUDGED, List.of(lower),
+        none, r -> r.equals("drop") ? 0.5 : 0)));
+  }
+
+  @Test
+  void aRestoredEpisodeKeepsItsExpectationForTheNewLevelRule() {
+    Lifecycle before = new Lifecycle();
+    Alert fired = dropDay(before, 0, drop(10_000)).get(0);
+    Lifecycle after = new Lifecycle();
+    after.restore(List.of(fired));
+    assertEquals(List.of(), transitions(dropDay(after, 1, drop(9_000))));
+    assertEquals(List.of("R@2", "F@2"), transitions(dropDay(after, 2, drop(4_000))));
+  }
 }

@@ -86,9 +86,14 @@ public final class RealWindows {
 
   /** The protocol on one window at {@code config} ({@link Evaluation}, plus the hole diagnosis). */
   public static Outcome measure(Window w, RulesConfig config) {
+    return measure(w, config, SEED);
+  }
+
+  /** {@link #measure(Window, RulesConfig)} with its places drawn under {@code seed}. */
+  public static Outcome measure(Window w, RulesConfig config, long seed) {
     RealSeries s = w.series();
     Evaluation.Outcome e = Evaluation.measure(new Days(s), config,
-        Evaluation.random(SEED, w.pkg(), w.index()), INJECTIONS);
+        Evaluation.random(seed, w.pkg(), w.index()), INJECTIONS);
     List<Alert> clean = e.clean();
     int[] holes = IntStream.range(0, DAYS).filter(i -> s.total(i) < 0).toArray();
     int holeAlerts = 0;
