@@ -362,11 +362,16 @@ public final class DetectionQuality {
   private static long extra(List<Alert> alerts, Set<String> clean, RealSeries s, int h, int from,
       int to) {
     long hole = s.date(h).toEpochDay();
-    return alerts.stream().filter(a -> a.state() == AlertState.FIRING)
+    List<Alert> extra = alerts.stream().filter(a -> a.state() == AlertState.FIRING)
         .filter(a -> a.date().toEpochDay() >= hole + from && a.date().toEpochDay() <= hole + to)
         .filter(a -> java.util.stream.IntStream.rangeClosed(-3, 3)
             .noneMatch(d -> clean.contains(a.fingerprint() + "@" + a.date().plusDays(d))))
-        .count();
+        .toList();
+    if (Boolean.getBoolean("dump")) {
+      extra.forEach(a -> System.out.printf(Locale.ROOT, "after a hole on %s: %s %s%n", s.date(h),
+          a.date(), a.summary()));
+    }
+    return extra.size();
   }
 
   private static Set<String> keys(List<Alert> alerts) {

@@ -5,6 +5,7 @@ import dev.pypiwatch.ingest.PollMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -57,7 +58,10 @@ public final class StatusVerticle extends VerticleBase {
     });
     api.mount(router);
     Dashboard.mount(router);
-    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+    // HTTP/1.1 only: no clear-text HTTP/2 upgrade (Prometheus, curl and browsers speak 1.1 here;
+    // the JDK client's h2c upgrade broke a scrape with a protocol error).
+    return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+        .requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
           log.info("status server at http://{}:{}/ (dashboard, health, ready, metrics, api/v1; POST /poll polls now)", config.host(),

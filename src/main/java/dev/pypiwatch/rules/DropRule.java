@@ -77,7 +77,7 @@ final class DropRule implements Rule {
         return Optional.empty();
       }
     }
-    if (upstreamIncident(day, s, sp)) {
+    if (upstreamIncident(day, drop.get(), s, sp)) {
       return Optional.of(List.of());
     }
     return Optional.of(List.of(finding(day, drop.get(), s, sp.category())));
@@ -162,7 +162,13 @@ final class DropRule implements Rule {
     return w.expected() / s.days() >= s.minVolume() && w.ratio() <= maxRatio && w.score() > z;
   }
 
-  private static boolean upstreamIncident(Day day, DropSettings s, SpikeSettings sp) {
+  /**
+   * The ecosystem reference fell too (its ratio over its own last days at most {@code
+   * reference-max-ratio}) and explains the package's fall: what is left of the package's ratio
+   * once divided by the reference's is above {@code max-ratio}. A package at 20 % while the
+   * ecosystem is at 80 % (a holiday, an upstream incident) has fallen by itself and is reported.
+   */
+  private static boolean upstreamIncident(Day day, Window drop, DropSettings s, SpikeSettings sp) {
     if (day.reference() == null) {
       return false;
     }
@@ -170,6 +176,7 @@ final class DropRule implements Rule {
     return ref.has(day.date())
         && window(ref, day.date(), s.days(), sp, Holidays.NONE)
             .filter(w -> w.ratio() <= s.referenceMaxRatio())
+            .filter(w -> drop.ratio() / Math.max(1e-9, w.ratio()) > s.maxRatio())
             .isPresent();
   }
 

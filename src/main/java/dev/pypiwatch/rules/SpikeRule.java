@@ -20,6 +20,8 @@ final class SpikeRule implements Rule {
   static final String NAME = "spike";
   /** Extra noise units demanded from the cold-start (non-weekday) estimate. */
   static final double COLD_START_EXTRA = 1.0;
+  /** Days after an unknown day on which a spike needs {@link #COLD_START_EXTRA} more. */
+  static final int AFTER_HOLE = 3;
 
   @Override
   public Set<String> scopes() {
@@ -40,7 +42,7 @@ final class SpikeRule implements Rule {
     long x = series.at(d);
     return Optional.of(Baselines.at(series, d, s.weeks(), s.scaleFloor())
         .map(e -> atRecentLevel(series, d, e, s))
-        .filter(e -> isSpike(x, e, s))
+        .filter(e -> isSpike(x, e, s, afterHole(series, d)))
         .filter(e -> !mostlyMirrors(day, x, e, s))
         .filter(e -> !upstreamSurge(day, s))
         .map(e -> List.of(finding(day, x, e, s)))
@@ -65,9 +67,23 @@ final class SpikeRule implements Rule {
     return (Robust.log1(x) - Robust.log1(e.baseline())) / e.scale();
   }
 
-  private static boolean isSpike(long x, Baselines.Estimate e, SpikeSettings s) {
+  /**
+   * An unknown day among the {@value #AFTER_HOLE} before {@code d}: the day's estimate lost a
+   * recent value, so a borderline day could turn into a spike the full data would not raise.
+   */
+  static boolean afterHole(DailySeries series, LocalDate d) {
+    int day = Math.toIntExact(d.toEpochDay());
+    for (int i = 1; i <= AFTER_HOLE; i++) {
+      if (!series.has(day - i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isSpike(long x, Baselines.Estimate e, SpikeSettings s, boolean afterHole) {
     double b = e.baseline();
-    double z = e.seasonal() ? s.z() : s.z() + COLD_START_EXTRA;
+    double z = e.seasonal() && !afterHole ? s.z() : s.z() + COLD_START_EXTRA;
     return b >= s.minVolume() && x - b >= s.minIncrease() && x >= s.minRatio() * b
         && score(x, e) > z;
   }

@@ -157,6 +157,9 @@ class MetricsContractTest {
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"),
         r.headers().toString());
+    // The JDK client offers a clear-text HTTP/2 upgrade; the status server answers in HTTP/1.1
+    // (an upgraded connection once broke a test's scrape with a protocol error).
+    assertEquals(HttpClient.Version.HTTP_1_1, r.version());
   }
 
   static PrometheusScrape scrape() throws Exception {

@@ -412,6 +412,27 @@ class DropRuleTest {
     assertEquals(suppressed ? 0 : 1, got.size(), got.toString());
   }
 
+  static Stream<Arguments> deeperThanTheReference() {
+    // Day 88 (window 84-88): the package's ratio p = (20,000 + f x 64,000) / 84,000 against the
+    // reference's (20,000 + r x 64,000) / 84,000; suppressed only while p / ref > max-ratio 0.65.
+    return Stream.of(
+        Arguments.of("package at 20% (0.390), reference at 80% (0.848): 0.46", 0.2, 0.8, false),
+        Arguments.of("package at 20% (0.390), reference at half (0.619): 0.63", 0.2, 0.5, false),
+        Arguments.of("package at 30% (0.467), reference at half (0.619): 0.75", 0.3, 0.5, true),
+        Arguments.of("package at half (0.619), reference at 80% (0.848): 0.73", 0.5, 0.8, true));
+  }
+
+  @ParameterizedTest(name = "{0}: suppressed {3}")
+  @MethodSource("deeperThanTheReference")
+  void aFallDeeperThanTheReferencesIsReported(String name, double f, double r,
+      boolean suppressed) {
+    IntToLongFunction week = weekAt(HALF_FROM, r);
+    PackageHistory ref = history(i -> 1_000 * week.applyAsLong(i));
+    List<Finding> got = evaluate(history(weekAt(HALF_FROM, f)), ref, FIRST_LOW_WINDOW, DEFAULTS)
+        .orElseThrow();
+    assertEquals(suppressed ? 0 : 1, got.size(), got.toString());
+  }
+
   @Test
   void aReferenceWithoutTheDayDoesNotSuppress() {
     PackageHistory ref = history(i -> 1_000 * WEEK_AT_HALF.applyAsLong(i), FIRST_LOW_WINDOW);
