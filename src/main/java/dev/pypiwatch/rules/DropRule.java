@@ -72,12 +72,15 @@ final class DropRule implements Rule {
       // otherwise it neither fires nor resolves (an ongoing episode goes on).
       drop = window(series, day.date(), s.days(), sp, s.holidays())
           .filter(w -> isDrop(w, s, s.maxRatio()))
+          .or(() -> window(series, day.date(), s.days(), sp, Holidays.NONE, s.holidays())
+              .filter(w -> isDrop(w, s, s.maxRatio())))
           .or(() -> full.filter(w -> isDrop(w, s, s.holidayMaxRatio())));
       if (drop.isEmpty()) {
         return Optional.empty();
       }
     }
-    if (upstreamIncident(day, drop.get(), s, sp)) {
+    // Against the reference, the fall is measured as the reference's is: on the weekday baselines.
+    if (upstreamIncident(day, full.get(), s, sp)) {
       return Optional.of(List.of());
     }
     return Optional.of(List.of(finding(day, drop.get(), s, sp.category())));
@@ -99,6 +102,16 @@ final class DropRule implements Rule {
    */
   static Optional<Window> window(DailySeries series, LocalDate date, int days, SpikeSettings sp,
       Holidays excluded) {
+    return window(series, date, days, sp, excluded, Holidays.NONE);
+  }
+
+  /**
+   * {@link #window(DailySeries, LocalDate, int, SpikeSettings, Holidays)}, with the days in {@code
+   * weekendLike} expected at most at the package's weekend level: on a holiday, a package used at
+   * work downloads as on a weekend, one run by CI or bots hardly less.
+   */
+  static Optional<Window> window(DailySeries series, LocalDate date, int days, SpikeSettings sp,
+      Holidays excluded, Holidays weekendLike) {
     List<LocalDate> known = known(series, date, days, excluded);
     if (known.size() < days) {
       return Optional.empty();
@@ -123,7 +136,12 @@ final class DropRule implements Rule {
     double clipped = 0;
     for (LocalDate t : known) {
       double b = Baselines.sameWeekday(series, t, sp.weeks());
-      b = Baselines.leveled(Double.isNaN(b) ? noise.get().baseline() : b, level);
+      b = Double.isNaN(b) ? noise.get().baseline() : b;
+      if (weekendLike.contains(t)) {
+        double weekend = weekendLevel(series, first, sp.weeks());
+        b = Double.isNaN(weekend) ? b : Math.min(b, weekend);
+      }
+      b = Baselines.leveled(b, level);
       long x = series.at(t);
       observed += x;
       expected += b;
@@ -132,6 +150,17 @@ final class DropRule implements Rule {
     double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
     return Optional.of(
         new Window(first, observed, expected, score, noise.get().seasonal(), skipped));
+  }
+
+  /**
+   * The package's weekend level before {@code before}: the mean of its Saturday and Sunday
+   * baselines of the week before; NaN if either is unknown.
+   */
+  static double weekendLevel(DailySeries series, LocalDate before, int weeks) {
+    LocalDate sunday = before.minusDays(before.getDayOfWeek().getValue() % 7);
+    double sat = Baselines.sameWeekday(series, sunday.minusDays(1), weeks);
+    double sun = Baselines.sameWeekday(series, sunday, weeks);
+    return (sat + sun) / 2;
   }
 
   /**

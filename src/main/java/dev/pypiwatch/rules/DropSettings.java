@@ -25,10 +25,10 @@ public record DropSettings(boolean enabled, double z, int days, double maxRatio,
 
   /**
    * On; 5 days, z 3, at most 60% of the baseline, baseline >= 20/day; __all__; christmas,
-   * thanksgiving, easter at most 50%; 7 days.
+   * thanksgiving, easter at most 40%; 7 days.
    */
   public static final DropSettings DEFAULTS = new DropSettings(
-      true, 3.0, 5, 0.60, 20, "__all__", 0.85, Holidays.DEFAULTS, 0.50, Duration.ofDays(7));
+      true, 3.0, 5, 0.60, 20, "__all__", 0.85, Holidays.DEFAULTS, 0.40, Duration.ofDays(7));
 
   public DropSettings {
     Objects.requireNonNull(referencePackage, "referencePackage");

@@ -337,18 +337,25 @@ class DropRuleTest {
     Holidays week = Holidays.parse(List.of("2026-03-19..2026-03-25")); // days 85-91
     return Stream.of(
         // Day 88's window 84-88 holds the holiday. Without it (84, 83 back in): 62,000 / 84,000 =
-        // 0.738, no fall; the full window's 0.619 is above 0.40.
+        // 0.738, no fall; with Friday expected at the weekend level, 52,000 / 76,000 = 0.684; the
+        // full window's 0.619 is above 0.40.
         Arguments.of("half, one holiday, day 88", friday, 0.40, half, 88, "unjudged"),
         Arguments.of("no holidays, day 88", Holidays.NONE, 0.40, half, 88, "fires"),
         // Day 89 without the holiday: 89, 88, 87, 85, 84 = 52,000 / 84,000, z 12.40: a drop.
         Arguments.of("half, one holiday, day 89", friday, 0.40, half, 89, "fires"),
-        // The whole week a holiday: the ordinary days show nothing; the full window's 0.5 > 0.40.
+        // The whole week a holiday: the ordinary days show nothing; at the weekend level (12,000
+        // for the holiday weekdays) 42,000 / 60,000 = 0.70; the full window's 0.5 > 0.40.
         Arguments.of("half, holiday week, day 89", week, 0.40, half, 89, "unjudged"),
         Arguments.of("half, holiday max ratio 0.5", week, 0.50, half, 89, "fires"),
         Arguments.of("half, holiday max ratio 0.49", week, 0.49, half, 89, "unjudged"),
-        // At 30%: day 88's window 39,200 / 84,000 = 0.467 > 0.40; day 89's 0.30 <= 0.40.
-        Arguments.of("30%, holiday week, day 88", week, 0.40, at30, 88, "unjudged"),
+        // At 30%: day 88's window, holiday days expected at the weekend level (12,000): 39,200 /
+        // (20,000 + 4 x 12,000) = 0.576 <= 0.65, a drop (against the weekday baselines, 0.467,
+        // it would not be deep enough); day 89's 25,200 / 60,000 = 0.42.
+        Arguments.of("30%, holiday week, day 88", week, 0.40, at30, 88, "fires"),
         Arguments.of("30%, holiday week, day 89", week, 0.40, at30, 89, "fires"),
+        // At 55% the holiday weekdays (11,000) are near the weekend level: day 89's window is
+        // 11,000 x 3 + 6,600 x 2 = 46,200 / 60,000 = 0.77; 0.55 > 0.40 too.
+        Arguments.of("55%, holiday week, day 89", week, 0.40, weekAt(HALF_FROM, 0.55), 89, "unjudged"),
         // Not even an ordinary drop (day 87: 0.717): judged, nothing found, whatever the calendar.
         Arguments.of("half, holiday week, day 87", week, 0.40, half, 87, "quiet"),
         // The default calendar: days 99-105 are Thu 04-02 to Wed 04-08, Good Friday to Easter Monday
@@ -378,15 +385,25 @@ class DropRuleTest {
     assertEquals(HALF_OBSERVED, ordinary.observed(), ALLOWED_ERROR);
     assertEquals(HALF_EXPECTED, ordinary.expected(), ALLOWED_ERROR);
     assertEquals(WEEK_AT_HALF_SCORE, ordinary.score(), ALLOWED_ERROR);
-    // Deep fall: the full window 85-89 at 30%: 25,200 / 84,000, z = 5 x ln(0.3) sqrt 5 / 5 / 0.10.
+    // At the weekend level: the window 85-89 at 30%, every day expected at 12,000: 25,200 /
+    // 60,000; clipped residuals 3 x ln(6,001 / 12,001) + 2 x ln(3,601 / 12,001).
     Holidays week = Holidays.parse(List.of("2026-03-19..2026-03-25"));
-    Finding deep = judged(history(weekAt(HALF_FROM, 0.3)), 89,
+    Finding weekend = judged(history(weekAt(HALF_FROM, 0.3)), 89,
         with(drop(week, 0.40, D.referenceMaxRatio()))).get(0);
-    assertEquals(25_200, deep.observed(), ALLOWED_ERROR);
-    assertEquals(HALF_EXPECTED, deep.expected(), ALLOWED_ERROR);
-    double z = -(3 * Math.log(6_001.0 / 20_001.0) + 2 * Math.log(3_601.0 / 12_001.0)) / 5
+    assertEquals(25_200, weekend.observed(), ALLOWED_ERROR);
+    assertEquals(60_000, weekend.expected(), ALLOWED_ERROR);
+    double z = -(3 * Math.log(6_001.0 / 12_001.0) + 2 * Math.log(3_601.0 / 12_001.0)) / 5
         * Math.sqrt(5) / 0.10;
-    assertEquals(z, deep.score(), ALLOWED_ERROR);
+    assertEquals(z, weekend.score(), ALLOWED_ERROR);
+    // Deep fall: weekends at 2,000 (a package used at work), so a holiday weekday is expected at
+    // 2,000 and the week at 30% (6,000 on weekdays) is no fall from there; the full window against
+    // the weekday baselines, (6,000 x 3 + 600 x 2) / (20,000 x 3 + 2,000 x 2) = 0.30 <= 0.40, is.
+    IntToLongFunction quietWeekends = i -> RulesTesting.weekend(i) ? 2_000 : 20_000;
+    IntToLongFunction fall = i -> Math.round(quietWeekends.applyAsLong(i)
+        * (i >= HALF_FROM && i < HALF_FROM + 7 ? 0.3 : 1));
+    Finding deep = judged(history(fall), 89, with(drop(week, 0.40, D.referenceMaxRatio()))).get(0);
+    assertEquals(19_200, deep.observed(), ALLOWED_ERROR);
+    assertEquals(64_000, deep.expected(), ALLOWED_ERROR);
   }
 
   static Stream<Arguments> reference() {
@@ -458,9 +475,9 @@ class DropRuleTest {
 
   @Test
   void theDefaultsAreTheDocumentedOnes() {
-    // docs/detection.md: 5 days, z 3, <= 60%, >= 20/day, __all__ at 0.85, holidays at 50%, 7 days.
+    // docs/detection.md: 5 days, z 3, <= 60%, >= 20/day, __all__ at 0.85, holidays at 40%, 7 days.
     assertEquals(new DropSettings(true, 3.0, 5, 0.60, 20, "__all__", 0.85,
-        Holidays.parse(List.of("christmas", "thanksgiving", "easter")), 0.50, Duration.ofDays(7)),
+        Holidays.parse(List.of("christmas", "thanksgiving", "easter")), 0.40, Duration.ofDays(7)),
         DropSettings.DEFAULTS);
     // At the defaults a week at half fires on its fifth low day (the fourth is 0.619 > 0.60).
     assertEquals(List.of(), judged(history(WEEK_AT_HALF), 88, RuleSettings.DEFAULTS));
