@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -45,6 +46,8 @@ import picocli.CommandLine.Option;
 final class EvaluateCommand implements Callable<Integer> {
   /** The most false spike and drop episodes per 90 days a recommended level may raise. */
   static final double MAX_FALSE_PER_90 = 1.0;
+  /** The most draws of places: each costs a replay per injection, window and level. */
+  static final int MAX_DRAWS = 100;
 
   @Option(names = "--data", paramLabel = "DIR", required = true,
       description = "Directory written by 'pypiwatch record'.")
@@ -58,6 +61,12 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "13",
       description = "Seed of the injection places (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(names = "--draws", paramLabel = "N", defaultValue = "1",
+      description = "Draws of injection places per window, seeds N, N+1, ... from --seed: one "
+          + "place per window is one trial per window; 10-20 draws average over where the "
+          + "injections land (default: ${DEFAULT-VALUE}).")
+  int draws;
 
   @Option(names = "--spike", paramLabel = "FACTORS", split = ",", defaultValue = "3,5",
       description = "One-day spike sizes, factors > 1 (default: ${DEFAULT-VALUE}).")
@@ -94,6 +103,10 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream err = System.err;
     long started = System.nanoTime();
+    if (draws < 1 || draws > MAX_DRAWS) {
+      err.println("evaluate: --draws: between 1 and " + MAX_DRAWS + ", got " + draws);
+      return PypiwatchCommand.EXIT_USAGE;
+    }
     List<Evaluation.Injection> injections = new ArrayList<>();
     try {
       spikes.forEach(f -> injections.add(Evaluation.Injection.spike(f)));
@@ -172,9 +185,9 @@ final class EvaluateCommand implements Callable<Integer> {
       err.println("evaluate: cannot write the results: stdout failed");
       return 1;
     }
-    err.printf(Locale.ROOT, "evaluate: %d package(s), %d window(s), seed %d, %.1f s%n",
+    err.printf(Locale.ROOT, "evaluate: %d package(s), %d window(s), seed %d, %d draw(s), %.1f s%n",
         results.size(), results.stream().mapToInt(r -> r.outcomes().get(Sensitivity.NORMAL).size())
-            .sum(), seed, (System.nanoTime() - started) / 1e9);
+            .sum(), seed, draws, (System.nanoTime() - started) / 1e9);
     return 0;
   }
 
@@ -198,8 +211,11 @@ final class EvaluateCommand implements Callable<Integer> {
       RulesConfig at = rules.at(level);
       List<Evaluation.Outcome> list = new ArrayList<>();
       for (int i = 0; i < windows.size(); i++) {
-        list.add(Evaluation.measure(windows.get(i), at, Evaluation.random(seed, pkg, i),
-            injections));
+        List<Random> places = new ArrayList<>();
+        for (int d = 0; d < draws; d++) {
+          places.add(Evaluation.random(seed + d, pkg, i));
+        }
+        list.add(Evaluation.measure(windows.get(i), at, places, injections));
       }
       outcomes.put(level, list);
     }

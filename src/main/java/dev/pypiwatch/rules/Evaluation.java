@@ -108,7 +108,8 @@ public final class Evaluation {
   /**
    * What one window measured.
    *
-   * @param trials one per injection, in the order given
+   * @param trials one per injection, in the order given, for each draw of places in turn (draw d's
+   *     trial of injection k at {@code d * injections + k})
    * @param falseSpikes spike firings of the untouched window in its counted days
    * @param falseDrops drop firings of the untouched window in its counted days
    * @param countedDays the days false episodes were counted in ({@link #COUNTED}, fewer for a
@@ -134,21 +135,33 @@ public final class Evaluation {
   /** The protocol on {@code window} at {@code config}, its places drawn from {@code random}. */
   public static Outcome measure(Series window, RulesConfig config, Random random,
       List<Injection> injections) {
+    return measure(window, config, List.of(random), injections);
+  }
+
+  /**
+   * The protocol on {@code window} at {@code config} with one draw of places from each of {@code
+   * draws}: the untouched window is replayed once, each draw's injections on their own. One place
+   * per window is one trial per window: several draws average over where the injections land.
+   */
+  public static Outcome measure(Series window, RulesConfig config, List<Random> draws,
+      List<Injection> injections) {
     int n = window.size();
     int[] spikeDays = IntStream.range(Math.max(0, n - SPIKE_SPAN), n)
         .filter(i -> window.total(i) >= 0).toArray();
-    // Both places are drawn whatever is injected, so the same seed gives the same places.
-    int spike = spikeDays.length == 0 ? -1 : spikeDays[random.nextInt(spikeDays.length)];
-    int drop = n - (DROP_LATEST + random.nextInt(DROP_EARLIEST - DROP_LATEST + 1));
     List<Alert> clean = replay(window, config);
     List<Trial> trials = new ArrayList<>();
-    for (Injection in : injections) {
-      if (in.kind() == Kind.SPIKE) {
-        trials.add(spike < 0 ? new Trial(in, null, -1, -1)
-            : trial(in, window, spike, 1, 1, "spike", config));
-      } else {
-        trials.add(drop < 0 ? new Trial(in, null, -1, -1)
-            : trial(in, window, drop, DROP_DAYS, DROP_DAYS, "drop", config));
+    for (Random random : draws) {
+      // Both places are drawn whatever is injected, so the same seed gives the same places.
+      int spike = spikeDays.length == 0 ? -1 : spikeDays[random.nextInt(spikeDays.length)];
+      int drop = n - (DROP_LATEST + random.nextInt(DROP_EARLIEST - DROP_LATEST + 1));
+      for (Injection in : injections) {
+        if (in.kind() == Kind.SPIKE) {
+          trials.add(spike < 0 ? new Trial(in, null, -1, -1)
+              : trial(in, window, spike, 1, 1, "spike", config));
+        } else {
+          trials.add(drop < 0 ? new Trial(in, null, -1, -1)
+              : trial(in, window, drop, DROP_DAYS, DROP_DAYS, "drop", config));
+        }
       }
     }
     int counted = Math.min(COUNTED, n);
@@ -194,7 +207,7 @@ public final class Evaluation {
   /**
    * One injection's results summed over windows.
    *
-   * @param trials windows it was injected in
+   * @param trials windows (times draws) it was injected in
    * @param found of them, those it was found in
    * @param delayDays the sum of the delays of those found
    */
@@ -231,11 +244,13 @@ public final class Evaluation {
         int found = 0;
         int delay = 0;
         for (Outcome o : outcomes) {
-          Trial t = o.trials().get(k);
-          if (t.found() >= 0) {
-            trials++;
-            found += t.found();
-            delay += Math.max(0, t.delay());
+          for (int i = k; i < o.trials().size(); i += injections.size()) {
+            Trial t = o.trials().get(i);
+            if (t.found() >= 0) {
+              trials++;
+              found += t.found();
+              delay += Math.max(0, t.delay());
+            }
           }
         }
         tallies.add(new Tally(injections.get(k), trials, found, delay));

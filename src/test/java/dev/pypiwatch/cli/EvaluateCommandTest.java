@@ -150,7 +150,36 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void drawsAddUpTheSingleDrawsOfTheirSeedsAndCountFalseEpisodesOnce() throws IOException {
+    CliRun run = evaluate("--format", "jsonl", "--seed", "7", "--draws", "3", "--package", "bumpy");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.err().contains("seed 7, 3 draw(s)"), run.err());
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : run.out().lines().toList()) {
+      lines.add(JSON.readTree(line));
+    }
+    for (Sensitivity level : Sensitivity.values()) {
+      JsonNode o = find(lines, "bumpy", level.label());
+      List<Evaluation.Score> single = List.of(expected("bumpy", level, 7),
+          expected("bumpy", level, 8), expected("bumpy", level, 9));
+      assertEquals(single.get(0).windows(), o.get("windows").asInt());
+      // The untouched windows are the same in every draw: their false episodes count once.
+      assertEquals(single.get(0).falseEpisodes(), o.get("false-episodes").asInt());
+      assertEquals(single.get(0).countedDays(), o.get("counted-days").asInt());
+      for (int k = 0; k < DEFAULT_INJECTIONS.size(); k++) {
+        int kk = k;
+        JsonNode in = o.get("injections").get(k);
+        assertEquals(single.stream().mapToInt(sc -> sc.tallies().get(kk).trials()).sum(),
+            in.get("trials").asInt(), level + " " + in);
+        assertEquals(single.stream().mapToInt(sc -> sc.tallies().get(kk).found()).sum(),
+            in.get("found").asInt(), level + " " + in);
+      }
+    }
+  }
+
+  @Test
   void badInputIsExitTwoWithAMessageNamingIt() throws IOException {
+    assertUsage(evaluate("--draws", "0"), "evaluate: --draws: between 1 and 100, got 0");
     assertUsage(evaluate("--spike", "0.5"), "evaluate: --spike: a spike size must be a factor > 1, got 0.5");
     assertUsage(evaluate("--drop", "2"), "evaluate: --drop: a drop size must be a factor > 0 and < 1");
     assertUsage(evaluate("--spike", "lots"), "--spike");
