@@ -9,6 +9,7 @@ import dev.pypiwatch.rules.RealWindows;
 import dev.pypiwatch.rules.RuleSettings;
 import dev.pypiwatch.rules.RulesConfig;
 import dev.pypiwatch.rules.SeriesReplay;
+import dev.pypiwatch.rules.ShiftSettings;
 import dev.pypiwatch.rules.SpikeSettings;
 import dev.pypiwatch.rules.SyntheticSeries;
 import java.util.ArrayList;
@@ -93,7 +94,11 @@ public final class DetectionQuality {
         Boolean.getBoolean("noholidays") ? Holidays.NONE : dr.holidays(),
         dbl("drop.holiday-max-ratio", dr.holidayMaxRatio()),
         java.time.Duration.ofDays(Integer.getInteger("drop.cooldown", (int) dr.cooldown().toDays())));
-    RuleSettings s = new RuleSettings(spike, drop, d.pythonShift(), d.osShift(), d.milestone(),
+    ShiftSettings os = d.osShift();
+    ShiftSettings osShift = new ShiftSettings(os.enabled(), dbl("os.min-points", os.minPoints()),
+        dbl("os.z", os.z()), os.minDownloads(), os.recentDays(), os.baselineDays(), os.crossings(),
+        os.newCategoryShare(), os.cooldown());
+    RuleSettings s = new RuleSettings(spike, drop, d.pythonShift(), osShift, d.milestone(),
         d.trend());
     System.out.printf(Locale.ROOT, "settings: spike z %.2f floor %.2f ratio %.2f; drop z %.2f days %d"
         + " max-ratio %.2f%n", spike.z(), spike.scaleFloor(), spike.minRatio(), drop.z(),
