@@ -227,12 +227,13 @@ public final class Service implements AutoCloseable {
     notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
     List<String> watched = config.watchlist().names();
     // One notifier per process; its transactional id is stable so a restart fences its predecessor.
-    // Each attempt first adds the release near a firing alert's day (PyPI's JSON API), waiting at most releaseWait.
+    // Each attempt first adds the release near a firing alert's day (PyPI's JSON API), waiting at most releaseWait;
+    // the lookup starts when the firing is read, so a burst has its answers by the end of its group-wait.
     ReleaseLookup lookup = config.api().pypiJson().enabled() ? releaseLookup(config, clock) : ReleaseLookup.NONE;
     NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
         ReleaseNotes.around(Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), lookup,
             releaseWait(config.api().pypiJson())), notify.groupId() + "-0", clock,
-        notifyMetrics, NotificationStream.STOP_GRACE);
+        notifyMetrics, NotificationStream.STOP_GRACE, ReleaseNotes.prefetch(lookup));
     vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
   }
 

@@ -159,30 +159,33 @@ public final class Outbox {
    * old resolution is sent to a receiver that was sent a transition of its alert, though: it
    * closes what that receiver believes is still firing. What is not sent is counted in {@link
    * #history()}.
+   *
+   * @return true if {@code a} is a firing newly planned for at least one receiver (it will be sent)
    */
-  public void read(Alert a, int partition, long offset, Instant at) {
+  public boolean read(Alert a, int partition, long offset, Instant at) {
     boolean old = isHistory(a, at);
     if (a.state() == AlertState.FIRING) {
       if (old) {
         history++;
         historyFirings.add(a.fingerprint());
-        return;
+        return false;
       }
       historyFirings.remove(a.fingerprint());
     } else {
       endedSilences.addAll(silences.resolved(a, at));
       if (historyFirings.remove(a.fingerprint())) {
         history++;
-        return;
+        return false;
       }
     }
     if (a.state() == AlertState.FIRING) {
       Optional<Silence> muting = silences.muting(a, at);
       if (muting.isPresent()) {
         holdBack(a, muting.get(), at);
-        return;
+        return false;
       }
     }
+    boolean plannedFiring = false;
     Position pos = new Position(partition, offset);
     boolean skippedAsOld = false;
     boolean routed = false;
@@ -201,6 +204,7 @@ public final class Outbox {
         groups.computeIfAbsent(receiver, r -> new Group(at)).alerts.put(key, a);
         if (a.state() == AlertState.FIRING) {
           plannedFirings.put(receiver + '|' + a.fingerprint(), a.date());
+          plannedFiring = true;
         }
       }
       if (waiting.computeIfAbsent(key, k -> new HashSet<>()).add(pos)) {
@@ -210,6 +214,7 @@ public final class Outbox {
     if (skippedAsOld && !routed) {
       history++;
     }
+    return plannedFiring;
   }
 
   /** Records, for each receiver firing {@code a} would go to, that {@code silence} held it back. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Adds to each firing alert of a notification the release of its package near its day, just
@@ -58,6 +59,23 @@ public final class ReleaseNotes {
       }
       return changed ? new Notification(n.id(), n.receiver(), n.kind(), n.date(), alerts, n.series(), n.digest()) : n;
     });
+  }
+
+  /**
+   * Asks {@code lookup} at once for a firing alert about to wait its group-wait (its answer is
+   * cached by the lookup), so that a burst of alerts has its releases by the time it goes out
+   * rather than queueing them, one a second, after it: the sender's ask then finds the answer.
+   */
+  public static Consumer<Alert> prefetch(ReleaseLookup lookup) {
+    return a -> {
+      if (wants(a)) {
+        try {
+          lookup.near(a.packageName(), a.date());
+        } catch (RuntimeException e) {
+          // The sender's own ask will try again and go without it: never in the way of the alert.
+        }
+      }
+    };
   }
 
   private static boolean wants(Alert a) {

@@ -289,6 +289,22 @@ class OutboxTest {
   }
 
   @Test
+  void readSaysWhetherAFiringWasPlannedToGoOut() {
+    // What the notifier looks releases up for at once: firings some receiver will be sent.
+    NotifyConfig c = config(List.of(receiver("ops")), List.of(route(packages("django-*"), false, "ops")), List.of(),
+        WAIT, Duration.ZERO, true,
+        List.of(new Silence(packages("django-silenced"), T0.plusSeconds(3600), "noisy")), RETRY);
+    Outbox o = outbox(c);
+    assertEquals(true, o.read(firing("django-rest"), 0, 0, T0), "routed");
+    assertEquals(false, o.read(firing("django-rest"), 0, 1, T0), "planned already");
+    assertEquals(false, o.read(firing("flask"), 0, 2, T0), "no route takes it");
+    assertEquals(false, o.read(firing("django-silenced"), 0, 3, T0), "silenced");
+    assertEquals(false, o.read(resolved("django-rest"), 0, 4, T0), "a resolution");
+    assertEquals(false, o.read(alert("django-old", AlertState.FIRING, Severity.WARNING, DAY.minusDays(30)), 0, 5,
+        T0), "history (older than max-alert-age)");
+  }
+
+  @Test
   void idsDependOnlyOnTheReceiverAndTheTransitions() {
     List<Alert> alerts = cycle(12);
     List<Alert> shuffled = new ArrayList<>(alerts);

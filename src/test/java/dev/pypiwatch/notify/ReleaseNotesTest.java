@@ -38,6 +38,24 @@ class ReleaseNotesTest {
   }
 
   @Test
+  void prefetchAsksForFiringAlertsWithoutAReleaseAndNeverThrows() {
+    List<String> asked = new CopyOnWriteArrayList<>();
+    var prefetch = ReleaseNotes.prefetch((pkg, day) -> {
+      asked.add(pkg + "@" + day);
+      return new CompletableFuture<>(); // still in flight: prefetching does not wait
+    });
+    N.alerts().forEach(prefetch);
+    assertEquals(List.of("pip@2026-04-03", "llm@2026-04-01"), asked, "resolutions are not looked up");
+    Alert known = N.alerts().get(0).withContext(new dev.pypiwatch.events.AlertContext(null, null, null, null,
+        "Friday", null, R));
+    prefetch.accept(known);
+    assertEquals(2, asked.size(), "an alert with its release already is not looked up");
+    ReleaseNotes.prefetch((pkg, day) -> {
+      throw new IllegalStateException("bug");
+    }).accept(N.alerts().get(0)); // swallowed: the alert goes out all the same
+  }
+
+  @Test
   void aFailingOrSlowLookupLeavesTheNotificationAsItWas() throws Exception {
     ReleaseLookup failing = (pkg, day) -> CompletableFuture.failedFuture(new IllegalStateException("down"));
     ReleaseLookup throwing = (pkg, day) -> {

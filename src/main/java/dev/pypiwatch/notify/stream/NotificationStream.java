@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -104,6 +105,8 @@ public final class NotificationStream extends TransactionalLoop {
   private final Clock clock;
   private final NotifyMetrics metrics;
   private final Duration stopGrace;
+  /** Told of each firing the outbox planned to send, as it is read (e.g. to look its release up). */
+  private final Consumer<Alert> plannedFiring;
   private final Duration refresh;
   private KafkaConsumer<String, byte[]> downloadsReader;
   private KafkaConsumer<String, byte[]> alertsReader;
@@ -127,7 +130,18 @@ public final class NotificationStream extends TransactionalLoop {
    */
   public NotificationStream(KafkaClients clients, Topics topics, NotifyConfig config, Outbox outbox,
       Map<String, Sender> senders, String transactionalId, Clock clock, NotifyMetrics metrics, Duration stopGrace) {
+    this(clients, topics, config, outbox, senders, transactionalId, clock, metrics, stopGrace, a -> { });
+  }
+
+  /**
+   * As above, telling {@code plannedFiring} of each firing the outbox planned to send, as soon as
+   * it is read (before its group-wait).
+   */
+  public NotificationStream(KafkaClients clients, Topics topics, NotifyConfig config, Outbox outbox,
+      Map<String, Sender> senders, String transactionalId, Clock clock, NotifyMetrics metrics, Duration stopGrace,
+      Consumer<Alert> plannedFiring) {
     super("notification stream", "notifier", Duration.ofMillis(100));
+    this.plannedFiring = Objects.requireNonNull(plannedFiring, "plannedFiring");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.config = Objects.requireNonNull(config, "config");
@@ -225,7 +239,9 @@ public final class NotificationStream extends TransactionalLoop {
       metrics.undecodable();
       return;
     }
-    outbox.read(a, r.partition(), r.offset(), now);
+    if (outbox.read(a, r.partition(), r.offset(), now)) {
+      plannedFiring.accept(a);
+    }
   }
 
   private void attempt(Notification n) {
