@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Turns each day's findings into transitions: a condition fires once when it starts, resolves on
  * the first judged day without it, and never repeats while it lasts. A new episode within the
- * cooldown after the last resolution is suppressed for as long as it lasts, unless it is measured
- * against a much lower expectation than the last one (a fall from the level the last one ended at).
+ * cooldown after the last resolution is held back: for as long as it lasts, or, for the rules that
+ * say so ({@link Episodes}), until the cooldown ends, firing then if it still lasts; one measured
+ * against a much lower expectation than the last one (a fall from the level the last one ended at)
+ * fires at once where the rule says so.
  */
 final class Lifecycle {
   /** One fingerprint's state. */
@@ -36,36 +37,60 @@ final class Lifecycle {
     }
   }
 
+  /**
+   * How one rule's episodes follow each other.
+   *
+   * @param cooldown a new episode this soon after the last resolution is held back
+   * @param afterCooldown whether one held back and still there when the cooldown ends fires then
+   *     (else it is held back for as long as it lasts)
+   * @param newLevel the ratio at or below which a finding's expectation, against the one the last
+   *     episode fired on, makes it a new episode at once (the baseline has since moved down to where
+   *     the last fall ended: a fall from the new level), even while the last one is firing (which
+   *     then resolves that day) or cooling down; 0 turns this off
+   */
+  record Episodes(Duration cooldown, boolean afterCooldown, double newLevel) {
+    /** Held back for as long as it lasts within {@code cooldown}; no new level. */
+    static Episodes cooldown(Duration cooldown) {
+      return new Episodes(cooldown, false, 0);
+    }
+  }
+
+  /** The {@link Episodes} of each rule, by rule name. */
+  @FunctionalInterface
+  interface EpisodesByRule {
+    Episodes of(String rule);
+  }
+
   private final Map<String, Map<String, Track>> tracks = new HashMap<>();
 
   /**
-   * The transitions of {@code pkg} on {@code date}.
+   * The transitions of {@code pkg} on {@code date}, each rule's episodes held back for its
+   * cooldown only ({@link Episodes#cooldown}).
    *
    * @param judged the scopes ({@code rule:series}) whose rules could judge the day
    * @param cooldown the cooldown of a rule name
    */
   List<Alert> step(String pkg, LocalDate date, Set<String> judged, List<Finding> findings,
       Function<String, Duration> cooldown) {
-    return step(pkg, date, judged, findings, cooldown, r -> 0.0);
+    return step(pkg, date, judged, findings, (EpisodesByRule) r -> Episodes.cooldown(cooldown.apply(r)));
   }
 
   /**
-   * As {@link #step(String, LocalDate, Set, List, Function)}, with {@code newLevel}: per rule, the
-   * ratio at or below which a finding's expectation, against the one the last episode fired on,
-   * makes the finding a new episode (the baseline has since moved down to where the last fall
-   * ended, so this is a fall from the new level): it fires even while the last one is firing
-   * (which then resolves that day) or cooling down. 0 turns this off.
+   * The transitions of {@code pkg} on {@code date}.
+   *
+   * @param judged the scopes ({@code rule:series}) whose rules could judge the day
+   * @param episodes how each rule's episodes follow each other, by rule name
    */
   List<Alert> step(String pkg, LocalDate date, Set<String> judged, List<Finding> findings,
-      Function<String, Duration> cooldown, ToDoubleFunction<String> newLevel) {
+      EpisodesByRule episodes) {
     Map<String, Track> mine = tracks.computeIfAbsent(pkg, p -> new HashMap<>());
     List<Alert> out = new ArrayList<>();
     Set<String> present = new HashSet<>();
     for (Finding f : findings) {
       present.add(f.fingerprint());
       Track t = mine.computeIfAbsent(f.fingerprint(), k -> new Track(Rule.scope(f.rule(), f.series())));
-      double ratio = newLevel.applyAsDouble(f.rule());
-      boolean renewed = ratio > 0 && f.expected() <= ratio * t.lastExpected;
+      Episodes policy = episodes.of(f.rule());
+      boolean renewed = policy.newLevel() > 0 && f.expected() <= policy.newLevel() * t.lastExpected;
       if (renewed) {
         if (t.firing != null) {
           out.add(resolved(t.firing, date));
@@ -74,11 +99,15 @@ final class Lifecycle {
         t.suppressed = false;
         t.lastResolved = null;
       }
+      LocalDate cooled = t.lastResolved == null ? null
+          : t.lastResolved.plusDays(policy.cooldown().toDays());
+      if (t.suppressed && policy.afterCooldown() && cooled != null && !date.isBefore(cooled)) {
+        t.suppressed = false; // still there when the cooldown ends: no flap, news
+      }
       if (t.firing != null || t.suppressed) {
         continue;
       }
-      if (t.lastResolved != null
-          && date.isBefore(t.lastResolved.plusDays(cooldown.apply(f.rule()).toDays()))) {
+      if (cooled != null && date.isBefore(cooled)) {
         t.suppressed = true;
         continue;
       }

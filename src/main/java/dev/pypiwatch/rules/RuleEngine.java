@@ -145,8 +145,8 @@ public final class RuleEngine implements AlertSource {
         findings.addAll(f);
       });
     }
-    List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings, r -> cooldown(s, r),
-        r -> r.equals(DropRule.NAME) ? DropRule.NEW_LEVEL : 0));
+    List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings,
+        (Lifecycle.EpisodesByRule) r -> episodes(s, r)));
     milestone(day).ifPresent(out::add);
     // Only firing transitions get a context; computed for them alone, so backtests stay as fast.
     return DayContext.explain(day, out);
@@ -176,6 +176,17 @@ public final class RuleEngine implements AlertSource {
     }
     return Optional.of(Lifecycle.alert(day.pkg(), day.date(),
         MilestoneRule.finding(day.pkg(), category, day.date(), total, level)));
+  }
+
+  /**
+   * A drop held back by its cooldown is reported when the cooldown ends if the fall is still there
+   * (a lasting fall is news, a flap is not), and a fall from a new level at once; the other rules'
+   * episodes are held back for as long as they last (a share shift's tail would repeat it).
+   */
+  private static Lifecycle.Episodes episodes(RuleSettings s, String rule) {
+    Duration cooldown = cooldown(s, rule);
+    return rule.equals(DropRule.NAME) ? new Lifecycle.Episodes(cooldown, true, DropRule.NEW_LEVEL)
+        : Lifecycle.Episodes.cooldown(cooldown);
   }
 
   private static Duration cooldown(RuleSettings s, String rule) {

@@ -33,6 +33,10 @@ class LifecycleTest {
       "os-shift", "system", "windows", Severity.WARNING, 40, 20, 92.4, "pip: Windows rose");
   private static final Function<String, Duration> SEVEN_DAYS = r -> Duration.ofDays(7);
   private static final Function<String, Duration> NO_COOLDOWN = r -> Duration.ZERO;
+  /** The drop rule's: 7 days, a lasting fall reported when they end, a fall from half the level at once. */
+  private static final Lifecycle.Episodes DROP_EPISODES =
+      new Lifecycle.Episodes(Duration.ofDays(7), true, 0.5);
+  private static final Lifecycle.EpisodesByRule DROPS = r -> DROP_EPISODES;
 
   private static LocalDate day(int i) {
     return START.plusDays(i);
@@ -113,6 +117,31 @@ class LifecycleTest {
         // Days not judged end no suppression: day 9 (after the cooldown) goes on with day 2's
         // suppressed episode; after a judged day without it, day 11 is a new episode.
         Arguments.of("x.x??????x.x", SEVEN_DAYS, List.of("F@0", "R@1", "F@11")));
+  }
+
+  static Stream<Arguments> patternsAfterCooldown() {
+    // A rule whose held-back episode fires when the cooldown ends if it is still there (drop).
+    return Stream.of(
+        // Resolved on day 1; the episode of days 2-8 is still there on day 8 = 1 + 7: it fires.
+        Arguments.of("x.xxxxxxx.", List.of("F@0", "R@1", "F@8", "R@9")),
+        // Gone before day 8: held back for good, and not resolved either (it never fired).
+        Arguments.of("x.xxxxx...", List.of("F@0", "R@1")),
+        // Unjudged days neither fire nor end it: day 2's episode is still there on day 9.
+        Arguments.of("x.x??????x.", List.of("F@0", "R@1", "F@9", "R@10")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("patternsAfterCooldown")
+  void aHeldBackEpisodeStillThereWhenTheCooldownEndsFiresThen(String pattern, List<String> expected) {
+    Lifecycle l = new Lifecycle();
+    List<Alert> out = new ArrayList<>();
+    Finding drop = drop(10_000);
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      out.addAll(c == '?' ? l.step(PKG, day(i), NOTHING_JUDGED, List.of(), DROPS)
+          : dropDay(l, i, c == 'x' ? drop : null));
+    }
+    assertEquals(expected, transitions(out));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -261,7 +290,7 @@ class LifecycleTest {
 
   private static List<Alert> dropDay(Lifecycle l, int i, Finding f) {
     return l.step(PKG, day(i), Set.of("drop:overall"), f == null ? List.of() : List.of(f),
-        SEVEN_DAYS, r -> r.equals("drop") ? 0.5 : 0);
+        DROPS);
   }
 
   @Test
@@ -286,11 +315,13 @@ class LifecycleTest {
     Lifecycle spikes = new Lifecycle();
     Function<String, Duration> none = NO_COOLDOWN;
     assertEquals(List.of("F@0"), transitions(spikes.step(PKG, day(0), SPIKE_JUDGED,
-        List.of(SPIKE), none, r -> r.equals("drop") ? 0.5 : 0)));
+        List.of(SPIKE), (Lifecycle.EpisodesByRule) r -> r.equals("drop") ? DROP_EPISODES
+            : Lifecycle.Episodes.cooldown(none.apply(r)))));
     Finding lower = new Finding(SPIKE.fingerprint(), "spike", "overall",
         Categories.WITHOUT_MIRRORS, Severity.CRITICAL, 600, 0, 10.99, "pip: downloads spiked");
     assertEquals(List.of(), transitions(spikes.step(PKG, day(1), SPIKE_JUDGED, List.of(lower),
-        none, r -> r.equals("drop") ? 0.5 : 0)));
+        (Lifecycle.EpisodesByRule) r -> r.equals("drop") ? DROP_EPISODES
+            : Lifecycle.Episodes.cooldown(none.apply(r)))));
   }
 
   @Test
