@@ -138,14 +138,11 @@ public final class KafkaClients {
 
       @Override
       public void close(Duration timeout) {
-        try {
-          super.close(timeout);
-        } finally {
-          bound.close();
-        }
+        closing(() -> super.close(timeout), bound);
       }
     };
   }
+
   /**
    * A producer with {@code transactionalId} whose transactions are initialized (which fences an
    * older producer of the same id). Blocking.
@@ -173,31 +170,28 @@ public final class KafkaClients {
 
       @Override
       public void close() {
-        try {
-          super.close();
-        } finally {
-          bound.close();
-        }
+        closing(super::close, bound);
       }
 
       @Override
       public void close(Duration timeout) {
-        try {
-          super.close(timeout);
-        } finally {
-          bound.close();
-        }
+        closing(() -> super.close(timeout), bound);
       }
 
       @Override
       public void close(CloseOptions option) {
-        try {
-          super.close(option);
-        } finally {
-          bound.close();
-        }
+        closing(() -> super.close(option), bound);
       }
     };
+  }
+
+  /** Runs {@code close}, then unbinds {@code bound}'s meters whatever happened. */
+  private static void closing(Runnable close, KafkaClientMetrics bound) {
+    try {
+      close.run();
+    } finally {
+      bound.close();
+    }
   }
 
   private KafkaClientMetrics bind(KafkaClientMetrics m) {

@@ -131,15 +131,16 @@ final class DropRule implements Rule {
     // week falls from there; a slow decline is not a fall). So a fall that lasts becomes the new
     // level: its episode resolves after two to three weeks.
     double level = Baselines.level(series, Math.toIntExact(first.toEpochDay()), sp.weeks());
+    double weekend = weekendLike == Holidays.NONE ? Double.NaN
+        : weekendLevel(series, first, sp.weeks());
     double observed = 0;
     double expected = 0;
     double clipped = 0;
     for (LocalDate t : known) {
       double b = Baselines.sameWeekday(series, t, sp.weeks());
       b = Double.isNaN(b) ? noise.get().baseline() : b;
-      if (weekendLike.contains(t)) {
-        double weekend = weekendLevel(series, first, sp.weeks());
-        b = Double.isNaN(weekend) ? b : Math.min(b, weekend);
+      if (!Double.isNaN(weekend) && weekendLike.contains(t)) {
+        b = Math.min(b, weekend);
       }
       b = Baselines.leveled(b, level);
       long x = series.at(t);

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Turns each day's findings into transitions: a condition fires once when it starts, resolves on
@@ -62,18 +61,6 @@ final class Lifecycle {
   }
 
   private final Map<String, Map<String, Track>> tracks = new HashMap<>();
-
-  /**
-   * The transitions of {@code pkg} on {@code date}, each rule's episodes held back for its
-   * cooldown only ({@link Episodes#cooldown}).
-   *
-   * @param judged the scopes ({@code rule:series}) whose rules could judge the day
-   * @param cooldown the cooldown of a rule name
-   */
-  List<Alert> step(String pkg, LocalDate date, Set<String> judged, List<Finding> findings,
-      Function<String, Duration> cooldown) {
-    return step(pkg, date, judged, findings, (EpisodesByRule) r -> Episodes.cooldown(cooldown.apply(r)));
-  }
 
   /**
    * The transitions of {@code pkg} on {@code date}.

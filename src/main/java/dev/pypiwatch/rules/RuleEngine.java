@@ -145,8 +145,7 @@ public final class RuleEngine implements AlertSource {
         findings.addAll(f);
       });
     }
-    List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings,
-        (Lifecycle.EpisodesByRule) r -> episodes(s, r)));
+    List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings, r -> episodes(s, r)));
     milestone(day).ifPresent(out::add);
     // Only firing transitions get a context; computed for them alone, so backtests stay as fast.
     return DayContext.explain(day, out);

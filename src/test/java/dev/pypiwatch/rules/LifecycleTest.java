@@ -31,12 +31,17 @@ class LifecycleTest {
       "pip: downloads spiked");
   private static final Finding OS_WINDOWS = new Finding("os-shift:pip:system:windows",
       "os-shift", "system", "windows", Severity.WARNING, 40, 20, 92.4, "pip: Windows rose");
-  private static final Function<String, Duration> SEVEN_DAYS = r -> Duration.ofDays(7);
-  private static final Function<String, Duration> NO_COOLDOWN = r -> Duration.ZERO;
+  private static final Lifecycle.EpisodesByRule SEVEN_DAYS = cooldowns(r -> Duration.ofDays(7));
+  private static final Lifecycle.EpisodesByRule NO_COOLDOWN = cooldowns(r -> Duration.ZERO);
   /** The drop rule's: 7 days, a lasting fall reported when they end, a fall from half the level at once. */
   private static final Lifecycle.Episodes DROP_EPISODES =
       new Lifecycle.Episodes(Duration.ofDays(7), true, 0.5);
   private static final Lifecycle.EpisodesByRule DROPS = r -> DROP_EPISODES;
+
+  /** Each rule's episodes held back for {@code cooldown} of its name, as long as they last. */
+  private static Lifecycle.EpisodesByRule cooldowns(Function<String, Duration> cooldown) {
+    return r -> Lifecycle.Episodes.cooldown(cooldown.apply(r));
+  }
 
   private static LocalDate day(int i) {
     return START.plusDays(i);
@@ -44,7 +49,7 @@ class LifecycleTest {
 
   /** One judged day of the spike scope: SPIKE present or not. */
   private static List<Alert> spikeDay(Lifecycle l, int i, boolean present,
-      Function<String, Duration> cooldown) {
+      Lifecycle.EpisodesByRule cooldown) {
     return l.step(PKG, day(i), SPIKE_JUDGED, present ? List.of(SPIKE) : List.of(), cooldown);
   }
 
@@ -55,7 +60,7 @@ class LifecycleTest {
   }
 
   /** Steps days 0.. of {@code pattern} ('x' present, '.' judged absent, '?' not judged). */
-  private static List<Alert> run(Lifecycle l, String pattern, Function<String, Duration> cooldown) {
+  private static List<Alert> run(Lifecycle l, String pattern, Lifecycle.EpisodesByRule cooldown) {
     List<Alert> out = new ArrayList<>();
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
@@ -146,7 +151,7 @@ class LifecycleTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("patterns")
-  void transitionsOfADayPattern(String pattern, Function<String, Duration> cooldown,
+  void transitionsOfADayPattern(String pattern, Lifecycle.EpisodesByRule cooldown,
       List<String> expected) {
     assertEquals(expected, transitions(run(new Lifecycle(), pattern, cooldown)));
   }
@@ -166,7 +171,7 @@ class LifecycleTest {
   @MethodSource("cooldowns")
   void aNewEpisodeWithinTheCooldownIsSuppressed(int cooldownDays, int gap, boolean fires) {
     Lifecycle l = new Lifecycle();
-    Function<String, Duration> cooldown = r -> Duration.ofDays(cooldownDays);
+    Lifecycle.EpisodesByRule cooldown = cooldowns(r -> Duration.ofDays(cooldownDays));
     spikeDay(l, 0, true, cooldown);
     assertEquals(List.of("R@1"), transitions(spikeDay(l, 1, false, cooldown)));
     for (int i = 2; i < 1 + gap; i++) {
@@ -180,7 +185,8 @@ class LifecycleTest {
   void theCooldownIsTheRulesOwn() {
     // The function is asked by rule name: the spike's 0 days, the os-shift's 14. Both conditions
     // on days 0 and 2: on day 2 only the spike fires again.
-    Function<String, Duration> byRule = r -> r.equals("spike") ? Duration.ZERO : Duration.ofDays(14);
+    Lifecycle.EpisodesByRule byRule =
+        cooldowns(r -> r.equals("spike") ? Duration.ZERO : Duration.ofDays(14));
     Lifecycle l = new Lifecycle();
     Set<String> both = Set.of(SPIKE_SCOPE, "os-shift:system");
     List<Finding> present = List.of(SPIKE, OS_WINDOWS);
@@ -313,15 +319,14 @@ class LifecycleTest {
     assertEquals(List.of("F@7"), transitions(dropDay(l, 7, drop(2_500))));
     // Other rules (ratio 0) never renew, whatever their expectation.
     Lifecycle spikes = new Lifecycle();
-    Function<String, Duration> none = NO_COOLDOWN;
     assertEquals(List.of("F@0"), transitions(spikes.step(PKG, day(0), SPIKE_JUDGED,
-        List.of(SPIKE), (Lifecycle.EpisodesByRule) r -> r.equals("drop") ? DROP_EPISODES
-            : Lifecycle.Episodes.cooldown(none.apply(r)))));
+        List.of(SPIKE), r -> r.equals("drop") ? DROP_EPISODES
+            : NO_COOLDOWN.of(r))));
     Finding lower = new Finding(SPIKE.fingerprint(), "spike", "overall",
         Categories.WITHOUT_MIRRORS, Severity.CRITICAL, 600, 0, 10.99, "pip: downloads spiked");
     assertEquals(List.of(), transitions(spikes.step(PKG, day(1), SPIKE_JUDGED, List.of(lower),
-        (Lifecycle.EpisodesByRule) r -> r.equals("drop") ? DROP_EPISODES
-            : Lifecycle.Episodes.cooldown(none.apply(r)))));
+        r -> r.equals("drop") ? DROP_EPISODES
+            : NO_COOLDOWN.of(r))));
   }
 
   @Test

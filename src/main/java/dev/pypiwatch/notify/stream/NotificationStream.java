@@ -124,18 +124,11 @@ public final class NotificationStream extends TransactionalLoop {
   /**
    * A stream of {@code config}'s group and topics whose producer uses {@code transactionalId},
    * deciding with {@code outbox} and delivering through {@code senders} (one per receiver name);
-   * {@link #stop()} waits up to {@code stopGrace} for deliveries in flight.
+   * {@link #stop()} waits up to {@code stopGrace} for deliveries in flight; {@code plannedFiring}
+   * is told of each firing the outbox planned to send as soon as it is read (before its
+   * group-wait).
    *
    * @throws IllegalArgumentException if a receiver has no sender
-   */
-  public NotificationStream(KafkaClients clients, Topics topics, NotifyConfig config, Outbox outbox,
-      Map<String, Sender> senders, String transactionalId, Clock clock, NotifyMetrics metrics, Duration stopGrace) {
-    this(clients, topics, config, outbox, senders, transactionalId, clock, metrics, stopGrace, a -> { });
-  }
-
-  /**
-   * As above, telling {@code plannedFiring} of each firing the outbox planned to send, as soon as
-   * it is read (before its group-wait).
    */
   public NotificationStream(KafkaClients clients, Topics topics, NotifyConfig config, Outbox outbox,
       Map<String, Sender> senders, String transactionalId, Clock clock, NotifyMetrics metrics, Duration stopGrace,

@@ -337,7 +337,7 @@ class NotifierVerticleIT {
     NotificationStream stream = new NotificationStream(clients, topics, notify, outbox,
         Channels.senders(notify.receivers(), r -> channels.get(r.name())), "notify-it-tx-" + seq + suffix,
         Clock.systemUTC(),
-        metrics, STOP_GRACE);
+        metrics, STOP_GRACE, a -> { });
     return kafka.deploy(new NotifierVerticle(stream, metrics));
   }
 
