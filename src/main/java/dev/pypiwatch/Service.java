@@ -26,6 +26,7 @@ import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.kafka.TopicAdmin;
+import dev.pypiwatch.kafka.TopicRetentionException;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.notify.Channels;
 import dev.pypiwatch.notify.NotifyMetrics;
@@ -102,7 +103,7 @@ public final class Service implements AutoCloseable {
     requireFreePorts(config);
     Service s = new Service();
     try {
-      s.startKafka(config.kafka());
+      s.startKafka(config.kafka(), TopicAdmin.neededHistory(config.rules().lookBackDays()));
       s.startPoller(config, env, clock);
       return s;
     } catch (RuntimeException e) {
@@ -142,7 +143,7 @@ public final class Service implements AutoCloseable {
     }
   }
 
-  private void startKafka(KafkaConfig kafka) {
+  private void startKafka(KafkaConfig kafka, Duration neededHistory) {
     KafkaClients clients;
     if (kafka.embedded()) {
       broker = EmbeddedKafka.start(kafka.embeddedDataDir(), kafka.embeddedPort());
@@ -153,7 +154,10 @@ public final class Service implements AutoCloseable {
     }
     bootstrapServers = clients.bootstrapServers();
     try (Admin admin = clients.newAdmin()) {
-      TopicAdmin.ensureTopics(admin, kafka.topics());
+      TopicAdmin.ensureTopics(admin, kafka.topics(),
+          new TopicAdmin.Needs(neededHistory, clients.bootstrapServers(), kafka.embedded()));
+    } catch (TopicRetentionException e) {
+      throw new StartupException(e.getMessage());
     }
     this.clients = clients.measuredBy(meters.registry());
   }
@@ -222,7 +226,10 @@ public final class Service implements AutoCloseable {
       return;
     }
     try (Admin admin = clients.newAdmin()) {
-      TopicAdmin.ensureNotificationTopics(admin, notify.sentTopic(), notify.dlqTopic(), config.kafka().topics());
+      TopicAdmin.ensureNotificationTopics(admin, notify.sentTopic(), notify.dlqTopic(), config.kafka().topics(),
+          clients.bootstrapServers());
+    } catch (TopicRetentionException e) {
+      throw new StartupException(e.getMessage());
     }
     notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
     List<String> watched = config.watchlist().names();

@@ -22,6 +22,13 @@ final class KafkaSection {
         return (short) n;
       });
 
+  private static final ValueType<Boolean> RETENTION_CHECK =
+      new ValueType<>("fail or warn", s -> switch (s) {
+        case "fail" -> true;
+        case "warn" -> false;
+        default -> throw new IllegalArgumentException(ValueType.message("fail or warn", BindContext.quote(s)));
+      });
+
   private KafkaSection() {}
 
   static KafkaConfig bind(MappingReader m) {
@@ -45,7 +52,9 @@ final class KafkaSection {
         m.get("alerts", ValueType.KAFKA_TOPIC, d.alerts()),
         m.get("silences", ValueType.KAFKA_TOPIC, d.silences()),
         m.get("partitions", ValueType.POSITIVE_INT, d.partitions()),
-        m.get("replication-factor", REPLICATION, d.replicationFactor()));
+        m.get("replication-factor", REPLICATION, d.replicationFactor()),
+        m.get("downloads-retention", ValueType.duration(false), d.downloadsRetention()),
+        m.get("retention-check", RETENTION_CHECK, d.failOnShortRetention()));
   }
 
   // Client properties pass through to Kafka unchecked: their names are Kafka's, not ours.

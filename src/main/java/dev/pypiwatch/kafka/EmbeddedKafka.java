@@ -56,22 +56,31 @@ public final class EmbeddedKafka implements AutoCloseable {
    * on {@code port} (0 picks a free one); returns once the broker answers. Blocking.
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
-    return start(dataDir, port, false);
+    return start(dataDir, port, false, Map.of());
   }
 
   /** Starts a broker on a new temporary directory that {@link #close()} deletes; for tests and dry runs. Blocking. */
   public static EmbeddedKafka startTemporary() {
+    return startTemporary(Map.of());
+  }
+
+  /**
+   * {@link #startTemporary()} with broker settings of the caller's on top of the usual ones (a test's
+   * short {@code log.retention.ms}, say). Blocking.
+   */
+  public static EmbeddedKafka startTemporary(Map<String, String> brokerSettings) {
     try {
-      return start(Files.createTempDirectory("pypiwatch-kafka-"), 0, true);
+      return start(Files.createTempDirectory("pypiwatch-kafka-"), 0, true, brokerSettings);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory for the embedded broker", e);
     }
   }
 
-  private static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose) {
+  private static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose, Map<String, String> settings) {
     Path dir = dataDir.toAbsolutePath();
     int brokerPort = port == 0 ? freePort() : requireFree(port);
     Properties props = brokerProperties(dir, brokerPort, freePort());
+    props.putAll(settings);
     formatIfNeeded(dir, props);
     long t0 = System.nanoTime();
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);

@@ -1,6 +1,7 @@
 package dev.pypiwatch.kafka;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -47,17 +48,27 @@ public record KafkaConfig(
   }
 
   /**
-   * Topic names, partitions and replication of the topics pypiwatch creates when missing.
+   * Topic names, partitions and replication of the topics pypiwatch creates when missing, and the
+   * retention the downloads topic is created with and checked against.
    *
    * @param alerts alert transitions of the rule engine, key = fingerprint (compacted)
    * @param silences the silences created through the API, key = silence id (compacted)
+   * @param downloadsRetention {@code retention.ms} of a downloads topic pypiwatch creates: the rule
+   *     stage rebuilds its state from that topic, so it must cover the rules' look-back
+   * @param failOnShortRetention at start, an existing topic that would expire what the rebuild
+   *     needs stops the start ({@code true}) or is only logged as a warning
    */
   public record TopicsConfig(String downloads, String recent, String pollerState, String alerts,
-      String silences, int partitions, short replicationFactor) {
+      String silences, int partitions, short replicationFactor, Duration downloadsRetention,
+      boolean failOnShortRetention) {
+
+    /** The default {@link #downloadsRetention}: 200 days, the upstream's 180-day window and a margin. */
+    public static final Duration DOWNLOADS_RETENTION = Duration.ofDays(200);
 
     /**
      * {@code pypistats.downloads}, {@code pypistats.recent}, {@code pypiwatch.poller-state},
-     * {@code pypistats.alerts}, {@code pypistats.silences}; 6 partitions, replication 1.
+     * {@code pypistats.alerts}, {@code pypistats.silences}; 6 partitions, replication 1; downloads
+     * kept {@link #DOWNLOADS_RETENTION}; a too short retention fails the start.
      */
     public static final TopicsConfig DEFAULTS = new TopicsConfig("pypistats.downloads", "pypistats.recent",
         "pypiwatch.poller-state", "pypistats.alerts", "pypistats.silences", 6, (short) 1);
@@ -68,9 +79,20 @@ public record KafkaConfig(
       Objects.requireNonNull(pollerState, "pollerState");
       Objects.requireNonNull(alerts, "alerts");
       Objects.requireNonNull(silences, "silences");
+      Objects.requireNonNull(downloadsRetention, "downloadsRetention");
       if (partitions < 1 || replicationFactor < 1) {
         throw new IllegalArgumentException("partitions and replicationFactor must be >= 1");
       }
+      if (downloadsRetention.toMillis() < 1) {
+        throw new IllegalArgumentException("downloadsRetention must be at least 1 ms");
+      }
+    }
+
+    /** The given names and layout with the default retention and check. */
+    public TopicsConfig(String downloads, String recent, String pollerState, String alerts, String silences,
+        int partitions, short replicationFactor) {
+      this(downloads, recent, pollerState, alerts, silences, partitions, replicationFactor, DOWNLOADS_RETENTION,
+          true);
     }
   }
 }

@@ -22,4 +22,18 @@ public record RuleSettings(SpikeSettings spike, DropSettings drop, ShiftSettings
     Objects.requireNonNull(milestone, "milestone");
     Objects.requireNonNull(trend, "trend");
   }
+
+  /**
+   * How many days before an evaluated day the rules read, at most: the spike and drop baselines
+   * (the residuals of {@value Baselines#RESIDUAL_DAYS} days, each against its same weekdays of
+   * {@code spike.weeks} weeks, before the drop's window and the unknown days it may skip), the share
+   * windows, the milestone's and the trend's days. A rebuild that replays less than this many days
+   * of history judges the next days on less than a running engine holds.
+   */
+  public int lookBackDays() {
+    int baselines = Baselines.RESIDUAL_DAYS + 7 * spike.weeks() + drop.days() + DropRule.MAX_SKIPPED + 7;
+    int shares = Math.max(pythonShift.recentDays() + pythonShift.baselineDays(),
+        osShift.recentDays() + osShift.baselineDays());
+    return Math.max(Math.max(baselines, shares), Math.max(MilestoneRule.DAYS, 2 * TrendRule.WEEK));
+  }
 }

@@ -45,6 +45,11 @@ public record RulesConfig(RuleSettings global, Map<String, RuleSettings> package
     return sensitivities.getOrDefault(pkg, sensitivity);
   }
 
+  /** The longest {@link RuleSettings#lookBackDays()} of the global settings and every package's. */
+  public int lookBackDays() {
+    return packages.values().stream().mapToInt(RuleSettings::lookBackDays).reduce(global.lookBackDays(), Math::max);
+  }
+
   /** The same settings with every package at {@code level}. */
   public RulesConfig at(Sensitivity level) {
     return new RulesConfig(global, packages, level, Map.of());

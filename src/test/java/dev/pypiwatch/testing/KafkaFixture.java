@@ -34,10 +34,21 @@ public final class KafkaFixture implements BeforeAllCallback, AfterEachCallback,
   /** The deadline of the ITs' waits: generous, since it only matters when a test fails. */
   public static final Duration WAIT = Await.DEFAULT;
 
+  private final Map<String, String> brokerSettings;
   private EmbeddedKafka broker;
   private Vertx vertx;
   private Admin admin;
   private final Deque<AutoCloseable> afterEach = new ArrayDeque<>();
+
+  /** A fixture with the usual embedded broker. */
+  public KafkaFixture() {
+    this(Map.of());
+  }
+
+  /** A fixture whose broker has {@code brokerSettings} on top of the usual ones (e.g. a short retention). */
+  public KafkaFixture(Map<String, String> brokerSettings) {
+    this.brokerSettings = Map.copyOf(brokerSettings);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -84,7 +95,7 @@ public final class KafkaFixture implements BeforeAllCallback, AfterEachCallback,
   /** The class's embedded broker (on a temporary directory), started on first use. */
   public synchronized EmbeddedKafka broker() {
     if (broker == null) {
-      broker = EmbeddedKafka.startTemporary();
+      broker = EmbeddedKafka.startTemporary(brokerSettings);
     }
     return broker;
   }
