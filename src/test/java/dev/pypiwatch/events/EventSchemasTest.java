@@ -10,12 +10,11 @@ import dev.pypiwatch.notify.Notification;
 import dev.pypiwatch.notify.NotificationCodec;
 import dev.pypiwatch.notify.NotificationCodecTest;
 import dev.pypiwatch.notify.SentRecord;
+import dev.pypiwatch.testing.EventSchemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +22,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JSON Schemas match what {@link EventCodec} writes. No schema validator is on the classpath,
- * so a small one checks the keywords the schemas use (type, const, enum, pattern, minimum,
- * minLength, required).
+ * The JSON Schemas match what the codecs write: every field named, every encoding valid (checked by
+ * a JSON Schema library, {@link EventSchemas}), every example decodable.
  */
 class EventSchemasTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +44,7 @@ class EventSchemasTest {
     for (DownloadObservation o : List.of(Samples.download("pip", "2026-04-01", 123), revision)) {
       JsonNode doc = JSON.readTree(EventCodec.encode(o));
       assertEquals(fieldNames(s.get("properties")), fieldNames(doc));
-      assertEquals(List.of(), validate(s, doc));
+      assertEquals(List.of(), EventSchemas.errors("download-observation.schema.json", doc.toString()));
     }
     assertEquals(Samples.download("pip", "2026-04-01", 123),
         EventCodec.decodeDownload(JSON.writeValueAsBytes(s.get("examples").get(0))));
@@ -61,7 +59,7 @@ class EventSchemasTest {
     for (RecentObservation o : List.of(Samples.recent("pip", 1L, 2L, 3L), sparse)) {
       JsonNode doc = JSON.readTree(EventCodec.encode(o));
       assertEquals(fieldNames(s.get("properties")), fieldNames(doc));
-      assertEquals(List.of(), validate(s, doc));
+      assertEquals(List.of(), EventSchemas.errors("recent-observation.schema.json", doc.toString()));
     }
     EventCodec.decodeRecent(JSON.writeValueAsBytes(s.get("examples").get(0)));
   }
@@ -73,7 +71,7 @@ class EventSchemasTest {
     for (SentRecord r : List.of(NotificationCodecTest.SENT, NotificationCodecTest.DIGEST_DEAD)) {
       JsonNode doc = JSON.readTree(NotificationCodec.encode(r));
       assertEquals(fieldNames(s.get("properties")), fieldNames(doc));
-      assertEquals(List.of(), validate(s, doc));
+      assertEquals(List.of(), EventSchemas.errors("notification-sent.schema.json", doc.toString()));
     }
     assertEquals("ops|spike:pip:overall:without_mirrors|firing|2026-04-03",
         NotificationCodec.decodeSent(JSON.writeValueAsBytes(s.get("examples").get(0))).key());
@@ -89,14 +87,14 @@ class EventSchemasTest {
   @Test
   void deadLetterSchemaDescribesExactlyTheEncodedFields() throws IOException {
     JsonNode s = schema("notification-dlq.schema.json");
-    JsonNode alert = schema("alert.schema.json");
     JsonNode doc = JSON.readTree(NotificationCodec.encodeDeadLetter(NotificationCodecTest.notification(), "HTTP 404",
         1, Instant.parse("2026-04-03T03:00:31Z")));
     assertEquals(fieldNames(s.get("properties")), fieldNames(doc));
-    assertEquals(List.of(), validate(s, doc));
+    // its alerts are checked through the schema's $ref to alert.schema.json
+    assertEquals(List.of(), EventSchemas.errors("notification-dlq.schema.json", doc.toString()));
     assertEquals(2, doc.get("alerts").size());
     for (JsonNode a : doc.get("alerts")) {
-      assertEquals(List.of(), validate(alert, a));
+      assertEquals(List.of(), EventSchemas.errors("alert.schema.json", a.toString()));
     }
     for (JsonNode a : s.get("examples").get(0).get("alerts")) {
       AlertCodec.decode(JSON.writeValueAsBytes(a));
@@ -124,94 +122,54 @@ class EventSchemasTest {
       JsonNode doc = JSON.readTree(SilenceCodec.encode(silence));
       assertEquals(fieldNames(s.get("properties")), fieldNames(doc));
       assertEquals(4, doc.get("match").size());
-      assertEquals(List.of(), validate(s, doc));
+      assertEquals(List.of(), EventSchemas.errors("silence.schema.json", doc.toString()));
       assertEquals(silence, SilenceCodec.decode(SilenceCodec.encode(silence)), "round trip");
     }
     assertEquals(timed, SilenceCodec.decode(JSON.writeValueAsBytes(s.get("examples").get(0))));
   }
 
   @Test
-  void miniValidatorCatchesViolations() throws IOException {
-    JsonNode s = schema("download-observation.schema.json");
-    String bad = "{\"schema\":\"x\",\"package\":\"Pip\",\"endpoint\":\"recent\",\"category\":\"\","
-        + "\"date\":\"1.4.2026\",\"downloads\":-1,\"origin\":\"guess\",\"previous_downloads\":\"1\"}";
-    List<String> errors = validate(s, JSON.readTree(bad));
-    for (String f : List.of("schema", "package", "endpoint", "category", "date", "downloads", "origin",
-        "previous_downloads", "fetched_at", "source")) {
-      assertTrue(errors.stream().anyMatch(e -> e.startsWith(f + ":")), f + " in " + errors);
-    }
+  void theValidatorCatchesEachKindOfViolation() {
+    String ok = "{\"schema\":\"pypiwatch.download/1\",\"package\":\"pip\",\"endpoint\":\"overall\","
+        + "\"category\":\"without_mirrors\",\"date\":\"2026-04-01\",\"downloads\":123,\"origin\":\"reported\","
+        + "\"previous_downloads\":null,\"fetched_at\":\"2026-04-02T02:00:03.120Z\",\"source\":\"https://x\"}";
+    String file = "download-observation.schema.json";
+    assertEquals(List.of(), EventSchemas.errors(file, ok));
+    Map<String, String> broken = Map.of(
+        "wrong type", ok.replace("\"downloads\":123", "\"downloads\":\"123\""),
+        "missing required", ok.replace("\"source\":\"https://x\"", "\"sourc\":\"https://x\""),
+        "extra property", ok.replace("{", "{\"extra\":1,"),
+        "const", ok.replace("pypiwatch.download/1", "pypiwatch.download/2"),
+        "enum", ok.replace("\"overall\"", "\"recent\""),
+        "pattern", ok.replace("\"pip\"", "\"Pip\""),
+        "minimum", ok.replace("123", "-1"),
+        "format date", ok.replace("2026-04-01", "2026-02-30"),
+        "if/then (a zero-filled day is 0)", ok.replace("reported", "zero-filled"));
+    broken.forEach((kind, json) -> assertFalse(EventSchemas.errors(file, json).isEmpty(), kind + ": " + json));
+    assertTrue(EventSchemas.errors(file, broken.get("wrong type")).toString().contains("/downloads"),
+        EventSchemas.errors(file, broken.get("wrong type")).toString());
+    assertTrue(EventSchemas.errors(file, broken.get("missing required")).toString().contains("source"),
+        EventSchemas.errors(file, broken.get("missing required")).toString());
+    assertTrue(EventSchemas.errors(file, broken.get("extra property")).toString().contains("extra"),
+        EventSchemas.errors(file, broken.get("extra property")).toString());
+    // As published, the schema lets readers meet a compatible addition: an unknown field is allowed.
+    assertEquals(List.of(), EventSchemas.publishedErrors(file, broken.get("extra property")));
+    // Nested objects are checked too: a dead letter's alert through the $ref, an alert's context.
+    String alert = "{\"schema\":\"pypiwatch.alert/1\",\"fingerprint\":\"f\",\"package\":\"pip\","
+        + "\"rule\":\"spike\",\"series\":\"overall\",\"category\":\"without_mirrors\",\"date\":\"2026-04-03\","
+        + "\"state\":\"boiling\",\"severity\":\"warning\",\"observed\":1.0,\"expected\":1.0,\"score\":1.0,"
+        + "\"summary\":\"s\",\"link\":\"https://x\"}";
+    String dlq = "{\"schema\":\"pypiwatch.notification-dlq/1\",\"receiver\":\"ops\",\"notification_id\":\"n\","
+        + "\"kind\":\"alerts\",\"date\":\"2026-04-03\",\"alerts\":[" + alert + "],\"digest_lines\":0,"
+        + "\"error\":\"e\",\"attempts\":1,\"time\":\"2026-04-03T03:00:31.120Z\"}";
+    assertTrue(EventSchemas.errors("notification-dlq.schema.json", dlq).toString().contains("/alerts/0/state"),
+        EventSchemas.errors("notification-dlq.schema.json", dlq).toString());
   }
 
   private static Set<String> fieldNames(JsonNode node) {
     Set<String> names = new TreeSet<>();
     node.fieldNames().forEachRemaining(names::add);
     return names;
-  }
-
-  private static List<String> validate(JsonNode schema, JsonNode doc) {
-    List<String> errors = new ArrayList<>();
-    schema.get("required").forEach(r -> {
-      if (!doc.has(r.asText())) {
-        errors.add(r.asText() + ": missing");
-      }
-    });
-    for (Iterator<Map.Entry<String, JsonNode>> it = schema.get("properties").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> p = it.next();
-      if (doc.has(p.getKey())) {
-        check(p.getKey(), p.getValue(), doc.get(p.getKey()), errors);
-      }
-    }
-    return errors;
-  }
-
-  private static void check(String name, JsonNode rule, JsonNode v, List<String> errors) {
-    if (rule.has("type") && !typeMatches(rule.get("type"), v)) {
-      errors.add(name + ": type " + rule.get("type") + " vs " + v);
-    }
-    if (rule.has("const") && !rule.get("const").equals(v)) {
-      errors.add(name + ": const " + rule.get("const") + " vs " + v);
-    }
-    if (rule.has("enum") && !contains(rule.get("enum"), v)) {
-      errors.add(name + ": enum " + rule.get("enum") + " vs " + v);
-    }
-    if (v.isTextual() && rule.has("pattern") && !v.asText().matches(rule.get("pattern").asText())) {
-      errors.add(name + ": pattern " + rule.get("pattern") + " vs " + v);
-    }
-    if (v.isTextual() && rule.has("minLength") && v.asText().length() < rule.get("minLength").asInt()) {
-      errors.add(name + ": minLength vs " + v);
-    }
-    if (v.isNumber() && rule.has("minimum") && v.asLong() < rule.get("minimum").asLong()) {
-      errors.add(name + ": minimum vs " + v);
-    }
-  }
-
-  private static boolean typeMatches(JsonNode type, JsonNode v) {
-    if (type.isArray()) {
-      for (JsonNode t : type) {
-        if (typeMatches(t, v)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return switch (type.asText()) {
-      case "string" -> v.isTextual();
-      case "integer" -> v.isIntegralNumber();
-      case "null" -> v.isNull();
-      case "number" -> v.isNumber();
-      case "array" -> v.isArray();
-      case "object" -> v.isObject();
-      default -> false;
-    };
-  }
-
-  private static boolean contains(JsonNode array, JsonNode v) {
-    for (JsonNode e : array) {
-      if (e.equals(v)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.pypiwatch.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -142,6 +143,12 @@ class SilencesIT {
     String untilId = until.body().get("id").asText();
     Await.until(() -> call("GET", "/api/v1/silences/" + untilId, null, false).body().get("status").asText()
         .equals("expired"), WAIT, () -> call("GET", "/api/v1/silences/" + untilId, null, false).raw());
+
+    // What the API and the notifier wrote is valid against the schemas (KafkaTesting checks each record it
+    // reads): three silences created, two expired (through the API, and by the resolution), the sent records.
+    KafkaClients clients = new KafkaClients(config.kafka(), kafka.bootstrapServers());
+    assertEquals(5, KafkaTesting.consumeToEnd(clients, config.kafka().topics().silences(), WAIT).size());
+    assertFalse(KafkaTesting.consumeToEnd(clients, config.notifications().sentTopic(), WAIT).isEmpty());
   }
 
   private void start() {

@@ -63,7 +63,8 @@ public final class KafkaTesting {
 
   /**
    * All records of {@code topic} from the beginning (read_committed), polling until {@code count}
-   * records arrived or {@code deadline} passed; never sleeps a fixed time.
+   * records arrived or {@code deadline} passed; never sleeps a fixed time. Each event is checked
+   * against its JSON Schema ({@link EventSchemas#assertValid}).
    */
   public static List<ConsumerRecord<String, byte[]>> consume(KafkaClients clients, String topic, int count,
       Duration deadline) {
@@ -74,6 +75,7 @@ public final class KafkaTesting {
         c.poll(Duration.ofMillis(100)).forEach(out::add);
       }
     }
+    out.forEach(EventSchemas::assertValid);
     return out;
   }
 
@@ -81,12 +83,15 @@ public final class KafkaTesting {
    * All committed records of {@code topic} up to its end: first waits (up to {@code deadline}) until
    * no transaction on it is waiting for its commit marker (see the class comment), then reads up to
    * the end offsets as of then. Exactly what was produced and committed, without a quiet period.
+   * Each event is checked against its JSON Schema ({@link EventSchemas#assertValid}): this is where
+   * the integration tests read what the service wrote.
    */
   public static List<ConsumerRecord<String, byte[]>> consumeToEnd(KafkaClients clients, String topic,
       Duration deadline) {
     awaitSettled(clients, topic, deadline);
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     TopicReader.readToEnd(clients, topic, deadline, out::add);
+    out.forEach(EventSchemas::assertValid);
     return out;
   }
 
