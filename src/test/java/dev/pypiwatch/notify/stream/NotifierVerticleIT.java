@@ -43,6 +43,7 @@ import dev.pypiwatch.notify.NotifyMetrics;
 import dev.pypiwatch.notify.Outbox;
 import dev.pypiwatch.notify.SentRecord;
 import dev.pypiwatch.testing.Await;
+import dev.pypiwatch.testing.CloudEventsReader;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
 import io.vertx.core.Future;
@@ -203,6 +204,17 @@ class NotifierVerticleIT {
     assertEquals(sorted(alerts), sorted(carried));
     assertEquals(letter.get("notification_id").asText(),
         CloudEventHeaders.text(dlq.get(0).headers(), CloudEventHeaders.ID));
+    // A third party reading it with the CloudEvents SDK gets the documented attributes and the letter as data.
+    io.cloudevents.CloudEvent ce = CloudEventsReader.read(kafka.bootstrapServers(), notify.dlqTopic(), 1, WAIT).get(0)
+        .value();
+    assertEquals(io.cloudevents.SpecVersion.V1, ce.getSpecVersion());
+    assertEquals(letter.get("notification_id").asText(), ce.getId());
+    assertEquals(java.net.URI.create("/pypiwatch/notifier"), ce.getSource());
+    assertEquals("dev.pypiwatch.notification-dlq.v1", ce.getType());
+    assertEquals(Instant.parse(letter.get("time").asText()), ce.getTime().toInstant());
+    assertEquals("application/json", ce.getDataContentType());
+    assertEquals("ops", ce.getSubject());
+    assertEquals(letter, JSON.readTree(ce.getData().toBytes()));
     assertEquals(1, metrics.failedAttemptsTo("ops"));
     Map<String, SentRecord.Outcome> outcomes = new HashMap<>();
     sentRecords().forEach(r -> outcomes.put(r.receiver() + " " + r.subject(), r.outcome()));
