@@ -96,6 +96,12 @@ class ConfigLoaderTest {
           transactional-id-prefix: rules-host-b
         """, Map.of());
     assertEquals("my.alerts", config.kafka().topics().alerts());
+    assertEquals(Duration.ofDays(200), config.kafka().topics().downloadsRetention());
+    assertTrue(config.kafka().topics().failOnShortRetention());
+    KafkaConfig.TopicsConfig set = parse("kafka: {topics: {downloads-retention: 400d, retention-check: warn}}",
+        Map.of()).kafka().topics();
+    assertEquals(Duration.ofDays(400), set.downloadsRetention());
+    assertEquals(false, set.failOnShortRetention());
     assertEquals(new RuleRunnerConfig(false, "rules-2", "rules-host-b"), config.ruleEngine());
     assertEquals(RuleRunnerConfig.DEFAULTS, AppConfig.defaults().ruleEngine());
     assertEquals("pypistats.alerts", AppConfig.defaults().kafka().topics().alerts());
@@ -221,6 +227,8 @@ class ConfigLoaderTest {
       "'kafka: {producer: [x]}' | 1 | 19 | kafka.producer | expected a mapping of Kafka client properties",
       "'kafka: {topics: {partitions: 0}}' | 1 | 30 | kafka.topics.partitions | expected an integer >= 1",
       "'kafka: {topics: {alerts: \"a b\"}}' | 1 | 26 | kafka.topics.alerts | expected a Kafka topic name",
+      "'kafka: {topics: {retention-check: maybe}}' | 1 | 35 | kafka.topics.retention-check | expected fail or warn, got 'maybe'",
+      "'kafka: {topics: {downloads-retention: 200}}' | 1 | 39 | kafka.topics.downloads-retention | a number without a unit is ambiguous",
       "'rule-engine: {group-id: \"a b\"}' | 1 | 25 | rule-engine.group-id | expected a Kafka id",
       "'rule-engine: {enabled: maybe}' | 1 | 24 | rule-engine.enabled | expected true or false",
       "'notify: {recievers: []}' | 1 | 10 | notify.recievers | did you mean 'receivers'?",
