@@ -298,9 +298,13 @@ public final class TopicAdmin {
     return out;
   }
 
+  /** The effective value of {@code key} ({@code -1}, unlimited, for an absent retention: Kafka's meaning). */
   private static String value(Config cfg, String key) {
     ConfigEntry e = cfg.get(key);
-    return e == null || e.value() == null ? "" : e.value();
+    if (e == null || e.value() == null || e.value().isBlank()) {
+      return key.startsWith("retention.") ? FOREVER : "";
+    }
+    return e.value();
   }
 
   static List<NewTopic> wanted(TopicsConfig c) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.StartupException;
+import dev.pypiwatch.config.AppConfig;
+import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.AlertMatcher;
 import dev.pypiwatch.events.AlertState;
@@ -18,6 +21,8 @@ import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -153,6 +158,28 @@ class TopicRetentionIT {
         e.problems().get(1));
     assertTrue(e.problems().get(1).contains("--add-config cleanup.policy=delete,retention.ms=2592000000"),
         e.problems().get(1));
+  }
+
+  @Test
+  void theServiceRefusesToStartAndSaysWhy() throws Exception {
+    // GIVEN an external cluster whose downloads topic keeps a week
+    TopicsConfig t = KafkaTesting.uniqueTopics("service", 1);
+    kafka.admin().createTopics(List.of(new NewTopic(t.downloads(), 1, (short) 1)
+        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()))))).all().get();
+    AppConfig config = ConfigLoader.parse("""
+        api: {base-url: "http://localhost:9"}
+        kafka:
+          bootstrap-servers: "%s"
+          topics: {downloads: %s, recent: %s, poller-state: %s, alerts: %s, silences: %s, partitions: 1}
+        http: {enabled: false}
+        watchlist: [pip]
+        """.formatted(kafka.bootstrapServers(), t.downloads(), t.recent(), t.pollerState(), t.alerts(),
+        t.silences()), Path.of("test.yaml"), Map.of());
+    // WHEN the service starts THEN it stops with what run prints (exit code 2)
+    StartupException e = assertThrows(StartupException.class, () -> kafka.startService(config, Clock.systemUTC()));
+    assertTrue(e.getMessage().startsWith("Topic " + t.downloads() + " keeps records for 7 days (retention.ms=604800000),"
+        + " needed: 144 days"), e.getMessage());
+    assertTrue(e.getMessage().contains("kafka.topics.retention-check: warn"), e.getMessage());
   }
 
   @Test
