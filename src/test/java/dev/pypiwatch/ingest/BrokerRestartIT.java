@@ -138,6 +138,9 @@ class BrokerRestartIT {
         .filter(a -> a.rule().equals("spike")).forEach(a -> due.add(transition(a)));
     assertEquals(due, notified, "every spike transition within max-alert-age was notified");
     assertEquals(200, status(health));
+    // The HTTP API's read model caught up too (its feed outlives a broker down longer than its 30 s reads).
+    URI packages = URI.create("http://127.0.0.1:" + service.statusPort() + "/api/v1/packages");
+    Await.until(() -> body(packages).contains("\"newest_day\":\"" + TODAY + "\""), WAIT, () -> body(packages));
     System.out.println("broker restart: /health checks while down: " + checks);
     System.out.printf("broker restart: down %d ms, caught up %d ms after the kill, %d notification(s), "
         + "publish failures %d%n", downMs, recoveredMs, byKey.size(),
@@ -150,6 +153,18 @@ class BrokerRestartIT {
 
   private static PublishedDownloads downloads(KafkaClients clients, AppConfig config) {
     return PublishedDownloads.of(KafkaTesting.consumeToEnd(clients, config.kafka().topics().downloads(), WAIT));
+  }
+
+  private static String body(URI uri) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e.toString();
+    }
   }
 
   private static int status(URI uri) {

@@ -5,12 +5,11 @@ import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
 import dev.pypiwatch.kafka.TransactionalProducer;
 import dev.pypiwatch.notify.DeadLetter;
-import dev.pypiwatch.notify.DeliveryException;
 import dev.pypiwatch.notify.Notification;
 import dev.pypiwatch.notify.NotificationCodec;
+import dev.pypiwatch.notify.Retrier;
 import dev.pypiwatch.notify.Sender;
 import dev.pypiwatch.notify.SentRecord;
-import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -129,9 +127,9 @@ public final class DeadLetterReplay {
     if (dryRun) {
       return new Result(d, Outcome.WOULD_REPLAY, d.alerts().size() + " alert(s)");
     }
-    String error = send(d.notification());
-    if (error != null) {
-      return new Result(d, Outcome.FAILED, error);
+    Optional<String> error = Retrier.deliver(senders.get(d.receiver()), d.notification(), config.retry());
+    if (error.isPresent()) {
+      return new Result(d, Outcome.FAILED, error.get());
     }
     Instant now = clock.instant();
     List<ProducerRecord<String, byte[]>> records = items.stream()
@@ -147,35 +145,6 @@ public final class DeadLetterReplay {
     }
     LOG.info("dead letter {} replayed to {} [{} alert(s)]", d.notificationId(), d.receiver(), d.alerts().size());
     return new Result(d, Outcome.REPLAYED, d.alerts().size() + " alert(s)");
-  }
-
-  /** Attempts {@code n} within notify.retry; null once it is accepted, else the last error. */
-  private String send(Notification n) {
-    RetryPolicy policy = config.retry().policy();
-    for (int attempt = 1; ; attempt++) {
-      Throwable error;
-      try {
-        senders.get(n.receiver()).send(n).toCompletableFuture().get();
-        return null;
-      } catch (ExecutionException | CompletionException e) {
-        error = e.getCause() == null ? e : e.getCause();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "interrupted";
-      } catch (RuntimeException e) {
-        error = e;
-      }
-      boolean retryable = !(error instanceof DeliveryException de) || de.retryable();
-      String message = error instanceof DeliveryException ? error.getMessage() : error.toString();
-      if (!retryable || !policy.allowsAnotherAfter(attempt)) {
-        return message + " (attempt " + attempt + ")";
-      }
-      Duration wait = error instanceof DeliveryException de && de.retryAfter().isPresent()
-          ? de.retryAfter().get() : policy.backoff(attempt);
-      if (!RetryPolicy.pause(wait)) {
-        return "interrupted";
-      }
-    }
   }
 
   /**
