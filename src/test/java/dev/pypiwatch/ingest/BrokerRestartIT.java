@@ -50,8 +50,11 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokerRestartIT {
   private static final LocalDate TODAY = LocalDate.of(2026, 4, 10);
   private static final Duration WAIT = Duration.ofSeconds(120);
-  /** How long the broker stays down: longer than a session and a request time-out would forgive quietly. */
-  private static final Duration DOWN = Duration.ofSeconds(8);
+  /**
+   * How long the broker stays down at least: longer than the read model's 30 s reads (their
+   * time-out once stopped its feed for good) and than the clients' request time-outs.
+   */
+  private static final Duration DOWN = Duration.ofSeconds(31);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PKG = "busy-pkg";
 
