@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -33,7 +34,7 @@ public final class DeadLetters {
    */
   public static int list(AppConfig config, String bootstrapServers, String receiver, Instant since, PrintStream out) {
     List<DeadLetterReplay.Result> results = new DeadLetterReplay(new KafkaClients(config.kafka(), bootstrapServers),
-        config.notifications(), java.util.Map.of(), Clock.systemUTC()).list(filter(receiver, since));
+        config.notifications(), Map.of(), Clock.systemUTC()).list(filter(receiver, since));
     results.forEach(r -> out.println(line(r, r.outcome() == DeadLetterReplay.Outcome.ALREADY_DELIVERED ? "replayed"
         : r.outcome() == DeadLetterReplay.Outcome.NOT_REPLAYABLE ? "not replayable" : "dead-lettered")));
     return results.size();

@@ -45,7 +45,12 @@ final class DlqCommand implements Runnable {
         description = "Only dead letters given up on at or after this (2026-04-10 or 2026-04-10T03:00:00Z).")
     String since;
 
-    /** The config, the broker's address and the start, or null after saying what is wrong (exit 2 or 1). */
+    // Set by prepare(): the loaded config, the start of --since, the broker's address.
+    AppConfig cfg;
+    Instant from;
+    String servers;
+
+    /** Loads the config and checks the options and the broker: null if all is well, else the exit code (said why). */
     Integer prepare(String command) {
       cfg = CommandConfig.load(command, config, true, System.err);
       if (cfg == null) {
@@ -73,10 +78,6 @@ final class DlqCommand implements Runnable {
       }
       return null;
     }
-
-    AppConfig cfg;
-    Instant from;
-    String servers;
   }
 
   /** {@code pypiwatch dlq list}. */

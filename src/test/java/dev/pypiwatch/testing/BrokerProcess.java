@@ -89,7 +89,9 @@ public final class BrokerProcess implements AutoCloseable {
     starts++;
     Path out = logDir.resolve("broker-" + starts + ".out");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of(java, "-Xmx512m", "-cp", classpath(), BrokerProcess.class.getName(),
+    // C1 only and the serial collector: a short-lived test broker starts faster on a busy machine.
+    List<String> cmd = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath(),
+        BrokerProcess.class.getName(),
         dataDir.toString(), Integer.toString(port));
     try {
       Files.createDirectories(logDir);
