@@ -10,7 +10,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = PypiwatchCommand.VersionProvider.class,
     description = "Monitor and alert on Python package downloads from the PyPI Stats API.",
-    subcommands = {DemoCommand.class, RunCommand.class, PollNowCommand.class, ConsumeCommand.class, CheckConfigCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, PollNowCommand.class, ConsumeCommand.class, DlqCommand.class, CheckConfigCommand.class,
       RecordCommand.class, BacktestCommand.class, EvaluateCommand.class, SimulateCommand.class,
       CommandLine.HelpCommand.class})
 public final class PypiwatchCommand implements Runnable {

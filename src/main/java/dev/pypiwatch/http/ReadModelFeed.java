@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +123,7 @@ public final class ReadModelFeed implements AutoCloseable {
   }
 
   /**
-   * Reads {@code c} to its end into {@code each}; on a timeout (a slow broker) puts each partition
+   * Reads {@code c} to its end into {@code each}; on a timeout (a slow or unreachable broker) puts each partition
    * back right after the last record handed over, so the next round neither skips a record fetched
    * but not handed over nor hands one over twice (an alert transition would count twice).
    */
@@ -136,7 +137,8 @@ public final class ReadModelFeed implements AutoCloseable {
         each.accept(r);
         next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
       });
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | RetriableException e) {
+      // A slow or unreachable broker (stopped, restarting): the feed outlives it.
       next.forEach(c::seek);
       LOG.warn("read model not caught up, continues next round: {}", e.getMessage());
     }

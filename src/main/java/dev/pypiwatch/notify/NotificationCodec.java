@@ -2,6 +2,8 @@ package dev.pypiwatch.notify;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.EventCodec;
@@ -11,6 +13,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,6 +28,8 @@ public final class NotificationCodec {
   public static final String SENT_SCHEMA = "pypiwatch.notification-sent/1";
   /** The {@code schema} value of a dead letter. */
   public static final String DLQ_SCHEMA = "pypiwatch.notification-dlq/1";
+
+  private static final ObjectMapper TREE = new ObjectMapper();
 
   private NotificationCodec() {}
 
@@ -97,6 +103,39 @@ public final class NotificationCodec {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode dead letter " + n.id(), e);
     }
+  }
+
+  /**
+   * The dead letter in {@code json}.
+   *
+   * @throws EventDecodingException naming the field and the problem
+   */
+  public static DeadLetter decodeDeadLetter(byte[] json) {
+    JsonFields f = EventCodec.parse(json);
+    f.requireSchema(DLQ_SCHEMA);
+    List<Alert> alerts = new ArrayList<>();
+    JsonNode array;
+    try {
+      array = TREE.readTree(json).get("alerts");
+    } catch (IOException e) {
+      throw new EventDecodingException("alerts", "not JSON", e);
+    }
+    if (array == null || !array.isArray()) {
+      throw new EventDecodingException("alerts", "missing or not an array", null);
+    }
+    for (JsonNode a : array) {
+      alerts.add(AlertCodec.decode(a.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+    return new DeadLetter(
+        f.string("receiver"),
+        f.string("notification_id"),
+        f.wire("kind", NotificationCodec::kind, "'alerts', 'reminder' or 'digest'"),
+        f.date("date"),
+        alerts,
+        (int) f.requiredLong("digest_lines"),
+        f.string("error"),
+        (int) f.requiredLong("attempts"),
+        f.instant("time"));
   }
 
   /** The spelling of {@code kind} on the wire: {@code alerts}, {@code reminder}, {@code digest}. */

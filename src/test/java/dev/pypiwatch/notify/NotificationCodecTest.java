@@ -3,6 +3,7 @@ package dev.pypiwatch.notify;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,6 +79,39 @@ public class NotificationCodecTest {
     JsonNode d = JSON.readTree(NotificationCodec.encodeDeadLetter(digest, "e", 6, Instant.EPOCH));
     assertEquals(0, d.get("alerts").size());
     assertEquals(1, d.get("digest_lines").asInt());
+  }
+
+  @Test
+  void aDeadLetterDecodesToWhatWasGivenUpOnAndCanBeSentAgainWithItsId() {
+    Notification n = notification();
+    Instant at = Instant.parse("2026-04-03T03:00:31Z");
+    DeadLetter d = NotificationCodec.decodeDeadLetter(NotificationCodec.encodeDeadLetter(n, "webhook ops: HTTP 503",
+        6, at));
+    assertEquals(new DeadLetter("ops", ID, Notification.Kind.ALERTS, n.date(), n.alerts(), 0, "webhook ops: HTTP 503",
+        6, at), d);
+    assertTrue(d.replayable());
+    Notification again = d.notification();
+    assertEquals(List.of(n.id(), n.receiver(), n.kind(), n.date(), n.alerts()),
+        List.of(again.id(), again.receiver(), again.kind(), again.date(), again.alerts()));
+    Notification digest = new Notification(ID, "ops", Notification.Kind.DIGEST, DAY, List.of(), Map.of(),
+        List.of(new DigestLine("pip", 1, 7, 0.1, 0)));
+    DeadLetter lost = NotificationCodec.decodeDeadLetter(NotificationCodec.encodeDeadLetter(digest, "e", 6, at));
+    assertEquals(1, lost.digestLines());
+    assertTrue(!lost.replayable(), "a digest's lines are not kept");
+  }
+
+  @Test
+  void badDeadLettersNameTheField() {
+    byte[] sent = NotificationCodec.encode(new SentRecord("ops", "fp", "firing", DAY, ID, Notification.Kind.ALERTS,
+        Instant.EPOCH, SentRecord.Outcome.SENT));
+    EventDecodingException e = assertThrows(EventDecodingException.class, () -> NotificationCodec.decodeDeadLetter(sent));
+    assertTrue(e.getMessage().contains("schema"), e.getMessage());
+    String noAlerts = new String(NotificationCodec.encodeDeadLetter(notification(), "e", 1, Instant.EPOCH),
+        UTF_8).replaceFirst("\"alerts\":\\[.*\\],\"digest_lines\"",
+        "\"digest_lines\"");
+    e = assertThrows(EventDecodingException.class,
+        () -> NotificationCodec.decodeDeadLetter(noAlerts.getBytes(UTF_8)));
+    assertTrue(e.getMessage().contains("alerts"), e.getMessage());
   }
 
   @Test

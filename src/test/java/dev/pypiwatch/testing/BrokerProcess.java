@@ -1,0 +1,135 @@
+package dev.pypiwatch.testing;
+
+import dev.pypiwatch.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded KRaft broker in a JVM of its own, so a test can kill it ({@code kill -9}) and start
+ * it again on the same port and data directory while the service under test keeps running. The
+ * child runs {@link #main} on the test classpath; it stops by itself when its standard input closes
+ * (the test JVM ended), so a failed test leaves no broker behind.
+ */
+public final class BrokerProcess implements AutoCloseable {
+  private static final String READY = "BROKER READY";
+  private static final Duration START = Duration.ofSeconds(90);
+
+  private final Path dataDir;
+  private final int port;
+  private final Path logDir;
+  private Process process;
+  private int starts;
+
+  private BrokerProcess(Path dataDir, int port, Path logDir) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.logDir = logDir;
+  }
+
+  /**
+   * In the child JVM: starts {@link EmbeddedKafka} on {@code args[0]} (data directory) and {@code
+   * args[1]} (port), says so on standard output, and runs until standard input closes.
+   */
+  public static void main(String[] args) throws IOException {
+    EmbeddedKafka broker = EmbeddedKafka.start(Path.of(args[0]), Integer.parseInt(args[1]));
+    System.out.println(READY + " " + broker.bootstrapServers());
+    System.out.flush();
+    while (System.in.read() != -1) {
+      // Nothing is sent on stdin: it only tells the child that its parent is alive.
+    }
+    broker.close();
+    System.exit(0);
+  }
+
+  /** Starts a broker on a free port keeping its data in {@code dataDir}; logs in {@code logDir}. Blocking. */
+  public static BrokerProcess start(Path dataDir, Path logDir) {
+    BrokerProcess b = new BrokerProcess(dataDir, EmbeddedKafka.freePort(), logDir);
+    b.launch();
+    return b;
+  }
+
+  /** {@code localhost:PORT}, the same across restarts. */
+  public String bootstrapServers() {
+    return "localhost:" + port;
+  }
+
+  /** The process id of the running broker. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Kills the broker without warning (SIGKILL: no flush, no controlled shutdown) and waits for it to be gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("broker process " + process.pid() + " did not die");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while killing the broker", e);
+    }
+  }
+
+  /** Starts the broker again on the same port and data directory. Blocking. */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("the broker still runs");
+    }
+    launch();
+  }
+
+  private void launch() {
+    starts++;
+    Path out = logDir.resolve("broker-" + starts + ".out");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // C1 only and the serial collector: a short-lived test broker starts faster on a busy machine.
+    List<String> cmd = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath(),
+        BrokerProcess.class.getName(),
+        dataDir.toString(), Integer.toString(port));
+    try {
+      Files.createDirectories(logDir);
+      process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the broker process", e);
+    }
+    Await.until(() -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("the broker process exited with " + process.exitValue() + "; see " + out);
+      }
+      return read(out).contains(READY);
+    }, START);
+  }
+
+  /** The classpath of this test run (surefire/failsafe put it in a property; java.class.path is a manifest jar). */
+  private static String classpath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Stops the broker (closing its standard input lets it shut down; killed if it takes too long). */
+  @Override
+  public void close() throws Exception {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.getOutputStream().close();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+}
