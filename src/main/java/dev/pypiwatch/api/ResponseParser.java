@@ -75,7 +75,10 @@ public final class ResponseParser {
       throw new InvalidResponseException(pathOf(p.getParsingContext()),
           "malformed JSON" + where + ": " + Excerpt.of(e.getOriginalMessage(), 80));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // Not JSON syntax but the bytes under it: Jackson guesses UTF-16/32 from the first bytes,
+      // and invalid code units there are a CharConversionException (found by fuzzing).
+      throw new InvalidResponseException(pathOf(p.getParsingContext()),
+          "unreadable text: " + Excerpt.of(e.getMessage(), 80));
     }
   }
 

@@ -59,7 +59,7 @@ class ResponseParserFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "2m")
   void recentBodies(byte[] body) {
     RecentResponse response;
     try {

@@ -38,7 +38,7 @@ class EventCodecFuzzTest {
       new Codec<>("alert", AlertCodec::decode, AlertCodec::encode),
       new Codec<>("silence", SilenceCodec::decode, SilenceCodec::encode));
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "4m")
   void decodedEventsRoundTrip(byte[] bytes) {
     for (Codec<?> codec : CODECS) {
       codec.check(bytes);
@@ -59,7 +59,7 @@ class EventCodecFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "2m")
   void observationsRoundTrip(FuzzedDataProvider data) {
     Endpoint endpoint = data.pickValue(List.of(
         Endpoint.OVERALL, Endpoint.PYTHON_MAJOR, Endpoint.PYTHON_MINOR, Endpoint.SYSTEM));
