@@ -65,7 +65,7 @@ public class PollPlannerBench {
     for (int i = 0; i < 3; i++) {
       Endpoint e = endpoints.get(i);
       s = s.with(e, "https://pypistats.org/api/packages/" + PKG + "/" + e.path(),
-          Normalizer.records(PKG, e, ResponseParser.parseSeries(bodies[i])));
+          Normalizer.series(PKG, e, ResponseParser.parseSeries(bodies[i])).records());
     }
     return s;
   }

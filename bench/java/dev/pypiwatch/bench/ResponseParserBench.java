@@ -58,7 +58,7 @@ public class ResponseParserBench {
 
   @Benchmark
   public List<DownloadRecord> parseSeriesAndNormalize() {
-    return Normalizer.records("busy", endpoint, ResponseParser.parseSeries(bytes));
+    return Normalizer.series("busy", endpoint, ResponseParser.parseSeries(bytes)).records();
   }
 
   /** Reference: Jackson tree model of the same bytes. */

@@ -1,11 +1,13 @@
 package dev.pypiwatch.api;
 
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.TextFormat;
 
 /**
  * A request to the PyPI Stats API that failed for good: its message names the package, the
  * endpoint and what was wrong, e.g. {@code pypistats overall of 'numpy': HTTP 503 after 5
- * attempts: "503 TEMPORARILY DISABLED"}.
+ * attempts: "503 TEMPORARILY DISABLED"}. Control characters of the name or the upstream's answer
+ * are escaped ({@link TextFormat#printable}): one failure, one line.
  */
 public class PypiStatsException extends RuntimeException {
 
@@ -54,8 +56,8 @@ public class PypiStatsException extends RuntimeException {
    */
   public PypiStatsException(String packageName, Endpoint endpoint, Kind kind, int status,
       int attempts, String detail, Throwable cause) {
-    super("pypistats " + endpoint + " of '" + packageName + "': " + detail, cause);
-    this.detail = detail;
+    super(TextFormat.printable("pypistats " + endpoint + " of '" + packageName + "': " + detail), cause);
+    this.detail = TextFormat.printable(detail);
     this.packageName = packageName;
     this.endpoint = endpoint;
     this.kind = kind;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.pypiwatch.outbound.Excerpt;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +58,9 @@ public final class ResponseParser {
     try {
       return JSON.createParser(body);
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // cannot happen for an in-memory array
+      // Jackson detects the encoding from the first bytes; some it names but cannot read, e.g.
+      // "Unsupported UCS-4 endianness (3412)" (found by fuzzing).
+      throw new InvalidResponseException("$", "unreadable text: " + Excerpt.of(e.getMessage(), 80));
     }
   }
 
@@ -75,7 +76,10 @@ public final class ResponseParser {
       throw new InvalidResponseException(pathOf(p.getParsingContext()),
           "malformed JSON" + where + ": " + Excerpt.of(e.getOriginalMessage(), 80));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // Not JSON syntax but the bytes under it: Jackson guesses UTF-16/32 from the first bytes,
+      // and invalid code units there are a CharConversionException (found by fuzzing).
+      throw new InvalidResponseException(pathOf(p.getParsingContext()),
+          "unreadable text: " + Excerpt.of(e.getMessage(), 80));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.pypiwatch.cli;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigException;
 import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.events.TextFormat;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ final class CommandConfig {
    */
   static AppConfig load(String command, Path file, boolean notifications, PrintStream err) {
     if (!Files.exists(file)) {
-      err.println(command + ": config file not found: " + file);
+      err.println(command + ": config file not found: " + TextFormat.printable(file.toString()));
       return null;
     }
     try {

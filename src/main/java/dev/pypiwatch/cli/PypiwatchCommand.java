@@ -1,8 +1,10 @@
 package dev.pypiwatch.cli;
 
+import dev.pypiwatch.events.TextFormat;
 import dev.pypiwatch.outbound.Version;
-import picocli.CommandLine.Command;
+import java.io.PrintWriter;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The top-level {@code pypiwatch} command; its subcommands do the work. */
 @Command(
@@ -29,7 +31,22 @@ public final class PypiwatchCommand implements Runnable {
   /** Runs the command line and returns the exit code (usage errors give {@link #EXIT_USAGE}). */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new PypiwatchCommand());
+    cl.setParameterExceptionHandler(PypiwatchCommand::usageError);
     return cl.execute(args);
+  }
+
+  /**
+   * Picocli's own report of a bad command line, with the argument it echoes escaped ({@link
+   * TextFormat#printable}): an argument holding a line break or a terminal escape stays one line.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println(cl.getColorScheme().errorText(TextFormat.printable(e.getMessage())));
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+      cl.usage(err, cl.getColorScheme());
+    }
+    return cl.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** Reports the build's version for {@code --version}. */

@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.events.TextFormat;
 import java.nio.file.Path;
 
 /**
@@ -12,11 +13,15 @@ import java.nio.file.Path;
  * @param keyPath dotted path such as {@code api.min-interval} or {@code watchlist[2].name};
  *     empty when the problem is not under a key (syntax errors, empty file)
  * @param message what is wrong and what was expected; never contains a secret value
+ *
+ * <p>Key path and message echo what the file holds: their control characters are escaped here
+ * ({@link TextFormat#printable}), so every error stays on one line whatever the file contains.
  */
 public record ConfigError(Path file, int line, int column, String keyPath, String message) {
 
   public ConfigError {
-    keyPath = keyPath == null ? "" : keyPath;
+    keyPath = keyPath == null ? "" : TextFormat.printable(keyPath);
+    message = TextFormat.printable(message);
   }
 
   /** The location of this error. */

@@ -1,5 +1,6 @@
 package dev.pypiwatch.config;
 
+import dev.pypiwatch.events.TextFormat;
 import java.nio.file.Path;
 
 /**
@@ -13,7 +14,7 @@ public record ConfigLocation(Path file, int line, int column) {
 
   @Override
   public String toString() {
-    String name = file == null ? "<config>" : file.toString();
+    String name = file == null ? "<config>" : TextFormat.printable(file.toString());
     return line > 0 ? name + ":" + line + ":" + column : name;
   }
 }

@@ -45,7 +45,7 @@ public final class PackageName {
     if (name == null || name.isEmpty()) {
       return "package name is empty";
     }
-    return "invalid package name '" + name + "': expected ASCII letters, digits, '.', '_' and '-', "
+    return "invalid package name '" + TextFormat.printable(name) + "': expected ASCII letters, digits, '.', '_' and '-', "
         + "starting and ending with a letter or digit (PEP 508)";
   }
 }

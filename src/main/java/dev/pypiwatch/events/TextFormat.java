@@ -30,6 +30,62 @@ public final class TextFormat {
         .map(d -> d.getDisplayName(style, Locale.ENGLISH)).toArray(String[]::new);
   }
 
+  /**
+   * {@code text} safe to echo in a one-line message or log: control characters, line and
+   * paragraph separators, invisible format characters (such as bidirectional overrides),
+   * unpaired surrogates and unassigned code points are escaped, {@code \r} {@code \n} {@code \t}
+   * as such, the rest as {@code \}{@code uXXXX}; everything printable, letters of any script
+   * included, stays as it is. Backslashes are kept, so escaping twice changes nothing: a message
+   * escaped where it is built may pass through a sink that escapes it again. Null reads
+   * {@code null}.
+   */
+  public static String printable(String text) {
+    if (text == null) {
+      return "null";
+    }
+    int i = 0;
+    while (i < text.length() && isPrintable(text, i)) {
+      i += Character.charCount(text.codePointAt(i));
+    }
+    if (i == text.length()) {
+      return text; // the usual case: nothing to escape, no copy
+    }
+    StringBuilder sb = new StringBuilder(text.length() + 16).append(text, 0, i);
+    while (i < text.length()) {
+      int cp = text.codePointAt(i);
+      int n = Character.charCount(cp);
+      if (isPrintable(text, i)) {
+        sb.appendCodePoint(cp);
+      } else if (cp == '\r') {
+        sb.append("\\r");
+      } else if (cp == '\n') {
+        sb.append("\\n");
+      } else if (cp == '\t') {
+        sb.append("\\t");
+      } else {
+        for (int k = 0; k < n; k++) { // a supplementary code point as its two UTF-16 units
+          sb.append(String.format(Locale.ROOT, "\\u%04X", (int) text.charAt(i + k)));
+        }
+      }
+      i += n;
+    }
+    return sb.toString();
+  }
+
+  private static boolean isPrintable(String text, int i) {
+    char c = text.charAt(i);
+    if (c >= 0x20 && c < 0x7F) {
+      return true;
+    }
+    int cp = text.codePointAt(i);
+    return switch (Character.getType(cp)) {
+      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR, Character.SURROGATE, Character.UNASSIGNED,
+          Character.PRIVATE_USE -> false;
+      default -> true;
+    };
+  }
+
   /** Downloads, rounded, with thousands separators: {@code 3,412,000}. */
   public static String count(double n) {
     return Double.isFinite(n) ? String.format(Locale.ROOT, "%,d", Math.round(n)) : UNKNOWN;

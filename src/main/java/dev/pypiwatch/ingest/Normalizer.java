@@ -10,6 +10,7 @@ import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.events.RecentDownloads;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,23 +22,45 @@ import java.util.Objects;
  * that normalize to the same (category, date), e.g. JSON {@code null} and the string
  * {@code "null"}, are summed, so no download is lost. The output is sorted by category, then date,
  * whatever order the upstream sent.
+ *
+ * <p>This is the one place where upstream rows become records, so it is where a row that cannot be
+ * a record is rejected: a category the endpoint cannot hold ({@link Categories#problem}), or a
+ * row whose sum with the day's others overflows a long. The rest of the body is kept.
  */
 public final class Normalizer {
   private Normalizer() {}
 
   /** The normalized records of a time-series response of {@code endpoint} for {@code pkg}. */
-  public static List<DownloadRecord> records(String pkg, Endpoint endpoint, SeriesResponse response) {
+  public static NormalizedSeries series(String pkg, Endpoint endpoint, SeriesResponse response) {
     String name = PackageName.normalize(pkg);
     List<SeriesRow> rows = response.rows();
-    String[] categories = categories(endpoint, rows);
+    List<RejectedRow> rejected = new ArrayList<>();
+    String[] categories = categories(endpoint, rows, rejected);
+    int[] index = null; // the body index of each kept row; null while every row is kept
+    if (!rejected.isEmpty()) {
+      index = new int[rows.size() - rejected.size()];
+      List<SeriesRow> kept = new ArrayList<>(index.length);
+      for (int i = 0, k = 0; i < rows.size(); i++) {
+        if (categories[i] != null) {
+          index[k++] = i;
+          kept.add(rows.get(i));
+        }
+      }
+      rows = kept;
+      categories = Arrays.stream(categories).filter(Objects::nonNull).toArray(String[]::new);
+    }
     List<DownloadRecord> out = byRuns(name, endpoint, categories, rows);
-    return out != null ? out : sortedAndSummed(name, endpoint, categories, rows);
+    if (out == null) {
+      out = sortedAndSummed(name, endpoint, categories, rows, index, rejected);
+    }
+    rejected.sort(Comparator.comparingInt(RejectedRow::row));
+    return new NormalizedSeries(out, rejected);
   }
 
-  /** The normalized category of each row. */
-  private static String[] categories(Endpoint endpoint, List<SeriesRow> rows) {
+  /** The normalized category of each row; null for a row rejected (and added to {@code rejected}). */
+  private static String[] categories(Endpoint endpoint, List<SeriesRow> rows, List<RejectedRow> rejected) {
     String[] categories = new String[rows.size()];
-    // Rows come grouped by category: normalize each spelling once.
+    // Rows come grouped by category: check and normalize each spelling once.
     int start = 0;
     while (start < categories.length) {
       String raw = rows.get(start).category();
@@ -45,7 +68,14 @@ public final class Normalizer {
       while (end < categories.length && Objects.equals(raw, rows.get(end).category())) {
         end++;
       }
-      Arrays.fill(categories, start, end, Categories.normalize(endpoint, raw));
+      String problem = Categories.problem(endpoint, raw);
+      if (problem == null) {
+        Arrays.fill(categories, start, end, Categories.normalize(endpoint, raw));
+      } else {
+        for (int i = start; i < end; i++) {
+          rejected.add(new RejectedRow(i, "category", problem));
+        }
+      }
       start = end;
     }
     return categories;
@@ -84,7 +114,7 @@ public final class Normalizer {
   }
 
   private static List<DownloadRecord> sortedAndSummed(String name, Endpoint endpoint,
-      String[] categories, List<SeriesRow> rows) {
+      String[] categories, List<SeriesRow> rows, int[] index, List<RejectedRow> rejected) {
     int n = categories.length;
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
@@ -96,7 +126,14 @@ public final class Normalizer {
       int i = order[k];
       long sum = rows.get(i).downloads();
       for (k++; k < n && compare(categories, rows, i, order[k]) == 0; k++) {
-        sum = Math.addExact(sum, rows.get(order[k]).downloads());
+        long downloads = rows.get(order[k]).downloads();
+        if (sum > Long.MAX_VALUE - downloads) { // both are >= 0
+          int row = index == null ? order[k] : index[order[k]];
+          rejected.add(new RejectedRow(row, "downloads", "the sum of the rows of category '"
+              + categories[i] + "' on " + rows.get(i).date() + " overflows a long, got " + downloads));
+        } else {
+          sum += downloads;
+        }
       }
       out.add(new DownloadRecord(name, endpoint, categories[i], rows.get(i).date(), sum));
     }

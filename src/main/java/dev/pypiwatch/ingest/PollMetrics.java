@@ -24,6 +24,7 @@ public final class PollMetrics {
   final AtomicLong zeroFilledPublished = new AtomicLong();
   final AtomicLong recentPublished = new AtomicLong();
   final AtomicLong fetchFailures = new AtomicLong();
+  final AtomicLong rowsRejected = new AtomicLong();
   final AtomicLong publishFailures = new AtomicLong();
   final AtomicLong transientEmpties = new AtomicLong();
   final AtomicLong stalePackagesTotal = new AtomicLong();
@@ -95,6 +96,7 @@ public final class PollMetrics {
     m.put("pypiwatch_zero_filled_published_total", zeroFilledPublished.get());
     m.put("pypiwatch_recent_published_total", recentPublished.get());
     m.put("pypiwatch_fetch_failures_total", fetchFailures.get());
+    m.put("pypiwatch_upstream_rows_rejected_total", rowsRejected.get());
     m.put("pypiwatch_publish_failures_total", publishFailures.get());
     m.put("pypiwatch_transient_empty_answers_total", transientEmpties.get());
     m.put("pypiwatch_stale_reports_total", stalePackagesTotal.get());

@@ -116,7 +116,7 @@ public final class Poller {
         return Future.succeededFuture(null);
       }
       if (ar.succeeded() && ar.result() instanceof ApiResponse.Data<SeriesResponse> data) {
-        List<DownloadRecord> records = Normalizer.records(referencePackage, Endpoint.OVERALL, data.value());
+        List<DownloadRecord> records = normalize(referencePackage, Endpoint.OVERALL, data.value());
         Set<LocalDate> holes = ReferenceSeries.missingDates(records);
         return publishReference(records, data.url(), fetchedAt, holes, expectedNewest).map(v -> holes);
       }
@@ -181,7 +181,7 @@ public final class Poller {
       answered = true;
       reachable();
       if (f.response() instanceof ApiResponse.Data<SeriesResponse> data) {
-        snapshot = snapshot.with(f.endpoint(), data.url(), Normalizer.records(pkg, f.endpoint(), data.value()));
+        snapshot = snapshot.with(f.endpoint(), data.url(), normalize(pkg, f.endpoint(), data.value()));
       }
     }
     if (isUnknownPackage(fetched)) {
@@ -220,6 +220,17 @@ public final class Poller {
           pkg, err.getMessage());
       return Future.succeededFuture();
     });
+  }
+
+  /** The body's records; each row rejected is counted and logged with where it was. */
+  private List<DownloadRecord> normalize(String pkg, Endpoint endpoint, SeriesResponse body) {
+    NormalizedSeries normalized = Normalizer.series(pkg, endpoint, body);
+    for (RejectedRow r : normalized.rejected()) {
+      metrics.rowsRejected.incrementAndGet();
+      log.error("upstream row rejected, the rest of the body is used [package: {}, endpoint: {}, "
+          + "path: {}]: {}", PackageName.normalize(pkg), endpoint, r.path(), r.problem());
+    }
+    return normalized.records();
   }
 
   private Future<Void> publish(String pkg, PollResult result) {

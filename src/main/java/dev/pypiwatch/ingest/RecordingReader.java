@@ -188,11 +188,9 @@ public final class RecordingReader {
     if (named != null && (!PackageName.isValid(named) || !PackageName.normalize(named).equals(pkg))) {
       warn.accept(file + ": the body names package '" + named + "', read as " + pkg);
     }
-    try {
-      return Normalizer.records(pkg, endpoint, response);
-    } catch (ArithmeticException e) {
-      throw new InvalidRecordingException(file, "downloads of one day overflow a long");
-    }
+    NormalizedSeries normalized = Normalizer.series(pkg, endpoint, response);
+    normalized.rejected().forEach(r -> warn.accept(file + ": row rejected, " + r));
+    return normalized.records();
   }
 
   private static void validateRecent(Path file) {

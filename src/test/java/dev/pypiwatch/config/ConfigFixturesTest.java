@@ -98,6 +98,19 @@ class ConfigFixturesTest {
   }
 
   @org.junit.jupiter.api.Test
+  void controlCharactersOfTheFileAreEscapedSoEachErrorIsOneLineNamingFileAndLine() {
+    Path f = DIR.resolve("invalid-control-characters.yaml");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+    assertEquals(List.of(
+            f + ":3:5: watchlist[1]: invalid package name 'numpy\\r\\nX-Injected: 1': expected ASCII "
+                + "letters, digits, '.', '_' and '-', starting and ending with a letter or digit (PEP 508)",
+            f + ":4:1: colour\\r\\n\\u001B[2J: unknown key 'colour\\r\\n\\u001B[2J' at the top level; "
+                + "expected one of: api, kafka, poller, http, rules, watchlist, watchlist-file, "
+                + "rule-engine, notify"),
+        e.getMessage().lines().toList());
+  }
+
+  @org.junit.jupiter.api.Test
   void mergesTheWatchlistFileAfterTheList() throws ConfigException {
     AppConfig config = ConfigLoader.load(DIR.resolve("valid-watchlist-file.yaml"), Map.of());
     assertEquals(List.of("requests", "numpy", "pandas", "zope-interface"),

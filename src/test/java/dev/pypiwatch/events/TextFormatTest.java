@@ -1,6 +1,7 @@
 package dev.pypiwatch.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The one wording of numbers, plurals and dates (summaries, Slack, e-mail, the CLI table). */
 class TextFormatTest {
   private static final LocalDate FRIDAY = LocalDate.parse("2026-04-03");
+
+  @Test
+  void printableEscapesControlAndInvisibleCharactersAndKeepsTheRest() {
+    assertEquals("a\\r\\nb\\t\\u0000\\u001B[31m\\u007F\\u0085\\u2028\\u202E",
+        TextFormat.printable("a\r\nb\t\u0000\u001b[31m\u007f\u0085\u2028\u202e"));
+    assertEquals("Zürich 北京 😀 \\ ok", TextFormat.printable("Zürich 北京 😀 \\ ok"));
+    assertEquals("\\uD800x", TextFormat.printable("\ud800x")); // an unpaired surrogate
+    assertEquals("null", TextFormat.printable(null));
+    String plain = "requests";
+    assertSame(plain, TextFormat.printable(plain));
+  }
+
+  @Test
+  void printableTwiceIsPrintableOnce() {
+    String once = TextFormat.printable("pkg\r\nX-Injected: 1\u0007");
+    assertEquals(once, TextFormat.printable(once));
+    assertEquals(1, once.lines().count());
+  }
 
   @Test
   void countsAreRoundedWithSeparators() {

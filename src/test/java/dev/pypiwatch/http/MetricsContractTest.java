@@ -40,6 +40,7 @@ class MetricsContractTest {
       "pypiwatch_zero_filled_published_total counter",
       "pypiwatch_recent_published_total counter",
       "pypiwatch_fetch_failures_total counter",
+      "pypiwatch_upstream_rows_rejected_total counter",
       "pypiwatch_publish_failures_total counter",
       "pypiwatch_transient_empty_answers_total counter",
       "pypiwatch_stale_reports_total counter",

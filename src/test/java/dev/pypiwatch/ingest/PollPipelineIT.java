@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pypiwatch.Service;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigLoader;
@@ -40,6 +47,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The poller end to end: a simulated upstream played day by day over a real local HTTP server,
@@ -180,6 +188,37 @@ class PollPipelineIT {
     assertEquals(seen.all().size(), metrics.value("pypiwatch_records_published_total", Map.of()));
     assertEquals(1, metrics.value("pypiwatch_invalid_packages", Map.of()));
     assertTrue(http("/ready").contains("\"invalid_packages\":[\"no-such-pkg\"]"));
+  }
+
+  @Test
+  void aRowWithACategoryTheEndpointCannotHoldIsLeftOutAndTheRestOfTheBodyPublished() throws Exception {
+    String injected = "3.14<script>alert(1)</script>\r\nX-Injected: 1";
+    ObjectNode body = (ObjectNode) new ObjectMapper().readTree(sim.body("busy-pkg", Endpoint.PYTHON_MINOR));
+    ((ArrayNode) body.get("data")).insertObject(3).put("category", injected)
+        .put("date", TODAY.minusDays(1).toString()).put("downloads", 999_999);
+    fake.serve(FakePypiStats.path("busy-pkg", Endpoint.PYTHON_MINOR), FakeResponse.ok(body.toString()));
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger pollerLog = (Logger) LoggerFactory.getLogger(Poller.class);
+    pollerLog.addAppender(log);
+    try {
+      startService();
+    } finally {
+      pollerLog.detachAppender(log);
+    }
+
+    PublishedDownloads seen = downloads();
+    seen.assertNoDuplicateFacts();
+    seen.assertMatchesUpstream(sim, "busy-pkg"); // every good row of the body, nothing else
+    assertTrue(seen.all().stream().noneMatch(o -> o.record().category().contains("script")));
+    assertFalse(seen.of("busy-pkg").stream().filter(o -> o.record().endpoint() == Endpoint.PYTHON_MINOR)
+        .toList().isEmpty());
+    List<String> rejected = log.list.stream().filter(e -> e.getLevel() == Level.ERROR)
+        .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("row rejected")).toList();
+    assertEquals(List.of("upstream row rejected, the rest of the body is used [package: busy-pkg, "
+        + "endpoint: python_minor, path: data[3].category]: expected a Python minor version (N.M) or "
+        + "null, got \"3.14<script>alert(1)</script>\\r\\nX-Injecte…\""), rejected);
+    assertEquals(1, service.metrics().snapshot().get("pypiwatch_upstream_rows_rejected_total"));
   }
 
   @Test

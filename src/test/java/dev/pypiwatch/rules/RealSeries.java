@@ -49,8 +49,8 @@ public record RealSeries(String pkg, LocalDate first, List<Map<String, Long>> da
     String pkg = file.getFileName().toString().replace("_system.json", "");
     List<DownloadRecord> recs;
     try {
-      recs = Normalizer.records(pkg, Endpoint.SYSTEM,
-          ResponseParser.parseSeries(Files.readAllBytes(file)));
+      recs = Normalizer.series(pkg, Endpoint.SYSTEM,
+          ResponseParser.parseSeries(Files.readAllBytes(file))).records();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
