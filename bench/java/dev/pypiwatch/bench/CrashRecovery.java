@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,7 +42,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * planted spike of rocketlib), the service is killed with SIGKILL before it polls it (the day is
  * pending) and started again on the same data directory. Measured from the restart: the phases
  * the service logs (broker ready, rule and notifier state rebuilt), the first alert of the pending
- * day on the alerts topic, and the first 200 of {@code /ready}. Plain {@code main}.
+ * day on the alerts topic, and the first 200 of {@code /ready}. With {@code -Dcrash.kill-at=poll}
+ * the kill comes during the poll of the pending day instead, right after its first package was
+ * published (the next packages' transactions open). Plain {@code main}.
  *
  * <p>Args: [runs (default 5)] [jar ... (default target/pypiwatch.jar); several are run in turn]. The services' logs, each line
  * prefixed with the seconds since its start: {@code target/crash-recovery/}. Results:
@@ -49,7 +52,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class CrashRecovery {
   private static final Duration WAIT = Duration.ofMinutes(4);
-  private static final String SPIKE = "rocketlib";
+  /** {@code -Dcrash.kill-at=poll}: kill right after the first package of the pending day's poll is published. */
+  private static final boolean KILL_DURING_POLL = "poll".equals(System.getProperty("crash.kill-at", "idle"));
   /** Log lines whose first appearance after the restart marks a phase, by phase name. */
   private static final Map<String, String> PHASES = new LinkedHashMap<>();
 
@@ -121,8 +125,20 @@ public final class CrashRecovery {
           KafkaTesting.awaitCommittedToEnd(admin, "pypiwatch-notifier", "pypistats.alerts", WAIT);
         }
         upstream.advance(1); // the pending day is published upstream ...
+        if (KILL_DURING_POLL) {
+          // ... and the service dies while it publishes it: transactions are open.
+          int before = first.published.get();
+          HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + httpPort + "/poll")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.discarding());
+          long deadline = System.nanoTime() + WAIT.toNanos();
+          while (first.published.get() == before) {
+            check(first, deadline, "the poll to publish");
+            Thread.sleep(5);
+          }
+        }
       } finally {
-        first.kill(); // ... and the service dies before it polls it
+        first.kill(); // ... and the service dies before it polls it (or during the poll)
       }
       Instance second = Instance.start(jar, config, logs.resolve("run-" + i + "-restart.log"));
       try {
@@ -248,6 +264,7 @@ public final class CrashRecovery {
     final Path log;
     final long started = System.nanoTime();
     final Map<String, Double> phases = new ConcurrentHashMap<>();
+    final AtomicInteger published = new AtomicInteger();
 
     private Instance(Process process, Path log) {
       this.process = process;
@@ -278,6 +295,9 @@ public final class CrashRecovery {
           String text = line;
           out.printf("+%7.3f %s%n", at, line);
           out.flush();
+          if (text.contains("published [package:")) {
+            published.incrementAndGet();
+          }
           PHASES.forEach((phase, marker) -> {
             if (text.contains(marker)) {
               phases.putIfAbsent(phase, at);
