@@ -25,6 +25,8 @@ import dev.pypiwatch.ingest.WatchlistSource;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.KafkaConfig;
+import dev.pypiwatch.kafka.StageReadiness;
+import dev.pypiwatch.kafka.TransactionalLoop;
 import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.TopicRetentionException;
 import dev.pypiwatch.kafka.Topics;
@@ -50,6 +52,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +86,9 @@ public final class Service implements AutoCloseable {
   private PollVerticle poller;
   private StatusVerticle status;
   private ReadModelFeed readModelFeed;
+  // The consuming stages, for /ready; null when not running.
+  private AlertStream alertStream;
+  private NotificationStream notificationStream;
   private KafkaSilencePublisher silencePublisher;
   private PollMetrics metrics;
   private final RuleMetrics ruleMetrics = new RuleMetrics();
@@ -103,7 +109,7 @@ public final class Service implements AutoCloseable {
     requireFreePorts(config);
     Service s = new Service();
     try {
-      s.startKafka(config.kafka(), TopicAdmin.neededHistory(config.rules().lookBackDays()));
+      s.startKafka(withInstanceId(config), TopicAdmin.neededHistory(config.rules().lookBackDays()));
       s.startPoller(config, env, clock);
       return s;
     } catch (RuntimeException e) {
@@ -143,6 +149,18 @@ public final class Service implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code kafka}, with {@code kafka.instance-id} or, when that is empty, one made of {@code
+   * poller.transactional-id}: already unique per instance (two pollers with one id fence each other)
+   * and stable across restarts, which is what a static group member needs.
+   */
+  static KafkaConfig withInstanceId(AppConfig config) {
+    KafkaConfig kafka = config.kafka();
+    return kafka.instanceId().isEmpty()
+        ? kafka.withInstanceId(KafkaConfig.instanceIdOf(config.poller().transactionalId()))
+        : kafka;
+  }
+
   private void startKafka(KafkaConfig kafka, Duration neededHistory) {
     KafkaClients clients;
     if (kafka.embedded()) {
@@ -160,6 +178,7 @@ public final class Service implements AutoCloseable {
       throw new StartupException(e.getMessage());
     }
     this.clients = clients.measuredBy(meters.registry());
+    log.info("consumer groups joined as static member {} (kafka.instance-id)", kafka.instanceId());
   }
 
   private void startPoller(AppConfig config, Map<String, String> env, Clock clock) {
@@ -195,8 +214,7 @@ public final class Service implements AutoCloseable {
       readModelFeed = new ReadModelFeed(clients, topics.downloads(), topics.alerts(), topics.silences(), model,
           events::alert);
       readModelFeed.start();
-      status = new StatusVerticle(config.http(), metrics,
-          () -> poller.polledOnce() && ruleMetrics.healthy() && notifyMetrics.healthy(), meters,
+      status = new StatusVerticle(config.http(), metrics, this::waiting, meters,
           () -> poller.pollNow().onFailure(e -> log.warn("poll on request failed: {}", e.toString())),
           new ApiRoutes(model, poller::watchlist, metrics, clock, events,
               silencePublisher = new KafkaSilencePublisher(clients, topics.silences()), config.http().apiToken()));
@@ -210,6 +228,32 @@ public final class Service implements AutoCloseable {
         }
         throw e;
       }
+    }
+  }
+
+  /**
+   * What {@code /ready} waits for, one line per stage: the first poll cycle, each consuming stage
+   * until it owns its partitions and is current ({@link StageReadiness}), the read model's first
+   * read; a stage whose loop ended with an error. Empty when ready.
+   */
+  List<String> waiting() {
+    List<String> waiting = new ArrayList<>();
+    if (!poller.polledOnce()) {
+      waiting.add("poller: first poll cycle not finished");
+    }
+    stage(waiting, "rules", ruleMetrics.healthy(), alertStream);
+    stage(waiting, "notifier", notifyMetrics.healthy(), notificationStream);
+    if (readModelFeed != null && !readModelFeed.caughtUp()) {
+      waiting.add("read model: first read of the topics not finished");
+    }
+    return waiting;
+  }
+
+  private static void stage(List<String> waiting, String name, boolean healthy, TransactionalLoop loop) {
+    if (!healthy) {
+      waiting.add(name + ": its loop ended with an error; nothing moves until a restart (see the log)");
+    } else if (loop != null) {
+      loop.readiness().waiting().ifPresent(waiting::add);
     }
   }
 
@@ -237,7 +281,7 @@ public final class Service implements AutoCloseable {
     // Each attempt first adds the release near a firing alert's day (PyPI's JSON API), waiting at most releaseWait;
     // the lookup starts when the firing is read, so a burst has its answers by the end of its group-wait.
     ReleaseLookup lookup = config.api().pypiJson().enabled() ? releaseLookup(config, clock) : ReleaseLookup.NONE;
-    NotificationStream stream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
+    NotificationStream stream = notificationStream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
         ReleaseNotes.around(Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), lookup,
             releaseWait(config.api().pypiJson())), notify.groupId() + "-0", clock,
         notifyMetrics, NotificationStream.STOP_GRACE, ReleaseNotes.prefetch(lookup));
@@ -262,7 +306,7 @@ public final class Service implements AutoCloseable {
       return;
     }
     // One verticle per process; its transactional id is stable so a restart fences its predecessor.
-    AlertStream stream = new AlertStream(clients, topics, rules.groupId(), rules.transactionalIdPrefix() + "-0",
+    AlertStream stream = alertStream = new AlertStream(clients, topics, rules.groupId(), rules.transactionalIdPrefix() + "-0",
         () -> new RuleEngine(settings), referencePackages(settings), ruleMetrics, history);
     vertx.deployVerticle(new RuleVerticle(stream, ruleMetrics)).await();
   }

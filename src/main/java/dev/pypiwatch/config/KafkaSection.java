@@ -29,6 +29,11 @@ final class KafkaSection {
         default -> throw new IllegalArgumentException(ValueType.message("fail or warn", BindContext.quote(s)));
       });
 
+  /** A Kafka id, or "" for the one the service derives. */
+  private static final ValueType<String> INSTANCE_ID =
+      new ValueType<>("a Kafka id (letters, digits, '.', '_', '-') or \"\"",
+          s -> s.isEmpty() ? s : ValueType.KAFKA_ID.parser().apply(s));
+
   private KafkaSection() {}
 
   static KafkaConfig bind(MappingReader m) {
@@ -40,7 +45,8 @@ final class KafkaSection {
     Map<String, String> properties = properties(m, "properties");
     Map<String, String> producer = properties(m, "producer");
     Map<String, String> consumer = properties(m, "consumer");
-    return new KafkaConfig(servers.trim(), dataDir, port, topics, properties, producer, consumer);
+    String instanceId = m.get("instance-id", INSTANCE_ID, d.instanceId());
+    return new KafkaConfig(servers.trim(), dataDir, port, topics, properties, producer, consumer, instanceId);
   }
 
   private static KafkaConfig.TopicsConfig bindTopics(MappingReader m) {

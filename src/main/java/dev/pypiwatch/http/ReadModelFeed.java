@@ -44,6 +44,7 @@ public final class ReadModelFeed implements AutoCloseable {
   private volatile KafkaConsumer<String, byte[]> downloads;
   private volatile KafkaConsumer<String, byte[]> alerts;
   private volatile KafkaConsumer<String, byte[]> silences;
+  private volatile boolean caughtUp;
 
   /** A feed of {@code model} from the two topics; {@link #start()} starts it. */
   public ReadModelFeed(KafkaClients clients, String downloadsTopic, String alertsTopic, ReadModel model) {
@@ -72,6 +73,11 @@ public final class ReadModelFeed implements AutoCloseable {
     thread.setDaemon(true);
   }
 
+  /** True once the topics were read to their ends (as of then) the first time: the API shows what Kafka holds. */
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
   /** Starts reading on its own thread. */
   public void start() {
     thread.start();
@@ -98,6 +104,7 @@ public final class ReadModelFeed implements AutoCloseable {
           catchUp(s, TopicReader.decodedQuietly(SilenceCodec::decode, model::add));
         }
         live[0] = true;
+        caughtUp = true;
         if (stop.await(REFRESH.toMillis(), TimeUnit.MILLISECONDS)) {
           return;
         }

@@ -9,15 +9,18 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The status server: {@code /health} (live: the event loop answers), {@code /ready} (the first
- * poll cycle has finished), {@code /metrics} ({@link MetricsRegistry}, Prometheus text format), the
+ * The status server: {@code /health} (live: the event loop answers), {@code /ready} (nothing to
+ * wait for: the first poll cycle has finished, every consuming stage is current, the upstream
+ * answers), {@code /metrics} ({@link MetricsRegistry}, Prometheus text format), the
  * read API under {@code /api/v1} ({@link ApiRoutes}); every other path is the web dashboard
  * ({@link Dashboard}).
  */
@@ -26,21 +29,23 @@ public final class StatusVerticle extends VerticleBase {
 
   private final HttpConfig config;
   private final PollMetrics metrics;
-  private final BooleanSupplier ready;
+  private final Supplier<List<String>> waiting;
   private final MetricsRegistry registry;
   private final Runnable pollNow;
   private final ApiRoutes api;
   private HttpServer server;
 
   /**
-   * A status server whose {@code /metrics} serves {@code registry}, whose {@code POST /poll} runs
-   * {@code pollNow} (queues a poll cycle) and which serves {@code api} under {@code /api/v1}.
+   * A status server whose {@code /ready} is 503 while {@code waiting} lists something (one line per
+   * stage that is not ready and why) or the upstream is unreachable, whose {@code /metrics} serves
+   * {@code registry}, whose {@code POST /poll} runs {@code pollNow} (queues a poll cycle) and which
+   * serves {@code api} under {@code /api/v1}.
    */
-  public StatusVerticle(HttpConfig config, PollMetrics metrics, BooleanSupplier ready,
+  public StatusVerticle(HttpConfig config, PollMetrics metrics, Supplier<List<String>> waiting,
       MetricsRegistry registry, Runnable pollNow, ApiRoutes api) {
     this.config = config;
     this.metrics = metrics;
-    this.ready = ready;
+    this.waiting = waiting;
     this.registry = registry;
     this.pollNow = pollNow;
     this.api = api;
@@ -76,8 +81,11 @@ public final class StatusVerticle extends VerticleBase {
 
   private void ready(RoutingContext rc) {
     Optional<String> unreachable = metrics.upstreamUnreachable();
-    boolean ok = ready.getAsBoolean() && unreachable.isEmpty();
-    json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "UP" : "DOWN")
+    List<String> pending = new ArrayList<>(waiting.get());
+    unreachable.ifPresent(u -> pending.add("upstream: unreachable: " + u));
+    boolean ok = pending.isEmpty();
+    json(rc, ok ? 200 : 503, new JsonObject().put("ready", ok).put("waiting", pending)
+        .put("status", ok ? "UP" : "DOWN")
         .put("upstream", unreachable.map(why -> "unreachable: " + why).orElse("reachable"))
         .put("stale_packages", new TreeSet<>(metrics.stalePackages()).stream().toList())
         .put("invalid_packages", new TreeSet<>(metrics.invalidPackages()).stream().toList()));

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  /** How long the controller keeps a broker registration without heartbeats (Kafka's default: 9 s). */
+  static final Duration BROKER_SESSION = Duration.ofSeconds(3);
 
   private final KafkaRaftServer server;
   private final Path dataDir;
@@ -141,6 +143,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("log.dirs", logDir(dir).toString());
     p.put("auto.create.topics.enable", "false");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // After a kill -9 the controller (restarted with it) still holds the dead incarnation's
+    // registration and refuses the new one until that session expires: 9 s by default, most of a
+    // restart. Nothing can heartbeat for the dead broker of a one-node cluster, so a short session
+    // costs nothing but a brief fencing if the process stalls longer than it.
+    p.put("broker.session.timeout.ms", String.valueOf(BROKER_SESSION.toMillis()));
+    p.put("broker.heartbeat.interval.ms", String.valueOf(BROKER_SESSION.toMillis() / 3));
     // The default 128 MB dedupe buffer would dominate the heap of a small process.
     p.put("log.cleaner.dedupe.buffer.size", "2097152");
     // One node: every internal topic has one replica; few partitions keep start-up and creation fast.

@@ -99,7 +99,8 @@ public final class KafkaClients {
 
   /**
    * Consumer properties: {@code read_committed}, no auto-commit, {@code earliest} reset; in group
-   * {@code groupId} when it is not null (null for consumers that {@code assign} partitions themselves).
+   * {@code groupId} when it is not null (null for consumers that {@code assign} partitions themselves),
+   * as the static member {@link KafkaConfig#instanceId()} when that is set.
    */
   public Properties consumerProperties(String groupId) {
     Properties p = new Properties();
@@ -113,10 +114,26 @@ public final class KafkaClients {
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     if (groupId != null) {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      if (!config.instanceId().isEmpty()) {
+        // A restart with the same id takes its partitions back at once, without waiting for the
+        // session of its killed predecessor to expire (static membership, KIP-345).
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+      }
     } else {
       p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+      p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     }
     return p;
+  }
+
+  /**
+   * Closes a group's consumer, waiting up to {@code timeout}, and leaves the group even as a static
+   * member (which by default stays in it until its session times out): the others, or this
+   * instance's next start, take the partitions over at once.
+   */
+  public static void closeLeavingGroup(KafkaConsumer<?, ?> consumer, Duration timeout) {
+    consumer.close(CloseOptions.timeout(timeout)
+        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
   }
 
   /** Admin client properties: the shared {@link KafkaConfig#properties()} and the bootstrap servers. */

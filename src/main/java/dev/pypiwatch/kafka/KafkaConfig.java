@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param properties extra client properties for producers and consumers (security.protocol, SASL, TLS)
  * @param producer extra producer-only properties
  * @param consumer extra consumer-only properties
+ * @param instanceId this instance's {@code group.instance.id} in the consumer groups of the rule
+ *     engine and the notifier (static membership: a restarted instance gets its partitions back at
+ *     once instead of after the session timeout); empty for dynamic membership. Unique per instance
+ *     in a group, and stable across its restarts.
  */
 public record KafkaConfig(
     String bootstrapServers,
@@ -24,11 +28,23 @@ public record KafkaConfig(
     TopicsConfig topics,
     Map<String, String> properties,
     Map<String, String> producer,
-    Map<String, String> consumer) {
+    Map<String, String> consumer,
+    String instanceId) {
 
-  /** The defaults: embedded broker on port 9092 with its data under {@code data/kafka}. */
+  /**
+   * The defaults: embedded broker on port 9092 with its data under {@code data/kafka}; no instance
+   * id (the service derives one, see {@code docs/configuration.md}).
+   */
   public static final KafkaConfig DEFAULTS =
       new KafkaConfig("", Path.of("data/kafka"), 9092, TopicsConfig.DEFAULTS, Map.of(), Map.of(), Map.of());
+
+  /** A configuration without an instance id: dynamic group membership (tests, tools). */
+  public KafkaConfig(String bootstrapServers, Path embeddedDataDir, int embeddedPort, TopicsConfig topics,
+      Map<String, String> properties, Map<String, String> producer, Map<String, String> consumer) {
+    this(bootstrapServers, embeddedDataDir, embeddedPort, topics, properties, producer, consumer, "");
+  }
+
+  private static final String INSTANCE_ID = "[A-Za-z0-9._-]{1,200}";
 
   public KafkaConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -37,9 +53,29 @@ public record KafkaConfig(
     properties = Map.copyOf(properties);
     producer = Map.copyOf(producer);
     consumer = Map.copyOf(consumer);
+    Objects.requireNonNull(instanceId, "instanceId");
+    if (!instanceId.isEmpty() && !instanceId.matches(INSTANCE_ID)) {
+      throw new IllegalArgumentException("instanceId must be letters, digits, '.', '_', '-' (at most 200): "
+          + instanceId);
+    }
     if (embeddedPort < 0 || embeddedPort > 65535) {
       throw new IllegalArgumentException("embeddedPort out of range: " + embeddedPort);
     }
+  }
+
+  /** The same with {@code instanceId} as this instance's {@code group.instance.id}. */
+  public KafkaConfig withInstanceId(String instanceId) {
+    return new KafkaConfig(bootstrapServers, embeddedDataDir, embeddedPort, topics, properties, producer, consumer,
+        instanceId);
+  }
+
+  /**
+   * An instance id made of {@code name}: the characters Kafka does not allow in a {@code
+   * group.instance.id} become {@code _}, at most 200 of them are kept.
+   */
+  public static String instanceIdOf(String name) {
+    String id = name.replaceAll("[^A-Za-z0-9._-]", "_");
+    return id.length() > 200 ? id.substring(0, 200) : id;
   }
 
   /** True when no external cluster is configured and the embedded broker is to be started. */

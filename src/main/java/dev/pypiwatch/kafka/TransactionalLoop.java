@@ -4,7 +4,9 @@ import dev.pypiwatch.outbound.RetryPolicy;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * notifier's): one thread polls a consumer group's topic and hands each batch to {@link #step};
  * a failed step aborts the transaction and {@link #rebuild}s the stage's state from what the group
  * committed (retried until it works or {@link #stop()}); every assignment rebuilds too. The stage
- * decides what a step does and what is committed with which offsets.
+ * decides what a step does and what is committed with which offsets. Its {@link #readiness()} says
+ * whether it owns its partitions, has rebuilt and has read to the end found at assignment.
  *
  * <p>A subclass creates {@link #consumer} and {@link #producer} in {@link #open()}. One thread runs
  * {@link #run()}; {@link #stop()} may be called from any thread.
@@ -34,6 +37,7 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
   private final String name;
   private final String stateName;
   private final Duration poll;
+  private final StageReadiness readiness;
   private volatile boolean running = true;
   /** The group's consumer; created by {@link #open()}. */
   protected KafkaConsumer<String, byte[]> consumer;
@@ -42,13 +46,20 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
 
   /**
    * @param name the loop in logs, e.g. {@code "alert stream"}
+   * @param stage the stage in {@code /ready}, e.g. {@code "rules"}
    * @param stateName what a rebuild restores, in logs, e.g. {@code "rule"}
    * @param poll how long one poll may wait for records
    */
-  protected TransactionalLoop(String name, String stateName, Duration poll) {
+  protected TransactionalLoop(String name, String stage, String stateName, Duration poll) {
     this.name = Objects.requireNonNull(name, "name");
+    this.readiness = new StageReadiness(stage);
     this.stateName = Objects.requireNonNull(stateName, "stateName");
     this.poll = Objects.requireNonNull(poll, "poll");
+  }
+
+  /** Whether the stage is current (its partitions owned, rebuilt and read to the end found at assignment). */
+  public final StageReadiness readiness() {
+    return readiness;
   }
 
   /** The topic the group consumes. */
@@ -93,9 +104,11 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
   public final void run() {
     try {
       consumer.subscribe(List.of(topic()), new Rebalance());
+      readiness.joining(consumer.partitionsFor(topic(), TIMEOUT).size(), consumer.groupMetadata().groupId());
       while (running) {
         try {
           step(consumer.poll(poll));
+          readiness.progress(consumer::position);
         } catch (WakeupException e) {
           woken();
         } catch (RuntimeException e) {
@@ -150,7 +163,7 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
     aborted(producer.abortAfter(cause));
     for (int attempt = 1; running; attempt++) {
       try {
-        rebuild(consumer.assignment());
+        rebuildAssignment();
         return;
       } catch (WakeupException e) {
         return;
@@ -162,22 +175,36 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
     }
   }
 
+  /**
+   * Rebuilds the state of the whole assignment; the stage is current again once it has read to
+   * the end offsets found before the rebuild.
+   */
+  private void rebuildAssignment() {
+    Set<TopicPartition> assigned = Set.copyOf(consumer.assignment());
+    readiness.rebuilding(assigned.size());
+    Map<TopicPartition, Long> end = assigned.isEmpty() ? Map.of() : consumer.endOffsets(assigned, TIMEOUT);
+    rebuild(assigned);
+    readiness.replaying(end, consumer::position);
+  }
+
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      readiness.rebalancing();
       revoked(partitions);
       LOG.info("partitions revoked {}", partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      readiness.rebalancing();
       lost(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> added) {
       // The whole assignment (not only the added partitions, with a cooperative assignor) is rebuilt.
-      rebuild(consumer.assignment());
+      rebuildAssignment();
     }
   }
 }

@@ -88,7 +88,7 @@ class MetricsContractTest {
     registry.addFigures(rules::snapshot);
     registry.addFigures(notify::snapshot);
     registry.addFigures(events::snapshot);
-    StatusVerticle status = new StatusVerticle(new HttpConfig(true, "127.0.0.1", 0), poll, () -> true, registry,
+    StatusVerticle status = new StatusVerticle(new HttpConfig(true, "127.0.0.1", 0), poll, java.util.List::of, registry,
         () -> { }, new ApiRoutes(new ReadModel(), List::of, poll, Clock.systemUTC(), events));
     vertx.deployVerticle(status).await();
     base = "http://127.0.0.1:" + status.port();

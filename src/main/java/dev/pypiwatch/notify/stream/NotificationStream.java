@@ -133,7 +133,7 @@ public final class NotificationStream extends TransactionalLoop {
   public NotificationStream(KafkaClients clients, Topics topics, NotifyConfig config, Outbox outbox,
       Map<String, Sender> senders, String transactionalId, Clock clock, NotifyMetrics metrics, Duration stopGrace,
       Consumer<Alert> plannedFiring) {
-    super("notification stream", "notifier", Duration.ofMillis(100));
+    super("notification stream", "notifier", "notifier", Duration.ofMillis(100));
     this.plannedFiring = Objects.requireNonNull(plannedFiring, "plannedFiring");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
@@ -402,7 +402,10 @@ public final class NotificationStream extends TransactionalLoop {
   @Override
   protected void close() {
     // The group's consumer first: its revocation commits what completed meanwhile, with the producer.
-    for (KafkaConsumer<String, byte[]> c : Arrays.asList(consumer, downloadsReader, alertsReader, silencesReader)) {
+    if (consumer != null) {
+      KafkaClients.closeLeavingGroup(consumer, Duration.ofSeconds(5)); // a clean stop hands the partitions on at once
+    }
+    for (KafkaConsumer<String, byte[]> c : Arrays.asList(downloadsReader, alertsReader, silencesReader)) {
       if (c != null) {
         c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
       }

@@ -81,7 +81,7 @@ public final class AlertStream extends TransactionalLoop {
   public AlertStream(KafkaClients clients, Topics topics, String groupId, String transactionalId,
       Supplier<? extends AlertSource> engines, Set<String> references, RuleMetrics metrics,
       Predicate<Alert> history) {
-    super("alert stream", "rule", Duration.ofMillis(200));
+    super("alert stream", "rules", "rule", Duration.ofMillis(200));
     this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.groupId = Objects.requireNonNull(groupId, "groupId");
@@ -270,7 +270,7 @@ public final class AlertStream extends TransactionalLoop {
       producer.close();
     }
     if (consumer != null) {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+      KafkaClients.closeLeavingGroup(consumer, Duration.ofSeconds(5)); // a clean stop hands the partitions on at once
     }
     if (referenceReader != null) {
       referenceReader.close(CloseOptions.timeout(Duration.ofSeconds(5)));

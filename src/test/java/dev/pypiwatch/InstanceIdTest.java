@@ -1,0 +1,46 @@
+package dev.pypiwatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pypiwatch.config.ConfigError;
+import dev.pypiwatch.config.ConfigException;
+import dev.pypiwatch.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code kafka.instance-id}: the static member id of an instance, by default its poller's transactional id. */
+class InstanceIdTest {
+  private static String instanceId(String yaml) throws ConfigException {
+    return Service.withInstanceId(ConfigLoader.parse(yaml + "watchlist: [requests]\n", Path.of("t.yaml"), Map.of()))
+        .instanceId();
+  }
+
+  @Test
+  void defaultsToThePollersTransactionalIdWhichIsAlreadyUniquePerInstance() throws ConfigException {
+    assertEquals("pypiwatch-poller", instanceId(""));
+    assertEquals("host-b-2", instanceId("poller: {transactional-id: host-b-2}\n"));
+    // Two instances on one host differ in their transactional ids, so in their instance ids too.
+    assertTrue(!instanceId("poller: {transactional-id: a}\n").equals(instanceId("poller: {transactional-id: b}\n")));
+  }
+
+  @Test
+  void charactersKafkaRefusesInAnInstanceIdBecomeUnderscores() throws ConfigException {
+    assertEquals("poller_on_box_1", instanceId("poller: {transactional-id: \"poller on box/1\"}\n"));
+  }
+
+  @Test
+  void anExplicitIdWins() throws ConfigException {
+    assertEquals("eu-1", instanceId("kafka: {instance-id: eu-1}\npoller: {transactional-id: p}\n"));
+  }
+
+  @Test
+  void anIdKafkaWouldRefuseIsAConfigErrorNamingTheKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> instanceId("kafka: {instance-id: \"eu 1\"}\n"));
+    ConfigError error = e.errors().get(0);
+    assertEquals("kafka.instance-id", error.keyPath());
+    assertEquals(1, error.line());
+  }
+}
