@@ -123,7 +123,7 @@ class CrashLoopIT {
   /** A webhook POST as the receiver got it. */
   record Delivery(String key, List<Transition> transitions, long arrivalNanos) {}
 
-  /** One process of a run: when it started and when it was killed (Long.MAX_VALUE: it was not). */
+  /** A killed process of a run: when it started and when it was killed. */
   record Span(long startNanos, long killNanos) {
     boolean covers(long nanos) {
       return nanos >= startNanos && nanos < killNanos;
@@ -138,11 +138,12 @@ class CrashLoopIT {
 
   /** What a run committed and sent, and how its restarts went. */
   record Outcome(List<Published> records, List<Transition> alerts, List<Delivery> deliveries, List<Restart> restarts,
-      List<Span> spans, double firstReadySeconds, Duration wall) {}
+      List<Span> spans, Double firstReadySeconds, Duration wall) {}
 
   @Test
   void killNineLosesNothingAndSendsNothingTwice() throws Exception {
-    System.out.println("crashloop: seed " + SEED + ", kills " + KILLS + ", consumer session timeout "
+    deleteRecursively(LOGS);
+    say("crashloop: seed " + SEED + ", kills " + KILLS + ", consumer session timeout "
         + (SESSION_TIMEOUT_MS.isEmpty() ? "the default" : SESSION_TIMEOUT_MS + " ms")
         + " (replay: -Dcrashloop.seed=" + SEED + " -Dcrashloop.kills=" + KILLS + ")");
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
@@ -150,8 +151,7 @@ class CrashLoopIT {
     int steps = KILLS + 2;
     Script script = Script.random(random, today, steps);
     List<Kill> kills = plan(random, KILLS, steps);
-    System.out.println("crashloop: " + steps + " steps; kills " + kills);
-    deleteRecursively(LOGS);
+    say("crashloop: " + steps + " steps; kills " + kills);
 
     // Side by side: the uninterrupted run is short, and the crashed one spends most of its time waiting.
     ExecutorService side = Executors.newSingleThreadExecutor();
@@ -266,6 +266,7 @@ class CrashLoopIT {
     private Life life;
     private int lives;
     private int step;
+    private Double firstReady; // of the first process: a start on an empty data directory
 
     Run(String name, Script script, List<Kill> kills) {
       this.name = name;
@@ -286,7 +287,6 @@ class CrashLoopIT {
         life = new Life(start());
         killAll();
         settle();
-        double firstReady = seconds(life.readyAfter);
         for (step = 1; step <= script.steps(); step++) {
           script.apply(sim, step);
           life.arm();
@@ -296,7 +296,7 @@ class CrashLoopIT {
           log("step " + step + " settled (newest day " + script.newest(step) + ", " + receiver.requests().size()
               + " webhook POSTs in all)");
         }
-        Outcome o = collect(firstReady, Duration.ofNanos(System.nanoTime() - began));
+        Outcome o = collect(Duration.ofNanos(System.nanoTime() - began));
         life.closeAdmin(); // before the broker goes: its reconnection warnings would only clutter the output
         assertEquals(143, life.process.stop(START), "stops on SIGTERM: " + life.process.tail());
         return o;
@@ -351,6 +351,9 @@ class CrashLoopIT {
 
     /** Keeps what life {@code l} showed, once: when it settled or was killed. */
     private void finish(Life l, long killNanos) {
+      if (l.number == 1 && l.readyAfter != null) {
+        firstReady = seconds(l.readyAfter);
+      }
       if (l.restart >= 0) {
         Restart r = restarts.get(l.restart);
         restarts.set(l.restart, new Restart(r.kill(), r.startNanos(),
@@ -399,10 +402,10 @@ class CrashLoopIT {
     }
 
     private void log(String line) {
-      System.out.println("crashloop: " + name + ": " + line);
+      say("crashloop: " + name + ": " + line);
     }
 
-    private Outcome collect(double firstReady, Duration wall) {
+    private Outcome collect(Duration wall) {
       KafkaClients clients = new KafkaClients(KafkaTesting.config(TOPICS, Map.of()), life.process.bootstrapServers());
       List<Published> records = read(clients, TOPICS.downloads(), r -> {
         DownloadObservation o = EventCodec.decodeDownload(r.value());
@@ -459,6 +462,7 @@ class CrashLoopIT {
     /** One process of the run, with what the test knows of it. */
     private final class Life implements AutoCloseable {
       final ServiceProcess process;
+      final int number = lives;
       Duration readyAfter;
       int restart = -1;
       // As of the current step's change (or the start): what a later line or POST is news against.
@@ -611,7 +615,7 @@ class CrashLoopIT {
     List<Double> pendingAlert = pendingAlertSeconds(crashed);
     for (int i = 0; i < crashed.restarts().size(); i++) {
       Restart r = crashed.restarts().get(i);
-      System.out.println("crashloop: restart " + (i + 1) + " (after a " + r.kill().mode() + " kill in step "
+      say("crashloop: restart " + (i + 1) + " (after a " + r.kill().mode() + " kill in step "
           + r.kill().step() + "): /ready after " + format(r.readySeconds()) + " s, first alert of a pending day after "
           + format(pendingAlert.get(i)) + " s");
     }
@@ -621,7 +625,7 @@ class CrashLoopIT {
         .sorted().toList();
     List<Double> alert = pendingAlert.stream().filter(Objects::nonNull).sorted().toList();
     long resent = crashed.deliveries().size() - crashed.deliveries().stream().map(Delivery::key).distinct().count();
-    System.out.println("crashloop: seed " + SEED + ": " + crashed.restarts().size() + " kills; "
+    say("crashloop: seed " + SEED + ": " + crashed.restarts().size() + " kills; "
         + crashed.records().size() + " committed records (uninterrupted " + calm.records().size() + ") against "
         + facts + " served facts, " + revisions + " revisions; " + crashed.alerts().size() + " alert transitions ("
         + calm.alerts().size() + "); " + delivered(crashed).size() + " transitions delivered (" + delivered(calm).size()
@@ -631,17 +635,29 @@ class CrashLoopIT {
             + duplicates(delivered(crashed)).size())
         + "; " + resent + " POST(s) sent again with the same Idempotency-Key (killed between the receiver's 200 and "
         + "the sent record's commit)");
-    System.out.println("crashloop: restart to /ready: median " + format(median(ready)) + " s, max "
+    say("crashloop: restart to /ready: median " + format(median(ready)) + " s, max "
         + format(ready.isEmpty() ? null : ready.get(ready.size() - 1)) + " s (" + ready.size() + " of "
-        + crashed.restarts().size() + " got there before the next kill; a first start: "
-        + format(crashed.firstReadySeconds()) + " s and " + format(calm.firstReadySeconds())
+        + crashed.restarts().size() + " got there before the next kill; first start on an empty data directory: "
+        + format(crashed.firstReadySeconds()) + " s, uninterrupted run " + format(calm.firstReadySeconds())
         + " s); restart to the first alert of a pending day: median " + format(median(alert)) + " s, max "
         + format(alert.isEmpty() ? null : alert.get(alert.size() - 1)) + " s (" + alert.size() + " restarts had one)");
     boolean sameKeys = new TreeSet<>(crashed.deliveries().stream().map(Delivery::key).toList())
         .equals(new TreeSet<>(calm.deliveries().stream().map(Delivery::key).toList()));
-    System.out.println("crashloop: the notifications' Idempotency-Keys " + (sameKeys ? "are the same as"
+    say("crashloop: the notifications' Idempotency-Keys " + (sameKeys ? "are the same as"
         : "differ from (transitions grouped otherwise than)") + " the uninterrupted run's; wall time "
         + crashed.wall().toSeconds() + " s crashed, " + calm.wall().toSeconds() + " s uninterrupted");
+  }
+
+  /** Prints {@code line} and appends it to {@code target/crashloop/report.txt}, which outlives a lost fork channel. */
+  private static synchronized void say(String line) {
+    System.out.println(line);
+    try {
+      Files.createDirectories(LOGS);
+      Files.writeString(LOGS.resolve("report.txt"), line + "\n", java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Double median(List<Double> sorted) {
