@@ -661,7 +661,8 @@ class CrashLoopIT {
   }
 
   private static Double median(List<Double> sorted) {
-    return sorted.isEmpty() ? null : sorted.get(sorted.size() / 2);
+    int n = sorted.size();
+    return n == 0 ? null : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static double seconds(Duration d) {
