@@ -222,13 +222,20 @@ public final class Poller {
     });
   }
 
-  /** The body's records; each row rejected is counted and logged with where it was. */
+  /**
+   * The body's records; rejected rows are counted, and logged once per body with where the first
+   * was (a bad category usually repeats on every day: one line, not 180).
+   */
   private List<DownloadRecord> normalize(String pkg, Endpoint endpoint, SeriesResponse body) {
     NormalizedSeries normalized = Normalizer.series(pkg, endpoint, body);
-    for (RejectedRow r : normalized.rejected()) {
-      metrics.rowsRejected.incrementAndGet();
+    List<RejectedRow> rejected = normalized.rejected();
+    if (!rejected.isEmpty()) {
+      metrics.rowsRejected.addAndGet(rejected.size());
+      RejectedRow first = rejected.get(0);
+      String where = rejected.size() == 1 ? first.path()
+          : first.path() + " and " + (rejected.size() - 1) + " more rows";
       log.error("upstream row rejected, the rest of the body is used [package: {}, endpoint: {}, "
-          + "path: {}]: {}", PackageName.normalize(pkg), endpoint, r.path(), r.problem());
+          + "path: {}]: {}", PackageName.normalize(pkg), endpoint, where, first.problem());
     }
     return normalized.records();
   }

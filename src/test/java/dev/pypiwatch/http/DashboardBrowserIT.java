@@ -10,7 +10,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pypiwatch.Service;
 import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.events.Origin;
+import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.kafka.CloudEventHeaders;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.simulate.PlantedEvent;
 import dev.pypiwatch.simulate.Profile;
 import dev.pypiwatch.simulate.SimulatedDayClock;
@@ -25,6 +37,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +47,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +70,10 @@ class DashboardBrowserIT {
   private static final String SPIKY = "rocket-pkg";
   private static final String QUIET = "quiet-pkg";
   private static final String HOSTILE = "hostile-pkg";
-  /** Categories are kept as the upstream sends them, so they may be any text: here, markup. */
+  /**
+   * Markup as categories. The upstream's rows holding them are rejected at ingest; the same values
+   * written to the topics by another producer must still show as text (the topics are open).
+   */
   private static final String HOSTILE_MINOR = "3.14<script>window.__pwned=1</script>";
   private static final String HOSTILE_OS = "<img src=x onerror=\"window.__pwned=2\">";
   private static final Path SHOTS = Path.of("target", "screenshots");
@@ -68,6 +86,7 @@ class DashboardBrowserIT {
   private SimulatedUpstream sim;
   private SimulatedDayClock clock;
   private Service service;
+  private AppConfig config;
   private String base;
 
   /** Starts the simulator with the three packages and the service on it; waits for the data and the spike. */
@@ -88,7 +107,8 @@ class DashboardBrowserIT {
     SimulatorServer upstream = Await.result(SimulatorServer.start(kafka.vertx(), sim, "localhost", 0, 0));
     kafka.closeAfterEach(() -> Await.result(upstream.stop()));
     clock = new SimulatedDayClock(TODAY);
-    service = kafka.startService(config(prefix, upstream.baseUrl(), extraHttp), clock);
+    config = config(prefix, upstream.baseUrl(), extraHttp);
+    service = kafka.startService(config, clock);
     base = "http://127.0.0.1:" + service.statusPort();
     Await.until(() -> {
       JsonNode list = get("/api/v1/packages");
@@ -223,6 +243,28 @@ class DashboardBrowserIT {
   }
 
   private void hostileNames(Browser b) throws Exception {
+    // The upstream served the markup categories on every day: ingest left those rows out.
+    JsonNode served = get("/api/v1/packages/" + HOSTILE);
+    assertFalse(served.toString().contains("script") || served.toString().contains("onerror"), served.toString());
+    // Another producer writes them to the topics: the dashboard shows them, as text.
+    TopicsConfig topics = config.kafka().topics();
+    Alert shift = new Alert("python-shift:" + HOSTILE + ":python_minor:" + HOSTILE_MINOR, HOSTILE,
+        "python-shift", "python_minor", HOSTILE_MINOR, YESTERDAY, AlertState.FIRING, Severity.INFO, 45, 5, 9,
+        HOSTILE + ": Python " + HOSTILE_MINOR + " share rose to 45%", Alert.linkOf(HOSTILE));
+    try (KafkaProducer<String, byte[]> p =
+        new KafkaClients(config.kafka(), kafka.bootstrapServers()).newProducer(null)) {
+      for (DownloadRecord r : List.of(
+          new DownloadRecord(HOSTILE, Endpoint.PYTHON_MINOR, HOSTILE_MINOR, YESTERDAY, 9_000),
+          new DownloadRecord(HOSTILE, Endpoint.SYSTEM, HOSTILE_OS, YESTERDAY, 1_000))) {
+        p.send(new ProducerRecord<>(topics.downloads(), HOSTILE, EventCodec.encode(new DownloadObservation(r,
+            Origin.REPORTED, null, Instant.now(), "third-party")))).get();
+      }
+      p.send(new ProducerRecord<>(topics.alerts(), null, shift.fingerprint(), AlertCodec.encode(shift),
+          CloudEventHeaders.forAlert(shift))).get();
+    }
+    Await.until(() -> get("/api/v1/packages/" + HOSTILE).toString().contains("onerror")
+            && get("/api/v1/alerts?package=" + HOSTILE).toString().contains("script"),
+        KafkaFixture.WAIT, () -> get("/api/v1/packages/" + HOSTILE).toString());
     b.open(base + "/pkg.html?name=" + HOSTILE);
     assertTrue(cellTexts(b, "python-newest").contains(HOSTILE_MINOR), "the version as text");
     assertTrue(cellTexts(b, "os-newest").contains(HOSTILE_OS), "the OS as text");
@@ -396,9 +438,11 @@ class DashboardBrowserIT {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Python 3's share of the package's python minors on yesterday, from the upstream's counts. */
+  /** Python 3's share of the package's python minors on yesterday, from the upstream's valid rows. */
   private double python3Share(String pkg) {
-    Map<String, Long> minors = sim.normalizedCounts(pkg, Endpoint.PYTHON_MINOR, YESTERDAY);
+    Map<String, Long> minors = new LinkedHashMap<>(sim.normalizedCounts(pkg, Endpoint.PYTHON_MINOR, YESTERDAY));
+    minors.keySet().removeIf(c -> !c.equals(Categories.UNKNOWN) // the upstream's null
+        && Categories.problem(Endpoint.PYTHON_MINOR, c) != null); // rejected at ingest
     long total = minors.values().stream().mapToLong(Long::longValue).sum();
     long three = minors.entrySet().stream().filter(e -> e.getKey().startsWith("3.")).mapToLong(Map.Entry::getValue)
         .sum();
