@@ -35,9 +35,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,9 +59,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ReceiverDownIT {
   private static final LocalDate DAY = NotifierFixtures.DAY;
   private static final Duration WAIT = Duration.ofSeconds(90);
-  /** The simulated clock runs this much per tick of {@link #TICK}: a few thousand times real time. */
+  /**
+   * The simulated clock moves this much each time the notifier reads it: time passes with the
+   * notifier's own steps, so a busy machine slows both alike (no real-time ticker to outrun it).
+   */
   private static final Duration STEP = Duration.ofMinutes(1);
-  private static final long TICK = 50;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HOOK = "/hooks/bot";
 
@@ -81,9 +86,8 @@ class ReceiverDownIT {
     NotifyMetrics metrics = new NotifyMetrics(List.of("bot"));
     NotificationStream stream = new NotificationStream(clients, Topics.from(layout), notify,
         new Outbox(notify, List::of), Channels.senders(notify.receivers(), r -> Channels.create(kafka.vertx(), r)),
-        "rdown-notifier-0", clock, metrics, Duration.ofSeconds(1), a -> { });
+        "rdown-notifier-0", new SteppingClock(clock), metrics, Duration.ofSeconds(1), a -> { });
     kafka.deploy(new NotifierVerticle(stream, metrics));
-    Thread ticker = kafka.closeAfterEach(new Ticker(clock)).start();
     KafkaProducer<String, byte[]> producer = kafka.closeAfterEach(clients.newProducer(null));
 
     // 1. Three alerts, one after the other, while the receiver answers 503; it is down for two hours.
@@ -149,7 +153,6 @@ class ReceiverDownIT {
     assertTrue(again[0].contains("already delivered") && again[1].contains("0 replayed, 1 skipped"), again[0] + again[1]);
     assertEquals(before + tried.size() + 1, bot.requests().size(), "a second replay sends nothing");
     assertTrue(cli("dlq", "list", "--config", file.toString())[0].contains("replayed"));
-    ticker.interrupt();
   }
 
   private static String pkg(FakeReceiver.Request r) {
@@ -211,36 +214,29 @@ class ReceiverDownIT {
     return file;
   }
 
-  /** Moves the clock {@link #STEP} every {@link #TICK} ms until interrupted or closed. */
-  private static final class Ticker implements AutoCloseable {
+  /** The notifier's view of {@code clock}: each read returns the time and moves it {@link #STEP} on. */
+  private static final class SteppingClock extends Clock {
     private final TestClock clock;
-    private final Thread thread;
 
-    Ticker(TestClock clock) {
+    SteppingClock(TestClock clock) {
       this.clock = clock;
-      this.thread = new Thread(this::run, "test-clock-ticker");
-      thread.setDaemon(true);
-    }
-
-    Thread start() {
-      thread.start();
-      return thread;
-    }
-
-    private void run() {
-      while (!Thread.currentThread().isInterrupted()) {
-        clock.advance(STEP);
-        try {
-          Thread.sleep(TICK);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
     }
 
     @Override
-    public void close() {
-      thread.interrupt();
+    public Instant instant() {
+      Instant now = clock.instant();
+      clock.advance(STEP);
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
     }
   }
 }
