@@ -8,10 +8,13 @@ import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.kafka.TransactionalProducer;
 import dev.pypiwatch.outbound.RetryPolicy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,12 @@ public final class DownloadPublisher implements AutoCloseable {
   public static final RetryPolicy DEFAULT_RETRY =
       new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(10), RetryPolicy.Jitter.NONE);
 
+  /** Header of the poller-state record naming its batch: how a commit of unknown outcome is looked up. */
+  static final String BATCH_HEADER = "pypiwatch-batch";
+  /** How long reading the poller state back may take. */
+  private static final Duration READ_BACK = Duration.ofSeconds(30);
+
+  private final KafkaClients clients;
   private final Topics topics;
   private final RetryPolicy retry;
   private final TransactionalProducer producer;
@@ -42,7 +51,7 @@ public final class DownloadPublisher implements AutoCloseable {
 
   /** A publisher with the given retries; creates the producer and initializes its transactions (blocking). */
   public DownloadPublisher(KafkaClients clients, Topics topics, String transactionalId, RetryPolicy retry) {
-    Objects.requireNonNull(clients, "clients");
+    this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.retry = Objects.requireNonNull(retry, "retry");
     this.producer = new TransactionalProducer(clients, Objects.requireNonNull(transactionalId, "transactionalId"));
@@ -54,37 +63,74 @@ public final class DownloadPublisher implements AutoCloseable {
    * and commits. Retries retriable failures with back-off. Blocking.
    *
    * @throws IllegalArgumentException if an observation belongs to another package
-   * @throws PublishException if the batch could not be committed; then none of it is visible
+   * <p>A commit whose outcome is unknown (not acknowledged) is looked up before trying again: the
+   * batch's poller-state record carries a unique batch id, so a batch that went through is never
+   * sent twice.
+   *
+   * @throws PublishException if the batch could not be committed (then none of it is visible) or
+   *     whether it was is unknown ({@link PublishException#outcomeUnknown()})
    */
   public void publishBatch(String pkg, List<DownloadObservation> downloads, List<RecentObservation> recent,
       byte[] pollerState) {
-    List<ProducerRecord<String, byte[]>> records = records(pkg, downloads, recent, pollerState);
+    String batch = UUID.randomUUID().toString();
+    List<ProducerRecord<String, byte[]>> records = records(pkg, downloads, recent, pollerState, batch);
+    boolean unsettled = false; // a commit of this batch may have gone through
     for (int attempt = 1; ; attempt++) {
+      RuntimeException failure;
       try {
+        if (unsettled && landed(pkg, batch)) {
+          LOG.info("the commit of package {} went through after all, not sent again [records: {}]", pkg,
+              records.size());
+          return;
+        }
+        unsettled = false;
         producer.commit(records);
         LOG.debug("Published {} records of package {}", records.size(), pkg);
         return;
-      } catch (RuntimeException failure) {
-        producer.abortAfter(failure);
-        if (!TransactionalProducer.isRetriable(failure)) {
-          throw new PublishException(pkg, records.size(), "non-retriable " + failure, failure);
-        }
-        if (!retry.allowsAnotherAfter(attempt)) {
-          throw new PublishException(pkg, records.size(), "gave up after " + attempt + " attempts, last: " + failure,
-              failure);
-        }
-        Duration backoff = retry.backoff(attempt);
-        LOG.warn("Publishing {} records of package {} failed (attempt {} of {}), retrying in {} ms: {}",
-            records.size(), pkg, attempt, retry.maxAttempts(), backoff.toMillis(), failure.toString());
-        if (!RetryPolicy.pause(backoff)) {
-          throw new PublishException(pkg, records.size(), "interrupted while backing off", failure);
-        }
+      } catch (RuntimeException e) {
+        failure = e;
+        unsettled |= TransactionalProducer.isOutcomeUnknown(e);
+      }
+      producer.abortAfter(failure);
+      // While unsettled, every failure (of the read-back too) is worth another attempt: giving up
+      // leaves the caller unsure whether to publish these records again.
+      if (!unsettled && !TransactionalProducer.isRetriable(failure)) {
+        throw new PublishException(pkg, records.size(), "non-retriable " + failure, false, failure);
+      }
+      if (!retry.allowsAnotherAfter(attempt)) {
+        throw new PublishException(pkg, records.size(), "gave up after " + attempt + " attempts, last: " + failure,
+            unsettled, failure);
+      }
+      Duration backoff = retry.backoff(attempt);
+      LOG.warn("Publishing {} records of package {} failed (attempt {} of {}), retrying in {} ms: {}",
+          records.size(), pkg, attempt, retry.maxAttempts(), backoff.toMillis(), failure.toString());
+      if (!RetryPolicy.pause(backoff)) {
+        throw new PublishException(pkg, records.size(), "interrupted while backing off", unsettled, failure);
       }
     }
   }
 
+  /**
+   * The package's state as committed now (null if it has none): what to plan from after a batch
+   * whose commit had an unknown outcome. Blocking.
+   */
+  public byte[] committedState(String pkg) {
+    producer.open(); // settles any transaction of ours still open or half-committed
+    return PollerStateStore.latestOf(clients, topics.pollerState(), pkg, READ_BACK)
+        .map(ConsumerRecord::value).orElse(null);
+  }
+
+  /** Whether {@code batch} of {@code pkg} is the latest committed state (read after the producer settled it). */
+  private boolean landed(String pkg, String batch) {
+    producer.open();
+    return PollerStateStore.latestOf(clients, topics.pollerState(), pkg, READ_BACK)
+        .map(r -> r.headers().lastHeader(BATCH_HEADER))
+        .map(h -> batch.equals(new String(h.value(), StandardCharsets.UTF_8)))
+        .orElse(false);
+  }
+
   private List<ProducerRecord<String, byte[]>> records(String pkg, List<DownloadObservation> downloads,
-      List<RecentObservation> recent, byte[] pollerState) {
+      List<RecentObservation> recent, byte[] pollerState, String batch) {
     Objects.requireNonNull(pkg, "pkg");
     Objects.requireNonNull(pollerState, "pollerState (a null value would delete the package's state)");
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>(downloads.size() + recent.size() + 1);
@@ -97,7 +143,9 @@ public final class DownloadPublisher implements AutoCloseable {
       requireSamePackage(pkg, r.recent().packageName());
       out.add(new ProducerRecord<>(topics.recent(), null, pkg, EventCodec.encode(r), CloudEventHeaders.forRecent(r)));
     }
-    out.add(new ProducerRecord<>(topics.pollerState(), pkg, pollerState));
+    ProducerRecord<String, byte[]> state = new ProducerRecord<>(topics.pollerState(), pkg, pollerState);
+    state.headers().add(BATCH_HEADER, batch.getBytes(StandardCharsets.UTF_8));
+    out.add(state);
     return out;
   }
 

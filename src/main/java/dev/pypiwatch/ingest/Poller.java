@@ -47,6 +47,8 @@ public final class Poller {
   private final PollPlanner planner = new PollPlanner();
   private final Map<String, PollerState> states = new ConcurrentHashMap<>();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  /** Packages whose last batch may or may not have been committed: their state is read back first. */
+  private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
   /**
@@ -131,10 +133,10 @@ public final class Poller {
       Set<LocalDate> holes, LocalDate expectedNewest) {
     String pkg = PackageName.normalize(referencePackage);
     PackageSnapshot snapshot = PackageSnapshot.at(fetchedAt).with(Endpoint.OVERALL, url, records);
-    PollResult result = planner.plan(pkg, snapshot, states.getOrDefault(pkg, PollerState.EMPTY),
-        holes, expectedNewest);
     // Only overall is fetched for the reference: its other endpoints' "no data" is expected.
-    return publish(pkg, result).otherwise(err -> {
+    return previousState(pkg)
+        .compose(previous -> publish(pkg, planner.plan(pkg, snapshot, previous, holes, expectedNewest)))
+        .otherwise(err -> {
       log.warn("reference series not published, will retry next cycle [package: {}]: {}", pkg,
           err.getMessage());
       return null;
@@ -196,14 +198,16 @@ public final class Poller {
     }
     metrics.invalid.remove(pkg);
     Set<LocalDate> effectiveHoles = holes != null ? holes : packageLevelHoles(snapshot);
-    PollerState previous = states.getOrDefault(pkg, PollerState.EMPTY);
-    PollResult result = planner.plan(pkg, snapshot, previous, effectiveHoles, report.expectedNewest);
-    if (answered) { // with nothing fetched, "no data" would be misleading
-      logDiagnostics(pkg, result);
-    }
-    boolean fresh = result.fresh() && !failed;
+    PackageSnapshot fetchedSnapshot = snapshot;
     boolean fetchFailed = failed;
-    return publish(pkg, result).map(v -> {
+    boolean logged = answered; // with nothing fetched, "no data" would be misleading
+    return previousState(pkg).compose(previous -> {
+      PollResult result = planner.plan(pkg, fetchedSnapshot, previous, effectiveHoles, report.expectedNewest);
+      if (logged) {
+        logDiagnostics(pkg, result);
+      }
+      return publish(pkg, result).map(v -> result.fresh() && !fetchFailed);
+    }).map(fresh -> {
       (fresh ? report.fresh : report.behind).add(pkg);
       if (fresh) {
         metrics.stale.remove(pkg);
@@ -216,7 +220,8 @@ public final class Poller {
       metrics.publishFailures.incrementAndGet();
       report.behind.add(pkg);
       metrics.polled(pkg, PollListener.Outcome.FAILED, clock.instant());
-      log.error("publish failed, nothing of this poll is visible; will retry [package: {}]: {}",
+      log.error("publish failed, {}; will retry [package: {}]: {}", unsettled.contains(pkg)
+          ? "it may have gone through: the committed state is read back first" : "nothing of this poll is visible",
           pkg, err.getMessage());
       return Future.succeededFuture();
     });
@@ -240,6 +245,23 @@ public final class Poller {
     return normalized.records();
   }
 
+  /**
+   * What the package's next batch is planned from: the state of its last published batch, or,
+   * after a batch whose commit had an unknown outcome, the state committed in Kafka.
+   */
+  private Future<PollerState> previousState(String pkg) {
+    if (!unsettled.contains(pkg)) {
+      return Future.succeededFuture(states.getOrDefault(pkg, PollerState.EMPTY));
+    }
+    return publishWorker.<byte[]>executeBlocking(() -> publisher.committedState(pkg)).map(bytes -> {
+      PollerState committed = bytes == null ? PollerState.EMPTY : PollerState.fromBytes(bytes);
+      states.put(pkg, committed);
+      unsettled.remove(pkg);
+      log.info("state read back after a commit of unknown outcome [package: {}]", pkg);
+      return committed;
+    });
+  }
+
   private Future<Void> publish(String pkg, PollResult result) {
     PollerState previous = states.getOrDefault(pkg, PollerState.EMPTY);
     if (result.observations().isEmpty() && result.recent().isEmpty() && result.state().equals(previous)) {
@@ -250,6 +272,10 @@ public final class Poller {
     return publishWorker.<Void>executeBlocking(() -> {
       publisher.publishBatch(pkg, obs, result.recent().stream().toList(), state);
       return null;
+    }).onFailure(err -> {
+      if (err instanceof PublishException e && e.outcomeUnknown()) {
+        unsettled.add(pkg);
+      }
     }).onSuccess(v -> {
       states.put(pkg, result.state());
       metrics.recordsPublished.addAndGet(obs.size());

@@ -3,8 +3,11 @@ package dev.pypiwatch.ingest;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,24 @@ public final class PollerStateStore {
     TopicReader.readToEnd(clients, topic, timeout, r -> apply(latest, r));
     LOG.info("Read poller state of {} packages from {}", latest.size(), topic);
     return latest;
+  }
+
+  /**
+   * The latest committed record of {@code pkg} in {@code topic} (a tombstone included), or empty if
+   * it has none: reads the whole topic, so only for the rare commit whose outcome was unknown. Blocking.
+   *
+   * @throws IllegalStateException if the topic does not exist or the end is not reached within {@code timeout}
+   */
+  public static Optional<ConsumerRecord<String, byte[]>> latestOf(KafkaClients clients, String topic, String pkg,
+      Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> latest = new ArrayList<>(1);
+    TopicReader.readToEnd(clients, topic, timeout, r -> {
+      if (pkg.equals(r.key())) {
+        latest.clear();
+        latest.add(r);
+      }
+    });
+    return latest.stream().findFirst();
   }
 
   private static void apply(Map<String, byte[]> latest, ConsumerRecord<String, byte[]> r) {

@@ -1,15 +1,30 @@
 package dev.pypiwatch.ingest;
 
-/** A batch of a package that could not be published; nothing of it is visible to read_committed consumers. */
+/**
+ * A batch of a package that could not be published: nothing of it is visible to read_committed
+ * consumers, unless {@link #outcomeUnknown()} (then re-read the package's committed state before
+ * publishing it again).
+ */
 public final class PublishException extends RuntimeException {
   private final String packageName;
   private final int records;
+  private final boolean outcomeUnknown;
 
-  /** The batch of {@code packageName} with {@code records} records failed for {@code reason}. */
-  public PublishException(String packageName, int records, String reason, Throwable cause) {
-    super("could not publish " + records + " records of package " + packageName + ": " + reason, cause);
+  /**
+   * The batch of {@code packageName} with {@code records} records failed for {@code reason};
+   * {@code outcomeUnknown} if one of its commits may have gone through after all.
+   */
+  public PublishException(String packageName, int records, String reason, boolean outcomeUnknown, Throwable cause) {
+    super((outcomeUnknown ? "may not have published " : "could not publish ") + records + " records of package "
+        + packageName + ": " + reason, cause);
     this.packageName = packageName;
     this.records = records;
+    this.outcomeUnknown = outcomeUnknown;
+  }
+
+  /** True if the batch may have been committed: the package's committed state must be read again. */
+  public boolean outcomeUnknown() {
+    return outcomeUnknown;
   }
 
   /** The package whose batch failed. */

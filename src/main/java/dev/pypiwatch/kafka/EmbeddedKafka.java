@@ -61,6 +61,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     return start(dataDir, port, false, Map.of());
   }
 
+  /**
+   * {@link #start(Path, int)} with broker settings of the caller's on top of the usual ones (a
+   * test's {@code advertised.listeners} behind a proxy, say). Blocking.
+   */
+  public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> brokerSettings) {
+    return start(dataDir, port, false, brokerSettings);
+  }
+
   /** Starts a broker on a new temporary directory that {@link #close()} deletes; for tests and dry runs. Blocking. */
   public static EmbeddedKafka startTemporary() {
     return startTemporary(Map.of());

@@ -15,15 +15,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transactional producer of a consume-transform-produce stream (the rule
- * stage's and the notifier's loops): commits records together with consumed offsets, aborts, and
- * replaces itself when fenced or broken. Not thread-safe; blocking.
+ * A transactional producer (the poller's, the rule stage's and the notifier's): commits records,
+ * with consumed offsets for a consume-transform-produce loop, aborts, and replaces itself when
+ * fenced, broken or after a commit whose outcome is unknown. Not thread-safe; blocking.
+ *
+ * <p>After {@link #abortAfter} the producer is either new (its {@code initTransactions} has settled
+ * any transaction left open or half-committed) or absent, in which case the next call creates it.
  */
 public final class TransactionalProducer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionalProducer.class);
 
   private final KafkaClients clients;
   private final String transactionalId;
+  /** Null after a replacement failed (Kafka unreachable): {@link #open()} tries again. */
   private KafkaProducer<String, byte[]> producer;
   private boolean inTransaction;
 
@@ -32,6 +36,17 @@ public final class TransactionalProducer implements AutoCloseable {
     this.clients = clients;
     this.transactionalId = transactionalId;
     this.producer = newProducer();
+  }
+
+  /**
+   * Creates the producer if a replacement failed before. Once this returns, every earlier
+   * transaction of this id is settled (committed or aborted), so a {@code read_committed} read
+   * shows its outcome.
+   */
+  public void open() {
+    if (producer == null) {
+      producer = newProducer();
+    }
   }
 
   /** Sends {@code records} and commits them in one transaction (a producer that consumes nothing). */
@@ -45,6 +60,7 @@ public final class TransactionalProducer implements AutoCloseable {
    */
   public void commit(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
       ConsumerGroupMetadata group) {
+    open();
     producer.beginTransaction();
     inTransaction = true;
     for (ProducerRecord<String, byte[]> r : records) {
@@ -53,14 +69,29 @@ public final class TransactionalProducer implements AutoCloseable {
     if (!offsets.isEmpty()) {
       producer.sendOffsetsToTransaction(offsets, group);
     }
-    producer.commitTransaction();
+    try {
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      // The commit request may have reached the coordinator: Kafka allows only a retry of the
+      // commit or a new producer now, and the caller must not assume either outcome.
+      throw new CommitOutcomeUnknownException(transactionalId, e);
+    }
     inTransaction = false;
   }
 
-  /** After {@code cause}: a fenced producer is replaced, an open transaction aborted. True if one was open. */
+  /**
+   * After {@code cause}: a fenced producer, or one whose commit's outcome is unknown, is replaced
+   * (never throws: a failed replacement is retried by the next call); an open transaction is
+   * aborted. True if one was open.
+   */
   public boolean abortAfter(Throwable cause) {
     if (isFenced(cause)) {
       LOG.error("producer {} fenced: is another instance using the same transactional id?", transactionalId);
+      recreate();
+      return true;
+    }
+    if (hasCause(cause, CommitOutcomeUnknownException.class)) {
+      LOG.warn("the outcome of a commit of {} is unknown; a new producer settles it", transactionalId);
       recreate();
       return true;
     }
@@ -74,6 +105,9 @@ public final class TransactionalProducer implements AutoCloseable {
     }
     try {
       inTransaction = false;
+      if (producer == null) {
+        return true; // nothing to abort on: the next producer's initTransactions aborts it
+      }
       producer.abortTransaction();
     } catch (RuntimeException e) {
       // Fatal or timed-out: a new producer (initTransactions) resolves the open transaction.
@@ -86,11 +120,17 @@ public final class TransactionalProducer implements AutoCloseable {
   /**
    * True if a transaction that failed with {@code e} may be tried again (after {@link
    * #abortAfter}): a time-out or transient broker error anywhere in the cause chain, an abortable
-   * transaction, or fencing (the producer is replaced).
+   * transaction, fencing (the producer is replaced), or a commit of unknown outcome (the caller
+   * first finds out whether it went through).
    */
   public static boolean isRetriable(Throwable e) {
     return hasCause(e, RetriableException.class) || hasCause(e, TransactionAbortableException.class)
-        || isFenced(e);
+        || isFenced(e) || hasCause(e, CommitOutcomeUnknownException.class);
+  }
+
+  /** True if {@code e} says a commit may or may not have gone through. */
+  public static boolean isOutcomeUnknown(Throwable e) {
+    return hasCause(e, CommitOutcomeUnknownException.class);
   }
 
   private static boolean isFenced(Throwable e) {
@@ -112,13 +152,22 @@ public final class TransactionalProducer implements AutoCloseable {
 
   private void recreate() {
     inTransaction = false;
-    producer.close(Duration.ZERO);
-    producer = newProducer();
+    if (producer != null) {
+      producer.close(Duration.ZERO);
+      producer = null;
+    }
+    try {
+      producer = newProducer();
+    } catch (RuntimeException e) {
+      LOG.warn("could not replace the producer of {} ({}); the next attempt tries again", transactionalId, e.toString());
+    }
   }
 
   /** Closes the producer, waiting up to 5 s for requests in flight. */
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(5));
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
   }
 }

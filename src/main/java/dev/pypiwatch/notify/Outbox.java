@@ -134,7 +134,10 @@ public final class Outbox {
     return silences;
   }
 
-  /** The held-back records (outcome silenced) formed since the last call, to persist with the offsets. */
+  /**
+   * The records made since the last call, to persist with the offsets: held back (outcome
+   * silenced), and formed (outcome formed: persisted before the notification's first attempt).
+   */
   public List<SentRecord> takeRecords() {
     List<SentRecord> out = List.copyOf(records);
     records.clear();
@@ -201,7 +204,11 @@ public final class Outbox {
         continue;
       }
       if (planned.add(key)) {
-        groups.computeIfAbsent(receiver, r -> new Group(at)).alerts.put(key, a);
+        // A transition formed into a notification before a crash goes back into that notification.
+        String formed = sent.formedIn(key).orElse(null);
+        String group = formed == null ? receiver : receiver + '|' + formed;
+        groups.computeIfAbsent(group, g -> new Group(receiver, at, formed == null ? Set.of() : sent.formedKeys(formed)))
+            .alerts.put(key, a);
         if (a.state() == AlertState.FIRING) {
           plannedFirings.put(receiver + '|' + a.fingerprint(), a.date());
           plannedFiring = true;
@@ -266,14 +273,7 @@ public final class Outbox {
    * #failed}.
    */
   public List<Notification> due(Instant now) {
-    formHeldBack(now);
-    formGroups(now);
-    if (!config.repeatInterval().isZero()) {
-      formReminders(now);
-    }
-    if (ownsDigests) {
-      formDigests(now);
-    }
+    form(now);
     List<Notification> attempts = new ArrayList<>();
     for (Deque<Planned> q : queues.values()) {
       Planned head = q.peekFirst();
@@ -284,6 +284,22 @@ public final class Outbox {
       }
     }
     return attempts;
+  }
+
+  /**
+   * Forms what is due at {@code now} (groups past their group-wait or full, reminders, digests)
+   * without attempting anything: the caller persists {@link #takeRecords()} first, then asks {@link
+   * #due}. Forming again at the same instant forms nothing more.
+   */
+  public void form(Instant now) {
+    formHeldBack(now);
+    formGroups(now);
+    if (!config.repeatInterval().isZero()) {
+      formReminders(now);
+    }
+    if (ownsDigests) {
+      formDigests(now);
+    }
   }
 
   /** The in-flight notification {@code id} was accepted: its sent records, to persist. */
@@ -379,12 +395,19 @@ public final class Outbox {
         .toString();
   }
 
+  /**
+   * Forms the groups past their group-wait or full into notifications. A group re-forming a
+   * notification formed before a crash is due once all its transitions are read again (it keeps its
+   * id), or after the group-wait with those that were. Each alert notification formed yields {@link
+   * SentRecord.Outcome#FORMED formed} records (in {@link #takeRecords()}), to be persisted before
+   * its first attempt.
+   */
   private void formGroups(Instant now) {
-    var it = groups.entrySet().iterator();
+    var it = groups.values().iterator();
     while (it.hasNext()) {
-      var e = it.next();
-      Group g = e.getValue();
-      if (g.alerts.size() < MAX_ALERTS && now.isBefore(g.first.plus(config.groupWait()))) {
+      Group g = it.next();
+      boolean reformed = !g.formed.isEmpty() && g.alerts.keySet().containsAll(g.formed);
+      if (!reformed && g.alerts.size() < MAX_ALERTS && now.isBefore(g.first.plus(config.groupWait()))) {
         continue;
       }
       it.remove();
@@ -392,7 +415,13 @@ public final class Outbox {
       for (int from = 0; from < alerts.size(); from += MAX_ALERTS) {
         List<Alert> chunk = alerts.subList(from, Math.min(alerts.size(), from + MAX_ALERTS));
         List<Item> items = chunk.stream().map(a -> new Item(a.fingerprint(), a.state().wire(), a.date())).toList();
-        enqueue(e.getKey(), Notification.Kind.ALERTS, chunk, items, null, null);
+        Notification n = enqueue(g.receiver, Notification.Kind.ALERTS, chunk, items, null, null);
+        for (Item i : items) {
+          SentRecord r = new SentRecord(g.receiver, i.subject, i.what, i.date, n.id(), n.kind(), now,
+              SentRecord.Outcome.FORMED);
+          sent.add(r);
+          records.add(r);
+        }
       }
     }
   }
@@ -479,7 +508,7 @@ public final class Outbox {
         .max(Comparator.naturalOrder()).orElse(yesterday);
   }
 
-  private void enqueue(String receiver, Notification.Kind kind, List<Alert> alerts, List<Item> items,
+  private Notification enqueue(String receiver, Notification.Kind kind, List<Alert> alerts, List<Item> items,
       LocalDate digestDay, List<DigestLine> digest) {
     List<String> keys = items.stream().map(i -> i.key(receiver)).toList();
     List<Alert> sorted = alerts.stream().sorted(ORDER).toList();
@@ -496,6 +525,7 @@ public final class Outbox {
     queues.computeIfAbsent(receiver, r -> new ArrayDeque<>()).addLast(p);
     byId.put(n.id(), p);
     planned.addAll(keys);
+    return n;
   }
 
   private List<SentRecord> finish(Planned p, SentRecord.Outcome outcome, Instant now) {
@@ -555,11 +585,16 @@ public final class Outbox {
   }
 
   private static final class Group {
+    final String receiver;
     final Instant first;
+    /** The keys of the notification this group forms again (formed before a crash); empty for a new one. */
+    final Set<String> formed;
     final Map<String, Alert> alerts = new LinkedHashMap<>();
 
-    Group(Instant first) {
+    Group(String receiver, Instant first, Set<String> formed) {
+      this.receiver = receiver;
       this.first = first;
+      this.formed = formed;
     }
   }
 

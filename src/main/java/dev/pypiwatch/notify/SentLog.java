@@ -3,11 +3,14 @@ package dev.pypiwatch.notify;
 import dev.pypiwatch.events.AlertState;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * What was delivered, dead-lettered or held back by a silence, by sent-topic key; when each
+ * What was delivered, dead-lettered or held back by a silence, by sent-topic key; which keys
+ * form a notification not finished yet (so a crash does not regroup them); when each
  * receiver last heard about each fingerprint (for reminders); and the newest transition of each
  * fingerprint recorded for each receiver (whether it heard the firing a resolution ends).
  * Rebuilt from the sent topic at start-up.
@@ -16,9 +19,30 @@ public final class SentLog {
   private final Map<String, SentRecord> byKey = new HashMap<>();
   private final Map<String, Instant> lastSent = new HashMap<>();
   private final Map<String, SentRecord> lastTransition = new HashMap<>();
+  /** Keys formed into a notification with no outcome yet, and that notification's id. */
+  private final Map<String, String> formedIn = new HashMap<>();
+  /** The keys of each notification formed with no outcome yet. */
+  private final Map<String, Set<String>> formedKeys = new HashMap<>();
 
-  /** Remembers {@code r} (a later record of the same key replaces it). */
+  /**
+   * Remembers {@code r} (a later record of the same key replaces it). A {@link
+   * SentRecord.Outcome#FORMED formed} record only says which notification its key belongs to until
+   * that key has an outcome.
+   */
   public void add(SentRecord r) {
+    String was = formedIn.remove(r.key());
+    if (was != null) {
+      Set<String> keys = formedKeys.get(was);
+      keys.remove(r.key());
+      if (keys.isEmpty()) {
+        formedKeys.remove(was);
+      }
+    }
+    if (r.outcome() == SentRecord.Outcome.FORMED) {
+      formedIn.put(r.key(), r.notificationId());
+      formedKeys.computeIfAbsent(r.notificationId(), id -> new HashSet<>()).add(r.key());
+      return;
+    }
     byKey.put(r.key(), r);
     if (r.outcome() == SentRecord.Outcome.SENT && !r.subject().equals(SentRecord.ALL)) {
       lastSent.merge(r.receiver() + '|' + r.subject(), r.at(), (a, b) -> a.isAfter(b) ? a : b);
@@ -54,6 +78,16 @@ public final class SentLog {
   /** The newest (by day) transition of {@code fingerprint} recorded for {@code receiver}, whatever its outcome. */
   public Optional<SentRecord> lastTransition(String receiver, String fingerprint) {
     return Optional.ofNullable(lastTransition.get(receiver + '|' + fingerprint));
+  }
+
+  /** The notification {@code key} was formed into, if it has no outcome yet. */
+  public Optional<String> formedIn(String key) {
+    return Optional.ofNullable(formedIn.get(key));
+  }
+
+  /** The keys of notification {@code id} formed and not finished (empty if none). */
+  public Set<String> formedKeys(String id) {
+    return Set.copyOf(formedKeys.getOrDefault(id, Set.of()));
   }
 
   /** How many keys are known. */

@@ -32,7 +32,13 @@ public record SentRecord(String receiver, String subject, String what, LocalDate
      * A firing held back by a silence (its notification id is the silence's): sent when the
      * silence ends while it still fires, and then replaced by the delivery's record.
      */
-    SILENCED("silenced");
+    SILENCED("silenced"),
+    /**
+     * A notification of alert transitions carrying it was formed and is about to be attempted: it
+     * fixes the notification's members, so that after a crash the same transitions, read again, form
+     * the same notification (same id) instead of joining others. Replaced by the outcome.
+     */
+    FORMED("formed");
 
     private final String wire;
 

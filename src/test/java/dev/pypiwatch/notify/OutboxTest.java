@@ -563,6 +563,56 @@ class OutboxTest {
     assertEquals(List.of("numpy", "numpy"), next.stream().map(n -> n.alerts().get(0).packageName()).toList());
   }
 
+  @Test
+  void aNotificationFormedBeforeACrashIsFormedAgainWithTheSameTransitionsAndId() {
+    NotifyConfig c = config(List.of(receiver("ops")), List.of(), List.of("ops"), WAIT, Duration.ZERO, true,
+        List.of(), RETRY);
+    Outbox before = outbox(c);
+    before.read(firing("pip"), 0, 0, T0);
+    before.read(firing("numpy"), 0, 1, T0);
+    before.form(T0.plus(WAIT));
+    List<SentRecord> formed = before.takeRecords();
+    assertEquals(List.of(SentRecord.Outcome.FORMED, SentRecord.Outcome.FORMED),
+        formed.stream().map(SentRecord::outcome).toList());
+    Notification accepted = before.due(T0.plus(WAIT)).get(0);
+    assertEquals(accepted.id(), formed.get(0).notificationId());
+    // The receiver accepts it; the process dies before its sent records commit. After the restart the
+    // sent topic holds the formed records, and a new transition arrived among the two read again.
+    Outbox after = outbox(c);
+    formed.forEach(after.sent()::add);
+    assertTrue(after.sent().formedIn(formed.get(0).key()).isPresent());
+    Instant t = T0.plusSeconds(600);
+    after.read(firing("pip"), 0, 0, t);
+    after.read(firing("flask"), 0, 1, t);
+    assertEquals(List.of(), after.due(t), "one member is still to be read again: nothing formed yet");
+    after.read(firing("numpy"), 0, 2, t);
+    List<Notification> again = after.due(t);
+    assertEquals(1, again.size(), "formed at once, without a new group-wait");
+    assertEquals(accepted.id(), again.get(0).id(), "the same id: the receiver drops the resend");
+    assertEquals(accepted.alerts(), again.get(0).alerts());
+    after.delivered(again.get(0).id(), t);
+    assertTrue(after.sent().formedIn(formed.get(0).key()).isEmpty(), "the outcome replaces the formed record");
+    List<Notification> newcomer = after.due(t.plus(WAIT));
+    assertEquals(List.of("flask"), newcomer.get(0).alerts().stream().map(Alert::packageName).toList());
+  }
+
+  @Test
+  void aFormedNotificationWhoseMemberIsNotReadAgainGoesOutAfterGroupWaitWithTheOthers() {
+    NotifyConfig c = config(List.of(receiver("ops")), List.of(), List.of("ops"), WAIT, Duration.ZERO, true,
+        List.of(), RETRY);
+    Outbox before = outbox(c);
+    before.read(firing("pip"), 0, 0, T0);
+    before.read(firing("numpy"), 1, 0, T0);
+    before.form(T0.plus(WAIT));
+    Outbox after = outbox(c);
+    before.takeRecords().forEach(after.sent()::add);
+    Instant t = T0.plusSeconds(600);
+    after.read(firing("pip"), 0, 0, t); // numpy's partition went to another instance
+    assertEquals(List.of(), after.due(t.plus(WAIT).minusSeconds(1)));
+    List<Notification> late = after.due(t.plus(WAIT));
+    assertEquals(List.of("pip"), late.get(0).alerts().stream().map(Alert::packageName).toList());
+  }
+
   private static Map<String, Notification> byReceiver(List<Notification> ns) {
     Map<String, Notification> m = new java.util.LinkedHashMap<>();
     ns.forEach(n -> m.put(n.receiver(), n));

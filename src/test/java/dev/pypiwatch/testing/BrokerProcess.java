@@ -77,6 +77,33 @@ public final class BrokerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Freezes the broker ({@code SIGSTOP}): its connections stay open and it answers nothing until
+   * {@link #thaw()}, then it handles what was sent meanwhile (a stalled broker, a long GC pause).
+   */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #freeze() frozen} broker go on ({@code SIGCONT}). */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while signalling the broker", e);
+    }
+  }
+
   /** Starts the broker again on the same port and data directory. Blocking. */
   public void restart() {
     if (process.isAlive()) {
@@ -127,6 +154,7 @@ public final class BrokerProcess implements AutoCloseable {
     if (process == null || !process.isAlive()) {
       return;
     }
+    thaw(); // a frozen broker cannot shut down
     process.getOutputStream().close();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       kill();

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * <h3>What is committed when</h3>
  *
  * After each poll, one Kafka transaction holds the sent records of the deliveries completed since
- * the last one, the dead letters (with their sent records), and the group's offsets up to the first
+ * the last one, the dead letters (with their sent records), the members of each notification formed
+ * (records of outcome {@code formed}, committed before its first attempt), and the group's offsets up to the first
  * alert that is not finished (its routed keys not all in the sent log: collecting, queued, in flight
  * or in back-off). Offsets never pass a pending alert, so after a crash every unfinished alert is
  * read again, and the sent topic, read back from its beginning on every (re)assignment, keeps what
@@ -71,9 +72,9 @@ import org.slf4j.LoggerFactory;
  * <h3>The one window</h3>
  *
  * A receiver that accepted a notification before the process died, but whose sent records were not
- * committed yet, gets it again after the restart. The resend has the same {@link Notification#id()}
- * when it groups the same transitions (they are read again together; a transition that arrived
- * meanwhile joins the group and changes the id), so receivers can de-duplicate on it (the webhook's
+ * committed yet, gets it again after the restart, with the same {@link Notification#id()}: its
+ * transitions, read again, form the notification their {@code formed} records name (a transition
+ * that arrived meanwhile goes into another one), so receivers can de-duplicate on it (the webhook's
  * Idempotency-Key). On {@link #stop()} deliveries in flight get a grace period ({@link #STOP_GRACE}
  * in the service) to finish and be recorded. A lost answer (the receiver accepted, the connection
  * broke) is retried, with the same id, too.
@@ -206,10 +207,14 @@ public final class NotificationStream extends TransactionalLoop {
       refresh();
       refreshed = now;
     }
+    // What each new notification holds is committed before its first attempt: a crash after a
+    // receiver accepted it forms it again with the same transitions, hence the same id.
+    outbox.form(now);
+    outbox.takeRecords().forEach(this::toWrite);
+    commit();
     for (Notification n : outbox.due(now)) {
       attempt(n);
     }
-    commit();
     metrics.pending(outbox.pending());
     reportHistory();
   }
