@@ -263,6 +263,11 @@ class NotifierVerticleIT {
     // WHEN the notifier stops before it could record the delivery (the documented window)
     undeploy(first);
     assertEquals(List.of(), sentRecords());
+    // (what the message holds was committed before its first attempt)
+    List<SentRecord> formed = allSentTopicRecords();
+    assertEquals(3, formed.size());
+    assertTrue(formed.stream().allMatch(r -> r.outcome() == SentRecord.Outcome.FORMED
+        && r.notificationId().equals(ops.accepted().get(0).id())), formed.toString());
     // THEN the next instance sends it again, with the same id, and records it
     deploy(Map.of("ops", ops));
     Await.until(() -> ops.accepted().size() == 2, WAIT);
@@ -388,7 +393,12 @@ class NotifierVerticleIT {
     }
   }
 
+  /** The sent topic's outcome records (delivered, dead-lettered, held back), without the formed ones. */
   private List<SentRecord> sentRecords() {
+    return allSentTopicRecords().stream().filter(r -> r.outcome() != SentRecord.Outcome.FORMED).toList();
+  }
+
+  private List<SentRecord> allSentTopicRecords() {
     return KafkaTesting.consumeToEnd(clients, notify.sentTopic(), WAIT).stream()
         .map(r -> NotificationCodec.decodeSent(r.value())).toList();
   }
