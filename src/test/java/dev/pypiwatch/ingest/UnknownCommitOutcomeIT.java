@@ -12,6 +12,8 @@ import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Origin;
+import dev.pypiwatch.api.PypiStatsClient;
+import dev.pypiwatch.config.ApiConfig;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.KafkaConfig;
@@ -20,17 +22,25 @@ import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.kafka.TransactionalProducer;
 import dev.pypiwatch.outbound.RetryPolicy;
+import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.SimulatedUpstream;
+import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.BrokerProcess;
+import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.KafkaProxy;
 import dev.pypiwatch.testing.KafkaTesting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -70,6 +80,58 @@ class UnknownCommitOutcomeIT {
       assertTrue(log.stream().anyMatch(m -> m.contains("was not acknowledged")), String.join("\n", log));
       assertTrue(log.stream().anyMatch(m -> m.contains("the commit of package pkg-b went through after all")),
           String.join("\n", log));
+    }
+  }
+
+  /**
+   * The poller's publisher gives up (one attempt) on a batch whose commit went through unacknowledged:
+   * the next poll reads the package's committed state back and publishes nothing twice.
+   */
+  @Test
+  void aPollerThatGaveUpOnAnUnacknowledgedCommitReadsTheStateBackBeforeTheNextPoll() throws Exception {
+    int proxyPort = EmbeddedKafka.freePort();
+    int brokerPort = EmbeddedKafka.freePort();
+    Vertx vertx = Vertx.vertx();
+    try (KafkaProxy proxy = KafkaProxy.start(proxyPort, brokerPort);
+        EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), brokerPort,
+            Map.of("advertised.listeners", "PLAINTEXT://localhost:" + proxyPort))) {
+      LocalDate today = LocalDate.of(2026, 4, 10);
+      SimulatedUpstream sim = new SimulatedUpstream(3).addPackage("busy-pkg", Profile.busy(20_000)).setToday(today);
+      FakePypiStats upstream = Await.result(FakePypiStats.start(vertx)).serve(sim);
+      TopicsConfig topicsConfig = KafkaTesting.uniqueTopics("unknown-commit-poller", 1);
+      KafkaClients clients = new KafkaClients(new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(),
+          Map.of("max.block.ms", "2000"), Map.of()), "localhost:" + proxyPort);
+      try (Admin admin = clients.newAdmin()) {
+        TopicAdmin.ensureTopics(admin, topicsConfig);
+      }
+      Topics topics = Topics.from(topicsConfig);
+      RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(200), Duration.ofSeconds(1), RetryPolicy.Jitter.NONE);
+      PollMetrics metrics = new PollMetrics();
+      try (DownloadPublisher publisher = new DownloadPublisher(clients, topics, "unknown-commit-poll", once)) {
+        PypiStatsClient client = new PypiStatsClient(vertx, new ApiConfig(upstream.baseUrl(), "", Duration.ZERO, 2,
+            Duration.ofSeconds(30), 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1),
+            4L * 1024 * 1024));
+        Clock clock = Clock.fixed(today.atTime(3, 0).toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
+        Poller poller = new Poller(client, publisher, vertx.createSharedWorkerExecutor("publish-test", 1), Map.of(),
+            "", clock, metrics);
+        proxy.loseAnswersAfter(KafkaProxy.END_TXN);
+        Poller.CycleReport first = Await.result(poller.poll(List.of("busy-pkg")), WAIT);
+        assertEquals(Set.of("busy-pkg"), first.behind(), "the publication failed as far as the poller knows");
+        assertEquals(1, metrics.snapshot().get("pypiwatch_publish_failures_total"));
+        Poller.CycleReport second = Await.result(poller.poll(List.of("busy-pkg")), WAIT);
+        assertEquals(Set.of("busy-pkg"), second.fresh());
+      }
+      assertEquals(1, proxy.connectionsCut());
+      List<ConsumerRecord<String, byte[]>> downloads = KafkaTesting.consumeToEnd(clients, topics.downloads(), WAIT);
+      Map<String, Long> perRecord = downloads.stream()
+          .map(r -> EventCodec.decodeDownload(r.value()).record().toString())
+          .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+      assertTrue(perRecord.size() > 500, "the package's whole window: " + perRecord.size());
+      assertTrue(perRecord.values().stream().allMatch(n -> n == 1), "a record committed twice");
+      assertEquals(1, KafkaTesting.consumeToEnd(clients, topics.pollerState(), WAIT).size(),
+          "one state snapshot: the second poll had nothing new to publish");
+    } finally {
+      Await.result(vertx.close());
     }
   }
 
