@@ -563,14 +563,23 @@ class OutboxTest {
     assertEquals(List.of("numpy", "numpy"), next.stream().map(n -> n.alerts().get(0).packageName()).toList());
   }
 
+  private static NotifyConfig oneReceiver() {
+    return config(List.of(receiver("ops")), List.of(), List.of("ops"), WAIT, Duration.ZERO, true, List.of(), RETRY);
+  }
+
+  /** An outbox that read pip (partition 0) and numpy (on {@code numpyPartition}) and formed their notification. */
+  private static Outbox formedPipAndNumpy(NotifyConfig c, int numpyPartition) {
+    Outbox o = outbox(c);
+    o.read(firing("pip"), 0, 0, T0);
+    o.read(firing("numpy"), numpyPartition, 1, T0);
+    o.form(T0.plus(WAIT));
+    return o;
+  }
+
   @Test
   void aNotificationFormedBeforeACrashIsFormedAgainWithTheSameTransitionsAndId() {
-    NotifyConfig c = config(List.of(receiver("ops")), List.of(), List.of("ops"), WAIT, Duration.ZERO, true,
-        List.of(), RETRY);
-    Outbox before = outbox(c);
-    before.read(firing("pip"), 0, 0, T0);
-    before.read(firing("numpy"), 0, 1, T0);
-    before.form(T0.plus(WAIT));
+    NotifyConfig c = oneReceiver();
+    Outbox before = formedPipAndNumpy(c, 0);
     List<SentRecord> formed = before.takeRecords();
     assertEquals(List.of(SentRecord.Outcome.FORMED, SentRecord.Outcome.FORMED),
         formed.stream().map(SentRecord::outcome).toList());
@@ -598,12 +607,8 @@ class OutboxTest {
 
   @Test
   void aFormedNotificationWhoseMemberIsNotReadAgainGoesOutAfterGroupWaitWithTheOthers() {
-    NotifyConfig c = config(List.of(receiver("ops")), List.of(), List.of("ops"), WAIT, Duration.ZERO, true,
-        List.of(), RETRY);
-    Outbox before = outbox(c);
-    before.read(firing("pip"), 0, 0, T0);
-    before.read(firing("numpy"), 1, 0, T0);
-    before.form(T0.plus(WAIT));
+    NotifyConfig c = oneReceiver();
+    Outbox before = formedPipAndNumpy(c, 1);
     Outbox after = outbox(c);
     before.takeRecords().forEach(after.sent()::add);
     Instant t = T0.plusSeconds(600);
