@@ -140,8 +140,9 @@ public final class DeadLetterReplay {
       producer.commit(records);
     } catch (RuntimeException e) {
       producer.abortAfter(e);
-      return new Result(d, Outcome.FAILED, "delivered, but not recorded (" + e + "): a second replay sends it "
-          + "again, with the same id");
+      String recorded = TransactionalProducer.isOutcomeUnknown(e) ? "maybe not recorded" : "not recorded";
+      return new Result(d, Outcome.FAILED, "delivered, but " + recorded + " (" + e + "): a second replay may send "
+          + "it again, with the same id");
     }
     LOG.info("dead letter {} replayed to {} [{} alert(s)]", d.notificationId(), d.receiver(), d.alerts().size());
     return new Result(d, Outcome.REPLAYED, d.alerts().size() + " alert(s)");
