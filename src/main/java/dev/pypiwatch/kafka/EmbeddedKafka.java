@@ -88,8 +88,21 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose, Map<String, String> settings) {
     Path dir = dataDir.toAbsolutePath();
-    int brokerPort = port == 0 ? freePort() : requireFree(port);
-    Properties props = brokerProperties(dir, brokerPort, freePort());
+    Ports last = Ports.read(dir);
+    int brokerPort = port != 0 ? requireFree(port)
+        : last != null && isFree(last.broker()) ? last.broker() : freePort();
+    int controllerPort = last != null && last.controller() != brokerPort && isFree(last.controller())
+        ? last.controller() : freePort();
+    if (last != null && (last.broker() != brokerPort || last.controller() != controllerPort)) {
+      LOG.warn("the embedded broker in {} moves from ports {}/{} to {}/{} (taken or configured otherwise): a "
+          + "transaction whose commit a crash interrupted may be left without its commit markers while the "
+          + "broker still announces its old address; keep kafka.embedded-port fixed", dir, last.broker(),
+          last.controller(), brokerPort, controllerPort);
+    }
+    if (!deleteOnClose) {
+      new Ports(brokerPort, controllerPort).write(dir);
+    }
+    Properties props = brokerProperties(dir, brokerPort, controllerPort);
     props.putAll(settings);
     formatIfNeeded(dir, props);
     long t0 = System.nanoTime();
@@ -241,6 +254,57 @@ public final class EmbeddedKafka implements AutoCloseable {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("localhost", port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The broker's and controller's ports of the last start on a data directory, kept there so that a
+   * restart (after a crash above all) listens where the broker's registration in its own metadata
+   * says it does. Kafka's transaction coordinator, loading a commit the crash interrupted, sends its
+   * commit markers to the address in that registration: at a new address they were seen lost
+   * (CrashLoopIT), leaving the transaction's records unmarked until the producer's next commit on
+   * the same partition committed them along with it.
+   */
+  private record Ports(int broker, int controller) {
+    private static final String FILE = "embedded-ports.properties";
+
+    static Ports read(Path dir) {
+      Path f = dir.resolve(FILE);
+      if (!Files.exists(f)) {
+        return null;
+      }
+      Properties p = new Properties();
+      try (var in = Files.newInputStream(f)) {
+        p.load(in);
+        return new Ports(Integer.parseInt(p.getProperty("broker")), Integer.parseInt(p.getProperty("controller")));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("ignoring unreadable {} in {}: {}", FILE, dir, e.toString());
+        return null;
+      }
+    }
+
+    void write(Path dir) {
+      Properties p = new Properties();
+      p.setProperty("broker", Integer.toString(broker));
+      p.setProperty("controller", Integer.toString(controller));
+      try {
+        Files.createDirectories(dir);
+        try (OutputStream out = Files.newOutputStream(dir.resolve(FILE))) {
+          p.store(out, "the embedded broker's ports, reused by the next start on this directory when free");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + FILE + " in " + dir, e);
+      }
     }
   }
 

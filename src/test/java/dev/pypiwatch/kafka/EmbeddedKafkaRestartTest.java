@@ -3,6 +3,7 @@ package dev.pypiwatch.kafka;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,24 @@ class EmbeddedKafkaRestartTest {
       KafkaTesting.awaitSettled(clients, t.pollerState(), DEADLINE);
       assertEquals("state-2",
           new String(PollerStateStore.readLatest(clients, t.pollerState(), DEADLINE).get("pip"), UTF_8));
+    }
+  }
+
+  @Test
+  void aRestartOnAnEphemeralPortListensWhereTheLastStartDid(@TempDir Path dir) throws Exception {
+    int first;
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir, 0)) {
+      first = broker.port();
+    }
+    // The broker's registration in its own metadata names that address: a commit a crash interrupted
+    // gets its markers sent there.
+    try (EmbeddedKafka again = EmbeddedKafka.start(dir, 0)) {
+      assertEquals(first, again.port());
+    }
+    try (ServerSocket taken = new ServerSocket(first, 50, InetAddress.getByName("localhost"))) {
+      try (EmbeddedKafka moved = EmbeddedKafka.start(dir, 0)) {
+        assertNotEquals(first, moved.port(), "a taken port is not waited for");
+      }
     }
   }
 
