@@ -28,6 +28,9 @@ public final class PollMetrics {
   final AtomicLong publishFailures = new AtomicLong();
   final AtomicLong transientEmpties = new AtomicLong();
   final AtomicLong stalePackagesTotal = new AtomicLong();
+  final AtomicLong pollsSkipped = new AtomicLong();
+  // Packages whose last poll was skipped: waiting for the upstream's day.
+  final Set<String> waiting = ConcurrentHashMap.newKeySet();
   final Set<String> stale = ConcurrentHashMap.newKeySet();
   final Set<String> invalid = ConcurrentHashMap.newKeySet();
   final AtomicLong lastSuccessEpochSecond = new AtomicLong();
@@ -45,6 +48,15 @@ public final class PollMetrics {
   /** When {@code pkg} (any spelling) was last polled, if it has been since start-up. */
   public Optional<Instant> lastPoll(String pkg) {
     return PackageName.isValid(pkg) ? Optional.ofNullable(lastPoll.get(PackageName.normalize(pkg))) : Optional.empty();
+  }
+
+  void pollSkipped(String pkg) {
+    pollsSkipped.incrementAndGet();
+    waiting.add(pkg);
+  }
+
+  void pollMade(String pkg) {
+    waiting.remove(pkg);
   }
 
   void polled(String pkg, PollListener.Outcome outcome, Instant at) {
@@ -100,6 +112,8 @@ public final class PollMetrics {
     m.put("pypiwatch_publish_failures_total", publishFailures.get());
     m.put("pypiwatch_transient_empty_answers_total", transientEmpties.get());
     m.put("pypiwatch_stale_reports_total", stalePackagesTotal.get());
+    m.put("pypiwatch_package_polls_skipped_total", pollsSkipped.get());
+    m.put("pypiwatch_packages_waiting_for_upstream", (long) waiting.size());
     m.put("pypiwatch_stale_packages", (long) stale.size());
     m.put("pypiwatch_invalid_packages", (long) invalid.size());
     m.put("pypiwatch_last_successful_poll_seconds", lastSuccessEpochSecond.get());

@@ -127,8 +127,9 @@ public final class PollVerticle extends VerticleBase {
       polledOnce = true;
       poller.metrics().cycleFinished(report);
       List<String> behind = report.behind().stream().filter(watchlist::contains).sorted().toList();
-      log.info("poll cycle done [expected newest: {}, fresh: {}, behind: {}, invalid: {}]",
-          report.expectedNewest(), report.fresh().size(), behind.size(), report.invalid().size());
+      log.info("poll cycle done [expected newest: {}, fresh: {}, behind: {} (of which waiting for the "
+          + "upstream, not polled: {}), invalid: {}]", report.expectedNewest(), report.fresh().size(),
+          behind.size(), report.waiting().size(), report.invalid().size());
       if (behind.isEmpty() || stopping) {
         return;
       }

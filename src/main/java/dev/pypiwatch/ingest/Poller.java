@@ -45,6 +45,7 @@ public final class Poller {
   private final Clock clock;
   private final PollMetrics metrics;
   private final PollPlanner planner = new PollPlanner();
+  private final NewsGate gate = new NewsGate();
   private final Map<String, PollerState> states = new ConcurrentHashMap<>();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   /** Packages whose last batch may or may not have been committed: their state is read back first. */
@@ -87,46 +88,82 @@ public final class Poller {
   public Future<CycleReport> poll(List<String> packages) {
     LocalDate expectedNewest = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
     metrics.cycles.incrementAndGet();
-    return fetchHoles(expectedNewest).compose(holes -> {
+    return fetchReference(expectedNewest).compose(reference -> {
       CycleReport report = new CycleReport(expectedNewest);
-      return pollEach(packages.iterator(), holes, report).map(v -> report);
+      NewsGate.Cycle decisions = gate.cycle(reference.check(), expectedNewest);
+      return pollEach(packages.iterator(), reference.holes(), decisions, report).map(v -> {
+        logWaiting(reference.check(), report);
+        return report;
+      });
     });
   }
 
-  private Future<Void> pollEach(Iterator<String> it, Set<LocalDate> holes, CycleReport report) {
+  private Future<Void> pollEach(Iterator<String> it, Set<LocalDate> holes, NewsGate.Cycle decisions,
+      CycleReport report) {
     if (stopping || !it.hasNext()) {
       return Future.succeededFuture();
     }
     String pkg = it.next();
-    return pollPackage(pkg, holes, report).compose(v -> pollEach(it, holes, report));
+    if (!decisions.shouldPoll(pkg)) {
+      // Nothing new upstream for it: one request (the reference) per retry, not three per package.
+      report.waiting.add(pkg);
+      report.behind.add(pkg);
+      metrics.pollSkipped(pkg);
+      return pollEach(it, holes, decisions, report);
+    }
+    return pollPackage(pkg, holes, decisions, report).compose(v -> pollEach(it, holes, decisions, report));
   }
 
+  private void logWaiting(NewsGate.ReferenceCheck reference, CycleReport report) {
+    if (report.waiting.isEmpty()) {
+      return;
+    }
+    log.info("{} package(s) not polled, waiting for the upstream's {} ({}): the reference is asked "
+        + "again at the next retry", report.waiting.size(), report.expectedNewest,
+        reference.status() == NewsGate.ReferenceCheck.Status.DOWN ? "the upstream fails"
+            : "the reference's newest day is " + reference.newest());
+  }
+
+  /** The reference's holes (null when unknown) and what it says about the upstream's day. */
+  private record Reference(Set<LocalDate> holes, NewsGate.ReferenceCheck check) {}
+
   /**
-   * Holes from the reference series; null when there is none or it could not be fetched. The
-   * reference's own {@code overall} records are published too (package {@code __all__}): the rule
-   * engine tells an ecosystem-wide fall (an upstream incident, the holidays) from a package's own.
+   * Holes from the reference series (null when there is none or it could not be fetched), and
+   * whether it has the expected day. The reference's own {@code overall} records are published too
+   * (package {@code __all__}): the rule engine tells an ecosystem-wide fall (an upstream incident,
+   * the holidays) from a package's own.
    */
-  private Future<Set<LocalDate>> fetchHoles(LocalDate expectedNewest) {
+  private Future<Reference> fetchReference(LocalDate expectedNewest) {
     if (referencePackage.isEmpty()) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(new Reference(null, NewsGate.ReferenceCheck.of(NewsGate.ReferenceCheck.Status.DISABLED)));
     }
     Instant fetchedAt = clock.instant();
     return client.fetchOverall(referencePackage, null).transform(ar -> {
       if (ar.succeeded()) {
         reachable();
       } else if (unreachable(ar.cause())) {
-        return Future.succeededFuture(null);
+        return Future.succeededFuture(new Reference(null, NewsGate.ReferenceCheck.of(NewsGate.ReferenceCheck.Status.DOWN)));
       }
       if (ar.succeeded() && ar.result() instanceof ApiResponse.Data<SeriesResponse> data) {
         List<DownloadRecord> records = normalize(referencePackage, Endpoint.OVERALL, data.value());
         Set<LocalDate> holes = ReferenceSeries.missingDates(records);
-        return publishReference(records, data.url(), fetchedAt, holes, expectedNewest).map(v -> holes);
+        NewsGate.ReferenceCheck check = newestOf(records)
+            .map(NewsGate.ReferenceCheck::answered)
+            .orElse(NewsGate.ReferenceCheck.of(NewsGate.ReferenceCheck.Status.UNUSABLE));
+        return publishReference(records, data.url(), fetchedAt, holes, expectedNewest)
+            .map(v -> new Reference(holes, check));
       }
       log.warn("reference series unavailable, treating days a package lacks entirely as unknown "
           + "[reference: {}, cause: {}]", referencePackage,
           ar.failed() ? ar.cause().getMessage() : ar.result().getClass().getSimpleName());
-      return Future.succeededFuture(null);
+      boolean down = ar.failed() && ar.cause() instanceof PypiStatsException e && e.kind().retryable();
+      return Future.succeededFuture(new Reference(null, NewsGate.ReferenceCheck.of(
+          down ? NewsGate.ReferenceCheck.Status.DOWN : NewsGate.ReferenceCheck.Status.UNUSABLE)));
     });
+  }
+
+  private static java.util.Optional<LocalDate> newestOf(List<DownloadRecord> records) {
+    return records.stream().map(DownloadRecord::date).max(LocalDate::compareTo);
   }
 
   private Future<Void> publishReference(List<DownloadRecord> records, String url, Instant fetchedAt,
@@ -143,13 +180,22 @@ public final class Poller {
     });
   }
 
-  private Future<Void> pollPackage(String pkg, Set<LocalDate> holes, CycleReport report) {
+  private Future<Void> pollPackage(String pkg, Set<LocalDate> holes, NewsGate.Cycle decisions,
+      CycleReport report) {
     Instant fetchedAt = clock.instant();
+    metrics.pollMade(pkg);
     List<Future<Fetched>> fetches = new ArrayList<>();
     FETCHED.forEach(e -> fetches.add(fetch(pkg, e)));
     return Future.join(fetches).transform(ignored -> {
       List<Fetched> fetched = fetches.stream().map(Future::result).toList();
-      return decideAndPublish(pkg, fetchedAt, fetched, holes, report);
+      return decideAndPublish(pkg, fetchedAt, fetched, holes, report).map(poll -> {
+        if (decisions.polled(pkg, poll)) {
+          log.info("the upstream has news the reference does not show (it answered, newest day {}): "
+              + "every package of this cycle is polled [package: {}, reference: {}]", poll.newest(), pkg,
+              referencePackage);
+        }
+        return (Void) null;
+      });
     });
   }
 
@@ -164,7 +210,8 @@ public final class Poller {
         new Fetched(endpoint, ar.succeeded() ? ar.result() : null, ar.cause())));
   }
 
-  private Future<Void> decideAndPublish(String pkg, Instant fetchedAt, List<Fetched> fetched,
+  /** Plans and publishes one package's poll; never fails: what the gate needs to know is the result. */
+  private Future<NewsGate.PackagePoll> decideAndPublish(String pkg, Instant fetchedAt, List<Fetched> fetched,
       Set<LocalDate> holes, CycleReport report) {
     metrics.packagePolls.incrementAndGet();
     PackageSnapshot snapshot = PackageSnapshot.at(fetchedAt);
@@ -194,20 +241,23 @@ public final class Poller {
         log.error("invalid watchlist entry: the upstream does not know this package (404 from "
             + "overall, no data elsewhere) [package: {}]; the other packages are still polled", pkg);
       }
-      return Future.succeededFuture();
+      return Future.succeededFuture(new NewsGate.PackagePoll(false, true, null));
     }
     metrics.invalid.remove(pkg);
     Set<LocalDate> effectiveHoles = holes != null ? holes : packageLevelHoles(snapshot);
     PackageSnapshot fetchedSnapshot = snapshot;
     boolean fetchFailed = failed;
     boolean logged = answered; // with nothing fetched, "no data" would be misleading
+    LocalDate newest = newestOf(snapshot.get(Endpoint.OVERALL).map(FetchedSeries::records).orElse(List.of()))
+        .orElse(null);
     return previousState(pkg).compose(previous -> {
       PollResult result = planner.plan(pkg, fetchedSnapshot, previous, effectiveHoles, report.expectedNewest);
       if (logged) {
         logDiagnostics(pkg, result);
       }
-      return publish(pkg, result).map(v -> result.fresh() && !fetchFailed);
-    }).map(fresh -> {
+      return publish(pkg, result).map(v -> result);
+    }).map(result -> {
+      boolean fresh = result.fresh() && !fetchFailed;
       (fresh ? report.fresh : report.behind).add(pkg);
       if (fresh) {
         metrics.stale.remove(pkg);
@@ -215,7 +265,7 @@ public final class Poller {
       }
       metrics.polled(pkg, fresh ? PollListener.Outcome.FRESH
           : fetchFailed ? PollListener.Outcome.FAILED : PollListener.Outcome.BEHIND, clock.instant());
-      return (Void) null;
+      return new NewsGate.PackagePoll(!fetchFailed && !result.transientEmpty(), logged, newest);
     }).recover(err -> {
       metrics.publishFailures.incrementAndGet();
       report.behind.add(pkg);
@@ -223,7 +273,7 @@ public final class Poller {
       log.error("publish failed, {}; will retry [package: {}]: {}", unsettled.contains(pkg)
           ? "it may have gone through: the committed state is read back first" : "nothing of this poll is visible",
           pkg, err.getMessage());
-      return Future.succeededFuture();
+      return Future.succeededFuture(new NewsGate.PackagePoll(false, logged, newest));
     });
   }
 
@@ -353,6 +403,7 @@ public final class Poller {
     final Set<String> fresh = ConcurrentHashMap.newKeySet();
     final Set<String> behind = ConcurrentHashMap.newKeySet();
     final Set<String> invalid = ConcurrentHashMap.newKeySet();
+    final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
     CycleReport(LocalDate expectedNewest) {
       this.expectedNewest = expectedNewest;
@@ -368,9 +419,17 @@ public final class Poller {
       return Set.copyOf(fresh);
     }
 
-    /** Packages to poll again: late data, transient empties, failed fetches or publications. */
+    /** Packages to poll again: late data, transient empties, failed fetches or publications, waiting. */
     public Set<String> behind() {
       return Set.copyOf(behind);
+    }
+
+    /**
+     * Packages not polled this cycle because the upstream had nothing new for them (the reference
+     * lacks the expected day and they already have its newest, or the upstream fails); also behind.
+     */
+    public Set<String> waiting() {
+      return Set.copyOf(waiting);
     }
 
     /** Packages the upstream does not know. */
