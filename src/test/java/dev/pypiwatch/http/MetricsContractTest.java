@@ -44,6 +44,8 @@ class MetricsContractTest {
       "pypiwatch_publish_failures_total counter",
       "pypiwatch_transient_empty_answers_total counter",
       "pypiwatch_stale_reports_total counter",
+      "pypiwatch_package_polls_skipped_total counter",
+      "pypiwatch_packages_waiting_for_upstream gauge",
       "pypiwatch_stale_packages gauge",
       "pypiwatch_invalid_packages gauge",
       "pypiwatch_last_successful_poll_seconds gauge",
