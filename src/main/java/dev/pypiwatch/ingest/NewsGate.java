@@ -70,6 +70,18 @@ final class NewsGate {
     static ReferenceCheck of(Status status) {
       return new ReferenceCheck(status, null);
     }
+
+    static ReferenceCheck disabled() {
+      return of(Status.DISABLED);
+    }
+
+    static ReferenceCheck unusable() {
+      return of(Status.UNUSABLE);
+    }
+
+    static ReferenceCheck down() {
+      return of(Status.DOWN);
+    }
   }
 
   /** How one package's poll went, as far as the gate cares. */

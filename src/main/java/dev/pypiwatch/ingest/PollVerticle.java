@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Schedules the {@link Poller}: on start-up and daily at {@code poller.poll-at} UTC; re-polls
- * packages whose data is late until the freshness deadline, then reports them stale; reloads the
- * watchlist when its files change (added packages are backfilled at once).
+ * packages whose data is late until the freshness deadline, then reports them stale (each retry
+ * asks the reference first, and polls only the packages that can have news: {@link NewsGate});
+ * reloads the watchlist when its files change (added packages are backfilled at once).
  */
 public final class PollVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PollVerticle.class);

@@ -9,6 +9,7 @@ import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.PackageName;
+import dev.pypiwatch.ingest.NewsGate.ReferenceCheck;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -84,6 +86,8 @@ public final class Poller {
    * <p>The reference is fetched and its transaction committed before the first package of every
    * cycle (retries of late packages included): the rule engine reads it after a package's records,
    * so that package's days are judged with the reference's same days whenever the upstream had them.
+   * It also tells whether the upstream has anything new: {@link NewsGate} holds back the packages
+   * that cannot have news (reported behind and {@link CycleReport#waiting() waiting}).
    */
   public Future<CycleReport> poll(List<String> packages) {
     LocalDate expectedNewest = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
@@ -114,18 +118,18 @@ public final class Poller {
     return pollPackage(pkg, holes, decisions, report).compose(v -> pollEach(it, holes, decisions, report));
   }
 
-  private void logWaiting(NewsGate.ReferenceCheck reference, CycleReport report) {
+  private void logWaiting(ReferenceCheck reference, CycleReport report) {
     if (report.waiting.isEmpty()) {
       return;
     }
     log.info("{} package(s) not polled, waiting for the upstream's {} ({}): the reference is asked "
         + "again at the next retry", report.waiting.size(), report.expectedNewest,
-        reference.status() == NewsGate.ReferenceCheck.Status.DOWN ? "the upstream fails"
+        reference.status() == ReferenceCheck.Status.DOWN ? "the upstream fails"
             : "the reference's newest day is " + reference.newest());
   }
 
   /** The reference's holes (null when unknown) and what it says about the upstream's day. */
-  private record Reference(Set<LocalDate> holes, NewsGate.ReferenceCheck check) {}
+  private record Reference(Set<LocalDate> holes, ReferenceCheck check) {}
 
   /**
    * Holes from the reference series (null when there is none or it could not be fetched), and
@@ -135,21 +139,19 @@ public final class Poller {
    */
   private Future<Reference> fetchReference(LocalDate expectedNewest) {
     if (referencePackage.isEmpty()) {
-      return Future.succeededFuture(new Reference(null, NewsGate.ReferenceCheck.of(NewsGate.ReferenceCheck.Status.DISABLED)));
+      return Future.succeededFuture(new Reference(null, ReferenceCheck.disabled()));
     }
     Instant fetchedAt = clock.instant();
     return client.fetchOverall(referencePackage, null).transform(ar -> {
       if (ar.succeeded()) {
         reachable();
       } else if (unreachable(ar.cause())) {
-        return Future.succeededFuture(new Reference(null, NewsGate.ReferenceCheck.of(NewsGate.ReferenceCheck.Status.DOWN)));
+        return Future.succeededFuture(new Reference(null, ReferenceCheck.down()));
       }
       if (ar.succeeded() && ar.result() instanceof ApiResponse.Data<SeriesResponse> data) {
         List<DownloadRecord> records = normalize(referencePackage, Endpoint.OVERALL, data.value());
         Set<LocalDate> holes = ReferenceSeries.missingDates(records);
-        NewsGate.ReferenceCheck check = newestOf(records)
-            .map(NewsGate.ReferenceCheck::answered)
-            .orElse(NewsGate.ReferenceCheck.of(NewsGate.ReferenceCheck.Status.UNUSABLE));
+        ReferenceCheck check = newestOf(records).map(ReferenceCheck::answered).orElse(ReferenceCheck.unusable());
         return publishReference(records, data.url(), fetchedAt, holes, expectedNewest)
             .map(v -> new Reference(holes, check));
       }
@@ -157,12 +159,11 @@ public final class Poller {
           + "[reference: {}, cause: {}]", referencePackage,
           ar.failed() ? ar.cause().getMessage() : ar.result().getClass().getSimpleName());
       boolean down = ar.failed() && ar.cause() instanceof PypiStatsException e && e.kind().retryable();
-      return Future.succeededFuture(new Reference(null, NewsGate.ReferenceCheck.of(
-          down ? NewsGate.ReferenceCheck.Status.DOWN : NewsGate.ReferenceCheck.Status.UNUSABLE)));
+      return Future.succeededFuture(new Reference(null, down ? ReferenceCheck.down() : ReferenceCheck.unusable()));
     });
   }
 
-  private static java.util.Optional<LocalDate> newestOf(List<DownloadRecord> records) {
+  private static Optional<LocalDate> newestOf(List<DownloadRecord> records) {
     return records.stream().map(DownloadRecord::date).max(LocalDate::compareTo);
   }
 
