@@ -54,7 +54,8 @@ public final class DownloadPublisher implements AutoCloseable {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.retry = Objects.requireNonNull(retry, "retry");
-    this.producer = new TransactionalProducer(clients, Objects.requireNonNull(transactionalId, "transactionalId"));
+    this.producer = new TransactionalProducer(clients, Objects.requireNonNull(transactionalId, "transactionalId"),
+        List.of(topics.downloads(), topics.recent(), topics.pollerState()));
   }
 
   /**

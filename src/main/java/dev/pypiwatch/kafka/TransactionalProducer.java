@@ -25,16 +25,25 @@ import org.slf4j.LoggerFactory;
 public final class TransactionalProducer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionalProducer.class);
 
+  // Right after initTransactions the coordinator answers at once; a broker gone again is logged.
+  private static final Duration HANGING_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+
   private final KafkaClients clients;
   private final String transactionalId;
+  private final List<String> writes;
   /** Null after a replacement failed (Kafka unreachable): {@link #open()} tries again. */
   private KafkaProducer<String, byte[]> producer;
   private boolean inTransaction;
 
-  /** Creates the producer; initializing its transactions aborts an open one of the same id. */
-  public TransactionalProducer(KafkaClients clients, String transactionalId) {
+  /**
+   * Creates the producer of {@code transactionalId}, which writes to the topics {@code writes}:
+   * initializing its transactions settles an earlier one of the same id, and a transaction of
+   * it that the broker left open in one of those topics is aborted ({@link HangingTransactions}).
+   */
+  public TransactionalProducer(KafkaClients clients, String transactionalId, List<String> writes) {
     this.clients = clients;
     this.transactionalId = transactionalId;
+    this.writes = List.copyOf(writes);
     this.producer = newProducer();
   }
 
@@ -147,7 +156,9 @@ public final class TransactionalProducer implements AutoCloseable {
   }
 
   private KafkaProducer<String, byte[]> newProducer() {
-    return clients.newTransactionalProducer(transactionalId);
+    KafkaProducer<String, byte[]> p = clients.newTransactionalProducer(transactionalId);
+    HangingTransactions.abort(clients, transactionalId, writes, HANGING_LOOKUP_TIMEOUT);
+    return p;
   }
 
   private void recreate() {

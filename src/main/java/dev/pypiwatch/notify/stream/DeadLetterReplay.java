@@ -104,7 +104,7 @@ public final class DeadLetterReplay {
     Map<String, SentRecord> sent = readSent();
     List<Result> results = new ArrayList<>();
     try (TransactionalProducer producer = dryRun ? null
-        : new TransactionalProducer(clients, config.groupId() + "-dlq-replay")) {
+        : new TransactionalProducer(clients, config.groupId() + "-dlq-replay", List.of(config.sentTopic()))) {
       for (DeadLetter d : letters.values()) {
         if (filter.test(d)) {
           results.add(handle(d, items(d, sent), dryRun, producer));

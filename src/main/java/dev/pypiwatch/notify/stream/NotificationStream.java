@@ -163,7 +163,8 @@ public final class NotificationStream extends TransactionalLoop {
   public void open() {
     outbox.reassigned(fp -> false, false); // no reminders or digests before the group assigns partitions
     try {
-      producer = new TransactionalProducer(clients, transactionalId);
+      producer = new TransactionalProducer(clients, transactionalId,
+          List.of(config.sentTopic(), config.dlqTopic(), topics.silences()));
       consumer = clients.newConsumer(config.groupId());
       var infos = consumer.partitionsFor(topics.alerts(), TIMEOUT);
       if (infos == null || infos.isEmpty()) {

@@ -101,7 +101,7 @@ public final class AlertStream extends TransactionalLoop {
    */
   @Override
   public void open() {
-    producer = new TransactionalProducer(clients, transactionalId);
+    producer = new TransactionalProducer(clients, transactionalId, List.of(topics.alerts()));
     consumer = clients.newConsumer(groupId);
     var infos = consumer.partitionsFor(topics.downloads(), TIMEOUT);
     if (infos == null || infos.isEmpty()) {
