@@ -43,7 +43,7 @@ class ConfigLoaderTest {
     assertEquals(NotifyConfig.DEFAULTS, config.notifications());
     assertEquals(example, config.source());
     assertEquals(List.of("requests", "numpy"), config.watchlist().names());
-    assertEquals(new ConfigLocation(example, 157, 11),
+    assertEquals(new ConfigLocation(example, 159, 11),
         config.watchlist().packages().get(1).location());
   }
 

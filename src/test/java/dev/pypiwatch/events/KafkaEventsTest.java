@@ -194,7 +194,8 @@ class KafkaEventsTest {
   @Test
   void missingTopicFailsWithPackageAndRecordCountAfterRetries() {
     TopicsConfig t = KafkaTesting.uniqueTopics("missing", 1);
-    KafkaConfig cfg = KafkaTesting.config(t, Map.of("max.block.ms", "500"));
+    // Short enough for two failed sends to be quick, long enough for initTransactions on a busy machine.
+    KafkaConfig cfg = KafkaTesting.config(t, Map.of("max.block.ms", "3000"));
     KafkaClients clients = KafkaTesting.clients(broker, cfg); // topics deliberately not created
     RetryPolicy retry = new RetryPolicy(2, Duration.ofMillis(50), Duration.ofSeconds(10), RetryPolicy.Jitter.NONE);
     try (DownloadPublisher pub = new DownloadPublisher(clients, Topics.from(t), "tx-missing", retry)) {
