@@ -87,7 +87,8 @@ public final class DetectionQuality {
     DropSettings dr = d.drop();
     SpikeSettings spike = new SpikeSettings(sp.enabled(), sp.category(),
         dbl("spike.z", sp.z()), sp.weeks(), dbl("spike.floor", sp.scaleFloor()), sp.minVolume(),
-        sp.minIncrease(), dbl("spike.ratio", sp.minRatio()), sp.cooldown());
+        sp.minIncrease(), dbl("spike.ratio", sp.minRatio()),
+        java.time.Duration.ofDays(Integer.getInteger("spike.cooldown", (int) sp.cooldown().toDays())));
     DropSettings drop = new DropSettings(dr.enabled(), dbl("drop.z", dr.z()),
         Integer.getInteger("drop.days", dr.days()), dbl("drop.max-ratio", dr.maxRatio()),
         dr.minVolume(), dr.referencePackage(), dr.referenceMaxRatio(),

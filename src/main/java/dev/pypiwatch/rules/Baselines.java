@@ -30,8 +30,16 @@ final class Baselines {
    * @param baseline expected count
    * @param scale noise unit of the log residual, at least the floor
    * @param seasonal false for the cold-start fallback (callers then demand more)
+   * @param riseScale noise unit of a rise, at least the floor: 1.4826 times the distance from the
+   *     median residual to the upper quartile (the upper half of the residuals alone), so a
+   *     package's ordinary bursts widen it and its dips do not; the scale itself during a cold start
    */
-  record Estimate(double baseline, double scale, boolean seasonal) {}
+  record Estimate(double baseline, double scale, boolean seasonal, double riseScale) {
+    /** An estimate whose rises are measured in the same unit as everything else. */
+    Estimate(double baseline, double scale, boolean seasonal) {
+      this(baseline, scale, seasonal, scale);
+    }
+  }
 
   private Baselines() {}
 
@@ -56,7 +64,8 @@ final class Baselines {
     if (!Double.isNaN(b)) {
       double[] res = memo.residuals.sorted(0, day - 1, RESIDUAL_DAYS, weeks);
       if (res.length >= MIN_RESIDUALS) {
-        return Optional.of(new Estimate(b, scale(res, res.length, floor), true));
+        return Optional.of(new Estimate(b, scale(res, res.length, floor), true,
+            riseScale(res, res.length, floor)));
       }
     }
     return flat(s, day, floor);
@@ -136,6 +145,22 @@ final class Baselines {
       res[i] = Robust.log1(v[i]) - Robust.log1(b);
     }
     return Optional.of(new Estimate(b, scale(res, n, floor), false));
+  }
+
+  /**
+   * The noise unit of a rise from residuals {@code sorted[0..n)} in ascending order: 1.4826 times
+   * (upper quartile - median), which is the MAD for a symmetric distribution; at least {@code floor}.
+   */
+  static double riseScale(double[] sorted, int n, double floor) {
+    return Math.max(floor, Robust.MAD_TO_SD * (quantile(sorted, n, 0.75) - quantile(sorted, n, 0.5)));
+  }
+
+  /** The {@code q} quantile of {@code sorted[0..n)} in ascending order, n > 0, interpolated. */
+  static double quantile(double[] sorted, int n, double q) {
+    double pos = (n - 1) * q;
+    int i = (int) Math.floor(pos);
+    int j = Math.min(n - 1, i + 1);
+    return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
   }
 
   private static double scale(double[] res, int n, double floor) {

@@ -15,7 +15,8 @@ import java.util.Set;
  * to zero, so one good day does not hide a fall) is below {@code -z * scale / sqrt(days)}, the
  * days' sum is at most {@code max-ratio} of the baselines' sum and the baseline is large enough.
  * Unknown days are skipped, never counted as low (a window with skipped days needs one more noise
- * unit); with fewer than {@code days} known days within reach there is no verdict. A fall the ecosystem reference shows too is an upstream incident and not reported; a
+ * unit, and must also show the fall with the unknown days taken at their baselines); with fewer
+ * than {@code days} known days within reach there is no verdict. A fall the ecosystem reference shows too is an upstream incident and not reported; a
  * window with a holiday in it must fall deeper ({@code holiday-max-ratio}).
  */
 final class DropRule implements Rule {
@@ -63,6 +64,13 @@ final class DropRule implements Rule {
     }
     Optional<Window> full = window(series, day.date(), s.days(), sp, Holidays.NONE);
     if (full.isEmpty() || !isDrop(full.get(), s, s.maxRatio())) {
+      return Optional.of(List.of());
+    }
+    if (full.get().skipped() && !unknownAsUsual(series, day.date(), s.days(), sp)
+        .filter(w -> isDrop(w, s, s.maxRatio())).isPresent()) {
+      // The window reached back over unknown days to known low ones: a fall only if it shows with
+      // the unknown days taken as ordinary (at their baselines), so a hole cannot swap an ordinary
+      // day for an older low one.
       return Optional.of(List.of());
     }
     Optional<Window> drop = full;
@@ -151,6 +159,35 @@ final class DropRule implements Rule {
     double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
     return Optional.of(
         new Window(first, observed, expected, score, noise.get().seasonal(), skipped));
+  }
+
+  /**
+   * The last {@code days} calendar days to {@code date} against their baselines, each unknown day
+   * counted as exactly its baseline (neither low nor high); judged at the usual z (no skipped days).
+   * Empty during a cold start.
+   */
+  static Optional<Window> unknownAsUsual(DailySeries series, LocalDate date, int days,
+      SpikeSettings sp) {
+    LocalDate first = date.minusDays(days - 1L);
+    Optional<Baselines.Estimate> noise = Baselines.at(series, first, sp.weeks(), sp.scaleFloor());
+    if (noise.isEmpty()) {
+      return Optional.empty();
+    }
+    double level = Baselines.level(series, Math.toIntExact(first.toEpochDay()), sp.weeks());
+    double observed = 0;
+    double expected = 0;
+    double clipped = 0;
+    for (LocalDate t = first; !t.isAfter(date); t = t.plusDays(1)) {
+      double b = Baselines.sameWeekday(series, t, sp.weeks());
+      b = Baselines.leveled(Double.isNaN(b) ? noise.get().baseline() : b, level);
+      double x = series.has(t) ? series.at(t) : b;
+      observed += x;
+      expected += b;
+      clipped += Math.min(0, Robust.log1(x) - Robust.log1(b));
+    }
+    double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
+    return Optional.of(
+        new Window(first, observed, expected, score, noise.get().seasonal(), false));
   }
 
   /**

@@ -24,11 +24,11 @@ public record DropSettings(boolean enabled, double z, int days, double maxRatio,
     String referencePackage, double referenceMaxRatio, Holidays holidays, double holidayMaxRatio, Duration cooldown) {
 
   /**
-   * On; 5 days, z 3, at most 60% of the baseline, baseline >= 20/day; __all__; christmas,
+   * On; 5 days, z 2.75, at most 60% of the baseline, baseline >= 20/day; __all__; christmas,
    * thanksgiving, easter at most 40%; 7 days.
    */
   public static final DropSettings DEFAULTS = new DropSettings(
-      true, 3.0, 5, 0.60, 20, "__all__", 0.85, Holidays.DEFAULTS, 0.40, Duration.ofDays(7));
+      true, 2.75, 5, 0.60, 20, "__all__", 0.85, Holidays.DEFAULTS, 0.40, Duration.ofDays(7));
 
   public DropSettings {
     Objects.requireNonNull(referencePackage, "referencePackage");

@@ -6,16 +6,18 @@ import java.util.stream.Collectors;
 
 /**
  * How readily the spike, drop and share-shift rules fire ({@code rules.sensitivity}): a factor on
- * their thresholds in noise units ({@code z}). {@code normal} leaves the settings as they are; the
- * other levels move every z threshold by the same factor, so one word tunes the three rules
- * together while the floors (volumes, ratios, percentage points) stay.
+ * their thresholds in noise units ({@code z}) and on the share shifts' percentage points. {@code
+ * normal} leaves the settings as they are; the other levels move those thresholds by the same
+ * factor, so one word tunes the three rules together while the other floors (volumes, ratios)
+ * stay. The points move because on a busy package a share's noise is tiny and the points alone
+ * decide: without them a level would not change which share shifts are reported.
  */
 public enum Sensitivity {
-  /** Fewer alerts: every z threshold x1.25 (spike 3.75 -> 4.69 noise units at the defaults). */
+  /** Fewer alerts: thresholds x1.25 (spike 3.25 -> 4.06 noise units, os-shift 12 -> 15 points). */
   LOW(1.25),
   /** The settings as written (the defaults unless overridden). */
   NORMAL(1.0),
-  /** More alerts: every z threshold x0.8 (spike 3.75 -> 3.0 noise units at the defaults). */
+  /** More alerts: thresholds x0.8 (spike 3.25 -> 2.6 noise units, os-shift 12 -> 9.6 points). */
   HIGH(0.8);
 
   private final double factor;
@@ -50,7 +52,10 @@ public enum Sensitivity {
             "expected " + expected() + ", got '" + word + "'"));
   }
 
-  /** {@code s} with the spike, drop and share-shift z thresholds times {@link #factor()}. */
+  /**
+   * {@code s} with the spike, drop and share-shift z thresholds and the share shifts' points times
+   * {@link #factor()}.
+   */
   public RuleSettings apply(RuleSettings s) {
     if (this == NORMAL) {
       return s; // exactly the settings as written
@@ -67,7 +72,8 @@ public enum Sensitivity {
   }
 
   private ShiftSettings shift(ShiftSettings s) {
-    return new ShiftSettings(s.enabled(), s.minPoints(), s.z() * factor, s.minDownloads(),
+    // The points move too: on busy packages the share's sd is tiny and the points alone decide.
+    return new ShiftSettings(s.enabled(), s.minPoints() * factor, s.z() * factor, s.minDownloads(),
         s.recentDays(), s.baselineDays(), s.crossings(), s.newCategoryShare(), s.cooldown());
   }
 

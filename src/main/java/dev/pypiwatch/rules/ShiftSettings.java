@@ -28,9 +28,12 @@ public record ShiftSettings(boolean enabled, double minPoints, double z, long mi
   public static final ShiftSettings PYTHON_DEFAULTS = new ShiftSettings(
       true, 5, 4, 200, 7, 28, List.of(), 1.0, Duration.ofDays(14));
 
-  /** Operating systems: as for Python, without the new-category report. */
+  /**
+   * Operating systems: 12 pp (real OS mixes of packages at >= 100/day move by 5-13 points in a
+   * week without news), otherwise as for Python, without the new-category report.
+   */
   public static final ShiftSettings OS_DEFAULTS = new ShiftSettings(
-      true, 5, 4, 200, 7, 28, List.of(), 0, Duration.ofDays(14));
+      true, 12, 4, 200, 7, 28, List.of(), 0, Duration.ofDays(14));
 
   public ShiftSettings {
     crossings = List.copyOf(crossings);

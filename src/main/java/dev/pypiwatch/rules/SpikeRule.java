@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * One day far above its weekday's baseline (moved to the package's level of the last two weeks,
- * {@link Baselines#level}): log residual above {@code z} noise units, and above
+ * {@link Baselines#level}): log residual above {@code z} noise units of a rise (the upper half of
+ * the package's residuals, {@link Baselines.Estimate#riseScale}), and above
  * the absolute floors (baseline, excess, ratio) so that 3 to 12 downloads on a tiny package is
  * not news. During a cold start the threshold is one unit stricter. A surge the ecosystem
  * reference shows too is not reported (as {@link DropRule} does for falls).
@@ -59,12 +60,17 @@ final class SpikeRule implements Rule {
       return e;
     }
     double level = Baselines.level(series, Math.toIntExact(d.toEpochDay()), s.weeks());
-    return new Baselines.Estimate(Baselines.leveled(e.baseline(), level), e.scale(), true);
+    return new Baselines.Estimate(Baselines.leveled(e.baseline(), level), e.scale(), true,
+        e.riseScale());
   }
 
-  /** The score of {@code x} against {@code e}: log residual in noise units. */
+  /**
+   * The score of {@code x} against {@code e}: log residual in noise units of a rise ({@link
+   * Baselines.Estimate#riseScale}): a spike is judged against how far the package's good days
+   * usually rise, not against its dips.
+   */
   static double score(long x, Baselines.Estimate e) {
-    return (Robust.log1(x) - Robust.log1(e.baseline())) / e.scale();
+    return (Robust.log1(x) - Robust.log1(e.baseline())) / e.riseScale();
   }
 
   /**

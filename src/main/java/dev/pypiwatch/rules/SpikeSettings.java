@@ -20,9 +20,9 @@ import java.util.Objects;
 public record SpikeSettings(boolean enabled, String category, double z, int weeks,
     double scaleFloor, long minVolume, long minIncrease, double minRatio, Duration cooldown) {
 
-  /** On; without mirrors; z 3.5 over 6 weeks; noise floor 0.10; floors 10/day, +10, x1.75; 1 day. */
+  /** On; without mirrors; z 3.25 over 6 weeks; noise floor 0.10; floors 10/day, +10, x2; 3 days. */
   public static final SpikeSettings DEFAULTS = new SpikeSettings(
-      true, "without_mirrors", 3.5, 6, 0.10, 10, 10, 1.75, Duration.ofDays(1));
+      true, "without_mirrors", 3.25, 6, 0.10, 10, 10, 2.0, Duration.ofDays(3));
 
   public SpikeSettings {
     Objects.requireNonNull(category, "category");

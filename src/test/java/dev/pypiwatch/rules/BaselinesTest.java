@@ -26,7 +26,12 @@ class BaselinesTest {
         }
       }
       if (n >= Baselines.MIN_RESIDUALS) {
-        return Optional.of(new Baselines.Estimate(b, Math.max(floor, Robust.MAD_TO_SD * sortedMad(res, n)), true));
+        // The rise unit: 1.4826 (upper quartile - median), quartiles interpolated.
+        double[] sorted = Arrays.copyOf(res, n);
+        Arrays.sort(sorted);
+        double rise = Robust.MAD_TO_SD * (quartile(sorted, 3) - sortedMedian(res, n));
+        return Optional.of(new Baselines.Estimate(b, Math.max(floor, Robust.MAD_TO_SD * sortedMad(res, n)), true,
+            Math.max(floor, rise)));
       }
     }
     double[] v = new double[Baselines.FLAT_DAYS];
@@ -75,6 +80,13 @@ class BaselinesTest {
       }
     }
     return n >= Baselines.MIN_SAME_WEEKDAY ? sortedMedian(v, n) : Double.NaN;
+  }
+
+  /** The {@code k}-th quartile of ascending {@code v}, linearly interpolated between ranks. */
+  private static double quartile(double[] v, int k) {
+    double pos = (v.length - 1) * k / 4.0;
+    int i = (int) pos;
+    return i + 1 < v.length ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
   }
 
   private static double sortedMedian(double[] values, int n) {

@@ -38,25 +38,25 @@ class DetectionQualityTest {
     RealWindows.Summary mid = RealWindows.Summary.of(outcomes.stream()
         .filter(o -> o.window().tier().equals("100-1k")).toList());
     String figures = ">=1k " + busy + "\n100-1k " + mid;
-    // Measured 2026-12-07 at the defaults (noise and baselines at the recent level, spike z 3.5,
-    // drop z 3 <= 60%, holidays expected at the weekend level, a fall from a new level reported, a
-    // held-back drop reported when its cooldown ends):
-    // >=1k (6 windows, 3 packages) x3 0.83, x5 1.00, week at 50% 1.00, at 20% 1.00, false 0.33 / 90
-    // days; 100-1k (17 windows, 11 packages) x3 0.47, x5 0.71, week at 50% 0.65, at 20% 0.94,
-    // false 0.94 (spikes 0.82: these newest windows hold the growing packages). Each floor is the
-    // measure less a rounding.
+    // Measured 2026-12-07 at the defaults of the third calibration round (spikes in the noise unit
+    // of a rise, z 3.25, x2, 3 days' cooldown; drop z 2.75, a window over unknown days checked with
+    // them at their baselines): >=1k (6 windows, 3 packages) x3 1.00, x5 1.00, week at 50% 1.00,
+    // at 20% 1.00, false 0.17 / 90 days; 100-1k (17 windows, 11 packages) x3 0.47, x5 0.76, week
+    // at 50% 0.65, at 20% 0.94, false 0.71 (spikes 0.59: these newest windows hold the growing
+    // packages). Each floor is the measure less a rounding. (Second round: x3 0.83 and false 0.33
+    // at >= 1k; x5 0.71 and false 0.94 at 100-1k.)
     assertEquals(6, busy.windows(), figures);
     assertEquals(17, mid.windows(), figures);
-    assertTrue(busy.x3() >= 0.83, figures);
+    assertTrue(busy.x3() >= 0.99, figures);
     assertTrue(busy.x5() >= 0.99, figures);
     assertTrue(busy.week50() >= 0.99, figures);
     assertTrue(busy.week20() >= 0.99, figures);
-    assertTrue(busy.falsePer90() <= 0.34, figures);
+    assertTrue(busy.falsePer90() <= 0.17, figures);
     assertTrue(mid.x3() >= 0.47, figures);
-    assertTrue(mid.x5() >= 0.70, figures);
+    assertTrue(mid.x5() >= 0.76, figures);
     assertTrue(mid.week50() >= 0.64, figures);
     assertTrue(mid.week20() >= 0.94, figures);
-    assertTrue(mid.falsePer90() <= 0.95, figures);
+    assertTrue(mid.falsePer90() <= 0.71, figures);
     // The 2023-01-24 upstream hole (every package) and the others raise no alert of their own.
     assertEquals(0, busy.holeCaused() + mid.holeCaused(), figures);
   }
@@ -76,8 +76,9 @@ class DetectionQualityTest {
   void midTierMeetsTheTargetsWithAMargin() {
     double[] r = recall(SyntheticSeries.MID, 22, false);
     // Targets: x5 >= 0.65, week at 50% >= 0.60, at 20% >= 0.90; false <= 1.0 / 90 days. Since the
-    // calibration on real series (drop z 2.75, spike z 3.5) the false episodes of these 4 packages
-    // are 1.74 / 90 days (0.77 -> 1.21 on the bench's 24): a regression floor, not the target.
+    // calibration on real series the false episodes of these 4 packages are above 1.0 (1.41 after
+    // the second round, 1.32 after the third; 1.05 -> 1.30 on the bench's 24): a regression
+    // floor, not the target. Measured after the third round: x5 0.81, week at 50% 1.00, at 20% 1.00.
     assertTrue(r[1] >= 0.55, "x5 " + r[1]);
     assertTrue(r[2] >= 0.50, "week at 50% " + r[2]);
     assertTrue(r[3] >= 0.84, "week at 20% " + r[3]);
@@ -87,14 +88,14 @@ class DetectionQualityTest {
   @Test
   void theOnlyRealBusySeriesRaisesNoFalseAlarmOverTheHolidays() {
     // llm without __all__: its Christmas-New Year trough (to 54% of the usual over 2025-12-23 to
-    // 12-27) was a drop before holidays were known; it raises no drop now. Its one spike is the day
-    // it went back from about 5,300 a day (since mid-March) to 9,762, 1.9x its recent Tuesdays,
-    // and stayed near 10,000: a doubling worth a message, not noise.
+    // 12-27) was a drop before holidays were known; it raises no drop now. It raises no spike
+    // either: the day it went back from about 5,300 a day (since mid-March) to 9,762 is 1.84x its
+    // recent Tuesdays, below the spike's ratio floor of 2 since the third calibration round (a
+    // return to its former level, not a burst).
     RealSeries llm = RealSeries.load(RealSeries.DIR.resolve("llm_system.json"));
     List<Alert> alerts = SeriesReplay.run(llm, D);
     assertEquals(List.of(), SeriesReplay.firing(alerts, "drop"));
-    assertEquals(List.of(java.time.LocalDate.parse("2026-03-31")),
-        SeriesReplay.firing(alerts, "spike").stream().map(Alert::date).toList());
+    assertEquals(List.of(), SeriesReplay.firing(alerts, "spike"));
     // A week at 20% starting on 2025-12-22 is still found, on a holiday.
     int p = (int) (java.time.LocalDate.parse("2025-12-22").toEpochDay() - llm.first().toEpochDay());
     List<Alert> deep = SeriesReplay.firing(SeriesReplay.run(llm.multiplied(p, 7, 0.2), D), "drop");

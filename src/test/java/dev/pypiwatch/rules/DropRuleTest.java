@@ -460,14 +460,62 @@ class DropRuleTest {
 
   @Test
   void theDefaultsAreTheDocumentedOnes() {
-    // docs/detection.md: 5 days, z 3, <= 60%, >= 20/day, __all__ at 0.85, holidays at 40%, 7 days.
-    assertEquals(new DropSettings(true, 3.0, 5, 0.60, 20, "__all__", 0.85,
+    // docs/detection.md: 5 days, z 2.75, <= 60%, >= 20/day, __all__ at 0.85, holidays at 40%, 7 days.
+    assertEquals(new DropSettings(true, 2.75, 5, 0.60, 20, "__all__", 0.85,
         Holidays.parse(List.of("christmas", "thanksgiving", "easter")), 0.40, Duration.ofDays(7)),
         DropSettings.DEFAULTS);
     // At the defaults a week at half fires on its fifth low day (the fourth is 0.619 > 0.60).
     assertEquals(List.of(), judged(history(WEEK_AT_HALF), 88, RuleSettings.DEFAULTS));
     assertEquals(ALL_HALF_SCORE,
         judged(history(WEEK_AT_HALF), 89, RuleSettings.DEFAULTS).get(0).score(), ALLOWED_ERROR);
+  }
+
+  /**
+   * Mon-Wed (days 82-84) at 6,000 (30% of 20,000), Thu 85 back at 20,000, Fri 86 unknown, Sat 87
+   * 12,000 (its usual). On day 87 the window skips 86 and reaches back to three low days: 50,000 /
+   * 92,000 = 0.54, z = 3 ln(6001/20001) / 5 x sqrt 5 / 0.10 = 16.15 > 2.75 + 1, a drop. With the
+   * unknown Friday taken at its baseline the last 5 days 83-87 are 64,000 / 92,000 = 0.70 > 0.60:
+   * no drop, as with the full data (Friday known at 20,000).
+   */
+  private static final IntToLongFunction FALL_THEN_BACK =
+      i -> i >= 82 && i <= 84 ? 6_000 : FLAT_WEEKLY_20K.applyAsLong(i);
+
+  @Test
+  void aHoleCannotSwapAnOrdinaryDayForAnOlderLowOne() {
+    Optional<DropRule.Window> skipping = DropRule.window(series(history(FALL_THEN_BACK, 86)),
+        START.plusDays(87), 5, S, Holidays.NONE);
+    assertEquals(true, skipping.get().skipped());
+    assertEquals(50_000.0 / 92_000, skipping.get().ratio(), 1e-9);
+    assertEquals(-3 * Math.log(6_001.0 / 20_001.0) / 5 * Math.sqrt(5) / 0.10,
+        skipping.get().score(), ALLOWED_ERROR);
+    DropRule.Window usual = DropRule.unknownAsUsual(series(history(FALL_THEN_BACK, 86)),
+        START.plusDays(87), 5, S).get();
+    assertEquals(START.plusDays(83), usual.first());
+    assertEquals(64_000.0 / 92_000, usual.ratio(), 1e-9);
+    assertEquals(List.of(), judged(history(FALL_THEN_BACK, 86), 87, DEFAULTS));
+    assertEquals(List.of(), judged(history(FALL_THEN_BACK), 87, DEFAULTS)); // the full data agree
+  }
+
+  @Test
+  void aFallThatGoesOnOverAHoleIsStillADrop() {
+    // Days 82-85 at 6,000, Fri 86 unknown, Sat 87 at 3,600 (30% of 12,000). Skipping 86: five low
+    // days, 27,600 / 92,000 = 0.30. With 86 at its baseline: 83-85 and 87 low, 41,600 / 92,000 =
+    // 0.45 and z = (3 ln(6001/20001) + ln(3601/12001)) / 5 x sqrt 5 / 0.10 = 21.5: still a drop.
+    IntToLongFunction goesOn = i -> i >= 82 && i <= 85 ? 6_000 : i == 87 ? 3_600
+        : FLAT_WEEKLY_20K.applyAsLong(i);
+    DropRule.Window usual = DropRule.unknownAsUsual(series(history(goesOn, 86)),
+        START.plusDays(87), 5, S).get();
+    assertEquals(41_600.0 / 92_000, usual.ratio(), 1e-9);
+    assertEquals(-(3 * Math.log(6_001.0 / 20_001.0) + Math.log(3_601.0 / 12_001.0)) / 5
+        * Math.sqrt(5) / 0.10, usual.score(), ALLOWED_ERROR);
+    List<Finding> got = judged(history(goesOn, 86), 87, DEFAULTS);
+    assertEquals(1, got.size(), got.toString());
+    assertEquals(27_600, got.get(0).observed(), ALLOWED_ERROR);
+    assertEquals(92_000, got.get(0).expected(), ALLOWED_ERROR);
+  }
+
+  private static DailySeries series(PackageHistory h) {
+    return h.series(dev.pypiwatch.events.Endpoint.OVERALL, S.category());
   }
 
   @Test

@@ -179,11 +179,18 @@ class RuleEngineTest {
         s.category(), s.z(), s.weeks(), s.scaleFloor(), s.minVolume(), s.minIncrease(),
         s.minRatio(), Duration.ofDays(5)), d.drop(), d.pythonShift(), d.osShift(), d.milestone(),
         d.trend()));
-    IntToLongFunction twoSpikes = i -> i == FRIDAY || i == FRIDAY + 3
+    // Friday and the Wednesday after: resolved on Saturday, the second comes 4 days later.
+    IntToLongFunction twoSpikes = i -> i == FRIDAY || i == FRIDAY + 5
         ? 3 * FLAT_WEEKLY_20K.applyAsLong(i) : FLAT_WEEKLY_20K.applyAsLong(i);
     assertEquals(1, firing(evaluate(fiveDays, overall(twoSpikes))).stream()
         .filter(a -> a.rule().equals("spike")).count());
     assertEquals(2, firing(evaluate(DEFAULTS, overall(twoSpikes))).stream()
+        .filter(a -> a.rule().equals("spike")).count());
+    // Friday and Monday (2 days after the resolution): one burst, told once at the default 3 days.
+    IntToLongFunction burst = i -> i == FRIDAY || i == FRIDAY + 3
+        ? 3 * FLAT_WEEKLY_20K.applyAsLong(i) : FLAT_WEEKLY_20K.applyAsLong(i);
+    assertEquals(Duration.ofDays(3), SpikeSettings.DEFAULTS.cooldown());
+    assertEquals(1, firing(evaluate(DEFAULTS, overall(burst))).stream()
         .filter(a -> a.rule().equals("spike")).count());
   }
 

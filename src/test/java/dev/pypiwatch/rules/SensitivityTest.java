@@ -18,7 +18,7 @@ class SensitivityTest {
   }
 
   @Test
-  void lowAndHighMoveOnlyTheZThresholds() {
+  void lowAndHighMoveOnlyTheZThresholdsAndTheSharePoints() {
     RuleSettings d = RuleSettings.DEFAULTS;
     RuleSettings low = Sensitivity.LOW.apply(d);
     RuleSettings high = Sensitivity.HIGH.apply(d);
@@ -27,11 +27,14 @@ class SensitivityTest {
     assertEquals(d.drop().z() * 0.8, high.drop().z(), 1e-12);
     assertEquals(d.pythonShift().z() * 1.25, low.pythonShift().z(), 1e-12);
     assertEquals(d.osShift().z() * 0.8, high.osShift().z(), 1e-12);
-    // Everything but z as it was.
+    // The share shifts' points move too: os-shift 12 -> 9.6 (high) and 15 (low).
+    assertEquals(9.6, high.osShift().minPoints(), 1e-12);
+    assertEquals(15, low.osShift().minPoints(), 1e-12);
+    assertEquals(d.pythonShift().minPoints() * 0.8, high.pythonShift().minPoints(), 1e-12);
+    // Everything else as it was.
     assertEquals(d.spike().minRatio(), high.spike().minRatio());
     assertEquals(d.spike().scaleFloor(), high.spike().scaleFloor());
     assertEquals(d.drop().days(), high.drop().days());
-    assertEquals(d.pythonShift().minPoints(), high.pythonShift().minPoints());
     assertEquals(d.milestone(), high.milestone());
     assertEquals(d.trend(), high.trend());
   }

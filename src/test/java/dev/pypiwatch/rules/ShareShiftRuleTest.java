@@ -144,9 +144,14 @@ class ShareShiftRuleTest {
     assertEquals(Set.of("os-shift:system", "os-crossing:system", "os-new:system"), OS.scopes());
   }
 
+  /** os-shift at the Python default's 5 points (the OS default is 12): the mechanics below. */
+  private static RuleSettings fivePoints() {
+    return os(shift(OS_DEFAULTS, true, 5, 4, 200, 7, List.of(), 0));
+  }
+
   static Stream<Arguments> thresholds() {
-    // Windows' change on day 106 (all 7 recent days new). Steady baseline: the binomial sd (tiny
-    // at 70,000 downloads), so the 5-point floor decides; noisy baseline: sd 0.035, so 4 sd =
+    // At 5 points. Windows' change on day 106 (all 7 recent days new). Steady baseline: the
+    // binomial sd (tiny at 70,000 downloads), so the 5-point floor decides; noisy baseline: sd 0.035, so 4 sd =
     // 14 points decides, and 8 sd = 28 points makes a WARNING.
     return Stream.of(
         Arguments.of("steady 20% → 24%: 4 pp (20.4 sd)", false, 0.24, Double.NaN, null),
@@ -163,7 +168,7 @@ class ShareShiftRuleTest {
   void theShiftNeedsFivePointsAndFourSd(String name, boolean noisy, double after, double score,
       Severity severity) {
     PackageHistory h = history(noisy ? noisyWindows(after) : windows(0.20, after));
-    List<Finding> got = of(judged(OS, h, ALL_NEW, RuleSettings.DEFAULTS), "os-shift", "windows");
+    List<Finding> got = of(judged(OS, h, ALL_NEW, fivePoints()), "os-shift", "windows");
     if (severity == null) {
       assertEquals(List.of(), got);
       return;
@@ -230,14 +235,34 @@ class ShareShiftRuleTest {
     // Windows 10% -> 15%: 0.15 - 0.10 is 4.999999999999999 points in floating point; the
     // minimum is 5 and this is 5 (score ~32 at 70,000 downloads, far above z).
     assertEquals(true, 0.15 - 0.10 < 0.05, "the floating-point trap this test is about");
-    List<Finding> f = of(judged(OS, history(windows(0.10, 0.15)), ALL_NEW, RuleSettings.DEFAULTS),
+    List<Finding> f = of(judged(OS, history(windows(0.10, 0.15)), ALL_NEW, fivePoints()),
         "os-shift", "windows");
     assertEquals(1, f.size(), f.toString());
     assertEquals(15.0, f.get(0).observed(), ALLOWED_ERROR);
     assertEquals(10.0, f.get(0).expected(), ALLOWED_ERROR);
     // 4.9 points is still below the minimum.
     assertEquals(List.of(), of(judged(OS, history(windows(0.10, 0.149)), ALL_NEW,
-        RuleSettings.DEFAULTS), "os-shift", "windows"));
+        fivePoints()), "os-shift", "windows"));
+  }
+
+  static Stream<Arguments> osDefaultPoints() {
+    // Steady baseline at 70,000 downloads: far above 4 sd, so the OS default's 12 points decide
+    // (real OS mixes of packages at >= 100/day move by 5-13 points in a week without news).
+    return Stream.of(
+        Arguments.of("20% → 26%: 6 pp", 0.26, false),
+        Arguments.of("20% → 31.9%: 11.9 pp", 0.319, false),
+        Arguments.of("20% → 32%: 12 pp", 0.32, true),
+        Arguments.of("20% → 8%: -12 pp", 0.08, true),
+        Arguments.of("20% → 40%: 20 pp", 0.40, true));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("osDefaultPoints")
+  void theOsDefaultNeedsTwelvePoints(String name, double after, boolean fires) {
+    assertEquals(12, RuleSettings.DEFAULTS.osShift().minPoints());
+    List<Finding> got = of(judged(OS, history(windows(0.20, after)), ALL_NEW,
+        RuleSettings.DEFAULTS), "os-shift", "windows");
+    assertEquals(fires ? 1 : 0, got.size(), got.toString());
   }
 
   @Test

@@ -101,7 +101,7 @@ class SpikeRuleTest {
   @Test
   void aThreefoldFridayFiresWithHandCheckedEvidence() {
     // FLAT_WEEKLY_20K: the last 6 Fridays are 20,000, every residual of the 56 days before is 0,
-    // so noise = floor 0.10; ln(60001/20001) / 0.10 = 10.99 > 3.5, and >= 2 x 3.5 → CRITICAL.
+    // so noise = floor 0.10; ln(60001/20001) / 0.10 = 10.99 > 3.25, and >= 2 x 3.25 → CRITICAL.
     Finding f = judged(history(SPIKE_X3_ON_FRIDAY), FRIDAY, DEFAULTS).get(0);
     assertEquals("spike:pip:overall:without_mirrors", f.fingerprint());
     assertEquals("spike", f.rule());
@@ -117,19 +117,56 @@ class SpikeRuleTest {
     assertEquals(Set.of("spike:overall"), RULE.scopes());
   }
 
+  @Test
+  void aRiseIsMeasuredInTheUpperHalfOfTheNoise() {
+    // Nine residuals, sorted: deep dips, steady good days. Median 0 (the 5th); upper quartile at
+    // rank 6 of 0..8 = 0.1, so the rise unit is 1.4826 x 0.1 = 0.148; the MAD (of |r|: 0, 0, 0.05,
+    // 0.1, 0.2, 0.3, 0.3, 0.6, 0.9) is 0.2, a noise unit of 0.297 that the dips widened.
+    double[] res = {-0.9, -0.6, -0.3, 0, 0, 0.05, 0.1, 0.2, 0.3};
+    assertEquals(0.14826, Baselines.riseScale(res, res.length, 0.10), 1e-12);
+    assertEquals(0.29652, Robust.MAD_TO_SD * Robust.mad(res, res.length), 1e-12);
+    // The floor still holds: with every residual 0 the rise unit is 0.10.
+    assertEquals(0.10, Baselines.riseScale(new double[20], 20, 0.10), 0);
+    // A day at 2,100 against 1,000: ln(2101/1001) = 0.741 is 5.0 rise units (a spike at z 3.25),
+    // though only 2.5 units of the two-sided noise.
+    Baselines.Estimate e = new Baselines.Estimate(1_000, 0.29652, true, 0.14826);
+    assertEquals(Math.log(2_101.0 / 1_001.0) / 0.14826, SpikeRule.score(2_100, e), 1e-12);
+    assertEquals(5.0008, SpikeRule.score(2_100, e), 1e-4);
+    assertTrue(Math.log(2_101.0 / 1_001.0) / 0.29652 < SpikeSettings.DEFAULTS.z());
+    // The cold-start estimate measures rises in its one noise unit.
+    assertEquals(0.3, new Baselines.Estimate(1_000, 0.3, false).riseScale(), 0);
+  }
+
+  @Test
+  void aBurstyPackagesOrdinaryBurstsWidenTheRiseUnit() {
+    // The mirror image: steady bad days, bursty good days. Upper quartile (rank 6) 0.3, median 0:
+    // rise unit 1.4826 x 0.3 = 0.445, while the MAD (of |r|: 0, 0, 0.05, 0.1, 0.2, 0.3, 0.3, 0.6,
+    // 0.9) is 0.2 again (0.297). A day at 3x the baseline of 1,000 is 2.47 rise units: no spike
+    // at z 3.25 (it would be 3.70 units of the two-sided noise: a spike before).
+    double[] res = {-0.3, -0.2, -0.1, -0.05, 0, 0, 0.3, 0.6, 0.9};
+    assertEquals(Robust.MAD_TO_SD * 0.3, Baselines.riseScale(res, res.length, 0.10), 1e-12);
+    assertEquals(0.29652, Robust.MAD_TO_SD * Robust.mad(res, res.length), 1e-12);
+    Baselines.Estimate e = new Baselines.Estimate(1_000, 0.29652, true, Robust.MAD_TO_SD * 0.3);
+    assertEquals(2.4685, SpikeRule.score(3_000, e), 1e-4);
+    assertTrue(SpikeRule.score(3_000, e) < SpikeSettings.DEFAULTS.z());
+    assertTrue(Math.log(3_001.0 / 1_001.0) / 0.29652 > SpikeSettings.DEFAULTS.z());
+  }
+
   static Stream<Arguments> quietSeries() {
-    // Constant series: baseline = the constant, noise = floor 0.10, so z 3.5 alone would need only
-    // x >= 1.419 b; the absolute floors and the ratio decide. score = ln((x+1)/(b+1)) / 0.10.
+    // Constant series: baseline = the constant, noise (and rise unit) = floor 0.10, so z 3.25
+    // alone would need only x >= 1.384 b; the absolute floors and the ratio decide. score =
+    // ln((x+1)/(b+1)) / 0.10; CRITICAL from 2 z = 6.5.
     return Stream.of(
-        Arguments.of("x2 at 20,000: ln(40001/20001)/0.1", 20_000, 40_000, 6.9312, Severity.WARNING),
-        Arguments.of("x3 at 20,000: >= 7 is CRITICAL", 20_000, 60_000, 10.9858, Severity.CRITICAL),
-        Arguments.of("ratio exactly 1.75 fires", 20_000, 35_000, 5.5959, Severity.WARNING),
-        Arguments.of("ratio 1.74995 < 1.75 (z 5.6 would fire)", 20_000, 34_999, QUIET, null),
-        Arguments.of("ratio 1.7 < 1.75 (z 5.31 would fire)", 20_000, 34_000, QUIET, null),
+        Arguments.of("ratio exactly 2 fires: ln(40001/20001)/0.1 >= 6.5 is CRITICAL", 20_000,
+            40_000, 6.9312, Severity.CRITICAL),
+        Arguments.of("x3 at 20,000", 20_000, 60_000, 10.9858, Severity.CRITICAL),
+        Arguments.of("ratio 1.99995 < 2 (z 6.9 would fire)", 20_000, 39_999, QUIET, null),
+        Arguments.of("ratio 1.75 < 2 (z 5.6 would fire)", 20_000, 35_000, QUIET, null),
         Arguments.of("baseline 10 = min volume: ln(101/11)/0.1", 10, 100, 22.1723, Severity.CRITICAL),
         Arguments.of("baseline 9 < min volume 10", 9, 90, QUIET, null),
-        Arguments.of("excess 10 = min increase: ln(21/11)/0.1", 10, 20, 6.4663, Severity.WARNING),
-        Arguments.of("excess 9 < min increase 10 (ratio 1.9, z 5.98)", 10, 19, QUIET, null),
+        Arguments.of("excess 10 = min increase, ratio 2: ln(21/11)/0.1 < 6.5", 10, 20, 6.4663,
+            Severity.WARNING),
+        Arguments.of("excess 9 < min increase 10 (and ratio 1.9 < 2)", 10, 19, QUIET, null),
         Arguments.of("3 a day, 12 on the day: below every floor", 3, 12, QUIET, null),
         Arguments.of("a fall is no spike", 20_000, 5_000, QUIET, null));
   }
