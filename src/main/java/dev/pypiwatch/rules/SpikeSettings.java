@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param enabled whether the rule runs
  * @param category the {@code overall} category watched: {@code without_mirrors} (default: mirror
  *     syncs are not news) or {@code with_mirrors}
- * @param z threshold in noise units of the log residual
+ * @param z threshold in noise units of a rise ({@code Baselines.Estimate#riseScale}) of the log residual
  * @param weeks how many past same weekdays make the baseline
  * @param scaleFloor lowest noise unit (log scale): no series is treated as quieter than this
  * @param minVolume lowest baseline (downloads a day) the rule speaks about
