@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param enabled whether the rule runs
  * @param z threshold in noise units for the mean residual of {@code days} days (divided by the
- *     square root of {@code days})
+ *     square root of {@code days}), and for the log fall of the days' sum (each day counted at most
+ *     at its baseline) in the same unit
  * @param days how many known days the fall must last
  * @param maxRatio the days' sum must be at most this fraction of the baselines' sum
  * @param minVolume lowest mean baseline (downloads a day) the rule speaks about

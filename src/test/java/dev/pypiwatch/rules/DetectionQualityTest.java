@@ -44,7 +44,8 @@ class DetectionQualityTest {
     // at 20% 1.00, false 0.17 / 90 days; 100-1k (17 windows, 11 packages) x3 0.47, x5 0.76, week
     // at 50% 0.65, at 20% 0.94, false 0.71 (spikes 0.59: these newest windows hold the growing
     // packages). Each floor is the measure less a rounding. (Second round: x3 0.83 and false 0.33
-    // at >= 1k; x5 0.71 and false 0.94 at 100-1k.)
+    // at >= 1k; x5 0.71 and false 0.94 at 100-1k. Fourth round, a drop's sum in noise units: the
+    // same figures, these 2023 windows have no false drop it removes.)
     assertEquals(6, busy.windows(), figures);
     assertEquals(17, mid.windows(), figures);
     assertTrue(busy.x3() >= 0.99, figures);
@@ -77,12 +78,13 @@ class DetectionQualityTest {
     double[] r = recall(SyntheticSeries.MID, 22, false);
     // Targets: x5 >= 0.65, week at 50% >= 0.60, at 20% >= 0.90; false <= 1.0 / 90 days. Since the
     // calibration on real series the false episodes of these 4 packages are above 1.0 (1.41 after
-    // the second round, 1.32 after the third; 1.05 -> 1.30 on the bench's 24): a regression
-    // floor, not the target. Measured after the third round: x5 0.81, week at 50% 1.00, at 20% 1.00.
+    // the second round, 1.32 after the third, 1.24 after the fourth; 1.05 -> 1.30 -> 1.27 on the
+    // bench's 24): a regression ceiling just above the measure, not the target. Measured after the
+    // fourth round: x5 0.81, week at 50% 1.00, at 20% 1.00.
     assertTrue(r[1] >= 0.55, "x5 " + r[1]);
     assertTrue(r[2] >= 0.50, "week at 50% " + r[2]);
     assertTrue(r[3] >= 0.84, "week at 20% " + r[3]);
-    assertTrue(r[4] <= 1.75, "false episodes / 90 days " + r[4]);
+    assertTrue(r[4] <= 1.25, "false episodes / 90 days " + r[4]);
   }
 
   @Test

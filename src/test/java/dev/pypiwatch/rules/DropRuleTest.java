@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Severity;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -162,10 +163,17 @@ class DropRuleTest {
         Arguments.of("five days at 3,000", new long[] {3_000, 3_000, 3_000, 3_000, 3_000},
             10.0194, Severity.CRITICAL),
         // One good day does not hide a fall: ratio 87,000 / 150,000 = 0.58; clipped, z = 4 x
-        // ln(30001/10501) / 5 x sqrt 5 / 0.5138 = 3.655 > 3.5 (unclipped, the 45,000 day would pull
-        // it to 3.30 and hide the fall).
+        // ln(30001/10501) / 5 x sqrt 5 / 0.5138 = 3.655 > 2.75 (unclipped, the 45,000 day would pull
+        // it to 3.30). The sum counts the good day at its baseline: ln(150,000 / 72,000) sqrt 5 /
+        // 0.5138 = 3.19 > 2.75 (uncapped, 87,000 would give 2.37 and hide the fall).
         Arguments.of("four days at 10,500 and one at 45,000",
-            new long[] {10_500, 10_500, 45_000, 10_500, 10_500}, 3.6548, Severity.WARNING));
+            new long[] {10_500, 10_500, 45_000, 10_500, 10_500}, 3.6548, Severity.WARNING),
+        // Two days near zero among ordinary ones: the days' logs fall by 2 x ln(30001/1001) / 5 x
+        // sqrt 5 / 0.5138 = 5.92 noise units, the downloads by ln(150,000 / 92,000) sqrt 5 / 0.5138
+        // = 2.13 < 2.75 (ratio 0.61 <= 0.65): within the noise of a noisy package's 5-day sum, no
+        // drop (the near-zero days of small packages, not a fall of their downloads).
+        Arguments.of("two days near zero among three ordinary ones",
+            new long[] {30_000, 1_000, 30_000, 1_000, 30_000}, Double.NaN, null));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -190,21 +198,48 @@ class DropRuleTest {
     assertEquals(-clipped / 5 * Math.sqrt(5) / NOISY_NOISE, got.get(0).score(), ALLOWED_ERROR);
   }
 
+  @Test
+  void theWindowsSumIsScoredInTheNoiseUnitOfADaysMean() {
+    // WEEK_AT_HALF on day 88: no day above its baseline, so the capped sum is the sum: ln(84,000 /
+    // 52,000) x sqrt 5 / 0.10 (the floor).
+    DropRule.Window w = DropRule.window(history(WEEK_AT_HALF).series(Endpoint.OVERALL, S.category()),
+        START.plusDays(88), 5, S, Holidays.NONE).orElseThrow();
+    assertEquals(Math.log(HALF_EXPECTED / HALF_OBSERVED) * Math.sqrt(5) / 0.10, w.sumScore(), 1e-6);
+    assertEquals(10.7235, w.sumScore(), 1e-4);
+    assertEquals(WEEK_AT_HALF_SCORE, w.score(), ALLOWED_ERROR);
+    // A good day counts at most at its baseline: on the alternating series (baseline 30,000), four
+    // days at 10,500 and one at 45,000 sum to 72,000 capped (87,000 observed).
+    long[] days = {10_500, 10_500, 45_000, 10_500, 10_500};
+    IntToLongFunction f = i -> i >= NOISY_FROM && i < NOISY_FROM + 5 ? days[i - NOISY_FROM]
+        : alternating(i);
+    DropRule.Window noisy = DropRule.window(history(f).series(Endpoint.OVERALL, S.category()),
+        START.plusDays(NOISY_FROM + 4), 5, S, Holidays.NONE).orElseThrow();
+    assertEquals(87_000, noisy.observed(), ALLOWED_ERROR);
+    assertEquals(Math.log(150_000.0 / 72_000) * Math.sqrt(5) / NOISY_NOISE, noisy.sumScore(),
+        ALLOWED_ERROR);
+  }
+
   static Stream<Arguments> settings() {
     // WEEK_AT_HALF: day 88 window ratio 0.619, z 12.40, mean baseline 84,000 / 5 = 16,800; day 87
     // window ratio 0.717, z 9.30; with 3 days, day 87's window (Thu-Sat) is all low: ratio 0.5,
     // z = 0.693 sqrt 3 / 0.10 = 12.00.
     return Stream.of(
         Arguments.of("defaults, day 88", S, D, 88, true),
-        Arguments.of("z 12.3 < 12.40", S, drop(true, 12.3, 5, 0.65, 20), 88, true),
+        // The window's sum is the binding score here: ln(84,000 / 52,000) sqrt 5 / 0.10 = 10.72
+        // (the days' clipped logs 12.40, Jensen: the log of a sum is at most the mean of the logs).
+        Arguments.of("z 10.7 < 10.72", S, drop(true, 10.7, 5, 0.65, 20), 88, true),
+        Arguments.of("z 10.8 > 10.72 (< 12.40 of the days' logs)", S, drop(true, 10.8, 5, 0.65, 20),
+            88, false),
         Arguments.of("z 12.5 > 12.40", S, drop(true, 12.5, 5, 0.65, 20), 88, false),
         Arguments.of("max ratio 0.62 >= 0.619", S, drop(true, 3.5, 5, 0.62, 20), 88, true),
         Arguments.of("max ratio 0.61 < 0.619", S, drop(true, 3.5, 5, 0.61, 20), 88, false),
         Arguments.of("min volume 16,800 = mean baseline", S, drop(true, 3.5, 5, 0.65, 16_800), 88,
             true),
         Arguments.of("min volume 16,801", S, drop(true, 3.5, 5, 0.65, 16_801), 88, false),
-        Arguments.of("spike floor 0.45: z 12.40 / 4.5 = 2.76 > 2.75", floor(0.45), D, 88, true),
-        Arguments.of("spike floor 0.46: z 12.40 / 4.6 = 2.70 < 2.75", floor(0.46), D, 88, false),
+        Arguments.of("spike floor 0.38: sum z 10.72 / 3.8 = 2.82 > 2.75", floor(0.38), D, 88, true),
+        Arguments.of("spike floor 0.40: sum z 10.72 / 4.0 = 2.68 < 2.75", floor(0.40), D, 88, false),
+        Arguments.of("spike floor 0.45: days' z 12.40 / 4.5 = 2.76, sum's 2.38 < 2.75", floor(0.45),
+            D, 88, false),
         Arguments.of("disabled", S, drop(false, 3.5, 5, 0.65, 20), 88, false),
         Arguments.of("defaults, day 87", S, D, 87, false),
         Arguments.of("max ratio 0.72, day 87", S, drop(true, 3.5, 5, 0.72, 20), 87, true),
@@ -310,10 +345,10 @@ class DropRuleTest {
     assertEquals(HALF_OBSERVED, f.observed(), ALLOWED_ERROR);
     assertEquals(HALF_EXPECTED, f.expected(), ALLOWED_ERROR);
     assertEquals(WEEK_AT_HALF_SCORE, f.score(), ALLOWED_ERROR);
-    // At z 11.5 the full data fires (12.40 > 11.5) but the holed window needs 12.5.
-    RuleSettings z115 = with(drop(true, 11.5, 5, 0.65, 20));
-    assertEquals(1, judged(history(WEEK_AT_HALF), 88, z115).size());
-    assertEquals(List.of(), judged(holed, 89, z115));
+    // At z 10 the full data fires (sum 10.72 and days 12.40 > 10) but the holed window needs 11.
+    RuleSettings z10 = with(drop(true, 10, 5, 0.65, 20));
+    assertEquals(1, judged(history(WEEK_AT_HALF), 88, z10).size());
+    assertEquals(List.of(), judged(holed, 89, z10));
   }
 
   @Test
