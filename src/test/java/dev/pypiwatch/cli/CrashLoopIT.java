@@ -525,8 +525,8 @@ class CrashLoopIT {
     for (Delivery d : o.deliveries()) {
       Long t = first.putIfAbsent(d.key(), d.arrivalNanos());
       if (t != null && o.spans().stream().noneMatch(s -> s.covers(t) && s.killNanos() - t <= RESEND_WINDOW.toNanos())) {
-        long first = t;
-        String nearestKill = o.spans().stream().map(s -> (first - s.killNanos()) / 1e9)
+        long firstAt = t;
+        String nearestKill = o.spans().stream().map(s -> (firstAt - s.killNanos()) / 1e9)
             .min(Comparator.comparingDouble(Math::abs)).map(x -> String.format(" (first POST %+.2f s from the nearest kill)", x))
             .orElse(" (no kill)");
         out.add(d.key() + " " + d.transitions() + nearestKill);
