@@ -1,0 +1,284 @@
+package dev.pypiwatch.bench;
+
+import dev.pypiwatch.events.Categories;
+import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.events.Origin;
+import dev.pypiwatch.ingest.DownloadPublisher;
+import dev.pypiwatch.kafka.EmbeddedKafka;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig;
+import dev.pypiwatch.kafka.TopicAdmin;
+import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.rules.RuleEngine;
+import dev.pypiwatch.rules.RuleMetrics;
+import dev.pypiwatch.rules.RulesConfig;
+import dev.pypiwatch.rules.stream.AlertStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The rule stage as the service runs it ({@link AlertStream}: its loop, decoding, recording,
+ * evaluating, alerts and offsets committed in one transaction per step) vs a plain consumer
+ * (same consumer settings, {@code read_committed}, values as bytes and left alone) reading the
+ * same downloads topic on the same embedded broker; each on one thread, each from a fresh group,
+ * interleaved over rounds. Plain {@code main}: Kafka I/O does not fit JMH's model.
+ *
+ * <p>The topic holds a backfill as the poller publishes it: per package, one transaction of
+ * {@code days} days × 14 series (overall, python_major, python_minor, system), encoded by the
+ * real codec, plus the ecosystem reference {@code __all__}. Each run is timed from its first
+ * record to the last (for the rule stage: to the group's offsets committed at the end of every
+ * partition), so group joins and the stage's rebuild are left out.
+ *
+ * <p>Args: [packages (default 80)] [days (default 180)] [rounds (default 7)]. {@code
+ * -Dbench.port-base=N}: the broker listens on N and its controller on N+1 (default: free ports).
+ * Results: docs/benchmarks.md, section 5.
+ */
+public final class RuleStageThroughput {
+  private static final Duration WAIT = Duration.ofMinutes(3);
+  private static final String REFERENCE = RulesConfig.DEFAULTS.global().drop().referencePackage();
+  private static final LocalDate FIRST_DAY = LocalDate.of(2026, 5, 1);
+  private static final Instant FETCHED = Instant.parse("2026-11-01T02:00:03.123456Z");
+  /** The series of a package as the poller publishes them: endpoint and (raw) category. */
+  private static final List<Map.Entry<Endpoint, String>> SERIES = List.of(
+      Map.entry(Endpoint.OVERALL, Categories.WITH_MIRRORS), Map.entry(Endpoint.OVERALL, Categories.WITHOUT_MIRRORS),
+      Map.entry(Endpoint.PYTHON_MAJOR, "2"), Map.entry(Endpoint.PYTHON_MAJOR, "3"),
+      Map.entry(Endpoint.PYTHON_MINOR, "3.8"), Map.entry(Endpoint.PYTHON_MINOR, "3.9"),
+      Map.entry(Endpoint.PYTHON_MINOR, "3.10"), Map.entry(Endpoint.PYTHON_MINOR, "3.11"),
+      Map.entry(Endpoint.PYTHON_MINOR, "3.12"), Map.entry(Endpoint.PYTHON_MINOR, "3.13"),
+      Map.entry(Endpoint.SYSTEM, "linux"), Map.entry(Endpoint.SYSTEM, "windows"),
+      Map.entry(Endpoint.SYSTEM, "darwin"), Map.entry(Endpoint.SYSTEM, "other"));
+
+  private RuleStageThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    int packages = args.length > 0 ? Integer.parseInt(args[0]) : 80;
+    int days = args.length > 1 ? Integer.parseInt(args[1]) : 180;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
+    int portBase = Integer.getInteger("bench.port-base", 0);
+    KafkaConfig.TopicsConfig topicsConfig = new KafkaConfig.TopicsConfig("bench.downloads", "bench.recent",
+        "bench.state", "bench.alerts", "bench.silences", 6, (short) 1);
+    Topics topics = Topics.from(topicsConfig);
+    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(), Map.of());
+    Path dir = Files.createTempDirectory("pypiwatch-bench-kafka-");
+    try (EmbeddedKafka broker = startBroker(dir, portBase)) {
+      KafkaClients clients = new KafkaClients(config, broker.bootstrapServers());
+      try (Admin admin = clients.newAdmin()) {
+        TopicAdmin.ensureTopics(admin, topicsConfig);
+      }
+      long n = backfill(clients, topics, packages, days);
+      System.out.printf("records: %,d (%d packages + %s, %d days, %d series), broker %s, load before: %s%n",
+          n, packages, REFERENCE, days, SERIES.size(), broker.bootstrapServers(), load());
+      double[] plain = new double[rounds];
+      double[] stage = new double[rounds];
+      try (Admin admin = clients.newAdmin()) {
+        for (int r = 0; r < rounds; r++) {
+          // Interleaved, in alternating order, so both see the same load and cache state.
+          if (r % 2 == 0) {
+            plain[r] = plainConsumer(clients, topics, n, "plain-" + r);
+            stage[r] = ruleStage(clients, topics, admin, n, "rules-" + r);
+          } else {
+            stage[r] = ruleStage(clients, topics, admin, n, "rules-" + r);
+            plain[r] = plainConsumer(clients, topics, n, "plain-" + r);
+          }
+          System.out.printf("round %d: plain consumer %,.0f records/s, rule stage %,.0f records/s, ratio %.2f, "
+              + "load %s%n", r + 1, plain[r], stage[r], stage[r] / plain[r], load());
+        }
+      }
+      double[] ratio = new double[rounds];
+      Arrays.setAll(ratio, i -> stage[i] / plain[i]);
+      System.out.printf("plain consumer (reference): median %,.0f records/s (min %,.0f, max %,.0f)%n",
+          median(plain), min(plain), max(plain));
+      System.out.printf("rule stage (AlertStream):   median %,.0f records/s (min %,.0f, max %,.0f)%n",
+          median(stage), min(stage), max(stage));
+      System.out.printf("ratio rule stage / plain:   median %.2f (min %.2f, max %.2f) over %d rounds; load after: %s%n",
+          median(ratio), min(ratio), max(ratio), rounds, load());
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  /** The broker on {@code portBase} and its controller on the next port; free ports for 0. */
+  private static EmbeddedKafka startBroker(Path dir, int portBase) {
+    if (portBase == 0) {
+      return EmbeddedKafka.start(dir, 0);
+    }
+    int controller = portBase + 1;
+    return EmbeddedKafka.start(dir, portBase, Map.of(
+        "controller.quorum.voters", "1@localhost:" + controller,
+        "listeners", "PLAINTEXT://localhost:" + portBase + ",CONTROLLER://localhost:" + controller));
+  }
+
+  /** Publishes each package's backfill in one transaction, as the poller does; the number of download records. */
+  private static long backfill(KafkaClients clients, Topics topics, int packages, int days) {
+    Random random = new Random(15);
+    long n = 0;
+    try (DownloadPublisher publisher = new DownloadPublisher(clients, topics, "bench-poller")) {
+      List<String> names = new ArrayList<>();
+      names.add(REFERENCE);
+      for (int p = 0; p < packages; p++) {
+        names.add("package-" + p);
+      }
+      for (String pkg : names) {
+        double scale = pkg.equals(REFERENCE) ? 50_000_000 : Math.pow(10, 2 + random.nextDouble() * 5);
+        List<DownloadObservation> out = new ArrayList<>(days * SERIES.size());
+        for (int s = 0; s < SERIES.size(); s++) {
+          Endpoint endpoint = SERIES.get(s).getKey();
+          String category = SERIES.get(s).getValue();
+          double share = 1.0 / (1 + s % 4);
+          String source = "https://pypistats.org/api/packages/" + pkg + "/" + endpoint.path();
+          for (int d = 0; d < days; d++) {
+            LocalDate day = FIRST_DAY.plusDays(d);
+            double weekly = day.getDayOfWeek().getValue() >= 6 ? 0.6 : 1.0;
+            long downloads = Math.round(scale * share * weekly * (0.9 + 0.2 * random.nextDouble()));
+            out.add(new DownloadObservation(new DownloadRecord(pkg, endpoint, category, day, downloads),
+                Origin.REPORTED, null, FETCHED.plusSeconds(d), source));
+          }
+        }
+        publisher.publishBatch(pkg, out, List.of(), new byte[] {'{', '}'});
+        n += out.size();
+      }
+    }
+    return n;
+  }
+
+  /** Records/s of a plain consumer of a fresh group reading the topic to its end, from its first record. */
+  private static double plainConsumer(KafkaClients clients, Topics topics, long n, String group) {
+    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(group)) {
+      c.subscribe(List.of(topics.downloads()));
+      long seen = 0;
+      long first = 0;
+      long bytes = 0;
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (seen < n) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("plain consumer read only " + seen + " of " + n + " records");
+        }
+        var records = c.poll(Duration.ofMillis(100));
+        if (seen == 0 && !records.isEmpty()) {
+          first = System.nanoTime();
+        }
+        for (var rec : records) {
+          bytes += rec.serializedValueSize(); // touches the record, nothing else
+          seen++;
+        }
+      }
+      long elapsed = System.nanoTime() - first;
+      if (bytes == 0) {
+        throw new IllegalStateException("empty values");
+      }
+      return n / (elapsed / 1e9);
+    }
+  }
+
+  /**
+   * Records/s of the rule stage of a fresh group and transactional id reading the topic to its end:
+   * from its first record consumed to the group's offsets committed at the end of every partition.
+   */
+  private static double ruleStage(KafkaClients clients, Topics topics, Admin admin, long n, String group)
+      throws Exception {
+    RuleMetrics metrics = new RuleMetrics();
+    AlertStream stream = new AlertStream(clients, topics, group, group + "-0",
+        () -> new RuleEngine(RulesConfig.DEFAULTS), Set.of(REFERENCE), metrics, a -> false);
+    stream.open();
+    Thread loop = new Thread(stream::run, "bench-rules");
+    loop.start();
+    try {
+      Map<TopicPartition, Long> end = endOffsets(clients, topics);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (metrics.recordsConsumed() == 0) {
+        check(deadline, loop, "no record consumed");
+        Thread.sleep(0, 200_000);
+      }
+      long first = System.nanoTime();
+      while (metrics.recordsConsumed() < n) {
+        check(deadline, loop, "only " + metrics.recordsConsumed() + " of " + n + " records consumed");
+        Thread.sleep(1);
+      }
+      while (!committedAtEnd(admin, group, end)) {
+        check(deadline, loop, "offsets not committed at the end");
+        Thread.sleep(2);
+      }
+      long elapsed = System.nanoTime() - first;
+      if (metrics.snapshot().getOrDefault("pypiwatch_rule_undecodable_records_total", 0L) != 0) {
+        throw new IllegalStateException("undecodable records: " + metrics.snapshot());
+      }
+      return n / (elapsed / 1e9);
+    } finally {
+      stream.stop();
+      loop.join(WAIT.toMillis());
+    }
+  }
+
+  private static void check(long deadline, Thread loop, String what) {
+    if (System.nanoTime() > deadline || !loop.isAlive()) {
+      throw new IllegalStateException("rule stage: " + what + (loop.isAlive() ? " in time" : ", its loop ended"));
+    }
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(KafkaClients clients, Topics topics) {
+    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
+      List<TopicPartition> parts = c.partitionsFor(topics.downloads(), WAIT).stream()
+          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      return c.endOffsets(parts, WAIT);
+    }
+  }
+
+  private static boolean committedAtEnd(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata().get();
+    return end.entrySet().stream().allMatch(e -> e.getValue() == 0
+        || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
+  }
+
+  /** The 1-, 5- and 15-minute load averages (from /proc/loadavg where there is one). */
+  static String load() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static double min(double[] xs) {
+    return Arrays.stream(xs).min().orElse(Double.NaN);
+  }
+
+  private static double max(double[] xs) {
+    return Arrays.stream(xs).max().orElse(Double.NaN);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
