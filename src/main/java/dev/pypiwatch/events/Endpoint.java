@@ -1,6 +1,5 @@
 package dev.pypiwatch.events;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** One of the five PyPI Stats API endpoints of a package, named as in its URL path. */
@@ -10,6 +9,8 @@ public enum Endpoint {
   PYTHON_MAJOR("python_major"),
   PYTHON_MINOR("python_minor"),
   SYSTEM("system");
+
+  private static final Endpoint[] ALL = values();
 
   private final String path;
 
@@ -29,7 +30,12 @@ public enum Endpoint {
 
   /** The endpoint whose path is {@code path}, if any. */
   public static Optional<Endpoint> fromPath(String path) {
-    return Arrays.stream(values()).filter(e -> e.path.equals(path)).findFirst();
+    for (Endpoint e : ALL) { // a loop, not a stream: every download event's decoding asks
+      if (e.path.equals(path)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

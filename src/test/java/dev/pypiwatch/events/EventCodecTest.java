@@ -69,6 +69,10 @@ class EventCodecTest {
     "\"schema\":\"pypiwatch.download/1\"|\"schema\":\"pypiwatch.download/2\"|schema|pypiwatch.download/1",
     "\"package\":\"pip\"|\"package\":null|package|is null",
     "\"fetched_at\":\"2026-04-02T02:00:03.120Z\"|\"fetched_at\":\"yesterday\"|fetched_at|RFC 3339",
+    "\"fetched_at\":\"2026-04-02T02:00:03.120Z\"|\"fetched_at\":\"2026-02-29T02:00:03.120Z\"|fetched_at|'2026-02-29T02:00:03.120Z'",
+    "\"fetched_at\":\"2026-04-02T02:00:03.120Z\"|\"fetched_at\":\"2026-04-02T02:00:60.120Z\"|fetched_at|RFC 3339",
+    "\"date\":\"2026-04-01\"|\"date\":\"2026-04-31\"|date|got '2026-04-31'",
+    "\"date\":\"2026-04-01\"|\"date\":\"2026-4-01\"|date|YYYY-MM-DD",
     "\"category\":\"without_mirrors\"|\"category\":[1]|category|an array",
     "\"previous_downloads\":null|\"previous_downloads\":true|previous_downloads|true",
   })
@@ -78,6 +82,55 @@ class EventCodecTest {
         () -> EventCodec.decodeDownload(json.getBytes(UTF_8)));
     assertEquals(field, e.field(), e.getMessage());
     assertTrue(e.getMessage().contains(field) && e.getMessage().contains(problem), e.getMessage());
+    // the rule and notify stages' decoding checks the same and says it in the same words
+    assertEquals(e.getMessage(), assertThrows(EventDecodingException.class,
+        () -> EventCodec.decodeRecord(json.getBytes(UTF_8))).getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "{\"a\":1,\"a\":2}|Duplicate field 'a'",
+    "{\"a\":1,\"b\":null,\"c\":\"x\",\"b\":null}|Duplicate field 'b'",
+    "{\"x\":{\"b\":1,\"b\":2}}|Duplicate field 'b'",
+    "{\"x\":[1,{\"b\":1,\"b\":2}]}|Duplicate field 'b'",
+    "{\"x\":{\"y\":{\"b\":1,\"b\":2}}}|Duplicate field 'b'",
+    "{\"a\":1,\"a\":2,}|Duplicate field 'a'",
+    "{\"a\":1,\"a\"|Duplicate field 'a'",
+    "{\"a\":1,\"a\":[|Duplicate field 'a'",
+    "{\"a\":{\"b\":1,\"b\":2},\"a\":3}|Duplicate field 'b'",
+    "{\"a\":1,\"b\"|Unexpected end-of-input within/between Object entries",
+  })
+  void duplicateFieldsAreMalformedAtAnyDepth(String json, String problem) {
+    EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.parse(json.getBytes(UTF_8)));
+    assertNull(e.field());
+    assertEquals("malformed JSON: " + problem, e.getMessage());
+  }
+
+  @Test
+  void sameNamesInSeparateObjectsAreNoDuplicates() {
+    JsonFields f = EventCodec.parse("{\"x\":{\"b\":1,\"c\":{\"b\":2}},\"y\":[{\"b\":3},{\"b\":4}],\"b\":5}"
+        .getBytes(UTF_8));
+    assertEquals(5, f.requiredLong("b"));
+    assertEquals(2, f.optionalObject("x").get("c").get("b").asLong());
+  }
+
+  @Test
+  void downloadsOfEveryShapeRoundTripThroughBothDecoders() {
+    java.util.Random random = new java.util.Random(15);
+    Endpoint[] series = {Endpoint.OVERALL, Endpoint.PYTHON_MAJOR, Endpoint.PYTHON_MINOR, Endpoint.SYSTEM};
+    for (int k = 0; k < 20_000; k++) {
+      Origin origin = Origin.values()[random.nextInt(Origin.values().length)];
+      DownloadRecord r = new DownloadRecord("p" + random.nextInt(1000), series[random.nextInt(series.length)],
+          random.nextBoolean() ? "3." + random.nextInt(20) : Categories.UNKNOWN,
+          LocalDate.ofEpochDay(random.nextInt(3_000_000) - 700_000),
+          origin == Origin.ZERO_FILLED ? 0 : random.nextLong() & Long.MAX_VALUE);
+      DownloadObservation o = new DownloadObservation(r, origin, random.nextBoolean() ? null : (long) random.nextInt(),
+          Instant.ofEpochSecond(random.nextLong() % 250_000_000_000L, random.nextInt(1_000_000_000)),
+          "https://pypistats.org/api/packages/" + r.packageName());
+      byte[] json = EventCodec.encode(o);
+      assertEquals(o, EventCodec.decodeDownload(json));
+      assertEquals(r, EventCodec.decodeRecord(json));
+    }
   }
 
   @ParameterizedTest
