@@ -47,7 +47,8 @@ import org.apache.kafka.common.TopicPartition;
  * {@code days} days × 14 series (overall, python_major, python_minor, system), encoded by the
  * real codec, plus the ecosystem reference {@code __all__}. Each run is timed from its first
  * record to the last (for the rule stage: to the group's offsets committed at the end of every
- * partition), so group joins and the stage's rebuild are left out.
+ * partition), so group joins and the stage's rebuild are left out. A first round of each is not
+ * counted (warm-up).
  *
  * <p>Args: [packages (default 80)] [days (default 180)] [rounds (default 7)]. {@code
  * -Dbench.port-base=N}: the broker listens on N and its controller on N+1 (default: free ports).
@@ -91,6 +92,11 @@ public final class RuleStageThroughput {
       double[] plain = new double[rounds];
       double[] stage = new double[rounds];
       try (Admin admin = clients.newAdmin()) {
+        // A first round of each, not counted: the JIT compiles the paths, the page cache fills.
+        double warmPlain = plainConsumer(clients, topics, n, "plain-warm-up");
+        double warmStage = ruleStage(clients, topics, admin, n, "rules-warm-up");
+        System.out.printf("warm-up (not counted): plain consumer %,.0f records/s, rule stage %,.0f records/s%n",
+            warmPlain, warmStage);
         for (int r = 0; r < rounds; r++) {
           // Interleaved, in alternating order, so both see the same load and cache state.
           if (r % 2 == 0) {

@@ -89,6 +89,12 @@ public final class EventCodec {
 
   /** The download observation in {@code json}. */
   public static DownloadObservation decodeDownload(byte[] json) {
+    DownloadObservation quick = DownloadFastPath.observation(json);
+    return quick != null ? quick : decodeAnyDownload(json);
+  }
+
+  /** {@link #decodeDownload} without its fast path: the decoder of any shape, which the fast path agrees with. */
+  static DownloadObservation decodeAnyDownload(byte[] json) {
     JsonFields f = parse(json);
     DownloadRecord record = record(f);
     Origin origin = f.origin("origin");
@@ -103,6 +109,12 @@ public final class EventCodec {
    * provenance fields are checked as {@link #decodeDownload} checks them, but not kept.
    */
   public static DownloadRecord decodeRecord(byte[] json) {
+    DownloadRecord quick = DownloadFastPath.record(json);
+    return quick != null ? quick : decodeAnyRecord(json);
+  }
+
+  /** {@link #decodeRecord} without its fast path. */
+  static DownloadRecord decodeAnyRecord(byte[] json) {
     JsonFields f = parse(json);
     DownloadRecord record = record(f);
     Origin origin = f.origin("origin");
