@@ -1,193 +1,208 @@
 package dev.pypiwatch.events;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 
 /**
- * One pass over a download event of the usual shape (the ten fields once each, of their types,
- * valid, nothing else) straight into its record: no field map, no string for what is only compared
- * or checked. Anything else, however harmless, answers null, and {@link EventCodec}'s general
- * decoder reads the event (and names any problem, in the words it always used).
+ * A download event byte for byte as {@link EventCodec#encode(DownloadObservation)} writes it (its
+ * fields in its order, no white space, ASCII strings without escapes, valid values) read in one
+ * pass straight into its record: no parser, no field map, no string for what is only compared or
+ * checked. Anything else, however harmless, answers null, and {@link EventCodec}'s general decoder
+ * reads the event (and names any problem, in the words it always used).
  *
  * <p>Why: every stage decodes every event of the downloads topic, and decoding was most of the rule
- * stage's time.
+ * stage's time (JFR); the general decoder's Jackson parser alone costs more than this whole pass.
  */
 final class DownloadFastPath {
-  private static final char[] SCHEMA = EventCodec.DOWNLOAD_SCHEMA.toCharArray();
+  private static final byte[] SCHEMA_PACKAGE = ascii("{\"schema\":\"" + EventCodec.DOWNLOAD_SCHEMA + "\",\"package\":\"");
+  private static final byte[] ENDPOINT = ascii("\",\"endpoint\":\"");
+  private static final byte[] CATEGORY = ascii("\",\"category\":\"");
+  private static final byte[] DATE = ascii("\",\"date\":\"");
+  private static final byte[] DOWNLOADS = ascii("\",\"downloads\":");
+  private static final byte[] ORIGIN = ascii(",\"origin\":\"");
+  private static final byte[] PREVIOUS = ascii("\",\"previous_downloads\":");
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] FETCHED_AT = ascii(",\"fetched_at\":\"");
+  private static final byte[] SOURCE = ascii("\",\"source\":\"");
+  private static final byte[] END = ascii("\"}");
   private static final Endpoint[] SERIES =
       Arrays.stream(Endpoint.values()).filter(Endpoint::isTimeSeries).toArray(Endpoint[]::new);
-  private static final char[][] SERIES_PATHS =
-      Arrays.stream(SERIES).map(e -> e.path().toCharArray()).toArray(char[][]::new);
+  private static final byte[][] SERIES_PATHS = Arrays.stream(SERIES).map(e -> ascii(e.path())).toArray(byte[][]::new);
   private static final Origin[] ORIGINS = Origin.values();
-  private static final char[][] ORIGIN_WIRES =
-      Arrays.stream(ORIGINS).map(o -> o.wire().toCharArray()).toArray(char[][]::new);
-  // One bit per field, to find a missing or repeated one.
-  private static final int SCHEMA_BIT = 1;
-  private static final int PACKAGE = 1 << 1;
-  private static final int ENDPOINT = 1 << 2;
-  private static final int CATEGORY = 1 << 3;
-  private static final int DATE = 1 << 4;
-  private static final int DOWNLOADS = 1 << 5;
-  private static final int ORIGIN = 1 << 6;
-  private static final int PREVIOUS = 1 << 7;
-  private static final int FETCHED_AT = 1 << 8;
-  private static final int SOURCE = 1 << 9;
-  private static final int ALL = (1 << 10) - 1;
+  private static final byte[][] ORIGIN_WIRES = Arrays.stream(ORIGINS).map(o -> ascii(o.wire())).toArray(byte[][]::new);
+  /** Longer numbers (rare) are left to the general decoder rather than checked for overflow here. */
+  private static final int MAX_DIGITS = 18;
 
-  private DownloadFastPath() {}
+  private final byte[] in;
+  private int pos;
+  // The fields as read.
+  private String pkg;
+  private Endpoint endpoint;
+  private String category;
+  private LocalDate date;
+  private long downloads;
+  private Origin origin;
+  private Long previous;
+  private Instant fetchedAt;
+  private String source;
 
-  /** The observation in {@code json}, or null when it is not of the usual shape. */
+  private DownloadFastPath(byte[] in) {
+    this.in = in;
+  }
+
+  /** The observation in {@code json}, or null when it is not byte for byte of the usual shape. */
   static DownloadObservation observation(byte[] json) {
-    Fields f = read(json, true);
+    DownloadFastPath f = read(json, true);
     return f == null ? null : new DownloadObservation(f.record(), f.origin, f.previous, f.fetchedAt, f.source);
   }
 
   /** The record in {@code json} (its provenance checked, not kept), or null when it is not of the usual shape. */
   static DownloadRecord record(byte[] json) {
-    Fields f = read(json, false);
+    DownloadFastPath f = read(json, false);
     return f == null ? null : f.record();
   }
 
-  /** The fields of one event as read. */
-  private static final class Fields {
-    String pkg;
-    Endpoint endpoint;
-    String category;
-    LocalDate date;
-    long downloads;
-    Origin origin;
-    Long previous;
-    Instant fetchedAt;
-    String source;
-
-    DownloadRecord record() {
-      return new DownloadRecord(pkg, endpoint, category, date, downloads);
-    }
+  private DownloadRecord record() {
+    return new DownloadRecord(pkg, endpoint, category, date, downloads);
   }
 
-  private static Fields read(byte[] json, boolean keepSource) {
+  private static DownloadFastPath read(byte[] json, boolean keepSource) {
     if (json == null) {
       return null;
     }
-    Fields f = new Fields();
-    int seen = 0;
-    try (JsonParser p = EventCodec.FACTORY.createParser(json)) {
-      p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // the bit mask below finds them
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-        int bit = bit(p.currentName());
-        if (bit < 0 || (seen & bit) != 0) {
-          return null; // an unknown or repeated field
-        }
-        seen |= bit;
-        if (!value(p, bit, f, keepSource)) {
-          return null;
-        }
-      }
-      if (seen != ALL || p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        return null;
-      }
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-    if (f.origin == Origin.ZERO_FILLED && f.downloads != 0) {
-      return null;
-    }
-    return f;
+    DownloadFastPath f = new DownloadFastPath(json);
+    return f.fields(keepSource) && f.pos == json.length
+        && (f.origin != Origin.ZERO_FILLED || f.downloads == 0) ? f : null;
   }
 
-  private static int bit(String name) {
-    return switch (name) {
-      case "schema" -> SCHEMA_BIT;
-      case "package" -> PACKAGE;
-      case "endpoint" -> ENDPOINT;
-      case "category" -> CATEGORY;
-      case "date" -> DATE;
-      case "downloads" -> DOWNLOADS;
-      case "origin" -> ORIGIN;
-      case "previous_downloads" -> PREVIOUS;
-      case "fetched_at" -> FETCHED_AT;
-      case "source" -> SOURCE;
-      default -> -1;
-    };
-  }
-
-  /** Reads the value of the field {@code bit} into {@code f}; false if it is not of the usual shape. */
-  private static boolean value(JsonParser p, int bit, Fields f, boolean keepSource) throws IOException {
-    JsonToken t = p.nextToken();
-    if (bit == DOWNLOADS || bit == PREVIOUS) {
-      if (t == JsonToken.VALUE_NULL && bit == PREVIOUS) {
-        return true; // null on a first publication
-      }
-      if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-        return false;
-      }
-      long v = p.getLongValue();
-      if (bit == PREVIOUS) {
-        f.previous = v;
-        return true;
-      }
-      f.downloads = v;
-      return v >= 0;
-    }
-    if (t != JsonToken.VALUE_STRING) {
+  private boolean fields(boolean keepSource) {
+    if (!literal(SCHEMA_PACKAGE) || (pkg = string()) == null
+        || !literal(ENDPOINT) || (endpoint = oneOf(SERIES, SERIES_PATHS)) == null
+        || !literal(CATEGORY) || (category = string()) == null
+        || !literal(DATE) || (date = date()) == null
+        || !literal(DOWNLOADS) || in.length - pos < 1 || in[pos] == '-' || (downloads = number()) < 0
+        || !literal(ORIGIN) || (origin = oneOf(ORIGINS, ORIGIN_WIRES)) == null
+        || !literal(PREVIOUS)) {
       return false;
     }
-    switch (bit) {
-      case SCHEMA_BIT:
-        return is(p, SCHEMA);
-      case PACKAGE:
-        f.pkg = p.getText();
-        return true;
-      case ENDPOINT:
-        for (int i = 0; i < SERIES.length; i++) {
-          if (is(p, SERIES_PATHS[i])) {
-            f.endpoint = SERIES[i];
-            return true;
-          }
-        }
+    if (!literal(NULL)) {
+      long p = number();
+      if (p == Long.MIN_VALUE) {
         return false;
-      case CATEGORY:
-        f.category = p.getText();
-        return true;
-      case DATE:
-        f.date = IsoTimes.date(p.getText());
-        return f.date != null;
-      case ORIGIN:
-        for (int i = 0; i < ORIGINS.length; i++) {
-          if (is(p, ORIGIN_WIRES[i])) {
-            f.origin = ORIGINS[i];
-            return true;
-          }
-        }
-        return false;
-      case FETCHED_AT:
-        f.fetchedAt = IsoTimes.instant(p.getText());
-        return f.fetchedAt != null;
-      default: // source: any string, kept only for an observation
-        f.source = keepSource ? p.getText() : null;
-        return true;
+      }
+      previous = p;
     }
-  }
-
-  /** True if the current string value is {@code expected}, without making a String of it. */
-  private static boolean is(JsonParser p, char[] expected) throws IOException {
-    if (p.getTextLength() != expected.length) {
+    if (!literal(FETCHED_AT) || (fetchedAt = fetchedAt()) == null || !literal(SOURCE)) {
       return false;
     }
-    char[] text = p.getTextCharacters();
-    int offset = p.getTextOffset();
-    for (int i = 0; i < expected.length; i++) {
-      if (text[offset + i] != expected[i]) {
+    int end = stringEnd();
+    if (end < 0) {
+      return false;
+    }
+    source = keepSource ? text(pos, end) : null;
+    pos = end;
+    return literal(END);
+  }
+
+  /** Steps over {@code bytes} if they come next. */
+  private boolean literal(byte[] bytes) {
+    if (in.length - pos < bytes.length) {
+      return false;
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      if (in[pos + i] != bytes[i]) {
         return false;
       }
     }
+    pos += bytes.length;
     return true;
+  }
+
+  /**
+   * Where the string starting at {@code pos} ends (its closing quote); -1 if it holds anything but
+   * printable ASCII without escapes (the general decoder reads escapes and UTF-8, and rejects
+   * control characters).
+   */
+  private int stringEnd() {
+    for (int i = pos; i < in.length; i++) {
+      byte b = in[i];
+      if (b == '"') {
+        return i;
+      }
+      if (b < 0x20 || b == '\\') { // bytes >= 0x80 are negative
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** The string at {@code pos}, stepped over up to its closing quote; null if it is not plain ASCII. */
+  private String string() {
+    int end = stringEnd();
+    if (end < 0) {
+      return null;
+    }
+    String s = text(pos, end);
+    pos = end;
+    return s;
+  }
+
+  private String text(int from, int to) {
+    return new String(in, from, to - from, StandardCharsets.ISO_8859_1); // ASCII: the quickest copy
+  }
+
+  /** The value whose spelling is the string at {@code pos}, stepped over; null for another string. */
+  private <T> T oneOf(T[] values, byte[][] spellings) {
+    int end = stringEnd();
+    if (end < 0) {
+      return null;
+    }
+    for (int v = 0; v < values.length; v++) {
+      if (spellings[v].length == end - pos && Arrays.equals(in, pos, end, spellings[v], 0, end - pos)) {
+        pos = end;
+        return values[v];
+      }
+    }
+    return null;
+  }
+
+  private LocalDate date() {
+    String s = string();
+    return s == null ? null : IsoTimes.date(s);
+  }
+
+  private Instant fetchedAt() {
+    String s = string();
+    return s == null ? null : IsoTimes.instant(s);
+  }
+
+  /**
+   * The JSON integer at {@code pos} (an optional minus, no leading zero, at most {@link
+   * #MAX_DIGITS} digits), stepped over; {@link Long#MIN_VALUE} if there is none such.
+   */
+  private long number() {
+    int i = pos;
+    boolean negative = i < in.length && in[i] == '-';
+    if (negative) {
+      i++;
+    }
+    int first = i;
+    long v = 0;
+    while (i < in.length && in[i] >= '0' && in[i] <= '9') {
+      v = v * 10 + (in[i] - '0');
+      i++;
+    }
+    int digits = i - first;
+    if (digits == 0 || digits > MAX_DIGITS || digits > 1 && in[first] == '0') {
+      return Long.MIN_VALUE;
+    }
+    pos = i;
+    return negative ? -v : v;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }
