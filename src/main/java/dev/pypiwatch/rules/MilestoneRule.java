@@ -6,6 +6,7 @@ import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.TextFormat;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The 30-day total reaching a new power of ten (1,000, 10,000, ...): good news, reported once per
@@ -19,6 +20,8 @@ final class MilestoneRule {
   static final String NAME = "milestone";
   static final int DAYS = 30;
   static final int MIN_KNOWN = 25;
+  /** How far back a restarted engine looks for the level reached: the downloads topic's 200 days. */
+  static final int LOOKBACK_DAYS = 200;
 
   private MilestoneRule() {}
 
@@ -35,6 +38,23 @@ final class MilestoneRule {
       }
     }
     return n >= MIN_KNOWN ? DAYS * sum / n : Double.NaN;
+  }
+
+  /**
+   * The highest level of the days before {@code date} that have a verdict, looking back at most
+   * {@link #LOOKBACK_DAYS}; empty if none has one (then the first level seen is the start).
+   */
+  static OptionalLong highestBefore(DailySeries s, LocalDate date, MilestoneSettings settings) {
+    long highest = -1;
+    for (LocalDate d = date.minusDays(LOOKBACK_DAYS); d.isBefore(date); d = d.plusDays(1)) {
+      if (s.has(d)) {
+        double total = total(s, d);
+        if (!Double.isNaN(total)) {
+          highest = Math.max(highest, level(total, settings));
+        }
+      }
+    }
+    return highest < 0 ? OptionalLong.empty() : OptionalLong.of(highest);
   }
 
   /** The highest power of ten at most {@code total} and at least the minimum; 0 if none. */

@@ -30,6 +30,8 @@ public final class RuleEngine implements AlertSource {
   private final Map<String, PackageHistory> histories = new HashMap<>();
   private final Map<String, LocalDate> evaluated = new HashMap<>();
   private final Map<String, Long> milestones = new HashMap<>();
+  // Packages whose milestone level was taken from their held history once in this engine.
+  private final Set<String> milestonesFromHistory = new HashSet<>();
   private final Lifecycle lifecycle = new Lifecycle();
   private final List<Rule> rules = List.of(
       new SpikeRule(),
@@ -116,6 +118,7 @@ public final class RuleEngine implements AlertSource {
     histories.remove(pkg);
     evaluated.remove(pkg);
     milestones.remove(pkg);
+    milestonesFromHistory.remove(pkg);
     lifecycle.forget(pkg);
   }
 
@@ -167,6 +170,12 @@ public final class RuleEngine implements AlertSource {
       return Optional.empty();
     }
     long level = MilestoneRule.level(total, day.settings().milestone());
+    if (milestonesFromHistory.add(day.pkg())) {
+      // A restarted engine starts from the days it holds, as the one that evaluated them did: the
+      // first day it evaluates may be the day a level is crossed.
+      MilestoneRule.highestBefore(series, day.date(), day.settings().milestone())
+          .ifPresent(l -> milestones.merge(day.pkg(), l, Math::max));
+    }
     Long before = milestones.put(day.pkg(), level);
     if (before == null || level <= before) {
       // The first level seen is where we start, not news; a fall keeps the highest level.

@@ -232,4 +232,23 @@ class RuleEngineTest {
     assertEquals(List.of("milestone:pip:overall:without_mirrors:10000"),
         m.stream().map(Alert::fingerprint).toList());
   }
+
+  @Test
+  void aRestartedEngineReportsTheMilestoneOfItsFirstEvaluatedDayAsTheUninterruptedOneDoes() {
+    IntToLongFunction growing = i -> i < 60 ? 300 : 400;
+    List<DownloadRecord> records = overall(growing);
+    LocalDate crossed = START.plusDays(69); // 20 x 300 + 10 x 400 = 10,000 in 30 days
+    RuleEngine restarted = new RuleEngine(DEFAULTS);
+    records.forEach(restarted::record);
+    restarted.markEvaluatedThrough(PKG, crossed.minusDays(1)); // what its offsets say it had done
+    restarted.restore(List.of()); // no milestone fired yet: the start level was in memory only
+
+    List<Alert> m = restarted.evaluateThrough(PKG, crossed).stream()
+        .filter(a -> a.rule().equals("milestone")).toList();
+
+    assertEquals(List.of("milestone:pip:overall:without_mirrors:10000@" + crossed),
+        m.stream().map(a -> a.fingerprint() + "@" + a.date()).toList());
+    assertEquals(List.of(crossed), evaluate(DEFAULTS, records).stream()
+        .filter(a -> a.rule().equals("milestone")).map(Alert::date).toList(), "the uninterrupted engine's day");
+  }
 }
