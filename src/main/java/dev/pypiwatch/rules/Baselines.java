@@ -207,6 +207,11 @@ final class Baselines {
       };
     }
 
+    /** Bytes of the arrays held: the residual window and the kept days and estimates (not the estimates). */
+    long bytes() {
+      return residuals.bytes() + 16 + 4L * KEPT + 16 + 4L * KEPT;
+    }
+
     /** The count of {@code day} changed: the estimates after it and residuals from it on are stale. */
     void changed(int day) {
       residuals.changed(day);

@@ -10,12 +10,16 @@ import java.time.LocalDate;
 final class DailySeries {
   /** The count of an unknown day. */
   static final long UNKNOWN = -1;
+  /** Marks a day without a memoized median (a memoized one is twice the median, or {@link #NO_MEDIAN}). */
+  private static final long NOT_MEMOIZED = -1;
+  /** A memoized median that is NaN (too few same weekdays). */
+  private static final long NO_MEDIAN = -2;
   /**
-   * Marks a day without a memoized median: a NaN bit pattern no computation yields (a median is a
-   * number or {@link Double#NaN}, whose bits differ), so every double result, NaN included, can be
-   * memoized.
+   * Medians memoized: the newest evaluated day's and those of the days its baselines look back on
+   * (8 weeks of residuals, each with two weeks of levels, from a drop window up to 8 days back:
+   * ~85 days); older ones are recomputed if asked.
    */
-  private static final long NOT_MEMOIZED = 0x7ff0_dead_0000_0001L;
+  private static final int MEMO_DAYS = 128;
 
   /** How a same-weekday median is computed when it is not memoized. */
   @FunctionalInterface
@@ -24,9 +28,11 @@ final class DailySeries {
   }
 
   private final DayArray values = new DayArray(UNKNOWN);
-  // Same-weekday medians by day (as raw bits), for one number of weeks: every evaluated day needs
-  // ~57 of them (its own and those behind 8 weeks of residuals), and most were computed the day before.
-  private final DayArray weekdayMedians = new DayArray(NOT_MEMOIZED);
+  // Same-weekday medians by day, for one number of weeks: every evaluated day needs ~57 of them (its
+  // own and those behind 8 weeks of residuals), and most were computed the day before. Kept as
+  // twice the median: a median of counts is a count or the mean of two, so that is a whole number
+  // and fits the int a day takes (a double's bits would take a long).
+  private final DayArray weekdayMedians = new DayArray(NOT_MEMOIZED, MEMO_DAYS);
   private int memoWeeks = -1;
   /** The last memoized day: a change after it invalidates nothing. */
   private int lastMemo = Integer.MIN_VALUE;
@@ -47,6 +53,11 @@ final class DailySeries {
     }
   }
 
+  /** Bytes of the arrays held: the counts, the memoized medians and what the baselines keep. */
+  long bytes() {
+    return values.bytes() + weekdayMedians.bytes() + (baselines == null ? 0 : baselines.bytes());
+  }
+
   /** What {@link Baselines} keeps for this series between evaluated days. */
   Baselines.Memo baselines() {
     if (baselines == null) {
@@ -61,13 +72,17 @@ final class DailySeries {
       weekdayMedians.clear();
       memoWeeks = weeks;
     }
-    long bits = weekdayMedians.get(day);
-    if (bits != NOT_MEMOIZED) {
-      return Double.longBitsToDouble(bits);
+    long twice = weekdayMedians.get(day);
+    if (twice != NOT_MEMOIZED) {
+      return twice == NO_MEDIAN ? Double.NaN : twice / 2.0;
     }
     double v = compute.compute(this, day, weeks);
-    weekdayMedians.set(day, Double.doubleToRawLongBits(v));
-    lastMemo = Math.max(lastMemo, day);
+    long code = Double.isNaN(v) ? NO_MEDIAN : (long) (2 * v);
+    // Exact for every count below 2^52; a value the code would not give back is not memoized.
+    if (code == NO_MEDIAN || (code >= 0 && Double.compare(code / 2.0, v) == 0)) {
+      weekdayMedians.set(day, code);
+      lastMemo = Math.max(lastMemo, day);
+    }
     return v;
   }
 

@@ -50,6 +50,18 @@ final class PackageHistory {
     return m == null ? Set.of() : new HashSet<>(m.byName.keySet());
   }
 
+  /**
+   * Bytes of the arrays held for this package (day arrays, sorted windows), from their lengths:
+   * the bulk of its heap, measured without a GC.
+   */
+  long bytes() {
+    long b = 0;
+    for (EndpointSeries e : endpoints.values()) {
+      b += e.bytes();
+    }
+    return b;
+  }
+
   /** The earliest recorded date of any series. */
   Optional<LocalDate> firstDate() {
     return firstDay == Integer.MAX_VALUE ? Optional.empty() : Optional.of(LocalDate.ofEpochDay(firstDay));
@@ -57,8 +69,7 @@ final class PackageHistory {
 
   /**
    * The series of one endpoint, in category order, and each day's sum over them (every share
-   * divides by it) and how many of them have a count that day; and the sorted shares of the share
-   * rules' baseline window.
+   * divides by it); and the sorted shares of the share rules' baseline window.
    */
   static final class EndpointSeries {
     private final Map<String, DailySeries> byName = new HashMap<>();
@@ -67,7 +78,6 @@ final class PackageHistory {
     private final Map<String, Integer> indexes = new HashMap<>();
     private final List<DailySeries> series = new ArrayList<>();
     private final DayArray totals = new DayArray(0);
-    private final DayArray counted = new DayArray(0);
     private final ShareWindow baseline = new ShareWindow(this);
 
     private void put(String category, int day, long downloads) {
@@ -83,14 +93,18 @@ final class PackageHistory {
         }
         baseline.invalidate();
       }
-      long old = s.at(day);
+      long old = Math.max(0, s.at(day));
       s.put(day, downloads);
-      if (old < 0) {
-        counted.set(day, counted.get(day) + 1);
-        old = 0;
-      }
       totals.set(day, totals.get(day) + (downloads - old));
       baseline.changed(day);
+    }
+
+    private long bytes() {
+      long b = totals.bytes() + baseline.bytes();
+      for (DailySeries s : series) {
+        b += s.bytes();
+      }
+      return b;
     }
 
     /** How many categories were ever recorded. */
@@ -132,9 +146,17 @@ final class PackageHistory {
       return totals.get(day);
     }
 
-    /** True if some category has a count on {@code day}. */
+    /**
+     * True if some category has a count on {@code day}. Asked once a day by each share rule, so
+     * looked up in the series rather than kept in an array of its own.
+     */
     boolean known(int day) {
-      return counted.get(day) > 0;
+      for (DailySeries s : series) {
+        if (s.has(day)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 }

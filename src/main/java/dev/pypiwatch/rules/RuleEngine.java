@@ -122,6 +122,16 @@ public final class RuleEngine implements AlertSource {
     lifecycle.forget(pkg);
   }
 
+  /**
+   * Bytes of the arrays kept for {@code pkg}'s series (counts, memoized medians, sorted windows),
+   * from their lengths; 0 if none. The bulk of a package's heap, but not all of it (objects and
+   * maps around them): a deterministic figure for checks that must not depend on a GC.
+   */
+  public long footprintBytes(String pkg) {
+    PackageHistory h = histories.get(pkg);
+    return h == null ? 0 : h.bytes();
+  }
+
   /** The packages that have any recorded data. */
   public Set<String> packages() {
     return new TreeSet<>(histories.keySet());

@@ -31,6 +31,15 @@ abstract class SortedWindow {
   /** The value of {@code lane} on an included {@code day}. */
   abstract double value(int lane, int day, int param);
 
+  /** Bytes of the lanes' arrays held (headers included). */
+  long bytes() {
+    long b = 16 + 4L * sorted.length;
+    for (double[] v : sorted) {
+      b += 16 + 8L * v.length;
+    }
+    return b;
+  }
+
   /** The value of {@code day} changed, or one that values of later days depend on. */
   void changed(int day) {
     if (day <= end) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
-/** The same-weekday median memo follows revisions of the days under it. */
+/** The same-weekday median memo follows revisions of the days under it and gives back the exact median. */
 class DailySeriesTest {
   private static final LocalDate D = LocalDate.of(2026, 4, 3);
 
@@ -31,5 +31,20 @@ class DailySeriesTest {
     assertTrue(Double.isNaN(Baselines.sameWeekday(s, D, 6)));
     s.put(D.minusWeeks(3), 30);
     assertEquals(20.0, Baselines.sameWeekday(s, D, 6), 1e-9);
+  }
+
+  @Test
+  void aMemoizedMedianIsTheComputedOneBitForBit() {
+    DailySeries s = new DailySeries();
+    long[] counts = {3_000_000_001L, 7, 2_999_999_998L, 1, 2_000_000_000L, 9_007_199_254_740_000L};
+    for (int w = 1; w <= counts.length; w++) {
+      s.put(D.minusWeeks(w), counts[w - 1]);
+    }
+    for (int weeks = 3; weeks <= 6; weeks++) {
+      double first = Baselines.sameWeekday(s, D, weeks);
+      double again = Baselines.sameWeekday(s, D, weeks); // from the memo
+      assertEquals(Double.doubleToRawLongBits(first), Double.doubleToRawLongBits(again), "weeks " + weeks);
+    }
+    assertEquals(1_500_000_002.5, Baselines.sameWeekday(s, D, 4), 0); // (7 + 2,999,999,998) / 2
   }
 }
