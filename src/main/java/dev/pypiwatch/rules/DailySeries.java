@@ -32,7 +32,8 @@ final class DailySeries {
   // own and those behind 8 weeks of residuals), and most were computed the day before. Kept as
   // twice the median: a median of counts is a count or the mean of two, so that is a whole number
   // and fits the int a day takes (a double's bits would take a long).
-  private final DayArray weekdayMedians = new DayArray(NOT_MEMOIZED, MEMO_DAYS);
+  // Made on the first median asked: most series (shares) are never asked one.
+  private DayArray weekdayMedians;
   private int memoWeeks = -1;
   /** The last memoized day: a change after it invalidates nothing. */
   private int lastMemo = Integer.MIN_VALUE;
@@ -44,7 +45,7 @@ final class DailySeries {
 
   void put(int day, long downloads) {
     long old = values.set(day, downloads);
-    if (memoWeeks > 0 && old != downloads && day < lastMemo) {
+    if (weekdayMedians != null && memoWeeks > 0 && old != downloads && day < lastMemo) {
       // Only the medians of the weeks after this day used it.
       weekdayMedians.clear(day + 1, day + 7 * memoWeeks);
     }
@@ -55,7 +56,16 @@ final class DailySeries {
 
   /** Bytes of the arrays held: the counts, the memoized medians and what the baselines keep. */
   long bytes() {
-    return values.bytes() + weekdayMedians.bytes() + (baselines == null ? 0 : baselines.bytes());
+    return values.bytes() + (weekdayMedians == null ? 0 : weekdayMedians.bytes())
+        + (baselines == null ? 0 : baselines.bytes());
+  }
+
+  /**
+   * Forgets the counts before {@code day} (the rules look back less far than that). What was
+   * computed from them (memoized medians, the baselines' windows) stays: it was right when made.
+   */
+  void dropBefore(int day) {
+    values.dropBefore(day);
   }
 
   /** What {@link Baselines} keeps for this series between evaluated days. */
@@ -68,6 +78,9 @@ final class DailySeries {
 
   /** The same-weekday median of {@code day} over {@code weeks}, computed once until the data under it changes. */
   double weekdayMedian(int day, int weeks, WeekdayMedian compute) {
+    if (weekdayMedians == null) {
+      weekdayMedians = new DayArray(NOT_MEMOIZED, MEMO_DAYS);
+    }
     if (weeks != memoWeeks) {
       weekdayMedians.clear();
       memoWeeks = weeks;

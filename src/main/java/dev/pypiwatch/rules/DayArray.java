@@ -21,6 +21,8 @@ final class DayArray {
    * at most a month of slack (doubling left up to 80 % of a half-year series' array empty).
    */
   private static final int GROWTH = 32;
+  /** The array of every array never set (most of a package's memo arrays stay so). */
+  private static final int[] NONE = new int[0];
 
   private final long fill;
   /** The most days held; a newer day past them drops the oldest. */
@@ -29,7 +31,7 @@ final class DayArray {
   private int origin;
   /** How many days the array spans, whichever of the two holds them. */
   private int length;
-  private int[] small = new int[0];
+  private int[] small = NONE;
   /** Replaces {@code small} on the first value outside the int range; null before. */
   private long[] large;
 
@@ -81,6 +83,33 @@ final class DayArray {
   /** Resets every day to the fill value. */
   void clear() {
     fill(0, length);
+  }
+
+  /**
+   * Forgets the days before {@code day}: they read as the fill value and are kept again only if
+   * set again. Frees their room for newer days (the array moves), and gives memory back when most
+   * of the array would be empty.
+   */
+  void dropBefore(int day) {
+    int shift = day - origin;
+    if (length == 0 || shift <= 0) {
+      return;
+    }
+    int kept = Math.max(0, length - shift);
+    if (length - kept > 2 * GROWTH && length > MIN_CAPACITY) {
+      int[] oldSmall = small;
+      long[] oldLarge = large;
+      allocate(Math.max(MIN_CAPACITY, kept + GROWTH));
+      fill(0, length);
+      if (kept > 0 && oldLarge != null) {
+        System.arraycopy(oldLarge, shift, large, 0, kept);
+      } else if (kept > 0) {
+        System.arraycopy(oldSmall, shift, small, 0, kept);
+      }
+      origin = day;
+    } else {
+      moveTo(day);
+    }
   }
 
   /** Bytes of the array held (its header included), for footprint checks that must not depend on GC. */
@@ -156,17 +185,20 @@ final class DayArray {
 
   /** Moves a full bounded array forward so that {@code day} is its newest: the oldest days go. */
   private int slide(int day) {
-    int newOrigin = day - length + 1;
-    int shift = newOrigin - origin;
-    if (shift < length) {
-      Object a = large != null ? large : small;
-      System.arraycopy(a, shift, a, 0, length - shift);
-      fill(length - shift, length);
-    } else {
-      fill(0, length);
-    }
-    origin = newOrigin;
+    moveTo(day - length + 1);
     return length - 1;
+  }
+
+  /** Moves the days forward in place so that index 0 is {@code newOrigin} (after the origin). */
+  private void moveTo(int newOrigin) {
+    int shift = newOrigin - origin;
+    int kept = Math.max(0, length - shift);
+    if (kept > 0) {
+      Object a = large != null ? large : small;
+      System.arraycopy(a, shift, a, 0, kept);
+    }
+    fill(kept, length);
+    origin = newOrigin;
   }
 
   /** A fresh array of {@code capacity} days, long if the current one is. */

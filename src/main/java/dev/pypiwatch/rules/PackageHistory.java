@@ -18,10 +18,18 @@ final class PackageHistory {
   private final Map<Endpoint, EndpointSeries> endpoints = new EnumMap<>(Endpoint.class);
   /** The earliest recorded epoch day, or MAX_VALUE before the first record. */
   private int firstDay = Integer.MAX_VALUE;
+  /** Days before this one are forgotten ({@link #dropBefore}); a record of one is ignored. */
+  private int keptFrom = Integer.MIN_VALUE;
 
-  /** Stores {@code r}; a later count for the same key replaces the earlier (a revision). */
+  /**
+   * Stores {@code r}; a later count for the same key replaces the earlier (a revision). A record of
+   * a forgotten day is ignored: no rule looks back that far any more.
+   */
   void put(DownloadRecord r) {
     int day = Math.toIntExact(r.date().toEpochDay());
+    if (day < keptFrom) {
+      return;
+    }
     endpoints.computeIfAbsent(r.endpoint(), e -> new EndpointSeries()).put(r.category(), day, r.downloads());
     firstDay = Math.min(firstDay, day);
   }
@@ -47,7 +55,21 @@ final class PackageHistory {
   /** The categories ever recorded for {@code endpoint}. */
   Set<String> categories(Endpoint endpoint) {
     EndpointSeries m = endpoints.get(endpoint);
-    return m == null ? Set.of() : new HashSet<>(m.byName.keySet());
+    return m == null ? Set.of() : new HashSet<>(m.names);
+  }
+
+  /**
+   * Forgets every count before {@code day}, and ignores records of those days from now on: the
+   * rule engine calls it with the oldest day its rules can still look back on.
+   */
+  void dropBefore(int day) {
+    if (day <= keptFrom) {
+      return;
+    }
+    keptFrom = day;
+    for (EndpointSeries e : endpoints.values()) {
+      e.dropBefore(day);
+    }
   }
 
   /**
@@ -72,7 +94,6 @@ final class PackageHistory {
    * divides by it); and the sorted shares of the share rules' baseline window.
    */
   static final class EndpointSeries {
-    private final Map<String, DailySeries> byName = new HashMap<>();
     // Sorted by category on insertion (a new category is rare), so readers need not sort.
     private final List<String> names = new ArrayList<>();
     private final Map<String, Integer> indexes = new HashMap<>();
@@ -81,10 +102,9 @@ final class PackageHistory {
     private final ShareWindow baseline = new ShareWindow(this);
 
     private void put(String category, int day, long downloads) {
-      DailySeries s = byName.get(category);
+      DailySeries s = of(category);
       if (s == null) {
         s = new DailySeries();
-        byName.put(category, s);
         int at = -Collections.binarySearch(names, category) - 1;
         names.add(at, category);
         series.add(at, s);
@@ -97,6 +117,13 @@ final class PackageHistory {
       s.put(day, downloads);
       totals.set(day, totals.get(day) + (downloads - old));
       baseline.changed(day);
+    }
+
+    private void dropBefore(int day) {
+      totals.dropBefore(day);
+      for (DailySeries s : series) {
+        s.dropBefore(day);
+      }
     }
 
     private long bytes() {
@@ -119,7 +146,8 @@ final class PackageHistory {
 
     /** The series of {@code category}; null if never recorded. */
     DailySeries of(String category) {
-      return byName.get(category);
+      int i = indexOf(category);
+      return i < 0 ? null : series.get(i);
     }
 
     /** The index of {@code category} in {@link #name} order; negative if never recorded. */

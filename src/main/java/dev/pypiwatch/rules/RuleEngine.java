@@ -26,7 +26,21 @@ import java.util.TreeSet;
  * {@code spike:pip:overall:without_mirrors} (see {@link Fingerprints}).
  */
 public final class RuleEngine implements AlertSource {
+  /**
+   * Days kept beyond the rules' look-back ({@link RulesConfig#lookBackDays}) behind the last
+   * evaluated day: the margin the downloads topic keeps for a rebuild ({@code
+   * TopicAdmin.REBUILD_MARGIN}), so a running engine judges on no less than a restarted one.
+   */
+  static final int KEPT_MARGIN_DAYS = 30;
+
   private final RulesConfig config;
+  /** Days of counts kept behind the next day to evaluate; older ones are forgotten. */
+  private final int keptDays;
+  /**
+   * The ecosystem references (drop rule): other packages read their days at their own pace (a
+   * backtest replays each package from its first day), so theirs are kept whole.
+   */
+  private final Set<String> references;
   private final Map<String, PackageHistory> histories = new HashMap<>();
   private final Map<String, LocalDate> evaluated = new HashMap<>();
   private final Map<String, Long> milestones = new HashMap<>();
@@ -46,6 +60,8 @@ public final class RuleEngine implements AlertSource {
   /** An engine with the given rule settings (global and per package). */
   public RuleEngine(RulesConfig config) {
     this.config = java.util.Objects.requireNonNull(config, "config");
+    this.keptDays = config.lookBackDays() + KEPT_MARGIN_DAYS;
+    this.references = config.referencePackages();
   }
 
   /**
@@ -77,6 +93,10 @@ public final class RuleEngine implements AlertSource {
     }
     if (!start.isAfter(through)) {
       evaluated.put(pkg, through);
+      if (!references.contains(pkg)) {
+        // The next evaluated day looks back at most lookBackDays: older counts only cost heap.
+        h.dropBefore(Math.toIntExact(through.toEpochDay()) + 1 - keptDays);
+      }
     }
     return out;
   }

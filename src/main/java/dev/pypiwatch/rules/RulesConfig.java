@@ -1,7 +1,9 @@
 package dev.pypiwatch.rules;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Settings of the detection rules: global ones (the {@code rules:} section) and those of packages
@@ -48,6 +50,14 @@ public record RulesConfig(RuleSettings global, Map<String, RuleSettings> package
   /** The longest {@link RuleSettings#lookBackDays()} of the global settings and every package's. */
   public int lookBackDays() {
     return packages.values().stream().mapToInt(RuleSettings::lookBackDays).reduce(global.lookBackDays(), Math::max);
+  }
+
+  /** The drop rule's ecosystem reference packages of the global settings and every package's. */
+  public Set<String> referencePackages() {
+    Set<String> refs = new HashSet<>();
+    refs.add(forPackage("").drop().referencePackage());
+    packages.keySet().forEach(p -> refs.add(forPackage(p).drop().referencePackage()));
+    return Set.copyOf(refs);
   }
 
   /** The same settings with every package at {@code level}. */

@@ -57,4 +57,23 @@ class DayArrayTest {
     a.clear(D + 1_000, D + 1_000);
     assertEquals(-1, a.get(D + 1_000));
   }
+
+  @Test
+  void droppedDaysReadAsTheFillAndFreeTheirRoom() {
+    DayArray a = new DayArray(-1);
+    for (int i = 0; i < 300; i++) {
+      a.set(D + i, i);
+      a.dropBefore(D + i - 143); // as the engine does after each evaluated day: 144 days kept
+    }
+    assertTrue(a.bytes() <= 16 + 4 * (144 + 3 * 32), a.bytes() + " bytes for 144 days kept");
+    assertEquals(-1, a.get(D + 155));
+    assertEquals(156, a.get(D + 156));
+    assertEquals(299, a.get(D + 299));
+    a.dropBefore(D + 1_000); // past every day: empty, and still usable
+    assertEquals(-1, a.get(D + 299));
+    a.set(D + 1_000, 4_000_000_000L);
+    assertEquals(4_000_000_000L, a.get(D + 1_000));
+    a.dropBefore(D + 2_000);
+    assertEquals(-1, a.get(D + 1_000));
+  }
 }
