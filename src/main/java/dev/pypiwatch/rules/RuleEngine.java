@@ -16,8 +16,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Keeps every package's daily series and turns new days into alert transitions. Pure: no I/O, no
- * clock; the same input gives the same alerts (the rule verticle and {@code backtest} share it).
+ * Keeps every package's daily series (the days its rules can still look back on) and turns new
+ * days into alert transitions. Pure: no I/O, no clock; the same input gives the same alerts (the
+ * rule verticle and {@code backtest} share it).
  * Not thread-safe: one owner feeds and evaluates it.
  *
  * <p>Rules: {@code spike}, {@code drop}, {@code python-shift} (python_minor and python_major, with
@@ -67,7 +68,9 @@ public final class RuleEngine implements AlertSource {
   /**
    * Records one published count (reported or zero-filled). A later count for the same
    * (package, endpoint, category, date) replaces the earlier one (an upstream revision). A date
-   * never recorded is unknown (an upstream hole), never zero.
+   * never recorded is unknown (an upstream hole), never zero. A record more than the rules'
+   * look-back + {@value #KEPT_MARGIN_DAYS} days behind the package's last evaluated day is
+   * ignored: no evaluation to come reads it (the ecosystem reference's are kept).
    */
   public void record(DownloadRecord record) {
     histories.computeIfAbsent(record.packageName(), p -> new PackageHistory()).put(record);
