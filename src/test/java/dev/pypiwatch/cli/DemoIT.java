@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.events.Endpoint;
+import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.simulate.SyntheticPackages;
 import dev.pypiwatch.testing.Await;
 import java.io.IOException;
@@ -18,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +75,20 @@ class DemoIT {
 
       Set<String> planted = Set.copyOf(SyntheticPackages.planted(DemoCommand.EVENTS_DAY).stream()
           .map(SyntheticPackages.Planted::pkg).toList());
+      // A quiet package's own noise may double a day (inkwell-pdf: 181 on 2025-06-24, a Tuesday, where
+      // its four Tuesdays before had a median of 74): a spike by the rules (at least twice the usual),
+      // not noise of the detector. Anything less, and any drop, is a false alert.
+      SimulatedUpstream sim = SyntheticPackages.upstream(DemoCommand.EVENTS_DAY.plusDays(DemoCommand.DAYS_PLAYED),
+          DemoCommand.EVENTS_DAY);
+      Set<String> doubled = new HashSet<>();
+      alerts(text).stream().filter(a -> a[3].equals("spike") && a[1].equals("FIRING") && !planted.contains(a[4])
+          && atLeastTwiceItsWeekday(sim, a[4], LocalDate.parse(a[0]))).forEach(a -> doubled.add(a[4]));
       List<String> quietNoise = alerts(text).stream()
           .filter(a -> Set.of("spike", "drop").contains(a[3]) && !planted.contains(a[4]))
+          .filter(a -> !(a[3].equals("spike") && doubled.contains(a[4])))
           .map(a -> String.join(" ", a)).toList();
-      assertEquals(List.of(), quietNoise, "spikes or drops of quiet packages");
+      assertEquals(List.of(), quietNoise, "spikes or drops of quiet packages (days doubled by their own noise: "
+          + doubled + ")");
       assertFalse(alerts(text).isEmpty());
       assertTrue(text.contains("http://127.0.0.1:" + port + "/ready"), text);
 
@@ -161,5 +175,16 @@ class DemoIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** True if {@code pkg} served at least twice the median of its four same weekdays before {@code day}. */
+  static boolean atLeastTwiceItsWeekday(SimulatedUpstream sim, String pkg, LocalDate day) {
+    long[] before = new long[4];
+    for (int w = 1; w <= 4; w++) {
+      before[w - 1] = sim.count(pkg, Endpoint.OVERALL, "without_mirrors", day.minusWeeks(w));
+    }
+    java.util.Arrays.sort(before);
+    double median = (before[1] + before[2]) / 2.0;
+    return sim.count(pkg, Endpoint.OVERALL, "without_mirrors", day) >= 2 * median;
   }
 }

@@ -86,11 +86,13 @@ class HistoryIT {
     assertEquals("true", alertDates(config).get(TODAY.minusDays(40)), "its old spike is on the alerts topic, as history");
     assertTrue(history() >= 2, "its firing and resolution were history");
 
-    // 3. Nine days without updates (upstream or pypiwatch down), then all of them at once: a spike
+    // 3. Twelve days without updates (upstream or pypiwatch down), then all of them at once: a spike
     // 7 days back is history, one 2 days back and its end yesterday are news, and the end of the
-    // spike announced in 1. closes what the receiver believes is still firing, however old.
+    // spike announced in 1. closes what the receiver believes is still firing, however old. (The
+    // older spike is 5 days after that end: a spike within 3 days of the last one's end is the same
+    // burst, see the spike cooldown in docs/detection.md.)
     service.close();
-    LocalDate later = TODAY.plusDays(9);
+    LocalDate later = TODAY.plusDays(12);
     sim.setToday(later);
     spike("busy-pkg", later.minusDays(7));
     spike("busy-pkg", later.minusDays(2));
