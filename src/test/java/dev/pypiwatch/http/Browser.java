@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -57,10 +58,13 @@ final class Browser implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  /** Waits until {@code condition} is neither null nor false, and returns it. */
+  /**
+   * Waits until {@code condition} is neither null nor false, and returns it. A condition that meets an
+   * element the page re-rendered meanwhile (stale) is asked again: the live pages redraw on every event.
+   */
   <T> T until(Function<WebDriver, T> condition, String what) {
     return new WebDriverWait(driver, WAIT).withMessage(() -> what + "; the browser's console: " + console())
-        .until(condition);
+        .ignoring(StaleElementReferenceException.class).until(condition);
   }
 
   /** Opens {@code url} and waits until the page's script has finished its first load. */

@@ -339,21 +339,24 @@ class DashboardBrowserIT {
 
     String fingerprint = "spike:" + QUIET + ":overall:without_mirrors";
     b.until(d -> "1".equals(cell(b, QUIET, 6)) ? true : null, "the overview counts the new firing alert");
-    WebElement item = b.until(d -> d.findElements(By.cssSelector("#live-alerts li[data-fingerprint='" + fingerprint
-        + "']")).stream().findFirst().orElse(null), "the overview lists the new alert");
-    assertTrue(item.getText().contains(TODAY + " FIRING"), item.getText());
+    // Texts are read inside the wait: a live page may redraw the element between finding and reading it.
+    String item = b.until(d -> d.findElements(By.cssSelector("#live-alerts li[data-fingerprint='" + fingerprint
+        + "']")).stream().findFirst().map(WebElement::getText).orElse(null), "the overview lists the new alert");
+    assertTrue(item.contains(TODAY + " FIRING"), item);
     assertEquals(true, b.js("return window.__notReloaded"), "no reload");
     b.screenshot(SHOTS, "overview-live");
 
     b.driver.switchTo().window(alertsTab);
-    WebElement row = b.until(d -> d.findElements(By.cssSelector("#alerts tbody tr.new[data-fingerprint='" + fingerprint
-        + "']")).stream().findFirst().orElse(null), "the alerts page shows the new alert at the top");
+    String row = b.until(d -> d.findElements(By.cssSelector("#alerts tbody tr.new[data-fingerprint='" + fingerprint
+        + "']")).stream().findFirst().map(WebElement::getText).orElse(null),
+        "the alerts page shows the new alert");
     // At the top: above every row the page had before (the same poll may bring other new transitions).
-    List<WebElement> rows = b.driver.findElements(By.cssSelector("#alerts tbody tr"));
-    List<WebElement> before = b.driver.findElements(By.cssSelector("#alerts tbody tr:not(.new)"));
-    assertTrue(before.isEmpty() || rows.indexOf(row) < rows.indexOf(before.get(0)),
-        "the new alert above the rows loaded before");
-    assertTrue(row.getText().contains(TODAY.toString()), row.getText());
+    // Read in one script, so the order is of one rendering of the table.
+    assertEquals(true, b.js("const rows = [...document.querySelectorAll('#alerts tbody tr')];"
+        + "const row = rows.findIndex(r => r.classList.contains('new') && r.dataset.fingerprint === arguments[0]);"
+        + "const before = rows.findIndex(r => !r.classList.contains('new'));"
+        + "return row >= 0 && (before < 0 || row < before);", fingerprint), "the new alert above the rows loaded before");
+    assertTrue(row.contains(TODAY.toString()), row);
     assertEquals(true, b.js("return window.__notReloaded"), "no reload");
     b.driver.switchTo().window(overviewTab).close();
     b.driver.switchTo().window(alertsTab);
