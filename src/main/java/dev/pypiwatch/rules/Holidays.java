@@ -55,6 +55,27 @@ public final class Holidays {
     return false;
   }
 
+  /**
+   * The most days {@link DropRule#known} passes over for this calendar in a window of {@code span}
+   * days: each holiday met lengthens the window by one. Found by scanning back from every day of
+   * three years (Easter moves), so any entry of any form is covered.
+   */
+  int mostPassedOver(int span) {
+    int most = 0;
+    LocalDate from = LocalDate.of(2024, 1, 1);
+    for (LocalDate d = from; d.isBefore(from.plusYears(3)); d = d.plusDays(1)) {
+      int passed = 0;
+      for (int i = 0, reach = span; i < reach; i++) {
+        if (contains(d.minusDays(i))) {
+          passed++;
+          reach++;
+        }
+      }
+      most = Math.max(most, passed);
+    }
+    return most;
+  }
+
   /** The entry, as written, that {@code date} falls in; null if none. */
   public String nameOf(LocalDate date) {
     for (int i = 0; i < days.size(); i++) {

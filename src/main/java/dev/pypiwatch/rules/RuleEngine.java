@@ -48,13 +48,15 @@ public final class RuleEngine implements AlertSource {
   // Packages whose milestone level was taken from their held history once in this engine.
   private final Set<String> milestonesFromHistory = new HashSet<>();
   private final Lifecycle lifecycle = new Lifecycle();
-  private final List<Rule> rules = List.of(
+  /** The rules an engine evaluates every day (milestones aside); pure, so shared. */
+  static final List<Rule> RULES = List.of(
       new SpikeRule(),
       new DropRule(),
       new ShareShiftRule("python-shift", "python", Endpoint.PYTHON_MINOR, RuleSettings::pythonShift),
       new ShareShiftRule("python-shift", "python", Endpoint.PYTHON_MAJOR, RuleSettings::pythonShift),
       new ShareShiftRule("os-shift", "os", Endpoint.SYSTEM, RuleSettings::osShift),
       new TrendRule());
+  private final List<Rule> rules = RULES;
   // Each rule's scopes, built once: a rule's are fixed, and asking it built them every evaluated day.
   private final List<Set<String>> scopes = rules.stream().map(Rule::scopes).toList();
 

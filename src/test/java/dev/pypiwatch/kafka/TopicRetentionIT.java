@@ -178,17 +178,18 @@ class TopicRetentionIT {
     // WHEN the service starts THEN it stops with what run prints (exit code 2)
     StartupException e = assertThrows(StartupException.class, () -> kafka.startService(config, Clock.systemUTC()));
     assertTrue(e.getMessage().startsWith("Topic " + t.downloads() + " keeps records for 7 days (retention.ms=604800000),"
-        + " needed: 144 days"), e.getMessage());
+        + " needed: 161 days"), e.getMessage());
     assertTrue(e.getMessage().contains("kafka.topics.retention-check: warn"), e.getMessage());
   }
 
   @Test
-  void theRulesLookBackAtMostAboutFifteenWeeksByDefault() {
-    // 56 days of residuals against 6 weeks of same weekdays, before a 5-day drop window with up to 4
-    // unknown days and the weekend before it
-    assertEquals(114, RulesConfig.DEFAULTS.lookBackDays());
-    assertEquals(Duration.ofDays(144), TopicAdmin.neededHistory(114));
-    assertTrue(TopicsConfig.DEFAULTS.downloadsRetention().compareTo(TopicAdmin.neededHistory(114)) > 0);
+  void theRulesLookBackAtMostAboutNineteenWeeksByDefault() {
+    // A 5-day drop window with up to 4 unknown days and the 10 Christmas days passed over, 56 days of
+    // residuals before it, each at the level of the 14 days before, against 6 weeks of same weekdays
+    // (LookBackTest checks that no rule reads further)
+    assertEquals(131, RulesConfig.DEFAULTS.lookBackDays());
+    assertEquals(Duration.ofDays(161), TopicAdmin.neededHistory(131));
+    assertTrue(TopicsConfig.DEFAULTS.downloadsRetention().compareTo(TopicAdmin.neededHistory(131)) > 0);
   }
 
   private static void send(KafkaProducer<String, byte[]> p, String topic, long timestamp, String key, byte[] value,

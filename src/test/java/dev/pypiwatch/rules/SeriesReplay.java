@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** Plays a {@link RealSeries} into a {@link RuleEngine} day by day, as the rule verticle would. */
 public final class SeriesReplay {
@@ -68,6 +69,11 @@ public final class SeriesReplay {
    * #WITHOUT_MIRRORS_SHARE} of it as {@code without_mirrors}. An unknown day records nothing.
    */
   static void record(RuleEngine engine, RealSeries s, int i) {
+    record(engine::record, s, i);
+  }
+
+  /** {@link #record(RuleEngine, RealSeries, int)} into any sink of records. */
+  static void record(Consumer<DownloadRecord> sink, RealSeries s, int i) {
     Map<String, Long> day = s.days().get(i);
     if (day == null) {
       return;
@@ -75,20 +81,20 @@ public final class SeriesReplay {
     LocalDate date = s.date(i);
     Long withMirrors = day.get(Categories.WITH_MIRRORS);
     if (withMirrors != null) {
-      engine.record(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITH_MIRRORS, date,
+      sink.accept(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITH_MIRRORS, date,
           withMirrors));
-      engine.record(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITHOUT_MIRRORS, date,
+      sink.accept(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITHOUT_MIRRORS, date,
           Math.round(WITHOUT_MIRRORS_SHARE * withMirrors)));
       return;
     }
     long total = 0;
     for (Map.Entry<String, Long> e : day.entrySet()) {
-      engine.record(new DownloadRecord(s.pkg(), Endpoint.SYSTEM, e.getKey(), date, e.getValue()));
+      sink.accept(new DownloadRecord(s.pkg(), Endpoint.SYSTEM, e.getKey(), date, e.getValue()));
       total += e.getValue();
     }
-    engine.record(new DownloadRecord(
+    sink.accept(new DownloadRecord(
         s.pkg(), Endpoint.OVERALL, Categories.WITHOUT_MIRRORS, date, total));
-    engine.record(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITH_MIRRORS, date, total));
+    sink.accept(new DownloadRecord(s.pkg(), Endpoint.OVERALL, Categories.WITH_MIRRORS, date, total));
   }
 
   /** The firing transitions of {@code rule} (a rule name) in {@code alerts}. */
