@@ -249,6 +249,8 @@ class ClusterIT {
     assertEquals(news, deliveredFirings, "firings within notify.max-alert-age delivered");
     long resent = deliveries.size() - byKey.size();
     long afterKill = deliveries.stream().filter(d -> d.arrivalNanos() > killedAt).count();
+    say("cluster-it: alert transitions " + alerts.stream().map(a -> a.rule() + " " + a.packageName() + " " + a.date()
+        + " " + a.state().wire()).toList());
     say("cluster-it: " + alerts.size() + " alert transitions, none twice; " + delivered.size()
         + " transitions delivered in " + byKey.size() + " notifications (" + deliveries.size() + " POSTs, " + resent
         + " sent again with the same Idempotency-Key, " + afterKill + " after the kill)");
