@@ -103,6 +103,11 @@ class ClusterIT {
   /** Only a hung or broken service reaches these: three services and three brokers share 2 cores. */
   private static final Duration START = Duration.ofMinutes(4);
   private static final Duration SETTLE = Duration.ofMinutes(4);
+  /**
+   * C1 only and the serial collector, as for the test brokers: six JVMs that live a few minutes
+   * share 2 cores, and C2's compilations would take most of the CPU they need to start.
+   */
+  private static final List<String> SERVICE_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
   private static final String PUBLISHED = "published [package: ";
   private static final String CYCLE_DONE = "poll cycle done [";
 
@@ -347,7 +352,7 @@ class ClusterIT {
 
   private ServiceProcess start(int i) {
     lives++;
-    return ServiceProcess.start(DIR.toAbsolutePath(), "instance-" + (i + 1) + "-life-" + lives,
+    return ServiceProcess.start(DIR.toAbsolutePath(), "instance-" + (i + 1) + "-life-" + lives, SERVICE_JVM,
         "run", "--config", configs.get(i).toString());
   }
 
