@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BrokerProcess implements AutoCloseable {
   private static final String READY = "BROKER READY";
-  private static final Duration START = Duration.ofSeconds(90);
+  /** Generous: three nodes of a test cluster start together on 2 busy cores, each waiting for a quorum. */
+  private static final Duration START = Duration.ofMinutes(3);
 
   private final Path dataDir;
   private final int port;
