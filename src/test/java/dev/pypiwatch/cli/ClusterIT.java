@@ -110,9 +110,12 @@ class ClusterIT {
   private static final List<String> SERVICE_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
   private static final String PUBLISHED = "published [package: ";
   private static final String CYCLE_DONE = "poll cycle done [";
+  /** TransactionalProducer's error when another producer took its transactional id. */
+  private static final String FENCED = "fenced: is another instance using the same transactional id?";
 
   private final long began = System.nanoTime();
   private final List<ServiceProcess> instances = new ArrayList<>();
+  private final List<ServiceProcess> processes = new ArrayList<>(); // every process started, the killed one too
   private final List<Path> configs = new ArrayList<>();
   private int lives;
 
@@ -182,6 +185,11 @@ class ClusterIT {
             "the run crossed midnight UTC: the services' today moved under the test; run it again");
         for (int i = 0; i < INSTANCES; i++) {
           assertTrue(instances.get(i).isReady(), "instance " + (i + 1) + " not ready: " + instances.get(i).tail());
+        }
+        // Instances never share a transactional id: none was fenced by another (each commit would
+        // abort and rewind the loser; with one notifier id for all, as before issue 15, they were).
+        for (ServiceProcess p : processes) {
+          assertEquals(0, p.count(FENCED), "a producer fenced by another instance: " + p.logFiles());
         }
         assertReplicated(admin);
         KafkaClients live = new KafkaClients(KafkaTesting.config(TOPICS, Map.of()), cluster.liveBootstrapServers());
@@ -352,8 +360,13 @@ class ClusterIT {
 
   private ServiceProcess start(int i) {
     lives++;
-    return ServiceProcess.start(DIR.toAbsolutePath(), "instance-" + (i + 1) + "-life-" + lives, SERVICE_JVM,
-        "run", "--config", configs.get(i).toString());
+    return started(ServiceProcess.start(DIR.toAbsolutePath(), "instance-" + (i + 1) + "-life-" + lives, SERVICE_JVM,
+        "run", "--config", configs.get(i).toString()));
+  }
+
+  private ServiceProcess started(ServiceProcess p) {
+    processes.add(p);
+    return p;
   }
 
   private static String instanceId(int i) {
