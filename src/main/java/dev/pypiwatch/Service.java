@@ -277,15 +277,24 @@ public final class Service implements AutoCloseable {
     }
     notifyMetrics = new NotifyMetrics(notify.receivers().stream().map(NotifyConfig.Receiver::name).toList());
     List<String> watched = config.watchlist().names();
-    // One notifier per process; its transactional id is stable so a restart fences its predecessor.
     // Each attempt first adds the release near a firing alert's day (PyPI's JSON API), waiting at most releaseWait;
     // the lookup starts when the firing is read, so a burst has its answers by the end of its group-wait.
     ReleaseLookup lookup = config.api().pypiJson().enabled() ? releaseLookup(config, clock) : ReleaseLookup.NONE;
     NotificationStream stream = notificationStream = new NotificationStream(clients, topics, notify, new Outbox(notify, () -> watched, loadedAt),
         ReleaseNotes.around(Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), lookup,
-            releaseWait(config.api().pypiJson())), notify.groupId() + "-0", clock,
+            releaseWait(config.api().pypiJson())), notifierTransactionalId(config), clock,
         notifyMetrics, NotificationStream.STOP_GRACE, ReleaseNotes.prefetch(lookup));
     vertx.deployVerticle(new NotifierVerticle(stream, notifyMetrics)).await();
+  }
+
+  /**
+   * The notifier's {@code transactional.id}: {@code <notify.group-id>-<kafka.instance-id>}. One
+   * notifier per process, and the instance id is unique per instance and stable across its
+   * restarts, so instances sharing the group do not fence each other (with one id for all, each
+   * start fenced the others' producers) while a restart fences its own predecessor.
+   */
+  static String notifierTransactionalId(AppConfig config) {
+    return config.notifications().groupId() + "-" + withInstanceId(config).instanceId();
   }
 
   /** PyPI's JSON API behind the notifier's interface: notify needs no edge to api. */

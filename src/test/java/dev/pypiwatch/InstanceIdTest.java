@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.config.AppConfig;
 import dev.pypiwatch.config.ConfigError;
 import dev.pypiwatch.config.ConfigException;
 import dev.pypiwatch.config.ConfigLoader;
@@ -14,8 +15,7 @@ import org.junit.jupiter.api.Test;
 /** {@code kafka.instance-id}: the static member id of an instance, by default its poller's transactional id. */
 class InstanceIdTest {
   private static String instanceId(String yaml) throws ConfigException {
-    return Service.withInstanceId(ConfigLoader.parse(yaml + "watchlist: [requests]\n", Path.of("t.yaml"), Map.of()))
-        .instanceId();
+    return Service.withInstanceId(config(yaml)).instanceId();
   }
 
   @Test
@@ -42,5 +42,18 @@ class InstanceIdTest {
     ConfigError error = e.errors().get(0);
     assertEquals("kafka.instance-id", error.keyPath());
     assertEquals(1, error.line());
+  }
+
+  @Test
+  void theNotifiersTransactionalIdIsTheInstancesSoInstancesInOneGroupDoNotFenceEachOther() throws ConfigException {
+    assertEquals("pypiwatch-notifier-pypiwatch-poller", Service.notifierTransactionalId(config("")));
+    assertEquals("alerts-out-eu-1", Service.notifierTransactionalId(
+        config("kafka: {instance-id: eu-1}\nnotify: {group-id: alerts-out}\n")));
+    assertTrue(!Service.notifierTransactionalId(config("poller: {transactional-id: a}\n"))
+        .equals(Service.notifierTransactionalId(config("poller: {transactional-id: b}\n"))));
+  }
+
+  private static AppConfig config(String yaml) throws ConfigException {
+    return ConfigLoader.parse(yaml + "watchlist: [requests]\n", Path.of("t.yaml"), Map.of());
   }
 }

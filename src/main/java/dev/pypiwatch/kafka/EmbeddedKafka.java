@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * on {@code port} (0 picks a free one); returns once the broker answers. Blocking.
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
-    return start(dataDir, port, false, Map.of());
+    return start(dataDir, port, false, null, Map.of());
   }
 
   /**
@@ -66,7 +67,18 @@ public final class EmbeddedKafka implements AutoCloseable {
    * test's {@code advertised.listeners} behind a proxy, say). Blocking.
    */
   public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> brokerSettings) {
-    return start(dataDir, port, false, brokerSettings);
+    return start(dataDir, port, false, null, brokerSettings);
+  }
+
+  /**
+   * A node of a multi-node KRaft cluster: {@link #start(Path, int, Map)} whose storage, when
+   * formatted on first use, gets {@code clusterId} (every node of a cluster needs the same one).
+   * {@code brokerSettings} make it a member: {@code node.id}, {@code controller.quorum.voters},
+   * {@code listeners}, the replication of the internal topics. Tests start three (ClusterIT).
+   * Blocking; returns once this node answers, which needs a quorum of the controllers running.
+   */
+  public static EmbeddedKafka startNode(Path dataDir, int port, String clusterId, Map<String, String> brokerSettings) {
+    return start(dataDir, port, false, Objects.requireNonNull(clusterId, "clusterId"), brokerSettings);
   }
 
   /** Starts a broker on a new temporary directory that {@link #close()} deletes; for tests and dry runs. Blocking. */
@@ -80,13 +92,14 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka startTemporary(Map<String, String> brokerSettings) {
     try {
-      return start(Files.createTempDirectory("pypiwatch-kafka-"), 0, true, brokerSettings);
+      return start(Files.createTempDirectory("pypiwatch-kafka-"), 0, true, null, brokerSettings);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory for the embedded broker", e);
     }
   }
 
-  private static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose, Map<String, String> settings) {
+  private static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose, String clusterId,
+      Map<String, String> settings) {
     Path dir = dataDir.toAbsolutePath();
     Ports last = Ports.read(dir);
     int brokerPort = port != 0 ? requireFree(port)
@@ -104,7 +117,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     Properties props = brokerProperties(dir, brokerPort, controllerPort);
     props.putAll(settings);
-    formatIfNeeded(dir, props);
+    formatIfNeeded(dir, props, clusterId != null ? clusterId : Uuid.randomUuid().toString());
     long t0 = System.nanoTime();
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     EmbeddedKafka kafka = new EmbeddedKafka(server, dir, brokerPort, deleteOnClose);
@@ -188,7 +201,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** Formats the storage unless a previous run did, so topics and records survive a restart. */
-  private static void formatIfNeeded(Path dir, Properties props) {
+  private static void formatIfNeeded(Path dir, Properties props, String clusterId) {
     if (Files.exists(logDir(dir).resolve("meta.properties"))) {
       LOG.info("Reusing formatted Kafka storage in {}", dir);
       return;
@@ -200,7 +213,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.store(out, "written by pypiwatch for StorageTool format on first start; not read afterwards");
       }
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()};
+      String[] args = {"format", "-t", clusterId, "-c", cfg.toString()};
       int rc;
       try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
         rc = StorageTool.execute(args, ps);

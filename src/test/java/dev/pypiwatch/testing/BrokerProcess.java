@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,26 +21,40 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BrokerProcess implements AutoCloseable {
   private static final String READY = "BROKER READY";
-  private static final Duration START = Duration.ofSeconds(90);
+  /** Generous: three nodes of a test cluster start together on 2 busy cores, each waiting for a quorum. */
+  private static final Duration START = Duration.ofMinutes(3);
 
   private final Path dataDir;
   private final int port;
   private final Path logDir;
+  /** A cluster node's: its cluster id, then its broker settings as {@code key=value}; empty for a single broker. */
+  private final List<String> nodeArgs;
   private Process process;
+  private Path out;
   private int starts;
 
-  private BrokerProcess(Path dataDir, int port, Path logDir) {
+  private BrokerProcess(Path dataDir, int port, Path logDir, List<String> nodeArgs) {
     this.dataDir = dataDir;
     this.port = port;
     this.logDir = logDir;
+    this.nodeArgs = nodeArgs;
   }
 
   /**
    * In the child JVM: starts {@link EmbeddedKafka} on {@code args[0]} (data directory) and {@code
-   * args[1]} (port), says so on standard output, and runs until standard input closes.
+   * args[1]} (port), as a node of the cluster {@code args[2]} with the settings {@code key=value}
+   * that follow if there are more, says so on standard output, and runs until standard input closes.
    */
   public static void main(String[] args) throws IOException {
-    EmbeddedKafka broker = EmbeddedKafka.start(Path.of(args[0]), Integer.parseInt(args[1]));
+    Path dir = Path.of(args[0]);
+    int port = Integer.parseInt(args[1]);
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (int i = 3; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      settings.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+    }
+    EmbeddedKafka broker = args.length > 2 ? EmbeddedKafka.startNode(dir, port, args[2], settings)
+        : EmbeddedKafka.start(dir, port);
     System.out.println(READY + " " + broker.bootstrapServers());
     System.out.flush();
     while (System.in.read() != -1) {
@@ -49,7 +66,22 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Starts a broker on a free port keeping its data in {@code dataDir}; logs in {@code logDir}. Blocking. */
   public static BrokerProcess start(Path dataDir, Path logDir) {
-    BrokerProcess b = new BrokerProcess(dataDir, EmbeddedKafka.freePort(), logDir);
+    BrokerProcess b = new BrokerProcess(dataDir, EmbeddedKafka.freePort(), logDir, List.of());
+    b.launch();
+    b.awaitStarted();
+    return b;
+  }
+
+  /**
+   * Launches a node of a multi-node cluster ({@link EmbeddedKafka#startNode}) on {@code port} and
+   * returns at once: a node answers only once a quorum of controllers runs, so the nodes of a
+   * cluster are launched together, then each {@link #awaitStarted() awaited}.
+   */
+  public static BrokerProcess launchNode(Path dataDir, int port, Path logDir, String clusterId,
+      Map<String, String> settings) {
+    List<String> args = new ArrayList<>(List.of(clusterId));
+    settings.forEach((k, v) -> args.add(k + "=" + v));
+    BrokerProcess b = new BrokerProcess(dataDir, port, logDir, List.copyOf(args));
     b.launch();
     return b;
   }
@@ -110,22 +142,34 @@ public final class BrokerProcess implements AutoCloseable {
       throw new IllegalStateException("the broker still runs");
     }
     launch();
+    awaitStarted();
+  }
+
+  /** True while the broker's process runs. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   private void launch() {
     starts++;
-    Path out = logDir.resolve("broker-" + starts + ".out");
+    out = logDir.resolve("broker-" + starts + ".out");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // C1 only and the serial collector: a short-lived test broker starts faster on a busy machine.
-    List<String> cmd = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath(),
-        BrokerProcess.class.getName(),
-        dataDir.toString(), Integer.toString(port));
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", classpath(), BrokerProcess.class.getName(), dataDir.toString(), Integer.toString(port)));
+    cmd.addAll(nodeArgs);
     try {
       Files.createDirectories(logDir);
       process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the broker process", e);
     }
+  }
+
+  /** Waits until the launched broker says it is ready; AssertionError if it exits first. */
+  public void awaitStarted() {
+    Path out = this.out;
+    Process process = this.process;
     Await.until(() -> {
       if (!process.isAlive()) {
         throw new AssertionError("the broker process exited with " + process.exitValue() + "; see " + out);

@@ -59,11 +59,17 @@ public final class ServiceProcess implements AutoCloseable {
    * NAME.out} and {@code NAME.err} in {@code logDir} (created; existing files are replaced).
    */
   public static ServiceProcess start(Path logDir, String name, String... args) {
+    return start(logDir, name, List.of(), args);
+  }
+
+  /** {@link #start(Path, String, String...)} with JVM options before {@code -jar} (e.g. {@code -Xmx512m}). */
+  public static ServiceProcess start(Path logDir, String name, List<String> jvmOptions, String... args) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException("run after the package phase: " + JAR + " is missing");
     }
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", JAR.toString()));
     cmd.addAll(List.of(args));
     try {
       Files.createDirectories(logDir);
