@@ -68,7 +68,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Args: [rounds (default 30)] [warm-up rounds (default 5)] [packages (default 30)] [spiking
  * packages a round (default 5)]. {@code -Dbench.port-base=N}: the broker on N, the simulated
- * upstream on N+2, the receiver on N+3 (default: free ports). Results: docs/benchmarks.md,
+ * upstream on N+2, the receiver on N+3 (default: free ports); {@code -Dbench.consumer="k: v, ..."}:
+ * the service's {@code kafka.consumer} settings (for experiments). Results: docs/benchmarks.md,
  * section 9.
  */
 public final class PipelineLatency {
@@ -161,6 +162,7 @@ public final class PipelineLatency {
         kafka:
           embedded-port: %d
           embedded-data-dir: "%s"
+          consumer: {%s}
           topics: {downloads: %s.downloads, recent: %s.recent, poller-state: %s.state, alerts: %s.alerts, partitions: 3}
         poller: {transactional-id: %s-poller}
         http: {enabled: false}
@@ -177,8 +179,8 @@ public final class PipelineLatency {
             - match: {rules: [spike], states: [firing]}
               receivers: [bot]
         watchlist: [%s]
-        """.formatted(server.baseUrl(), receiver.actualPort(), portBase, dir.resolve("kafka"), PREFIX, PREFIX, PREFIX,
-        PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, receiver.actualPort(), String.join(", ", names));
+        """.formatted(server.baseUrl(), receiver.actualPort(), portBase, dir.resolve("kafka"),
+        System.getProperty("bench.consumer", ""), PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, receiver.actualPort(), String.join(", ", names));
     AppConfig config = ConfigLoader.parse(yaml, Path.of("bench.yaml"), Map.of());
     SimulatedDayClock clock = new SimulatedDayClock(START);
     Service service = Service.start(config, Map.of(), clock);
