@@ -180,7 +180,8 @@ public final class PipelineLatency {
               receivers: [bot]
         watchlist: [%s]
         """.formatted(server.baseUrl(), receiver.actualPort(), portBase, dir.resolve("kafka"),
-        System.getProperty("bench.consumer", ""), PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, receiver.actualPort(), String.join(", ", names));
+        System.getProperty("bench.consumer", ""), PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX, PREFIX,
+        PREFIX, PREFIX, receiver.actualPort(), String.join(", ", names));
     AppConfig config = ConfigLoader.parse(yaml, Path.of("bench.yaml"), Map.of());
     SimulatedDayClock clock = new SimulatedDayClock(START);
     Service service = Service.start(config, Map.of(), clock);
