@@ -124,7 +124,7 @@ public final class RuleStageThroughput {
   }
 
   /** The broker on {@code portBase} and its controller on the next port; free ports for 0. */
-  private static EmbeddedKafka startBroker(Path dir, int portBase) {
+  static EmbeddedKafka startBroker(Path dir, int portBase) {
     if (portBase == 0) {
       return EmbeddedKafka.start(dir, 0);
     }
@@ -280,7 +280,7 @@ public final class RuleStageThroughput {
     return Arrays.stream(xs).max().orElse(Double.NaN);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
         Files.deleteIfExists(p);

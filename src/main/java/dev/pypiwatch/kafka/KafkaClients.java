@@ -34,6 +34,9 @@ import org.apache.kafka.common.utils.Utils;
  * the code depends on them. Keys are Strings (the package), values are byte arrays.
  */
 public final class KafkaClients {
+  /** The longest a {@link #newReader reader}'s fetch waits at the broker for more data ({@code fetch.max.wait.ms}). */
+  public static final Duration READER_FETCH_WAIT = Duration.ofMillis(10);
+
   private final KafkaConfig config;
   private final String bootstrapServers;
   // Where producers' and consumers' own metrics are bound while they are open; null: nowhere.
@@ -127,6 +130,17 @@ public final class KafkaClients {
   }
 
   /**
+   * The properties of a {@link #newReader reader}: {@link #consumerProperties} without a group,
+   * whose fetches wait at most {@link #READER_FETCH_WAIT} at the broker whatever {@code
+   * kafka.consumer} says.
+   */
+  public Properties readerProperties() {
+    Properties p = consumerProperties(null);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(READER_FETCH_WAIT.toMillis()));
+    return p;
+  }
+
+  /**
    * Closes a group's consumer, waiting up to {@code timeout}, and leaves the group even as a static
    * member (which by default stays in it until its session times out): the others, or this
    * instance's next start, take the partitions over at once.
@@ -178,11 +192,28 @@ public final class KafkaClients {
 
   /** A new consumer of {@link #consumerProperties}; the caller closes it. */
   public KafkaConsumer<String, byte[]> newConsumer(String groupId) {
+    return consumer(consumerProperties(groupId));
+  }
+
+  /**
+   * A new group-less consumer for reading assigned partitions up to an end offset already known
+   * ({@link TopicReader}): its fetches wait at the broker at most {@link #READER_FETCH_WAIT}. A
+   * poll leaves a fetch in flight, which the broker holds back until something new is committed or
+   * {@code fetch.max.wait.ms} passes (500 ms by default), and a broker answers a connection's
+   * requests in order: the next read's end offsets waited behind it, on the path of every alert
+   * through the rule stage (its reference reader) and the notifier (charts, firing set, silences).
+   * docs/benchmarks.md, section 9. The caller closes it.
+   */
+  public KafkaConsumer<String, byte[]> newReader() {
+    return consumer(readerProperties());
+  }
+
+  private KafkaConsumer<String, byte[]> consumer(Properties properties) {
     if (meters == null) {
-      return new KafkaConsumer<>(consumerProperties(groupId));
+      return new KafkaConsumer<>(properties);
     }
     // Subclassed only to unbind its meters when it closes, whichever close is called.
-    return new KafkaConsumer<>(consumerProperties(groupId)) {
+    return new KafkaConsumer<>(properties) {
       private final KafkaClientMetrics bound = bind(new KafkaClientMetrics(this));
 
       @Override

@@ -24,14 +24,14 @@ public final class TopicReader {
   private TopicReader() {}
 
   /**
-   * A consumer assigned to every partition of {@code topic}, positioned at the beginning; the
-   * caller closes it.
+   * A {@linkplain KafkaClients#newReader reader} assigned to every partition of {@code topic},
+   * positioned at the beginning; the caller closes it.
    *
    * @throws IllegalStateException if the topic does not exist
    */
   public static KafkaConsumer<String, byte[]> fromBeginning(KafkaClients clients, String topic,
       Duration timeout) {
-    KafkaConsumer<String, byte[]> c = clients.newConsumer(null);
+    KafkaConsumer<String, byte[]> c = clients.newReader();
     try {
       List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
       if (infos == null || infos.isEmpty()) {
@@ -95,7 +95,7 @@ public final class TopicReader {
       return 0;
     }
     long[] n = new long[1];
-    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
+    try (KafkaConsumer<String, byte[]> c = clients.newReader()) {
       c.assign(wanted.keySet());
       c.seekToBeginning(wanted.keySet());
       read(c, wanted, "offsets " + wanted, timeout, r -> {

@@ -110,7 +110,7 @@ public final class AlertStream extends TransactionalLoop {
     }
     partitions = infos.size();
     if (!references.isEmpty()) {
-      referenceReader = clients.newConsumer(null);
+      referenceReader = clients.newReader(); // read to its end before each evaluation: no fetch may wait
       referenceReader.assign(references.stream()
           .map(pkg -> new TopicPartition(topics.downloads(), KafkaClients.partitionOf(pkg, partitions)))
           .distinct().toList());

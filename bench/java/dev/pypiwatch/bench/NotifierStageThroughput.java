@@ -1,0 +1,236 @@
+package dev.pypiwatch.bench;
+
+import dev.pypiwatch.config.ConfigLoader;
+import dev.pypiwatch.config.NotifyConfig;
+import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.Severity;
+import dev.pypiwatch.kafka.CloudEventHeaders;
+import dev.pypiwatch.kafka.EmbeddedKafka;
+import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.KafkaConfig;
+import dev.pypiwatch.kafka.TopicAdmin;
+import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.notify.Channels;
+import dev.pypiwatch.notify.NotifyMetrics;
+import dev.pypiwatch.notify.Outbox;
+import dev.pypiwatch.notify.stream.NotificationStream;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The notifier stage as the service runs it ({@link NotificationStream}: its loop, the outbox's
+ * decisions, a webhook attempt per notification, sent records and offsets committed in one
+ * transaction per step) vs a plain consumer (same consumer settings, {@code read_committed}, values
+ * left alone) reading the same alerts topic on the same embedded broker; each from a fresh group,
+ * on one loop thread each, interleaved over rounds. Plain {@code main}.
+ *
+ * <p>The alerts topic holds {@code alerts} firing spike transitions of yesterday, each of its own
+ * package (news: every one is sent), published as the rule stage does (encoded by {@link
+ * AlertCodec}, CloudEvents headers, 100 a transaction). The stage sends each to a webhook receiver
+ * on localhost that answers 200 at once ({@code group-wait: 0s}; Vert.x's HTTP client runs on its
+ * event loop, besides the loop thread). Each run is timed from its first alert read to the last:
+ * for the stage, to its group's offsets committed at the end of every partition, which the
+ * notifier does only once every alert there is delivered and recorded. A first round of each is
+ * not counted (warm-up).
+ *
+ * <p>Args: [alerts (default 5000)] [rounds (default 7)]. {@code -Dbench.port-base=N}: the broker
+ * on N and its controller on N+1, the receiver on N+2 (default: free ports). Results:
+ * docs/benchmarks.md, section 10.
+ */
+public final class NotifierStageThroughput {
+  private static final Duration WAIT = Duration.ofMinutes(3);
+
+  private NotifierStageThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    int portBase = Integer.getInteger("bench.port-base", 0);
+    KafkaConfig.TopicsConfig topicsConfig = new KafkaConfig.TopicsConfig("nbench.downloads", "nbench.recent",
+        "nbench.state", "nbench.alerts", "nbench.silences", 3, (short) 1);
+    Topics topics = Topics.from(topicsConfig);
+    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(), Map.of());
+    Path dir = Files.createTempDirectory("pypiwatch-bench-kafka-");
+    Vertx vertx = Vertx.vertx();
+    AtomicLong requests = new AtomicLong();
+    HttpServer receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      requests.incrementAndGet();
+      req.response().setStatusCode(200).end("ok");
+    })).listen(portBase == 0 ? 0 : portBase + 2, "localhost").toCompletionStage().toCompletableFuture().get();
+    try (EmbeddedKafka broker = RuleStageThroughput.startBroker(dir, portBase)) {
+      KafkaClients clients = new KafkaClients(config, broker.bootstrapServers());
+      try (Admin admin = clients.newAdmin()) {
+        TopicAdmin.ensureTopics(admin, topicsConfig);
+      }
+      List<String> packages = publish(clients, topics, n);
+      System.out.printf("alerts: %,d (firing spikes of %s, one package each), broker %s, load before: %s%n", n,
+          LocalDate.now(ZoneOffset.UTC).minusDays(1), broker.bootstrapServers(), RuleStageThroughput.load());
+      double[] plain = new double[rounds];
+      double[] stage = new double[rounds];
+      try (Admin admin = clients.newAdmin()) {
+        double warmPlain = plainConsumer(clients, topics, n, "nplain-warm-up");
+        double warmStage = notifier(clients, topics, admin, vertx, receiver.actualPort(), packages, n, "notify-warm-up");
+        System.out.printf("warm-up (not counted): plain consumer %,.0f alerts/s, notifier %,.0f alerts/s%n", warmPlain,
+            warmStage);
+        for (int r = 0; r < rounds; r++) {
+          long before = requests.get();
+          if (r % 2 == 0) {
+            plain[r] = plainConsumer(clients, topics, n, "nplain-" + r);
+            stage[r] = notifier(clients, topics, admin, vertx, receiver.actualPort(), packages, n, "notify-" + r);
+          } else {
+            stage[r] = notifier(clients, topics, admin, vertx, receiver.actualPort(), packages, n, "notify-" + r);
+            plain[r] = plainConsumer(clients, topics, n, "nplain-" + r);
+          }
+          System.out.printf("round %d: plain consumer %,.0f alerts/s, notifier %,.0f alerts/s (%,d webhook requests), "
+              + "ratio %.3f, load %s%n", r + 1, plain[r], stage[r], requests.get() - before, stage[r] / plain[r],
+              RuleStageThroughput.load());
+        }
+      }
+      double[] ratio = new double[rounds];
+      Arrays.setAll(ratio, i -> stage[i] / plain[i]);
+      System.out.printf("plain consumer (reference): median %,.0f alerts/s (min %,.0f, max %,.0f)%n",
+          RuleStageThroughput.median(plain), Arrays.stream(plain).min().orElse(0), Arrays.stream(plain).max().orElse(0));
+      System.out.printf("notifier (NotificationStream): median %,.0f alerts/s (min %,.0f, max %,.0f)%n",
+          RuleStageThroughput.median(stage), Arrays.stream(stage).min().orElse(0), Arrays.stream(stage).max().orElse(0));
+      System.out.printf("ratio notifier / plain: median %.3f (min %.3f, max %.3f) over %d rounds; load after: %s%n",
+          RuleStageThroughput.median(ratio), Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0),
+          rounds, RuleStageThroughput.load());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+      RuleStageThroughput.deleteRecursively(dir);
+    }
+  }
+
+  /** Publishes {@code n} firing spikes of yesterday, one package each, 100 a transaction; their packages. */
+  private static List<String> publish(KafkaClients clients, Topics topics, int n) {
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    List<String> packages = new ArrayList<>(n);
+    try (KafkaProducer<String, byte[]> p = clients.newTransactionalProducer("nbench-rules")) {
+      for (int i = 0; i < n; i += 100) {
+        p.beginTransaction();
+        for (int j = i; j < Math.min(n, i + 100); j++) {
+          String pkg = "package-" + j;
+          packages.add(pkg);
+          Alert a = new Alert("spike:" + pkg + ":overall:without_mirrors", pkg, "spike", "overall", "without_mirrors",
+              day, AlertState.FIRING, Severity.WARNING, 5000, 1000, 9.5, pkg + ": downloads spiked", Alert.linkOf(pkg));
+          p.send(new ProducerRecord<>(topics.alerts(), null, a.fingerprint(), AlertCodec.encode(a),
+              CloudEventHeaders.forAlert(a, false)));
+        }
+        p.commitTransaction();
+      }
+    }
+    return packages;
+  }
+
+  /** Alerts/s of a plain consumer of a fresh group reading the topic to its end, from its first record. */
+  private static double plainConsumer(KafkaClients clients, Topics topics, long n, String group) {
+    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(group)) {
+      c.subscribe(List.of(topics.alerts()));
+      long seen = 0;
+      long first = 0;
+      long bytes = 0;
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (seen < n) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("plain consumer read only " + seen + " of " + n + " alerts");
+        }
+        var records = c.poll(Duration.ofMillis(100));
+        if (seen == 0 && !records.isEmpty()) {
+          first = System.nanoTime();
+        }
+        for (var rec : records) {
+          bytes += rec.serializedValueSize();
+          seen++;
+        }
+      }
+      if (bytes == 0) {
+        throw new IllegalStateException("empty values");
+      }
+      return n / ((System.nanoTime() - first) / 1e9);
+    }
+  }
+
+  /**
+   * Alerts/s of the notifier of a fresh group, sent topic and transactional id: from its first alert
+   * read to the group's offsets committed at the end of every partition (every alert delivered and
+   * recorded).
+   */
+  private static double notifier(KafkaClients clients, Topics topics, Admin admin, Vertx vertx, int port,
+      List<String> packages, long n, String group) throws Exception {
+    String yaml = """
+        notify:
+          group-wait: 0s
+          group-id: %s
+          sent-topic: %s.sent
+          dlq-topic: %s.dlq
+          receivers:
+            - name: bot
+              webhook: {url: "http://localhost:%d/hook"}
+          routes:
+            - match: {rules: [spike], states: [firing]}
+              receivers: [bot]
+        watchlist: [package-0]
+        """.formatted(group, group, group, port);
+    NotifyConfig notify = ConfigLoader.parse(yaml, Path.of("bench.yaml"), Map.of()).notifications();
+    TopicAdmin.ensureNotificationTopics(admin, notify.sentTopic(), notify.dlqTopic(),
+        clients.config().topics(), clients.bootstrapServers());
+    AtomicLong first = new AtomicLong();
+    NotifyMetrics metrics = new NotifyMetrics(List.of("bot"));
+    NotificationStream stream = new NotificationStream(clients, topics, notify,
+        new Outbox(notify, () -> packages, Instant.now()),
+        Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), group + "-0", Clock.systemUTC(), metrics,
+        Duration.ofSeconds(10), a -> first.compareAndSet(0, System.nanoTime()));
+    stream.open();
+    Thread loop = new Thread(stream::run, "bench-notifier");
+    loop.start();
+    try {
+      Map<TopicPartition, Long> end;
+      try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
+        end = c.endOffsets(c.partitionsFor(topics.alerts(), WAIT).stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition())).toList(), WAIT);
+      }
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!committedAtEnd(admin, group, end)) {
+        if (System.nanoTime() > deadline || !loop.isAlive()) {
+          throw new IllegalStateException("notifier: offsets not committed at the end; sent " + metrics.sentTo("bot"));
+        }
+        Thread.sleep(2);
+      }
+      long elapsed = System.nanoTime() - first.get();
+      if (metrics.sentTo("bot") == 0 || metrics.failedAttemptsTo("bot") != 0) {
+        throw new IllegalStateException("notifier: " + metrics.snapshot());
+      }
+      return n / (elapsed / 1e9);
+    } finally {
+      stream.stop();
+      loop.join(WAIT.toMillis());
+    }
+  }
+
+  private static boolean committedAtEnd(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata().get();
+    return end.entrySet().stream().allMatch(e -> e.getValue() == 0
+        || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
+  }
+}

@@ -1,0 +1,72 @@
+package dev.pypiwatch.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.pypiwatch.testing.KafkaFixture;
+import dev.pypiwatch.testing.KafkaTesting;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A long-lived reader read to its end again and again, as the rule stage's reference reader and the
+ * notifier's readers are between alerts. A poll leaves a fetch in flight, which the broker holds
+ * back until new records are committed or {@code fetch.max.wait.ms} passes, and it answers a
+ * connection's requests in order: the next read's end offsets waited behind that fetch (500 ms by
+ * default, on the path of every alert). Readers' fetches wait only briefly, whatever {@code
+ * kafka.consumer} says.
+ */
+class TopicReaderIT {
+  /** Far longer than a read may take ({@link #READ}): a read that waits it out fails. */
+  private static final Map<String, String> LONG_FETCH_WAIT = Map.of("fetch.max.wait.ms", "60000");
+  private static final Duration READ = Duration.ofSeconds(20);
+
+  @RegisterExtension
+  static final KafkaFixture kafka = new KafkaFixture();
+
+  @Test
+  void aReaderReadAgainAfterAPollDoesNotWaitOutTheFetchItLeftInFlight() {
+    KafkaConfig.TopicsConfig topics = kafka.createTopics("reader", 3);
+    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topics, Map.of(), Map.of(), LONG_FETCH_WAIT);
+    KafkaClients clients = kafka.clients(config);
+    try (KafkaConsumer<String, byte[]> reader = TopicReader.fromBeginning(clients, topics.downloads(), READ);
+        KafkaProducer<String, byte[]> producer = clients.newTransactionalProducer("reader-it-" + System.nanoTime())) {
+      for (int round = 0; round < 3; round++) {
+        producer.beginTransaction();
+        for (String key : List.of("a", "b", "c", "d")) {
+          producer.send(new ProducerRecord<>(topics.downloads(), key, (key + round).getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.commitTransaction();
+        kafka.awaitSettled(topics.downloads()); // its commit markers written: the read's end includes it
+        List<String> read = new ArrayList<>();
+        TopicReader.readToEnd(reader, READ, r -> read.add(new String(r.value(), StandardCharsets.UTF_8)));
+        read.sort(null);
+        assertEquals(List.of("a" + round, "b" + round, "c" + round, "d" + round), read, "round " + round);
+        // Nothing new: the fetch the last poll left in flight has nothing to return early with.
+        TopicReader.readToEnd(reader, READ, r -> read.add("again: " + r.offset()));
+        assertEquals(4, read.size(), "nothing twice");
+      }
+    }
+  }
+
+  @Test
+  void readersWaitBrieflyForAFetchWhateverTheConsumerSettingsSay() {
+    KafkaConfig config = KafkaTesting.config(KafkaTesting.uniqueTopics("reader", 1), Map.of());
+    KafkaClients clients = new KafkaClients(new KafkaConfig("", Path.of("unused"), 0, config.topics(), Map.of(),
+        Map.of(), Map.of("fetch.max.wait.ms", "60000", "max.poll.records", "7")), "localhost:1");
+    var reader = clients.readerProperties();
+    assertEquals(String.valueOf(KafkaClients.READER_FETCH_WAIT.toMillis()), reader.get("fetch.max.wait.ms"));
+    assertEquals("7", reader.get("max.poll.records"), "the other consumer settings apply");
+    assertEquals("read_committed", reader.get("isolation.level"));
+    assertEquals(null, reader.get("group.id"));
+    assertEquals("60000", clients.consumerProperties("g").get("fetch.max.wait.ms"), "group consumers keep theirs");
+  }
+}
