@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ public final class Poller {
   private final String referencePackage;
   private final Clock clock;
   private final PollMetrics metrics;
+  private final PackageOwnership ownership;
   private final PollPlanner planner = new PollPlanner();
   private final NewsGate gate = new NewsGate();
   private final Map<String, PollerState> states = new ConcurrentHashMap<>();
@@ -60,6 +62,17 @@ public final class Poller {
    */
   public Poller(PypiStatsClient client, DownloadPublisher publisher, WorkerExecutor publishWorker,
       Map<String, PollerState> states, String referencePackage, Clock clock, PollMetrics metrics) {
+    this(client, publisher, publishWorker, states, referencePackage, clock, metrics, PackageOwnership.ALL);
+  }
+
+  /**
+   * A poller that polls and publishes only the packages {@code ownership} says are this
+   * instance's (the reference included), committing each batch with the offsets it gives.
+   */
+  public Poller(PypiStatsClient client, DownloadPublisher publisher, WorkerExecutor publishWorker,
+      Map<String, PollerState> states, String referencePackage, Clock clock, PollMetrics metrics,
+      PackageOwnership ownership) {
+    this.ownership = ownership;
     this.client = client;
     this.publisher = publisher;
     this.publishWorker = publishWorker;
@@ -72,6 +85,29 @@ public final class Poller {
   /** Stops between packages: the package in flight finishes, the rest of the cycle is skipped. */
   public void stop() {
     stopping = true;
+  }
+
+  /**
+   * Takes over {@code adopted}: their states as committed in Kafka replace what this poller
+   * remembered (another instance may have published them since). Before they are owned.
+   */
+  public void adopt(Map<String, PollerState> adopted) {
+    adopted.keySet().forEach(unsettled::remove);
+    states.putAll(adopted);
+  }
+
+  /** Forgets {@code moved}: another instance polls them now. */
+  public void forget(Collection<String> moved) {
+    moved.forEach(pkg -> {
+      states.remove(pkg);
+      unsettled.remove(pkg);
+    });
+  }
+
+  /** True if {@code pkg}'s last complete poll (its data reached the expected day) was on {@code day}, UTC. */
+  public boolean polledCompletelyOn(String pkg, LocalDate day) {
+    return states.getOrDefault(pkg, PollerState.EMPTY).lastSuccessfulPoll()
+        .map(at -> LocalDate.ofInstant(at, ZoneOffset.UTC).equals(day)).orElse(false);
   }
 
   /** The metrics this poller updates. */
@@ -108,6 +144,9 @@ public final class Poller {
       return Future.succeededFuture();
     }
     String pkg = it.next();
+    if (!ownership.owns(pkg)) {
+      return pollEach(it, holes, decisions, report); // moved to another instance during the cycle
+    }
     if (!decisions.shouldPoll(pkg)) {
       // Nothing new upstream for it: one request (the reference) per retry, not three per package.
       report.waiting.add(pkg);
@@ -170,6 +209,9 @@ public final class Poller {
   private Future<Void> publishReference(List<DownloadRecord> records, String url, Instant fetchedAt,
       Set<LocalDate> holes, LocalDate expectedNewest) {
     String pkg = PackageName.normalize(referencePackage);
+    if (!ownership.owns(pkg)) {
+      return Future.succeededFuture(); // the instance owning its partition publishes it
+    }
     PackageSnapshot snapshot = PackageSnapshot.at(fetchedAt).with(Endpoint.OVERALL, url, records);
     // Only overall is fetched for the reference: its other endpoints' "no data" is expected.
     return previousState(pkg)
@@ -268,6 +310,10 @@ public final class Poller {
           : fetchFailed ? PollListener.Outcome.FAILED : PollListener.Outcome.BEHIND, clock.instant());
       return new NewsGate.PackagePoll(!fetchFailed && !result.transientEmpty(), logged, newest);
     }).recover(err -> {
+      if (err instanceof PublishException e && e.moved()) {
+        log.info("not published: the package moved to another poller instance, which polls it [package: {}]", pkg);
+        return Future.succeededFuture(new NewsGate.PackagePoll(false, logged, newest));
+      }
       metrics.publishFailures.incrementAndGet();
       report.behind.add(pkg);
       metrics.polled(pkg, PollListener.Outcome.FAILED, clock.instant());
@@ -321,7 +367,14 @@ public final class Poller {
     List<DownloadObservation> obs = result.observations();
     byte[] state = result.state().toBytes();
     return publishWorker.<Void>executeBlocking(() -> {
-      publisher.publishBatch(pkg, obs, result.recent().stream().toList(), state);
+      if (!ownership.begin(pkg)) {
+        throw PublishException.moved(pkg, obs.size());
+      }
+      try {
+        publisher.publishBatch(pkg, obs, result.recent().stream().toList(), state, () -> ownership.commitWith(pkg));
+      } finally {
+        ownership.end(pkg);
+      }
       return null;
     }).onFailure(err -> {
       if (err instanceof PublishException e && e.outcomeUnknown()) {
