@@ -217,6 +217,11 @@ public final class Poller {
     return previousState(pkg)
         .compose(previous -> publish(pkg, planner.plan(pkg, snapshot, previous, holes, expectedNewest)))
         .otherwise(err -> {
+      if (err instanceof PublishException e && e.moved()) {
+        log.info("reference series not published: its partition moved to another poller instance, which "
+            + "publishes it [package: {}]", pkg);
+        return null;
+      }
       log.warn("reference series not published, will retry next cycle [package: {}]: {}", pkg,
           err.getMessage());
       return null;
