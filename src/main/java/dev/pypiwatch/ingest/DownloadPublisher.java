@@ -163,6 +163,15 @@ public final class DownloadPublisher implements AutoCloseable {
         .map(ConsumerRecord::value).orElse(null);
   }
 
+  /**
+   * The package's state as committed now (null if none), read from its poller-state partition
+   * only, without settling this producer's transactions: how a sharded poller sees what another
+   * instance published (the reference). Blocking.
+   */
+  public byte[] committedStateOfOther(String pkg) {
+    return PollerStateStore.committedOf(clients, topics.pollerState(), pkg, READ_BACK);
+  }
+
   /** Whether {@code batch} of {@code pkg} is the latest committed state (read after the producer settled it). */
   private boolean landed(String pkg, String batch) {
     producer.open();

@@ -10,6 +10,7 @@ import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.ingest.NewsGate.ReferenceCheck;
+import dev.pypiwatch.outbound.RetryPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -48,6 +49,9 @@ public final class Poller {
   private final Clock clock;
   private final PollMetrics metrics;
   private final PackageOwnership ownership;
+  /** Sharded: how long an instance waits for the reference's day to be published by its owner. */
+  static final java.time.Duration REFERENCE_WAIT = java.time.Duration.ofMinutes(2);
+  private static final java.time.Duration REFERENCE_CHECK = java.time.Duration.ofSeconds(1);
   private final PollPlanner planner = new PollPlanner();
   private final NewsGate gate = new NewsGate();
   private final Map<String, PollerState> states = new ConcurrentHashMap<>();
@@ -128,13 +132,57 @@ public final class Poller {
   public Future<CycleReport> poll(List<String> packages) {
     LocalDate expectedNewest = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
     metrics.cycles.incrementAndGet();
-    return fetchReference(expectedNewest).compose(reference -> {
+    return fetchReference(expectedNewest).compose(reference -> awaitReference(reference.check()).map(reference))
+        .compose(reference -> {
       CycleReport report = new CycleReport(expectedNewest);
       NewsGate.Cycle decisions = gate.cycle(reference.check(), expectedNewest);
       return pollEach(packages.iterator(), reference.holes(), decisions, report).map(v -> {
         logWaiting(reference.check(), report);
         return report;
       });
+    });
+  }
+
+  /**
+   * Sharded, on an instance that does not own the reference: waits (at most {@link
+   * #REFERENCE_WAIT}) until the instance that does has committed the reference's newest day this
+   * instance just fetched, so the rule stage reads a package's day after the reference's same day,
+   * as with a single instance. Checked every {@link #REFERENCE_CHECK} on the publish worker.
+   */
+  private Future<Void> awaitReference(ReferenceCheck check) {
+    if (referencePackage.isEmpty() || check.status() != ReferenceCheck.Status.ANSWERED) {
+      return Future.succeededFuture();
+    }
+    String ref = PackageName.normalize(referencePackage);
+    if (ownership.owns(ref)) {
+      return Future.succeededFuture();
+    }
+    return publishWorker.<Void>executeBlocking(() -> {
+      long deadline = System.nanoTime() + REFERENCE_WAIT.toNanos();
+      boolean said = false;
+      while (!stopping) {
+        byte[] bytes = publisher.committedStateOfOther(ref);
+        Optional<LocalDate> committed = bytes == null ? Optional.empty()
+            : PollerState.fromBytes(bytes).newestDate(Endpoint.OVERALL);
+        if (committed.isPresent() && !committed.get().isBefore(check.newest())) {
+          return null;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          log.warn("the reference's {} is still not published by the poller instance owning it after {}; polling "
+              + "this instance's packages anyway [reference: {}]", check.newest(), REFERENCE_WAIT, ref);
+          return null;
+        }
+        if (!said) {
+          said = true;
+          log.info("waiting for the poller instance owning the reference to publish its {} [reference: {}]",
+              check.newest(), ref);
+        }
+        RetryPolicy.pause(REFERENCE_CHECK);
+      }
+      return null;
+    }).otherwise(err -> {
+      log.warn("could not read the reference's published state, polling anyway: {}", err.toString());
+      return null;
     });
   }
 

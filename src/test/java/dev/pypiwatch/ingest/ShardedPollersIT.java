@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pypiwatch.Service;
 import dev.pypiwatch.api.PypiStatsClient;
+import dev.pypiwatch.config.AppConfig;
+import dev.pypiwatch.config.ConfigLoader;
 import dev.pypiwatch.config.ApiConfig;
 import dev.pypiwatch.config.PollerConfig;
 import dev.pypiwatch.events.DownloadObservation;
@@ -23,6 +26,7 @@ import dev.pypiwatch.testing.FakePypiStats;
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
 import io.vertx.core.WorkerExecutor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +47,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pollers sharded by Kafka, on the real embedded broker: 2-3 poller instances (each its own
@@ -59,6 +64,7 @@ class ShardedPollersIT {
   private static final List<String> PACKAGES =
       IntStream.rangeClosed(1, 30).mapToObj(i -> String.format("pkg-%02d", i)).toList();
 
+  @TempDir Path dir;
   private final List<Instance> instances = new ArrayList<>();
   private TopicsConfig topicsConfig;
   private Topics topics;
@@ -137,6 +143,68 @@ class ShardedPollersIT {
     Await.until(() -> owned(a, b).size() == PACKAGES.size(), WAIT, () -> "owned: " + owned(a, b));
     assertTrue(ofC.stream().allMatch(pkg -> a.group.owns(pkg) || b.group.owns(pkg)), "c's packages moved: " + ofC);
     assertEachDayOnce();
+  }
+
+  /**
+   * The service wired with {@code poller.sharded: true}: two services share the watchlist through
+   * the topic (each ready once its share is polled), and when one stops the other takes its packages.
+   */
+  @Test
+  void twoShardedServicesShareTheWatchlistAndOneTakesOverWhenTheOtherStops() throws Exception {
+    List<String> watched = PACKAGES.subList(0, 8);
+    Service first = kafka.startService(serviceConfig("svc-a", watched), clock);
+    Service second = kafka.startService(serviceConfig("svc-b", watched), clock);
+    Await.until(() -> first.poller().polledOnce() && second.poller().polledOnce()
+        && first.poller().watchlist().size() + second.poller().watchlist().size() == watched.size()
+        && !first.poller().watchlist().isEmpty() && !second.poller().watchlist().isEmpty(), WAIT,
+        () -> "a: " + first.poller().watchlist() + ", b: " + second.poller().watchlist());
+    Set<String> both = new TreeSet<>(first.poller().watchlist());
+    both.addAll(second.poller().watchlist());
+    assertEquals(new TreeSet<>(watched), both, "every package owned by one service");
+    first.close();
+    Await.until(() -> second.poller().watchlist().size() == watched.size(), WAIT,
+        () -> "b: " + second.poller().watchlist());
+    Await.result(second.poller().idle(), WAIT);
+    Map<String, Long> overallDays = downloads().stream()
+        .map(r -> EventCodec.decodeDownload(r.value()).record())
+        .filter(d -> d.endpoint() == Endpoint.OVERALL && d.date().equals(DAY) && d.category().equals("with_mirrors"))
+        .collect(Collectors.groupingBy(DownloadRecord::packageName, TreeMap::new, Collectors.counting()));
+    Map<String, Long> once = new TreeMap<>();
+    watched.forEach(p -> once.put(p, 1L));
+    once.put(SimulatedUpstream.ALL, 1L);
+    assertEquals(once, overallDays, "each package's day (overall, with mirrors) committed once");
+  }
+
+  private AppConfig serviceConfig(String name, List<String> watched) throws Exception {
+    Path file = dir.resolve(name + ".yaml");
+    TopicsConfig t = topicsConfig;
+    Files.writeString(file, """
+        api:
+          base-url: %s
+          min-interval: 100ms
+          pypi-json-enabled: false
+        kafka:
+          bootstrap-servers: "%s"
+          topics:
+            downloads: %s
+            recent: %s
+            poller-state: %s
+            alerts: %s
+            silences: %s
+            partitions: 6
+        poller:
+          sharded: true
+          group-id: %s
+          watchlist-topic: %s
+          transactional-id: %s
+        http:
+          port: 0
+        rule-engine:
+          enabled: false
+        watchlist: [%s]
+        """.formatted(upstream.baseUrl(), kafka.bootstrapServers(), t.downloads(), t.recent(), t.pollerState(),
+            t.alerts(), t.silences(), "svc-" + watchlistTopic, watchlistTopic, name, String.join(", ", watched)));
+    return ConfigLoader.load(file, Map.of());
   }
 
   private Set<String> owned(Instance... of) {
