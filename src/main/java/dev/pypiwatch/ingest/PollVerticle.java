@@ -48,6 +48,7 @@ public final class PollVerticle extends VerticleBase implements PollerGroup.List
   private volatile boolean stopping;
   private volatile boolean polledOnce;
   private boolean pollNowQueued; // on the verticle's context only
+  private boolean firstCycleQueued; // sharded; on the verticle's context only
   // Sharded: publishes a reloaded watchlist to the topic (blocking); null: the watchlist is applied here.
   private final Consumer<List<String>> share;
 
@@ -86,6 +87,9 @@ public final class PollVerticle extends VerticleBase implements PollerGroup.List
     context.runOnContext(v -> {
       List<String> added = packages.stream().filter(n -> !watchlist.contains(n)).toList();
       List<String> removed = watchlist.stream().filter(n -> !packages.contains(n)).toList();
+      if (added.isEmpty() && removed.isEmpty() && firstCycleQueued) {
+        return; // a rebalance that moved nothing of this instance's
+      }
       watchlist.clear();
       watchlist.addAll(packages);
       watched = List.copyOf(watchlist);
@@ -94,7 +98,8 @@ public final class PollVerticle extends VerticleBase implements PollerGroup.List
       List<String> due = added.stream().filter(p -> !poller.polledCompletelyOn(p, today)).toList();
       log.info("packages assigned to this poller instance [now: {}, arrived: {}, of which polled now: {}, "
           + "left: {}]", packages.size(), added.size(), due.size(), removed.size());
-      if (!due.isEmpty() || !polledOnce) {
+      if (!due.isEmpty() || !firstCycleQueued) {
+        firstCycleQueued = true; // the first one even with nothing due: it makes the instance ready
         enqueueCycle(due);
       }
     });

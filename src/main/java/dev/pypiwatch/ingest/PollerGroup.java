@@ -309,6 +309,9 @@ public final class PollerGroup implements PackageOwnership, AutoCloseable {
         metadata = consumer.groupMetadata();
       }
       if (added.isEmpty()) {
+        // Also with no partition at all (more instances than partitions): the poller's first cycle
+        // then fetches the reference only, and the instance is ready.
+        listener.owned(ownedPackages());
         return;
       }
       Set<TopicPartition> parts = Set.copyOf(added);

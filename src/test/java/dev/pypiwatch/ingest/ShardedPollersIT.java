@@ -42,6 +42,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,6 +146,23 @@ class ShardedPollersIT {
     assertEachDayOnce();
   }
 
+  /** More instances than partitions: the one without a partition polls nothing and is still ready. */
+  @Test
+  void anInstanceWithoutPartitionsPollsNothingAndIsReady() throws Exception {
+    String single = watchlistTopic + "-single";
+    kafka.admin().createTopics(List.of(new NewTopic(single, 1, (short) 1)
+        .configs(Map.of("cleanup.policy", "compact")))).all().get();
+    List<String> watched = PACKAGES.subList(0, 3);
+    Instance a = start("poller-a", single, watched);
+    Await.until(() -> a.group.ownedPackages().size() == watched.size(), WAIT, () -> "a: " + a.group.ownedPackages());
+    Instance b = start("poller-b", single, watched);
+    Await.until(() -> b.verticle.polledOnce() && a.fresh.containsAll(watched), WAIT,
+        () -> "b ready: " + b.verticle.polledOnce() + ", a polled " + a.fresh);
+    assertEquals(List.of(), b.group.ownedPackages());
+    assertEquals(List.of(), b.fresh);
+    assertEquals(watched, a.group.ownedPackages());
+  }
+
   /**
    * The service wired with {@code poller.sharded: true}: two services share the watchlist through
    * the topic (each ready once its share is polled), and when one stops the other takes its packages.
@@ -216,7 +234,11 @@ class ShardedPollersIT {
   }
 
   private Instance start(String name) {
-    Instance i = new Instance(name);
+    return start(name, watchlistTopic, PACKAGES);
+  }
+
+  private Instance start(String name, String topic, List<String> packages) {
+    Instance i = new Instance(name, topic, packages);
     instances.add(i);
     return i;
   }
@@ -288,7 +310,7 @@ class ShardedPollersIT {
     volatile boolean killed;
     boolean stopped;
 
-    Instance(String name) {
+    Instance(String name, String watchlistTopic, List<String> packages) {
       // A short session so a killed member's packages move within seconds; transactions time out soon too.
       KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(),
           Map.of("transaction.timeout.ms", "10000"),
@@ -306,7 +328,7 @@ class ShardedPollersIT {
         public void cycleFinished(Poller.CycleReport report) {}
       });
       publisher = new DownloadPublisher(clients, topics, "tx-" + name);
-      WatchlistSync.publish(clients, watchlistTopic, name, PACKAGES, clock);
+      WatchlistSync.publish(clients, watchlistTopic, name, packages, clock);
       group = new PollerGroup(clients, "pollers-" + watchlistTopic, watchlistTopic, topics.pollerState(), "__all__");
       // 150 ms between requests: a cycle of 10-15 packages lasts seconds, long enough to join or die in.
       client = new PypiStatsClient(kafka.vertx(), new ApiConfig(upstream.baseUrl(), "", Duration.ofMillis(150), 2,
