@@ -2,6 +2,7 @@ package dev.pypiwatch.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.Service;
@@ -19,6 +20,7 @@ import dev.pypiwatch.kafka.KafkaConfig;
 import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
 import dev.pypiwatch.kafka.TopicAdmin;
 import dev.pypiwatch.kafka.Topics;
+import dev.pypiwatch.outbound.RetryPolicy;
 import dev.pypiwatch.simulate.Profile;
 import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.testing.Await;
@@ -36,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -144,6 +147,36 @@ class ShardedPollersIT {
     Await.until(() -> owned(a, b).size() == PACKAGES.size(), WAIT, () -> "owned: " + owned(a, b));
     assertTrue(ofC.stream().allMatch(pkg -> a.group.owns(pkg) || b.group.owns(pkg)), "c's packages moved: " + ofC);
     assertEachDayOnce();
+  }
+
+  /**
+   * Zombie fencing: a batch committed with the group metadata a member had before a rebalance (as
+   * an instance paused while its packages moved would) is refused by the broker and never visible;
+   * the same batch with a current member's metadata commits.
+   */
+  @Test
+  void aBatchCommittedWithAStaleGenerationIsRefused() {
+    Instance a = start("poller-a");
+    Await.until(() -> a.group.ownedPackages().size() == PACKAGES.size(), WAIT, () -> "a: " + a.group.ownedPackages());
+    Map<String, PackageOwnership.GroupCommit> before = new TreeMap<>();
+    PACKAGES.forEach(p -> before.put(p, a.group.commitWith(p).orElseThrow()));
+    Instance b = start("poller-b");
+    Await.until(() -> !b.group.ownedPackages().isEmpty() && a.group.ownedPackages().size()
+        + b.group.ownedPackages().size() == PACKAGES.size(), WAIT, () -> "b: " + b.group.ownedPackages());
+    String moved = b.group.ownedPackages().get(0);
+    KafkaClients clients = kafka.clients(KafkaTesting.config(topicsConfig, Map.of()));
+    RetryPolicy twice = new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100), RetryPolicy.Jitter.NONE);
+    byte[] zombieState = PollerState.EMPTY.toBytes();
+    try (DownloadPublisher zombie = new DownloadPublisher(clients, topics, "tx-zombie", twice)) {
+      PublishException refused = assertThrows(PublishException.class, () -> zombie.publishBatch("zombie-pkg",
+          List.of(), List.of(), zombieState, () -> Optional.of(before.get(moved))));
+      assertFalse(refused.outcomeUnknown(), refused.toString());
+      zombie.publishBatch("control-pkg", List.of(), List.of(), zombieState, () -> b.group.commitWith(moved));
+    }
+    Set<String> keys = new TreeSet<>();
+    KafkaTesting.consumeToEnd(clients, topics.pollerState(), WAIT).forEach(r -> keys.add(r.key()));
+    assertTrue(keys.contains("control-pkg"), "the batch with current metadata committed: " + keys);
+    assertFalse(keys.contains("zombie-pkg"), "the stale member's batch is not visible: " + keys);
   }
 
   /** More instances than partitions: the one without a partition polls nothing and is still ready. */
