@@ -20,7 +20,11 @@ import dev.pypiwatch.ingest.PollMetrics;
 import dev.pypiwatch.ingest.PollVerticle;
 import dev.pypiwatch.ingest.Poller;
 import dev.pypiwatch.ingest.PollerState;
+import dev.pypiwatch.ingest.PackageOwnership;
+import dev.pypiwatch.ingest.PollerGroup;
 import dev.pypiwatch.ingest.PollerStateStore;
+import dev.pypiwatch.ingest.WatchlistSync;
+import dev.pypiwatch.config.PollerConfig;
 import dev.pypiwatch.ingest.WatchlistSource;
 import dev.pypiwatch.kafka.EmbeddedKafka;
 import dev.pypiwatch.kafka.KafkaClients;
@@ -84,6 +88,8 @@ public final class Service implements AutoCloseable {
   private PypiStatsClient client;
   private PypiReleases releases;
   private PollVerticle poller;
+  // The pollers' group member when sharded, else null.
+  private PollerGroup pollerGroup;
   private StatusVerticle status;
   private ReadModelFeed readModelFeed;
   // The consuming stages, for /ready; null when not running.
@@ -183,21 +189,35 @@ public final class Service implements AutoCloseable {
 
   private void startPoller(AppConfig config, Map<String, String> env, Clock clock) {
     Topics topics = Topics.from(config.kafka().topics());
-    publisher = new DownloadPublisher(clients, topics, config.poller().transactionalId());
+    PollerConfig pollerConfig = config.poller();
+    // The producer first: its initTransactions settles a transaction a killed predecessor left open.
+    publisher = new DownloadPublisher(clients, topics, pollerConfig.transactionalId());
     Map<String, PollerState> states = new HashMap<>();
-    PollerStateStore.readLatest(clients, topics.pollerState(), Duration.ofMinutes(2))
-        .forEach((pkg, bytes) -> states.put(pkg, PollerState.fromBytes(bytes)));
-    log.info("poller state restored [packages: {}]", states.size());
+    if (pollerConfig.sharded()) {
+      startPollerGroup(config, topics, clock);
+    } else {
+      PollerStateStore.readLatest(clients, topics.pollerState(), Duration.ofMinutes(2))
+          .forEach((pkg, bytes) -> states.put(pkg, PollerState.fromBytes(bytes)));
+      log.info("poller state restored [packages: {}]", states.size());
+    }
     vertx = meters.newVertx();
     publishWorker = vertx.createSharedWorkerExecutor("pypiwatch-publish", 1);
     client = new PypiStatsClient(vertx, config.api());
     metrics = new PollMetrics();
-    Poller p = new Poller(client, publisher, publishWorker, states,
-        config.poller().referencePackage(), clock, metrics);
+    Poller p = new Poller(client, publisher, publishWorker, states, pollerConfig.referencePackage(), clock, metrics,
+        pollerGroup == null ? PackageOwnership.ALL : pollerGroup);
     WatchlistSource source = new WatchlistSource(config.source(), env);
     source.baseline(config);
-    poller = new PollVerticle(p, config.poller(), config.watchlist().names(), source, clock);
-    vertx.deployVerticle(poller).await();
+    if (pollerGroup == null) {
+      poller = new PollVerticle(p, pollerConfig, config.watchlist().names(), source, clock);
+      vertx.deployVerticle(poller).await();
+    } else {
+      String instance = clients.config().instanceId();
+      poller = PollVerticle.sharded(p, pollerConfig, source, clock,
+          names -> WatchlistSync.publish(clients, pollerConfig.watchlistTopic(), instance, names, clock));
+      vertx.deployVerticle(poller).await();
+      pollerGroup.start(poller);
+    }
     Duration maxAge = config.notifications().maxAlertAge();
     startRules(config.ruleEngine(), config.rules(), topics,
         a -> a.isHistory(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), maxAge));
@@ -229,6 +249,23 @@ public final class Service implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /**
+   * Sharded pollers: creates the watchlist topic when missing, publishes this instance's watchlist
+   * to it ({@link WatchlistSync}) and joins the pollers' group (started once the poller is deployed).
+   */
+  private void startPollerGroup(AppConfig config, Topics topics, Clock clock) {
+    PollerConfig pollerConfig = config.poller();
+    try (Admin admin = clients.newAdmin()) {
+      TopicAdmin.ensureWatchlistTopic(admin, pollerConfig.watchlistTopic(), config.kafka().topics());
+    }
+    WatchlistSync.publish(clients, pollerConfig.watchlistTopic(), clients.config().instanceId(),
+        config.watchlist().names(), clock);
+    pollerGroup = new PollerGroup(clients, pollerConfig.groupId(), pollerConfig.watchlistTopic(),
+        topics.pollerState(), pollerConfig.referencePackage());
+    log.info("poller sharded through Kafka [group: {}, watchlist topic: {}, transactional id: {}]",
+        pollerConfig.groupId(), pollerConfig.watchlistTopic(), pollerConfig.transactionalId());
   }
 
   /**
@@ -375,6 +412,9 @@ public final class Service implements AutoCloseable {
     step("poller", () -> {
       if (vertx != null) {
         poller.halt(); // no further package is started ...
+        if (pollerGroup != null) {
+          pollerGroup.close(); // leaves the group once the publication in flight ended
+        }
         client.close(); // ... and requests in flight are abandoned, so the current one ends quickly
         if (releases != null) {
           releases.close();

@@ -18,7 +18,11 @@ import java.util.Objects;
  * @param referencePackage series that tells upstream holes from missing days (a date it lacks is
  *     missing for everybody); empty to disable
  * @param watchInterval how often the config (and watchlist) files are checked for changes
- * @param transactionalId Kafka transactional id of this poller instance
+ * @param transactionalId Kafka transactional id of this poller instance; unique per instance
+ * @param sharded whether the instances share the watchlist through Kafka: each polls the packages
+ *     of the {@code watchlistTopic} partitions its member of {@code groupId} owns
+ * @param groupId the consumer group of the poller instances on the watchlist topic
+ * @param watchlistTopic the compacted topic the watchlist is published to, key = package
  */
 public record PollerConfig(
     LocalTime pollAt,
@@ -28,12 +32,25 @@ public record PollerConfig(
     Duration freshnessDeadline,
     String referencePackage,
     Duration watchInterval,
-    String transactionalId) {
+    String transactionalId,
+    boolean sharded,
+    String groupId,
+    String watchlistTopic) {
 
-  /** Daily at 02:00 UTC and on start; retry stale packages from 15 min up to 2 h, for 20 h. */
+  /**
+   * Daily at 02:00 UTC and on start; retry stale packages from 15 min up to 2 h, for 20 h; not
+   * sharded (group {@code pypiwatch-poller} on {@code pypiwatch.watchlist} when it is).
+   */
   public static final PollerConfig DEFAULTS = new PollerConfig(LocalTime.of(2, 0), true,
       Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofHours(20), "__all__",
       Duration.ofSeconds(10), "pypiwatch-poller");
+
+  /** A poller that polls the whole configured watchlist itself (not sharded). */
+  public PollerConfig(LocalTime pollAt, boolean pollOnStart, Duration freshnessRetry, Duration freshnessRetryMax,
+      Duration freshnessDeadline, String referencePackage, Duration watchInterval, String transactionalId) {
+    this(pollAt, pollOnStart, freshnessRetry, freshnessRetryMax, freshnessDeadline, referencePackage, watchInterval,
+        transactionalId, false, "pypiwatch-poller", "pypiwatch.watchlist");
+  }
 
   public PollerConfig {
     Objects.requireNonNull(pollAt, "pollAt");
@@ -43,6 +60,20 @@ public record PollerConfig(
     Objects.requireNonNull(referencePackage, "referencePackage");
     Objects.requireNonNull(watchInterval, "watchInterval");
     Objects.requireNonNull(transactionalId, "transactionalId");
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(watchlistTopic, "watchlistTopic");
+  }
+
+  /** The same settings, sharded through {@code groupId} on {@code watchlistTopic}. */
+  public PollerConfig sharded(String groupId, String watchlistTopic) {
+    return new PollerConfig(pollAt, pollOnStart, freshnessRetry, freshnessRetryMax, freshnessDeadline,
+        referencePackage, watchInterval, transactionalId, true, groupId, watchlistTopic);
+  }
+
+  /** The same settings with {@code transactionalId}. */
+  public PollerConfig withTransactionalId(String transactionalId) {
+    return new PollerConfig(pollAt, pollOnStart, freshnessRetry, freshnessRetryMax, freshnessDeadline,
+        referencePackage, watchInterval, transactionalId, sharded, groupId, watchlistTopic);
   }
 
 

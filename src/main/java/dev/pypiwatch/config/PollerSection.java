@@ -28,10 +28,14 @@ final class PollerSection {
     String reference = m.get("reference-package", REFERENCE, d.referencePackage());
     Duration watch = m.get("watch-interval", ValueType.duration(false), d.watchInterval());
     String txId = m.get("transactional-id", ValueType.HEADER_TEXT, d.transactionalId());
+    boolean sharded = m.get("sharded", ValueType.BOOLEAN, d.sharded());
+    String groupId = m.get("group-id", ValueType.KAFKA_ID, d.groupId());
+    String watchlistTopic = m.get("watchlist-topic", ValueType.KAFKA_ID, d.watchlistTopic());
     if (retryMax.compareTo(retry) < 0) {
       m.error("freshness-retry-max", "freshness-retry-max (" + Durations.format(retryMax)
           + ") must not be less than freshness-retry (" + Durations.format(retry) + ")");
     }
-    return new PollerConfig(pollAt, pollOnStart, retry, retryMax, deadline, reference, watch, txId);
+    return new PollerConfig(pollAt, pollOnStart, retry, retryMax, deadline, reference, watch, txId, sharded, groupId,
+        watchlistTopic);
   }
 }

@@ -13,6 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import dev.pypiwatch.ingest.PackageOwnership.GroupCommit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,6 +80,20 @@ public final class DownloadPublisher implements AutoCloseable {
    */
   public void publishBatch(String pkg, List<DownloadObservation> downloads, List<RecentObservation> recent,
       byte[] pollerState) {
+    publishBatch(pkg, downloads, recent, pollerState, () -> Optional.of(GroupCommit.NONE));
+  }
+
+  /**
+   * As {@link #publishBatch(String, List, List, byte[])}, committing the group offsets {@code
+   * fence} gives (asked before each attempt) in the same transaction: the broker refuses them, and
+   * so the batch, from a member of a stale group generation. A refused batch is tried again with
+   * the member's current metadata while {@code fence} says the package is still this instance's.
+   *
+   * @throws PublishException also when {@code fence} says the package is no longer this
+   *     instance's ({@link PublishException#moved()}); nothing of the batch is then visible
+   */
+  public void publishBatch(String pkg, List<DownloadObservation> downloads, List<RecentObservation> recent,
+      byte[] pollerState, Supplier<Optional<GroupCommit>> fence) {
     String batch = UUID.randomUUID().toString();
     List<ProducerRecord<String, byte[]>> records = records(pkg, downloads, recent, pollerState, batch);
     boolean unsettled = false; // a commit of this batch may have gone through
@@ -85,9 +106,15 @@ public final class DownloadPublisher implements AutoCloseable {
           return;
         }
         unsettled = false;
-        producer.commit(records);
+        GroupCommit commit = fence.get().orElse(null);
+        if (commit == null) {
+          throw PublishException.moved(pkg, records.size());
+        }
+        producer.commit(records, commit.offsets(), commit.group());
         LOG.debug("Published {} records of package {}", records.size(), pkg);
         return;
+      } catch (PublishException e) {
+        throw e; // moved to another instance: no transaction was begun
       } catch (RuntimeException e) {
         failure = e;
         unsettled |= TransactionalProducer.isOutcomeUnknown(e);
@@ -95,7 +122,7 @@ public final class DownloadPublisher implements AutoCloseable {
       producer.abortAfter(failure);
       // While unsettled, every failure (of the read-back too) is worth another attempt: giving up
       // leaves the caller unsure whether to publish these records again.
-      if (!unsettled && !TransactionalProducer.isRetriable(failure)) {
+      if (!unsettled && !TransactionalProducer.isRetriable(failure) && !staleGeneration(failure)) {
         throw new PublishException(pkg, records.size(), "non-retriable " + failure, false, failure);
       }
       if (!retry.allowsAnotherAfter(attempt)) {
@@ -112,6 +139,21 @@ public final class DownloadPublisher implements AutoCloseable {
   }
 
   /**
+   * True if the group coordinator refused the transaction's offsets: the member's generation is
+   * stale (a rebalance happened). The next attempt asks the fence again: current metadata, or the
+   * package moved.
+   */
+  private static boolean staleGeneration(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CommitFailedException || t instanceof FencedInstanceIdException
+          || t instanceof IllegalGenerationException || t instanceof UnknownMemberIdException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The package's state as committed now (null if it has none): what to plan from after a batch
    * whose commit had an unknown outcome. Blocking.
    */
@@ -119,6 +161,15 @@ public final class DownloadPublisher implements AutoCloseable {
     producer.open(); // settles any transaction of ours still open or half-committed
     return PollerStateStore.latestOf(clients, topics.pollerState(), pkg, READ_BACK)
         .map(ConsumerRecord::value).orElse(null);
+  }
+
+  /**
+   * The package's state as committed now (null if none), read from its poller-state partition
+   * only, without settling this producer's transactions: how a sharded poller sees what another
+   * instance published (the reference). Blocking.
+   */
+  public byte[] committedStateOfOther(String pkg) {
+    return PollerStateStore.committedOf(clients, topics.pollerState(), pkg, READ_BACK);
   }
 
   /** Whether {@code batch} of {@code pkg} is the latest committed state (read after the producer settled it). */

@@ -9,10 +9,14 @@ import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -23,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * packages whose data is late until the freshness deadline, then reports them stale (each retry
  * asks the reference first, and polls only the packages that can have news: {@link NewsGate});
  * reloads the watchlist when its files change (added packages are backfilled at once).
+ *
+ * <p>Sharded ({@link #sharded}): the packages polled are those {@link PollerGroup} says this
+ * instance owns; packages that arrive are polled at once unless their committed state shows a
+ * complete poll today (their previous owner did the day), and a changed watchlist file is
+ * published to the watchlist topic instead of applied here.
  */
-public final class PollVerticle extends VerticleBase {
+public final class PollVerticle extends VerticleBase implements PollerGroup.Listener {
   private static final Logger log = LoggerFactory.getLogger(PollVerticle.class);
 
   private final Poller poller;
@@ -39,15 +48,61 @@ public final class PollVerticle extends VerticleBase {
   private volatile boolean stopping;
   private volatile boolean polledOnce;
   private boolean pollNowQueued; // on the verticle's context only
+  private boolean firstCycleQueued; // sharded; on the verticle's context only
+  // Sharded: publishes a reloaded watchlist to the topic (blocking); null: the watchlist is applied here.
+  private final Consumer<List<String>> share;
 
   public PollVerticle(Poller poller, PollerConfig config, List<String> watchlist,
       WatchlistSource source, Clock clock) {
+    this(poller, config, watchlist, source, clock, null);
+  }
+
+  private PollVerticle(Poller poller, PollerConfig config, List<String> watchlist,
+      WatchlistSource source, Clock clock, Consumer<List<String>> share) {
     this.poller = poller;
     this.config = config;
     this.source = source;
     this.clock = clock;
+    this.share = share;
     this.watchlist.addAll(watchlist);
     this.watched = List.copyOf(this.watchlist);
+  }
+
+  /**
+   * A scheduler of the packages {@link PollerGroup} assigns (through {@link #owned}); a changed
+   * watchlist file goes to {@code share} (blocking, run on a worker).
+   */
+  public static PollVerticle sharded(Poller poller, PollerConfig config, WatchlistSource source, Clock clock,
+      Consumer<List<String>> share) {
+    return new PollVerticle(poller, config, List.of(), source, clock, Objects.requireNonNull(share, "share"));
+  }
+
+  @Override
+  public void adopted(Map<String, PollerState> states) {
+    poller.adopt(states);
+  }
+
+  @Override
+  public void owned(List<String> packages) {
+    context.runOnContext(v -> {
+      List<String> added = packages.stream().filter(n -> !watchlist.contains(n)).toList();
+      List<String> removed = watchlist.stream().filter(n -> !packages.contains(n)).toList();
+      if (added.isEmpty() && removed.isEmpty() && firstCycleQueued) {
+        return; // a rebalance that moved nothing of this instance's
+      }
+      watchlist.clear();
+      watchlist.addAll(packages);
+      watched = List.copyOf(watchlist);
+      poller.forget(removed);
+      LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+      List<String> due = added.stream().filter(p -> !poller.polledCompletelyOn(p, today)).toList();
+      log.info("packages assigned to this poller instance [now: {}, arrived: {}, of which polled now: {}, "
+          + "left: {}]", packages.size(), added.size(), due.size(), removed.size());
+      if (!due.isEmpty() || !firstCycleQueued) {
+        firstCycleQueued = true; // the first one even with nothing due: it makes the instance ready
+        enqueueCycle(due);
+      }
+    });
   }
 
   /** The packages watched now, as configured (the watchlist file may change at run time). */
@@ -58,7 +113,7 @@ public final class PollVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     log.info("poller started [packages: {}, daily at: {} UTC]", watchlist.size(), config.pollAt());
-    if (config.pollOnStart()) {
+    if (config.pollOnStart() && share == null) {
       enqueueCycle(List.copyOf(watchlist));
     }
     scheduleDaily();
@@ -170,7 +225,17 @@ public final class PollVerticle extends VerticleBase {
     vertx.executeBlocking(source::reloadIfChanged, false)
         .onFailure(err -> log.error("watchlist not reloaded, keeping the current one:\n{}",
             err instanceof ConfigException ce ? ce.getMessage() : err.toString()))
-        .onSuccess(changed -> changed.ifPresent(this::applyWatchlist));
+        .onSuccess(changed -> changed.ifPresent(names -> {
+          if (share == null) {
+            applyWatchlist(names);
+          } else {
+            vertx.executeBlocking(() -> {
+              share.accept(names);
+              return null;
+            }, false).onFailure(err -> log.error("watchlist not published to the topic, the next change "
+                + "tries again: {}", err.toString()));
+          }
+        }));
   }
 
   private void applyWatchlist(List<String> names) {

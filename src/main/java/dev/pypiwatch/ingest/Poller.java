@@ -10,6 +10,7 @@ import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Origin;
 import dev.pypiwatch.events.PackageName;
 import dev.pypiwatch.ingest.NewsGate.ReferenceCheck;
+import dev.pypiwatch.outbound.RetryPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,10 @@ public final class Poller {
   private final String referencePackage;
   private final Clock clock;
   private final PollMetrics metrics;
+  private final PackageOwnership ownership;
+  /** Sharded: how long an instance waits for the reference's day to be published by its owner. */
+  static final java.time.Duration REFERENCE_WAIT = java.time.Duration.ofMinutes(2);
+  private static final java.time.Duration REFERENCE_CHECK = java.time.Duration.ofSeconds(1);
   private final PollPlanner planner = new PollPlanner();
   private final NewsGate gate = new NewsGate();
   private final Map<String, PollerState> states = new ConcurrentHashMap<>();
@@ -60,6 +66,17 @@ public final class Poller {
    */
   public Poller(PypiStatsClient client, DownloadPublisher publisher, WorkerExecutor publishWorker,
       Map<String, PollerState> states, String referencePackage, Clock clock, PollMetrics metrics) {
+    this(client, publisher, publishWorker, states, referencePackage, clock, metrics, PackageOwnership.ALL);
+  }
+
+  /**
+   * A poller that polls and publishes only the packages {@code ownership} says are this
+   * instance's (the reference included), committing each batch with the offsets it gives.
+   */
+  public Poller(PypiStatsClient client, DownloadPublisher publisher, WorkerExecutor publishWorker,
+      Map<String, PollerState> states, String referencePackage, Clock clock, PollMetrics metrics,
+      PackageOwnership ownership) {
+    this.ownership = ownership;
     this.client = client;
     this.publisher = publisher;
     this.publishWorker = publishWorker;
@@ -72,6 +89,29 @@ public final class Poller {
   /** Stops between packages: the package in flight finishes, the rest of the cycle is skipped. */
   public void stop() {
     stopping = true;
+  }
+
+  /**
+   * Takes over {@code adopted}: their states as committed in Kafka replace what this poller
+   * remembered (another instance may have published them since). Before they are owned.
+   */
+  public void adopt(Map<String, PollerState> adopted) {
+    adopted.keySet().forEach(unsettled::remove);
+    states.putAll(adopted);
+  }
+
+  /** Forgets {@code moved}: another instance polls them now. */
+  public void forget(Collection<String> moved) {
+    moved.forEach(pkg -> {
+      states.remove(pkg);
+      unsettled.remove(pkg);
+    });
+  }
+
+  /** True if {@code pkg}'s last complete poll (its data reached the expected day) was on {@code day}, UTC. */
+  public boolean polledCompletelyOn(String pkg, LocalDate day) {
+    return states.getOrDefault(pkg, PollerState.EMPTY).lastSuccessfulPoll()
+        .map(at -> LocalDate.ofInstant(at, ZoneOffset.UTC).equals(day)).orElse(false);
   }
 
   /** The metrics this poller updates. */
@@ -92,7 +132,8 @@ public final class Poller {
   public Future<CycleReport> poll(List<String> packages) {
     LocalDate expectedNewest = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
     metrics.cycles.incrementAndGet();
-    return fetchReference(expectedNewest).compose(reference -> {
+    return fetchReference(expectedNewest).compose(reference -> awaitReference(reference.check()).map(reference))
+        .compose(reference -> {
       CycleReport report = new CycleReport(expectedNewest);
       NewsGate.Cycle decisions = gate.cycle(reference.check(), expectedNewest);
       return pollEach(packages.iterator(), reference.holes(), decisions, report).map(v -> {
@@ -102,12 +143,58 @@ public final class Poller {
     });
   }
 
+  /**
+   * Sharded, on an instance that does not own the reference: waits (at most {@link
+   * #REFERENCE_WAIT}) until the instance that does has committed the reference's newest day this
+   * instance just fetched, so the rule stage reads a package's day after the reference's same day,
+   * as with a single instance. Checked every {@link #REFERENCE_CHECK} on the publish worker.
+   */
+  private Future<Void> awaitReference(ReferenceCheck check) {
+    if (referencePackage.isEmpty() || check.status() != ReferenceCheck.Status.ANSWERED) {
+      return Future.succeededFuture();
+    }
+    String ref = PackageName.normalize(referencePackage);
+    if (ownership.owns(ref)) {
+      return Future.succeededFuture();
+    }
+    return publishWorker.<Void>executeBlocking(() -> {
+      long deadline = System.nanoTime() + REFERENCE_WAIT.toNanos();
+      boolean said = false;
+      while (!stopping) {
+        byte[] bytes = publisher.committedStateOfOther(ref);
+        Optional<LocalDate> committed = bytes == null ? Optional.empty()
+            : PollerState.fromBytes(bytes).newestDate(Endpoint.OVERALL);
+        if (committed.isPresent() && !committed.get().isBefore(check.newest())) {
+          return null;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          log.warn("the reference's {} is still not published by the poller instance owning it after {}; polling "
+              + "this instance's packages anyway [reference: {}]", check.newest(), REFERENCE_WAIT, ref);
+          return null;
+        }
+        if (!said) {
+          said = true;
+          log.info("waiting for the poller instance owning the reference to publish its {} [reference: {}]",
+              check.newest(), ref);
+        }
+        RetryPolicy.pause(REFERENCE_CHECK);
+      }
+      return null;
+    }).otherwise(err -> {
+      log.warn("could not read the reference's published state, polling anyway: {}", err.toString());
+      return null;
+    });
+  }
+
   private Future<Void> pollEach(Iterator<String> it, Set<LocalDate> holes, NewsGate.Cycle decisions,
       CycleReport report) {
     if (stopping || !it.hasNext()) {
       return Future.succeededFuture();
     }
     String pkg = it.next();
+    if (!ownership.owns(pkg)) {
+      return pollEach(it, holes, decisions, report); // moved to another instance during the cycle
+    }
     if (!decisions.shouldPoll(pkg)) {
       // Nothing new upstream for it: one request (the reference) per retry, not three per package.
       report.waiting.add(pkg);
@@ -170,11 +257,19 @@ public final class Poller {
   private Future<Void> publishReference(List<DownloadRecord> records, String url, Instant fetchedAt,
       Set<LocalDate> holes, LocalDate expectedNewest) {
     String pkg = PackageName.normalize(referencePackage);
+    if (!ownership.owns(pkg)) {
+      return Future.succeededFuture(); // the instance owning its partition publishes it
+    }
     PackageSnapshot snapshot = PackageSnapshot.at(fetchedAt).with(Endpoint.OVERALL, url, records);
     // Only overall is fetched for the reference: its other endpoints' "no data" is expected.
     return previousState(pkg)
         .compose(previous -> publish(pkg, planner.plan(pkg, snapshot, previous, holes, expectedNewest)))
         .otherwise(err -> {
+      if (err instanceof PublishException e && e.moved()) {
+        log.info("reference series not published: its partition moved to another poller instance, which "
+            + "publishes it [package: {}]", pkg);
+        return null;
+      }
       log.warn("reference series not published, will retry next cycle [package: {}]: {}", pkg,
           err.getMessage());
       return null;
@@ -268,6 +363,10 @@ public final class Poller {
           : fetchFailed ? PollListener.Outcome.FAILED : PollListener.Outcome.BEHIND, clock.instant());
       return new NewsGate.PackagePoll(!fetchFailed && !result.transientEmpty(), logged, newest);
     }).recover(err -> {
+      if (err instanceof PublishException e && e.moved()) {
+        log.info("not published: the package moved to another poller instance, which polls it [package: {}]", pkg);
+        return Future.succeededFuture(new NewsGate.PackagePoll(false, logged, newest));
+      }
       metrics.publishFailures.incrementAndGet();
       report.behind.add(pkg);
       metrics.polled(pkg, PollListener.Outcome.FAILED, clock.instant());
@@ -321,7 +420,14 @@ public final class Poller {
     List<DownloadObservation> obs = result.observations();
     byte[] state = result.state().toBytes();
     return publishWorker.<Void>executeBlocking(() -> {
-      publisher.publishBatch(pkg, obs, result.recent().stream().toList(), state);
+      if (!ownership.begin(pkg)) {
+        throw PublishException.moved(pkg, obs.size());
+      }
+      try {
+        publisher.publishBatch(pkg, obs, result.recent().stream().toList(), state, () -> ownership.commitWith(pkg));
+      } finally {
+        ownership.end(pkg);
+      }
       return null;
     }).onFailure(err -> {
       if (err instanceof PublishException e && e.outcomeUnknown()) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,28 @@ public final class PollerStateStore {
       }
     });
     return latest.stream().findFirst();
+  }
+
+  /**
+   * The latest committed state of {@code pkg} (null if none), read from its partition of {@code
+   * topic} only (the default partitioner's): cheap enough to ask every cycle. Blocking.
+   *
+   * @throws IllegalStateException if the partition's end is not reached within {@code timeout}
+   */
+  public static byte[] committedOf(KafkaClients clients, String topic, String pkg, Duration timeout) {
+    TopicPartition tp;
+    long end;
+    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
+      tp = new TopicPartition(topic, KafkaClients.partitionOf(pkg, c.partitionsFor(topic, timeout).size()));
+      end = c.endOffsets(List.of(tp), timeout).get(tp);
+    }
+    byte[][] latest = new byte[1][];
+    TopicReader.readUpTo(clients, Map.of(tp, end), timeout, r -> {
+      if (pkg.equals(r.key())) {
+        latest[0] = r.value();
+      }
+    });
+    return latest[0];
   }
 
   private static void apply(Map<String, byte[]> latest, ConsumerRecord<String, byte[]> r) {

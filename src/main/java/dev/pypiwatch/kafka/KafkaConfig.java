@@ -69,6 +69,12 @@ public record KafkaConfig(
         instanceId);
   }
 
+  /** The same with {@code consumer} as the consumer-only properties. */
+  public KafkaConfig withConsumer(Map<String, String> consumer) {
+    return new KafkaConfig(bootstrapServers, embeddedDataDir, embeddedPort, topics, properties, producer, consumer,
+        instanceId);
+  }
+
   /**
    * An instance id made of {@code name}: the characters Kafka does not allow in a {@code
    * group.instance.id} become {@code _}, at most 200 of them are kept.

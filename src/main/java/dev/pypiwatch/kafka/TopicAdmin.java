@@ -143,6 +143,32 @@ public final class TopicAdmin {
     return ensureNotificationTopics(admin, sentTopic, dlqTopic, layout, "<bootstrap-servers>");
   }
 
+  /**
+   * Creates the sharded pollers' watchlist topic when missing: compacted (key = package), with as
+   * many partitions as the poller-state topic, so a package's watchlist, poller-state and downloads
+   * partitions have the same number (the same key, the same default partitioner). Returns what it created.
+   */
+  public static Set<String> ensureWatchlistTopic(Admin admin, String watchlistTopic, TopicsConfig layout) {
+    try {
+      Set<String> existing = admin.listTopics().names().get();
+      if (existing.contains(watchlistTopic)) {
+        return Set.of();
+      }
+      int partitions = existing.contains(layout.pollerState())
+          ? admin.describeTopics(List.of(layout.pollerState())).allTopicNames().get()
+              .get(layout.pollerState()).partitions().size()
+          : layout.partitions();
+      NewTopic topic = new NewTopic(watchlistTopic, partitions, layout.replicationFactor())
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      return create(admin, List.of(topic));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot ensure topic " + watchlistTopic + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while ensuring topics", e);
+    }
+  }
+
   /** {@link #ensureNotificationTopics(Admin, String, String, TopicsConfig)} naming the cluster in messages. */
   public static Set<String> ensureNotificationTopics(Admin admin, String sentTopic, String dlqTopic,
       TopicsConfig layout, String bootstrapServers) {

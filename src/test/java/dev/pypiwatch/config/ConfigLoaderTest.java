@@ -107,6 +107,26 @@ class ConfigLoaderTest {
     assertEquals("pypistats.alerts", AppConfig.defaults().kafka().topics().alerts());
   }
 
+  @Test
+  void theShardingKeysOfThePollerAreBound() throws ConfigException {
+    PollerConfig sharded = parse("""
+        poller:
+          sharded: true
+          group-id: pollers-eu
+          watchlist-topic: eu.watchlist
+          transactional-id: poller-eu-1
+        """, Map.of()).poller();
+    assertTrue(sharded.sharded());
+    assertEquals("pollers-eu", sharded.groupId());
+    assertEquals("eu.watchlist", sharded.watchlistTopic());
+    assertEquals("poller-eu-1", sharded.transactionalId());
+    PollerConfig defaults = AppConfig.defaults().poller();
+    assertEquals(false, defaults.sharded());
+    assertEquals("pypiwatch-poller", defaults.groupId());
+    assertEquals("pypiwatch.watchlist", defaults.watchlistTopic());
+    assertTrue(onlyError("poller: {group-id: 'a b'}", Map.of()).toString().contains("group-id"));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "'api:'",

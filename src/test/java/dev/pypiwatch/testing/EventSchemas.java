@@ -41,7 +41,8 @@ public final class EventSchemas {
       "pypiwatch.alert/1", "alert.schema.json",
       "pypiwatch.notification-sent/1", "notification-sent.schema.json",
       "pypiwatch.notification-dlq/1", "notification-dlq.schema.json",
-      "pypiwatch.silence/1", "silence.schema.json");
+      "pypiwatch.silence/1", "silence.schema.json",
+      "pypiwatch.watchlist-entry/1", "watchlist-entry.schema.json");
 
   /** The {@code schema} field each {@code ce_type} goes with. */
   private static final Map<String, String> CE_TYPES = Map.of(
