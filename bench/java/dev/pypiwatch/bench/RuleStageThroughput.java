@@ -77,7 +77,7 @@ public final class RuleStageThroughput {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
     int portBase = Integer.getInteger("bench.port-base", 0);
     KafkaConfig.TopicsConfig topicsConfig = new KafkaConfig.TopicsConfig("bench.downloads", "bench.recent",
-        "bench.state", "bench.alerts", "bench.silences", 6, (short) 1);
+        "bench.state", "bench.alerts", "bench.silences", "bench.rule-state", 6, (short) 1);
     Topics topics = Topics.from(topicsConfig);
     KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(), Map.of());
     Path dir = Files.createTempDirectory("pypiwatch-bench-kafka-");
