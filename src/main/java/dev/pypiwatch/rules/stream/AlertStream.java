@@ -266,6 +266,7 @@ public final class AlertStream extends TransactionalLoop {
       }
     }
     metrics.rebuilt(parts.size());
+    metrics.rebuiltFrom(restore.restored().size(), replayed);
     LOG.info("rule state rebuilt [partitions: {} ({} from changelog {}: {} records, {} bytes), records replayed: {},"
         + " packages: {}, alert fingerprints: {}]", parts.size(), restore.restored().size(), changelog.topic(),
         restore.records(), restore.bytes(), replayed, newest.size(), last.size());
