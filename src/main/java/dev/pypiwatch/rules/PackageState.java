@@ -19,8 +19,7 @@ import java.util.Objects;
  * @param firstDay the earliest epoch day ever recorded ({@link Integer#MAX_VALUE}: none)
  * @param keptFrom days before this epoch day are forgotten and ignored when recorded ({@link
  *     Integer#MIN_VALUE}: none)
- * @param series every series ever recorded, in endpoint then category order (an ecosystem
- *     reference's are not kept: every instance reads them from the downloads topic)
+ * @param series every series ever recorded, in endpoint then category order
  */
 public record PackageState(LocalDate evaluatedThrough, Long milestone, boolean milestoneFromHistory, int firstDay,
     int keptFrom, List<Series> series) {

@@ -136,32 +136,26 @@ public final class RuleEngine implements AlertSource {
     lifecycle.restore(lifecycled);
   }
 
-  /**
-   * What is kept for {@code pkg} besides its alerts' lifecycle (an ecosystem reference's series
-   * left out: every instance reads them from the downloads topic); empty if nothing is.
-   */
+  /** What is kept for {@code pkg} besides its alerts' lifecycle; empty if nothing is. */
   @Override
   public Optional<PackageState> exportState(String pkg) {
     PackageHistory h = histories.get(pkg);
     if (h == null && !evaluated.containsKey(pkg)) {
       return Optional.empty();
     }
-    boolean reference = references.contains(pkg);
     return Optional.of(new PackageState(evaluated.get(pkg), milestones.get(pkg), milestonesFromHistory.contains(pkg),
-        h == null || reference ? Integer.MAX_VALUE : h.firstDay(), h == null || reference ? Integer.MIN_VALUE : h.keptFrom(),
-        h == null || reference ? List.of() : h.export()));
+        h == null ? Integer.MAX_VALUE : h.firstDay(), h == null ? Integer.MIN_VALUE : h.keptFrom(),
+        h == null ? List.of() : h.export()));
   }
 
   /**
    * Replaces what is kept for {@code pkg} (not its lifecycle, see {@link #restore}) by {@code state},
    * from {@link #exportState}: the engine then evaluates its next days as the exporting one would
-   * have. An ecosystem reference's series stay as recorded.
+   * have.
    */
   @Override
   public void importState(String pkg, PackageState state) {
-    if (!references.contains(pkg)) {
-      histories.put(pkg, PackageHistory.restored(state));
-    }
+    histories.put(pkg, PackageHistory.restored(state));
     if (state.evaluatedThrough() != null) {
       evaluated.put(pkg, state.evaluatedThrough());
     } else {

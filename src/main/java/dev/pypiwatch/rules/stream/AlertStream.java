@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>The ecosystem references ({@code rules.drop.reference-package}, e.g. {@code __all__}) are read
  * by every instance, whatever partitions it owns: a group-less consumer assigned to their
  * partitions is read to its end before each evaluation (so a reference the poller committed before
- * a package's records is there when the package is evaluated) and from the beginning on every
- * rebuild. It alone records the references, in offset order; the group's copies of their records
+ * a package's records is there when the package is evaluated) and, on every rebuild, from their
+ * partition's changelog checkpoint after their state is restored (from the beginning without one). It alone records the references, in offset order; the group's copies of their records
  * only mark the references' own days for evaluation by their owner.
  */
 public final class AlertStream extends TransactionalLoop {
@@ -245,7 +245,7 @@ public final class AlertStream extends TransactionalLoop {
     restore.restored().values().forEach(pkgs -> pkgs.forEach(
         pkg -> engine.evaluatedThrough(pkg).ifPresent(d -> newest.put(pkg, d))));
     if (referenceReader != null) {
-      referenceReader.seekToBeginning(referenceReader.assignment());
+      changelog.restoreReferences(engine, references, referenceReader, TIMEOUT);
       readReferences();
     }
     Map<TopicPartition, Long> replay = new HashMap<>(upTo);

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * packages are forgotten and the stage replays its downloads as before. A checkpoint is written
  * only for a partition whose every package is in the changelog: after a replay, the next commit of
  * the partition writes all its packages (and removes the keys no longer held).
+ *
+ * <p>The ecosystem references, which every instance reads whatever partitions it owns, are
+ * restored from their partitions' latest state and checkpoint too, then read from the downloads
+ * topic from that checkpoint on ({@link #restoreReferences}) instead of from its beginning.
  */
 final class RuleStateChangelog {
   private static final Logger LOG = LoggerFactory.getLogger(RuleStateChangelog.class);
@@ -153,6 +157,63 @@ final class RuleStateChangelog {
       replayed.put(tp, part.keys);
     }
     return new Restore(restored, replayed, counts[0], counts[1]);
+  }
+
+  /**
+   * Imports the latest states of {@code references} into {@code engine} and positions {@code
+   * reader} (assigned to their downloads partitions) at their partition's checkpoint; at the
+   * beginning for a partition without a checkpoint or a readable state of each of its references.
+   * Sound because a reference's latest state holds every one of its records below the checkpoint
+   * (its owner evaluated it, with the reference read to the end, in the commit that consumed each),
+   * and recording a record again is harmless (a later count for the same day replaces the earlier).
+   *
+   * @return the partitions positioned at a checkpoint
+   */
+  Set<TopicPartition> restoreReferences(AlertSource engine, Set<String> references, KafkaConsumer<String, byte[]> reader,
+      Duration timeout) {
+    Set<TopicPartition> assigned = reader.assignment();
+    Set<TopicPartition> restored = new HashSet<>();
+    if (!enabled) {
+      reader.seekToBeginning(assigned);
+      return restored;
+    }
+    Map<Integer, byte[]> checkpoints = new HashMap<>();
+    Map<String, byte[]> latest = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
+      List<TopicPartition> parts = assigned.stream().map(tp -> new TopicPartition(topic, tp.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      TopicReader.readToEnd(c, timeout, r -> {
+        if (CHECKPOINT.equals(r.key())) {
+          checkpoints.put(r.partition(), r.value());
+        } else if (r.key() != null && references.contains(r.key())) {
+          latest.put(r.key(), r.value());
+        }
+      });
+    }
+    for (TopicPartition tp : assigned) {
+      try {
+        byte[] at = checkpoints.get(tp.partition());
+        List<String> refs = references.stream()
+            .filter(ref -> KafkaClients.partitionOf(ref, partitions) == tp.partition()).toList();
+        if (at == null || refs.stream().anyMatch(ref -> latest.get(ref) == null)) {
+          reader.seekToBeginning(Set.of(tp)); // a first start: nothing to restore yet
+          continue;
+        }
+        long offset = RuleStateCodec.decodeCheckpoint(at);
+        List<PackageState> states = refs.stream().map(ref -> RuleStateCodec.decode(latest.get(ref))).toList();
+        for (int i = 0; i < refs.size(); i++) {
+          engine.importState(refs.get(i), states.get(i));
+        }
+        reader.seek(tp, offset);
+        restored.add(tp);
+      } catch (IllegalArgumentException e) {
+        LOG.warn("ecosystem reference state of partition {} not restored from topic {} ({}): reading {} from its"
+            + " beginning", tp.partition(), topic, e.getMessage(), tp);
+        reader.seekToBeginning(Set.of(tp));
+      }
+    }
+    return restored;
   }
 
   /** True while some partition's checkpoint is behind its committed offset (its last markers may be on their way). */
