@@ -118,18 +118,26 @@ public final class RuleStateCodec {
     }
 
     void put(byte b) {
-      if (size == buf.length) {
-        buf = Arrays.copyOf(buf, buf.length * 2);
-      }
+      room(1);
       buf[size++] = b;
     }
 
+    private void room(int bytes) {
+      if (size + bytes > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + bytes));
+      }
+    }
+
     void unsigned(long v) {
+      room(10); // the longest varint: one check, then plain stores
+      byte[] b = buf;
+      int at = size;
       while ((v & ~0x7FL) != 0) {
-        put((byte) ((v & 0x7F) | 0x80));
+        b[at++] = (byte) ((v & 0x7F) | 0x80);
         v >>>= 7;
       }
-      put((byte) v);
+      b[at++] = (byte) v;
+      size = at;
     }
 
     void signed(long v) {
