@@ -40,6 +40,12 @@ import org.apache.kafka.common.TopicPartition;
  * pending day evaluated and committed. Also prints the changelog's bytes per package. Plain
  * {@code main}.
  *
+ * <p>With {@code -Dmode=changelog-only} the downloads topic holds one record per partition (the
+ * group's committed offsets) and the changelog is written from an engine filled in process as
+ * {@link RuleStateMemory} does (the states a running stage would have committed, checkpoints at
+ * the committed offsets): the changelog side alone, at sizes whose 45 M-record backfill would take
+ * too long; no replay to compare with.
+ *
  * <p>Args: [packages (default 10000)] [days (default 180)] [rounds (default 3)]. {@code
  * -Dbench.port-base=N}: the broker on N, its controller on N+1. Results: docs/benchmarks.md §9.
  */
@@ -67,6 +73,10 @@ public final class RuleStateRecovery {
         Admin admin = new KafkaClients(config, broker.bootstrapServers()).newAdmin()) {
       KafkaClients clients = new KafkaClients(config, broker.bootstrapServers());
       TopicAdmin.ensureTopics(admin, topicsConfig);
+      if ("changelog-only".equals(System.getProperty("mode"))) {
+        changelogOnly(clients, changelog, admin, packages, days, rounds);
+        return;
+      }
       long started = System.nanoTime();
       long n = backfill(clients, changelog, packages, days);
       System.out.printf("backfill: %,d records (%,d packages x %d days x %d series) in %.0f s; broker %s; load %s%n",
@@ -113,6 +123,61 @@ public final class RuleStateRecovery {
       }
     } finally {
       RuleStageThroughput.deleteRecursively(dir);
+    }
+  }
+
+  /** The changelog side alone: states from an in-process engine, one download record per partition. */
+  private static void changelogOnly(KafkaClients clients, Topics topics, Admin admin, int packages, int days,
+      int rounds) throws Exception {
+    long started = System.nanoTime();
+    RuleEngine engine = new RuleEngine(RulesConfig.DEFAULTS);
+    for (int p = 0; p < packages; p++) {
+      RuleStateMemory.fill(engine, p, NEWEST, days);
+    }
+    System.out.printf("engine filled in process: %,d packages x %d days x %d series in %.0f s; load %s%n", packages,
+        days, RuleStateMemory.series(), seconds(started), RuleStageThroughput.load());
+    int partitions = 6;
+    // One record per partition (a package's newest day again): offsets for the group to have committed.
+    try (DownloadPublisher publisher = new DownloadPublisher(clients, topics, "bench-poller")) {
+      boolean[] done = new boolean[partitions];
+      for (int p = 1; p < packages; p++) {
+        int part = KafkaClients.partitionOf(RuleStateMemory.name(p), partitions);
+        if (!done[part]) {
+          done[part] = true;
+          publish(publisher, p, NEWEST, 1);
+        }
+      }
+    }
+    Map<TopicPartition, Long> end = RuleStageThroughput.endOffsets(clients, topics);
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    end.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
+    admin.alterConsumerGroupOffsets("changelog", offsets).all().get();
+    started = System.nanoTime();
+    try (var producer = clients.newProducer(null)) {
+      for (String pkg : engine.packages()) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.ruleState(),
+            KafkaClients.partitionOf(pkg, partitions), pkg,
+            dev.pypiwatch.rules.RuleStateCodec.encode(engine.exportState(pkg).orElseThrow())));
+      }
+      end.forEach((tp, o) -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.ruleState(),
+          tp.partition(), "#checkpoint", dev.pypiwatch.rules.RuleStateCodec.encodeCheckpoint(o))));
+    }
+    System.out.printf("changelog written in %.0f s%n", seconds(started));
+    engine = null; // the restarted stage's heap holds its own
+    changelogSize(clients, topics.ruleState(), packages);
+    double[][] times = new double[rounds][];
+    for (int r = 0; r < rounds; r++) {
+      pendingDay(clients, topics, r);
+      times[r] = recover(clients, topics, "changelog", r, admin);
+      System.out.printf("round %d: from assignment, changelog: rebuilt %.1f s, ready %.1f s, pending day committed"
+          + " %.1f s; load %s%n", r + 1, times[r][0], times[r][1], times[r][2], RuleStageThroughput.load());
+    }
+    for (int i = 0; i < 3; i++) {
+      int k = i;
+      double[] c = java.util.Arrays.stream(times).mapToDouble(x -> x[k]).toArray();
+      System.out.printf("%-26s changelog median %.1f s (%.1f-%.1f)%n", new String[] {"assignment to rebuilt:",
+          "assignment to ready:", "assignment to first eval:"}[i], RuleStageThroughput.median(c),
+          RuleStageThroughput.min(c), RuleStageThroughput.max(c));
     }
   }
 

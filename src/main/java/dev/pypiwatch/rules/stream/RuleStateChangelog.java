@@ -2,7 +2,6 @@ package dev.pypiwatch.rules.stream;
 
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
-import dev.pypiwatch.outbound.RetryPolicy;
 import dev.pypiwatch.rules.AlertSource;
 import dev.pypiwatch.rules.PackageState;
 import dev.pypiwatch.rules.RuleStateCodec;
@@ -139,7 +138,12 @@ final class RuleStateChangelog {
       TopicReader.readToEnd(c, timeout, each);
       long deadline = System.nanoTime() + SETTLE.toNanos();
       while (behind(parts, committed) && System.nanoTime() - deadline < 0) {
-        RetryPolicy.pause(SETTLE_POLL);
+        try {
+          Thread.sleep(SETTLE_POLL.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // a stop: what was read decides
+          break;
+        }
         TopicReader.readToEnd(c, timeout, each);
       }
     }
