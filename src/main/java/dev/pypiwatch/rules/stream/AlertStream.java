@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * by every instance, whatever partitions it owns: a group-less consumer assigned to their
  * partitions is read to its end before each evaluation (so a reference the poller committed before
  * a package's records is there when the package is evaluated) and, on every rebuild, from their
- * partition's changelog checkpoint after their state is restored (from the beginning without one). It alone records the references, in offset order; the group's copies of their records
- * only mark the references' own days for evaluation by their owner.
+ * partition's changelog checkpoint after their state is restored (from the beginning without one).
+ * It alone records the references, in offset order; the group's copies of their records only mark
+ * the references' own days for evaluation by their owner.
  */
 public final class AlertStream extends TransactionalLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
