@@ -67,7 +67,7 @@ public final class NotifierStageThroughput {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     int portBase = Integer.getInteger("bench.port-base", 0);
     KafkaConfig.TopicsConfig topicsConfig = new KafkaConfig.TopicsConfig("nbench.downloads", "nbench.recent",
-        "nbench.state", "nbench.alerts", "nbench.silences", 3, (short) 1);
+        "nbench.state", "nbench.alerts", "nbench.silences", "nbench.rule-state", 3, (short) 1);
     Topics topics = Topics.from(topicsConfig);
     KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(), Map.of());
     Path dir = Files.createTempDirectory("pypiwatch-bench-kafka-");

@@ -48,7 +48,8 @@ import org.apache.kafka.common.TopicPartition;
  * real codec, plus the ecosystem reference {@code __all__}. Each run is timed from its first
  * record to the last (for the rule stage: to the group's offsets committed at the end of every
  * partition), so group joins and the stage's rebuild are left out. A first round of each is not
- * counted (warm-up).
+ * counted (warm-up). With {@code -Dchangelog=compare} each round also runs the stage without its
+ * rule-state changelog (a rule-state topic name that does not exist), for the changelog's cost.
  *
  * <p>Args: [packages (default 80)] [days (default 180)] [rounds (default 7)]. {@code
  * -Dbench.port-base=N}: the broker listens on N and its controller on N+1 (default: free ports).
@@ -77,7 +78,7 @@ public final class RuleStageThroughput {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
     int portBase = Integer.getInteger("bench.port-base", 0);
     KafkaConfig.TopicsConfig topicsConfig = new KafkaConfig.TopicsConfig("bench.downloads", "bench.recent",
-        "bench.state", "bench.alerts", "bench.silences", 6, (short) 1);
+        "bench.state", "bench.alerts", "bench.silences", "bench.rule-state", 6, (short) 1);
     Topics topics = Topics.from(topicsConfig);
     KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(), Map.of());
     Path dir = Files.createTempDirectory("pypiwatch-bench-kafka-");
@@ -89,8 +90,12 @@ public final class RuleStageThroughput {
       long n = backfill(clients, topics, packages, days);
       System.out.printf("records: %,d (%d packages + %s, %d days, %d series), broker %s, load before: %s%n",
           n, packages, REFERENCE, days, SERIES.size(), broker.bootstrapServers(), load());
+      boolean compare = "compare".equals(System.getProperty("changelog"));
+      Topics withoutChangelog = new Topics(topics.downloads(), topics.recent(), topics.pollerState(), topics.alerts(),
+          topics.silences(), "bench.no-rule-state");
       double[] plain = new double[rounds];
       double[] stage = new double[rounds];
+      double[] bare = new double[rounds];
       try (Admin admin = clients.newAdmin()) {
         // A first round of each, not counted: the JIT compiles the paths, the page cache fills.
         double warmPlain = plainConsumer(clients, topics, n, "plain-warm-up");
@@ -102,12 +107,18 @@ public final class RuleStageThroughput {
           if (r % 2 == 0) {
             plain[r] = plainConsumer(clients, topics, n, "plain-" + r);
             stage[r] = ruleStage(clients, topics, admin, n, "rules-" + r);
+            bare[r] = compare ? ruleStage(clients, withoutChangelog, admin, n, "bare-" + r) : Double.NaN;
           } else {
+            bare[r] = compare ? ruleStage(clients, withoutChangelog, admin, n, "bare-" + r) : Double.NaN;
             stage[r] = ruleStage(clients, topics, admin, n, "rules-" + r);
             plain[r] = plainConsumer(clients, topics, n, "plain-" + r);
           }
           System.out.printf("round %d: plain consumer %,.0f records/s, rule stage %,.0f records/s, ratio %.2f, "
               + "load %s%n", r + 1, plain[r], stage[r], stage[r] / plain[r], load());
+          if (compare) {
+            System.out.printf("round %d: rule stage without changelog %,.0f records/s; with / without %.2f%n", r + 1,
+                bare[r], stage[r] / bare[r]);
+          }
         }
       }
       double[] ratio = new double[rounds];
@@ -118,6 +129,12 @@ public final class RuleStageThroughput {
           median(stage), min(stage), max(stage));
       System.out.printf("ratio rule stage / plain:   median %.2f (min %.2f, max %.2f) over %d rounds; load after: %s%n",
           median(ratio), min(ratio), max(ratio), rounds, load());
+      if (compare) {
+        double[] cost = new double[rounds];
+        Arrays.setAll(cost, i -> stage[i] / bare[i]);
+        System.out.printf("without changelog:          median %,.0f records/s; with / without: median %.2f (min %.2f,"
+            + " max %.2f)%n", median(bare), median(cost), min(cost), max(cost));
+      }
     } finally {
       deleteRecursively(dir);
     }
@@ -241,7 +258,7 @@ public final class RuleStageThroughput {
     }
   }
 
-  private static Map<TopicPartition, Long> endOffsets(KafkaClients clients, Topics topics) {
+  static Map<TopicPartition, Long> endOffsets(KafkaClients clients, Topics topics) {
     try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
       List<TopicPartition> parts = c.partitionsFor(topics.downloads(), WAIT).stream()
           .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
@@ -249,7 +266,7 @@ public final class RuleStageThroughput {
     }
   }
 
-  private static boolean committedAtEnd(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+  static boolean committedAtEnd(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
         .partitionsToOffsetAndMetadata().get();
     return end.entrySet().stream().allMatch(e -> e.getValue() == 0
@@ -272,11 +289,11 @@ public final class RuleStageThroughput {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static double min(double[] xs) {
+  static double min(double[] xs) {
     return Arrays.stream(xs).min().orElse(Double.NaN);
   }
 
-  private static double max(double[] xs) {
+  static double max(double[] xs) {
     return Arrays.stream(xs).max().orElse(Double.NaN);
   }
 

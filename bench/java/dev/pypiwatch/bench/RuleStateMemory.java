@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * The live heap of the rule stage's {@link RuleEngine} holding N packages x 180 days x the 25
@@ -83,15 +84,25 @@ public final class RuleStateMemory {
    * alert transitions' count. The footprint test fills its package the same way.
    */
   public static long fill(RuleEngine engine, int p, LocalDate newest, int days) {
+    long[] alerts = new long[1];
+    records(p, newest, days, engine::record, d -> alerts[0] += engine.evaluateThrough(name(p), d).size());
+    return alerts[0];
+  }
+
+  /**
+   * Hands {@code sink} the records of package number {@code p}'s {@code days} days up to {@code
+   * newest}, day by day (the same as {@link #fill} records), and {@code dayDone} each day after its
+   * records.
+   */
+  public static void records(int p, LocalDate newest, int days, Consumer<DownloadRecord> sink,
+      Consumer<LocalDate> dayDone) {
     String pkg = name(p);
     double scale = p == 0 ? 2.0e9 : Math.pow(10, 1 + 5.7 * new SplittableRandom(p).nextDouble());
     SplittableRandom noise = new SplittableRandom(1_000_003L * p + 7);
-    long alerts = 0;
     for (LocalDate d = newest.minusDays(days - 1L); !d.isAfter(newest); d = d.plusDays(1)) {
-      record(engine, pkg, d, scale, noise);
-      alerts += engine.evaluateThrough(pkg, d).size();
+      record(sink, pkg, d, scale, noise);
+      dayDone.accept(d);
     }
-    return alerts;
   }
 
   /** The name of package number {@code p}. */
@@ -105,15 +116,16 @@ public final class RuleStateMemory {
   }
 
   /** One day's records of {@code pkg}: a total with weekend dips and noise, split into shares. */
-  private static void record(RuleEngine engine, String pkg, LocalDate d, double scale, SplittableRandom noise) {
+  private static void record(Consumer<DownloadRecord> engine, String pkg, LocalDate d, double scale,
+      SplittableRandom noise) {
     boolean weekend = d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY;
     double total = scale * (weekend ? 0.65 : 1.0) * (0.9 + 0.2 * noise.nextDouble());
     for (var e : CATEGORIES.entrySet()) {
       List<String> cs = e.getValue();
       if (e.getKey() == Endpoint.OVERALL) {
         // Mirrors add a third: __all__'s with_mirrors passes 2^31.
-        engine.record(new DownloadRecord(pkg, e.getKey(), Categories.WITH_MIRRORS, d, Math.round(total * 1.3)));
-        engine.record(new DownloadRecord(pkg, e.getKey(), Categories.WITHOUT_MIRRORS, d, Math.round(total)));
+        engine.accept(new DownloadRecord(pkg, e.getKey(), Categories.WITH_MIRRORS, d, Math.round(total * 1.3)));
+        engine.accept(new DownloadRecord(pkg, e.getKey(), Categories.WITHOUT_MIRRORS, d, Math.round(total)));
         continue;
       }
       // Shares falling geometrically over the categories, jittered a little each day.
@@ -124,7 +136,7 @@ public final class RuleStateMemory {
         sum += w[i];
       }
       for (int i = 0; i < w.length; i++) {
-        engine.record(new DownloadRecord(pkg, e.getKey(), cs.get(i), d, Math.round(total * w[i] / sum)));
+        engine.accept(new DownloadRecord(pkg, e.getKey(), cs.get(i), d, Math.round(total * w[i] / sum)));
       }
     }
   }

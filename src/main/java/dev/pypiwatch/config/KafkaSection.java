@@ -57,6 +57,7 @@ final class KafkaSection {
         m.get("poller-state", ValueType.KAFKA_TOPIC, d.pollerState()),
         m.get("alerts", ValueType.KAFKA_TOPIC, d.alerts()),
         m.get("silences", ValueType.KAFKA_TOPIC, d.silences()),
+        m.get("rule-state", ValueType.KAFKA_TOPIC, d.ruleState()),
         m.get("partitions", ValueType.POSITIVE_INT, d.partitions()),
         m.get("replication-factor", REPLICATION, d.replicationFactor()),
         m.get("downloads-retention", ValueType.duration(false), d.downloadsRetention()),

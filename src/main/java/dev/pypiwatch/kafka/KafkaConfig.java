@@ -95,13 +95,14 @@ public record KafkaConfig(
    *
    * @param alerts alert transitions of the rule engine, key = fingerprint (compacted)
    * @param silences the silences created through the API, key = silence id (compacted)
+   * @param ruleState the rule stage's changelog, key = package (compacted, binary; internal)
    * @param downloadsRetention {@code retention.ms} of a downloads topic pypiwatch creates: the rule
    *     stage rebuilds its state from that topic, so it must cover the rules' look-back
    * @param failOnShortRetention at start, an existing topic that would expire what the rebuild
    *     needs stops the start ({@code true}) or is only logged as a warning
    */
   public record TopicsConfig(String downloads, String recent, String pollerState, String alerts,
-      String silences, int partitions, short replicationFactor, Duration downloadsRetention,
+      String silences, String ruleState, int partitions, short replicationFactor, Duration downloadsRetention,
       boolean failOnShortRetention) {
 
     /** The default {@link #downloadsRetention}: 200 days, the upstream's 180-day window and a margin. */
@@ -109,11 +110,11 @@ public record KafkaConfig(
 
     /**
      * {@code pypistats.downloads}, {@code pypistats.recent}, {@code pypiwatch.poller-state},
-     * {@code pypistats.alerts}, {@code pypistats.silences}; 6 partitions, replication 1; downloads
+     * {@code pypistats.alerts}, {@code pypistats.silences}, {@code pypiwatch.rule-state}; 6 partitions, replication 1; downloads
      * kept {@link #DOWNLOADS_RETENTION}; a too short retention fails the start.
      */
     public static final TopicsConfig DEFAULTS = new TopicsConfig("pypistats.downloads", "pypistats.recent",
-        "pypiwatch.poller-state", "pypistats.alerts", "pypistats.silences", 6, (short) 1);
+        "pypiwatch.poller-state", "pypistats.alerts", "pypistats.silences", "pypiwatch.rule-state", 6, (short) 1);
 
     public TopicsConfig {
       Objects.requireNonNull(downloads, "downloads");
@@ -121,6 +122,7 @@ public record KafkaConfig(
       Objects.requireNonNull(pollerState, "pollerState");
       Objects.requireNonNull(alerts, "alerts");
       Objects.requireNonNull(silences, "silences");
+      Objects.requireNonNull(ruleState, "ruleState");
       Objects.requireNonNull(downloadsRetention, "downloadsRetention");
       if (partitions < 1 || replicationFactor < 1) {
         throw new IllegalArgumentException("partitions and replicationFactor must be >= 1");
@@ -132,8 +134,8 @@ public record KafkaConfig(
 
     /** The given names and layout with the default retention and check. */
     public TopicsConfig(String downloads, String recent, String pollerState, String alerts, String silences,
-        int partitions, short replicationFactor) {
-      this(downloads, recent, pollerState, alerts, silences, partitions, replicationFactor, DOWNLOADS_RETENTION,
+        String ruleState, int partitions, short replicationFactor) {
+      this(downloads, recent, pollerState, alerts, silences, ruleState, partitions, replicationFactor, DOWNLOADS_RETENTION,
           true);
     }
   }

@@ -46,6 +46,13 @@ public final class TopicAdmin {
    */
   public static final Duration REBUILD_MARGIN = Duration.ofDays(30);
 
+  /**
+   * The segment size of the rule-state topic: compaction never touches the active segment, and the
+   * stage rewrites each evaluated package's state (~10 KB) every day, so with Kafka's 1 GB default
+   * a restore would read up to a gigabyte of superseded states; 64 MB keeps it near the live size.
+   */
+  static final int RULE_STATE_SEGMENT_BYTES = 64 * 1024 * 1024;
+
   private static final String FOREVER = "-1";
 
   /**
@@ -86,8 +93,9 @@ public final class TopicAdmin {
   /**
    * Creates the missing topics of {@code config}: downloads with {@code retention.ms} = the
    * configured {@link TopicsConfig#downloadsRetention()}, recent with the broker's retention (nothing
-   * in pypiwatch reads it back), the poller-state, alerts and silences topics compacted (kept for
-   * ever: they are restored at every start; alerts with {@link #ALERT_HISTORY_MS} of full history).
+   * in pypiwatch reads it back), the poller-state, alerts, silences and rule-state topics compacted
+   * (kept for ever: they are restored at every start; alerts with {@link #ALERT_HISTORY_MS} of full
+   * history, rule-state in {@link #RULE_STATE_SEGMENT_BYTES} segments).
    * Then checks the topics that existed: a partition count other than configured is logged; a
    * cleanup policy or retention that would expire what a rebuild reads (see {@link
    * #retentionProblems}) fails the start with a {@link TopicRetentionException} naming the topic, the
@@ -199,7 +207,7 @@ public final class TopicAdmin {
    * What is wrong with the retention of the {@code present} topics of {@code config} for the
    * rebuild, one message per finding (empty: nothing). The downloads topic must not be compacted
    * (its key is the package: compaction would keep one day per package) and must keep records for
-   * {@code needs.history()}; the poller-state, alerts and silences topics must keep them for ever
+   * {@code needs.history()}; the poller-state, alerts, silences and rule-state topics must keep them for ever
    * (compacted, no time- or size-based deletion). A downloads topic with {@code retention.bytes}
    * set is logged (how much it holds cannot be told from its configuration), not reported. On
    * {@code needs.embedded()} a too short downloads retention is raised to the configured one.
@@ -218,6 +226,8 @@ public final class TopicAdmin {
         + " rebalance: an alert firing longer than that fires again after a restart");
     keptForEver.put(config.silences(), "every notifier and the HTTP API read the silences from it: a silence"
         + " older than that is forgotten and its alerts are sent");
+    keptForEver.put(config.ruleState(), "the rule stage restores each package's rule state from it at every start"
+        + " and rebalance: a package whose state expired would be judged without its history");
     keptForEver.forEach((topic, why) -> {
       if (configs.containsKey(topic)) {
         keptForEver(topic, configs.get(topic), why, needs.bootstrapServers(), problems);
@@ -341,6 +351,10 @@ public final class TopicAdmin {
             TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(ALERT_HISTORY_MS)));
     NewTopic silences = new NewTopic(c.silences(), c.partitions(), c.replicationFactor())
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    // Partitioned as downloads: the owner of downloads partition p restores rule-state partition p.
+    NewTopic ruleState = new NewTopic(c.ruleState(), c.partitions(), c.replicationFactor())
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(RULE_STATE_SEGMENT_BYTES)));
     return List.of(
         new NewTopic(c.downloads(), c.partitions(), c.replicationFactor())
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
@@ -348,7 +362,8 @@ public final class TopicAdmin {
         new NewTopic(c.recent(), c.partitions(), c.replicationFactor()),
         state,
         alerts,
-        silences);
+        silences,
+        ruleState);
   }
 
   private static Set<String> create(Admin admin, List<NewTopic> missing)

@@ -38,4 +38,22 @@ public interface AlertSource {
 
   /** The packages that have any recorded data. */
   Set<String> packages();
+
+  /**
+   * What is kept for {@code pkg} besides its lifecycle, for the rule stage's changelog; empty if
+   * nothing is, or if this source keeps no changelog (then the stage rebuilds by replaying).
+   */
+  default Optional<PackageState> exportState(String pkg) {
+    return Optional.empty();
+  }
+
+  /** Replaces what is kept for {@code pkg} by {@code state}, from {@link #exportState}. */
+  default void importState(String pkg, PackageState state) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no changelog");
+  }
+
+  /** Drops everything kept for {@code pkg}. */
+  default void forget(String pkg) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no changelog");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.pypiwatch.rules;
 
+import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 
 /**
@@ -97,6 +98,22 @@ final class DailySeries {
       lastMemo = Math.max(lastMemo, day);
     }
     return v;
+  }
+
+  /**
+   * The counts from the first known day to the last (unknown days inside as {@link #UNKNOWN}), and
+   * that first day; an empty array if none is known: what the rule state's changelog keeps.
+   */
+  PackageState.Series export(Endpoint endpoint, String category) {
+    int first = values.firstSet();
+    if (first == Integer.MAX_VALUE) {
+      return new PackageState.Series(endpoint, category, 0, new long[0]);
+    }
+    long[] counts = new long[values.lastSet() - first + 1];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = values.get(first + i);
+    }
+    return new PackageState.Series(endpoint, category, first, counts);
   }
 
   /** True if {@code date} has a count. */

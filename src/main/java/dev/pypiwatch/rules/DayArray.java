@@ -112,6 +112,26 @@ final class DayArray {
     }
   }
 
+  /** The first day set to other than the fill value; {@link Integer#MAX_VALUE} if none. */
+  int firstSet() {
+    for (int i = 0; i < length; i++) {
+      if (load(i) != fill) {
+        return origin + i;
+      }
+    }
+    return Integer.MAX_VALUE;
+  }
+
+  /** The last day set to other than the fill value; {@link Integer#MIN_VALUE} if none. */
+  int lastSet() {
+    for (int i = length - 1; i >= 0; i--) {
+      if (load(i) != fill) {
+        return origin + i;
+      }
+    }
+    return Integer.MIN_VALUE;
+  }
+
   /** Bytes of the array held (its header included), for footprint checks that must not depend on GC. */
   long bytes() {
     return large != null ? 16 + 8L * large.length : 16 + 4L * small.length;

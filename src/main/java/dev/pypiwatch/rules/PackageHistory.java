@@ -34,6 +34,48 @@ final class PackageHistory {
     firstDay = Math.min(firstDay, day);
   }
 
+  /** Every series recorded (its kept days), in endpoint then category order, for the changelog. */
+  List<PackageState.Series> export() {
+    List<PackageState.Series> out = new ArrayList<>();
+    endpoints.forEach((endpoint, m) -> {
+      for (int i = 0; i < m.size(); i++) {
+        out.add(m.series(i).export(endpoint, m.name(i)));
+      }
+    });
+    return out;
+  }
+
+  /**
+   * A history holding {@code state}'s series, first day and forgotten days: the same counts as the
+   * one exported, its caches (medians, share windows) made again when asked.
+   */
+  static PackageHistory restored(PackageState state) {
+    PackageHistory h = new PackageHistory();
+    for (PackageState.Series x : state.series()) {
+      EndpointSeries m = h.endpoints.computeIfAbsent(x.endpoint(), e -> new EndpointSeries());
+      m.category(x.category());
+      long[] counts = x.counts();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] != DailySeries.UNKNOWN) {
+          m.put(x.category(), x.firstDay() + i, counts[i]);
+        }
+      }
+    }
+    h.firstDay = state.firstDay();
+    h.keptFrom = state.keptFrom();
+    return h;
+  }
+
+  /** The earliest epoch day ever recorded ({@link Integer#MAX_VALUE}: none). */
+  int firstDay() {
+    return firstDay;
+  }
+
+  /** Days before this epoch day are forgotten ({@link Integer#MIN_VALUE}: none). */
+  int keptFrom() {
+    return keptFrom;
+  }
+
   /** The series of {@code category} of {@code endpoint}; empty (all unknown) if never recorded. */
   DailySeries series(Endpoint endpoint, String category) {
     EndpointSeries m = endpoints.get(endpoint);
@@ -102,6 +144,15 @@ final class PackageHistory {
     private final ShareWindow baseline = new ShareWindow(this);
 
     private void put(String category, int day, long downloads) {
+      DailySeries s = category(category);
+      long old = Math.max(0, s.at(day));
+      s.put(day, downloads);
+      totals.set(day, totals.get(day) + (downloads - old));
+      baseline.changed(day);
+    }
+
+    /** The series of {@code category}, added (empty) if new. */
+    private DailySeries category(String category) {
       DailySeries s = of(category);
       if (s == null) {
         s = new DailySeries();
@@ -113,10 +164,7 @@ final class PackageHistory {
         }
         baseline.invalidate();
       }
-      long old = Math.max(0, s.at(day));
-      s.put(day, downloads);
-      totals.set(day, totals.get(day) + (downloads - old));
-      baseline.changed(day);
+      return s;
     }
 
     private void dropBefore(int day) {

@@ -138,8 +138,46 @@ public final class RuleEngine implements AlertSource {
     lifecycle.restore(lifecycled);
   }
 
+  /** What is kept for {@code pkg} besides its alerts' lifecycle; empty if nothing is. */
+  @Override
+  public Optional<PackageState> exportState(String pkg) {
+    PackageHistory h = histories.get(pkg);
+    if (h == null && !evaluated.containsKey(pkg)) {
+      return Optional.empty();
+    }
+    return Optional.of(new PackageState(evaluated.get(pkg), milestones.get(pkg), milestonesFromHistory.contains(pkg),
+        h == null ? Integer.MAX_VALUE : h.firstDay(), h == null ? Integer.MIN_VALUE : h.keptFrom(),
+        h == null ? List.of() : h.export()));
+  }
+
+  /**
+   * Replaces what is kept for {@code pkg} (not its lifecycle, see {@link #restore}) by {@code state},
+   * from {@link #exportState}: the engine then evaluates its next days as the exporting one would
+   * have.
+   */
+  @Override
+  public void importState(String pkg, PackageState state) {
+    histories.put(pkg, PackageHistory.restored(state));
+    if (state.evaluatedThrough() != null) {
+      evaluated.put(pkg, state.evaluatedThrough());
+    } else {
+      evaluated.remove(pkg);
+    }
+    if (state.milestone() != null) {
+      milestones.put(pkg, state.milestone());
+    } else {
+      milestones.remove(pkg);
+    }
+    if (state.milestoneFromHistory()) {
+      milestonesFromHistory.add(pkg);
+    } else {
+      milestonesFromHistory.remove(pkg);
+    }
+  }
+
   /** Drops everything kept for {@code pkg}: its data, how far it was evaluated, its alert states. */
-  void forget(String pkg) {
+  @Override
+  public void forget(String pkg) {
     histories.remove(pkg);
     evaluated.remove(pkg);
     milestones.remove(pkg);

@@ -15,6 +15,8 @@ public final class RuleMetrics {
   private final AtomicLong transactionsCommitted = new AtomicLong();
   private final AtomicLong transactionsAborted = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
+  private final AtomicLong partitionsRestored = new AtomicLong();
+  private final AtomicLong recordsReplayed = new AtomicLong();
   private final AtomicLong assignedPartitions = new AtomicLong();
   // -1: not started (or disabled), 1: its loop runs, 0: its loop ended with an error.
   private final AtomicLong up = new AtomicLong(-1);
@@ -56,6 +58,25 @@ public final class RuleMetrics {
     assignedPartitions.set(partitions);
   }
 
+  /**
+   * A rebuild took {@code restored} partitions from the rule-state changelog and replayed {@code
+   * replayed} download records for the others.
+   */
+  public void rebuiltFrom(int restored, long replayed) {
+    partitionsRestored.addAndGet(restored);
+    recordsReplayed.addAndGet(replayed);
+  }
+
+  /** Partitions whose rule state rebuilds took from the changelog, so far. */
+  public long partitionsRestored() {
+    return partitionsRestored.get();
+  }
+
+  /** Download records replayed by rebuilds so far. */
+  public long recordsReplayed() {
+    return recordsReplayed.get();
+  }
+
   /** Records consumed so far. */
   public long recordsConsumed() {
     return recordsConsumed.get();
@@ -80,6 +101,8 @@ public final class RuleMetrics {
     m.put("pypiwatch_rule_transactions_committed_total", transactionsCommitted.get());
     m.put("pypiwatch_rule_transactions_aborted_total", transactionsAborted.get());
     m.put("pypiwatch_rule_state_rebuilds_total", rebuilds.get());
+    m.put("pypiwatch_rule_partitions_restored_total", partitionsRestored.get());
+    m.put("pypiwatch_rule_records_replayed_total", recordsReplayed.get());
     m.put("pypiwatch_rule_assigned_partitions", assignedPartitions.get());
     m.put("pypiwatch_rule_engine_up", up.get());
     return m;

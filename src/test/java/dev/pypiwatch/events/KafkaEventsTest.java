@@ -61,7 +61,7 @@ class KafkaEventsTest {
     TopicsConfig t = KafkaTesting.uniqueTopics("create", 3);
     KafkaClients clients = KafkaTesting.clients(broker, KafkaTesting.config(t, Map.of()));
     try (Admin admin = clients.newAdmin()) {
-      assertEquals(Set.of(t.downloads(), t.recent(), t.pollerState(), t.alerts(), t.silences()),
+      assertEquals(Set.of(t.downloads(), t.recent(), t.pollerState(), t.alerts(), t.silences(), t.ruleState()),
           TopicAdmin.ensureTopics(admin, t));
       assertEquals(Set.of(), TopicAdmin.ensureTopics(admin, t));
       Map<String, TopicDescription> d = admin.describeTopics(Topics.from(t).all()).allTopicNames().get();
@@ -69,6 +69,7 @@ class KafkaEventsTest {
       assertEquals("compact", cleanupPolicy(admin, t.pollerState()));
       assertEquals("compact", cleanupPolicy(admin, t.alerts()));
       assertEquals("compact", cleanupPolicy(admin, t.silences()));
+      assertEquals("compact", cleanupPolicy(admin, t.ruleState()));
       assertEquals("delete", cleanupPolicy(admin, t.downloads()));
     }
   }

@@ -60,6 +60,8 @@ class MetricsContractTest {
       "pypiwatch_rule_transactions_committed_total counter",
       "pypiwatch_rule_transactions_aborted_total counter",
       "pypiwatch_rule_state_rebuilds_total counter",
+      "pypiwatch_rule_partitions_restored_total counter",
+      "pypiwatch_rule_records_replayed_total counter",
       "pypiwatch_rule_assigned_partitions gauge",
       "pypiwatch_rule_engine_up gauge",
       // the notifier (NotifyMetrics)

@@ -128,7 +128,7 @@ class TopicRetentionIT {
     assertEquals(Long.toString(week), config(t.downloads(), TopicConfig.RETENTION_MS_CONFIG));
 
     // WHEN the check is downgraded to a warning THEN it starts
-    TopicsConfig warn = new TopicsConfig(t.downloads(), t.recent(), t.pollerState(), t.alerts(), t.silences(), 1,
+    TopicsConfig warn = new TopicsConfig(t.downloads(), t.recent(), t.pollerState(), t.alerts(), t.silences(), t.ruleState(), 1,
         (short) 1, t.downloadsRetention(), false);
     assertEquals(java.util.Set.of(), TopicAdmin.ensureTopics(kafka.admin(), warn, external));
 
@@ -148,7 +148,7 @@ class TopicRetentionIT {
     kafka.admin().createTopics(List.of(new NewTopic(base.downloads(), 1, (short) 1)
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")))).all().get();
     TopicsConfig t = new TopicsConfig(base.downloads(), base.recent(), base.pollerState(), base.alerts(),
-        base.silences(), 1, (short) 1, Duration.ofDays(30), true);
+        base.silences(), base.ruleState(), 1, (short) 1, Duration.ofDays(30), true);
     TopicRetentionException e = assertThrows(TopicRetentionException.class,
         () -> TopicAdmin.ensureTopics(kafka.admin(), t, new TopicAdmin.Needs(Duration.ofDays(144), "kafka:9092", false)));
     assertEquals(2, e.problems().size(), e.getMessage());

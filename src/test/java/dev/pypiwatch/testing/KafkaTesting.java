@@ -48,7 +48,7 @@ public final class KafkaTesting {
   public static TopicsConfig uniqueTopics(String prefix, int partitions) {
     String p = prefix + "-" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 100_000;
     return new TopicsConfig(p + ".downloads", p + ".recent", p + ".poller-state", p + ".alerts", p + ".silences",
-        partitions, (short) 1);
+        p + ".rule-state", partitions, (short) 1);
   }
 
   /** A config of the embedded broker with the given topics and extra producer properties. */

@@ -43,16 +43,20 @@ import org.slf4j.LoggerFactory;
  * <p>A package is evaluated only once its partition is read to the end ({@code currentLag == 0}):
  * the poller publishes each package's poll in one transaction, so at lag 0 no package is
  * half-read. Offsets are committed only for such partitions, so every committed offset is fully
- * evaluated: after a restart, a rebalance or a failed commit the engine is rebuilt by replaying the
- * downloads up to the committed offsets (recorded, marked evaluated, not evaluated) and restoring
- * the lifecycle from the alerts topic; then consumption resumes at the committed offsets.
+ * evaluated. Each commit also writes the evaluated packages' rule state and the partitions'
+ * checkpoints to the rule-state changelog ({@link RuleStateChangelog}). After a restart, a
+ * rebalance or a failed commit the engine is rebuilt: a partition whose checkpoint equals the
+ * committed offset from the changelog, any other by replaying the downloads up to the committed
+ * offset (recorded, marked evaluated, not evaluated); the lifecycle is restored from the alerts
+ * topic; then consumption resumes at the committed offsets.
  *
  * <p>The ecosystem references ({@code rules.drop.reference-package}, e.g. {@code __all__}) are read
  * by every instance, whatever partitions it owns: a group-less consumer assigned to their
  * partitions is read to its end before each evaluation (so a reference the poller committed before
- * a package's records is there when the package is evaluated) and from the beginning on every
- * rebuild. It alone records the references, in offset order; the group's copies of their records
- * only mark the references' own days for evaluation by their owner.
+ * a package's records is there when the package is evaluated) and, on every rebuild, from their
+ * partition's changelog checkpoint after their state is restored (from the beginning without one).
+ * It alone records the references, in offset order; the group's copies of their records only mark
+ * the references' own days for evaluation by their owner.
  */
 public final class AlertStream extends TransactionalLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
@@ -67,6 +71,9 @@ public final class AlertStream extends TransactionalLoop {
   private final Predicate<Alert> history;
   private KafkaConsumer<String, byte[]> referenceReader; // null without references
   private int partitions;
+  private RuleStateChangelog changelog;
+  /** Partitions replayed since their last commit: the next one writes all their packages' states. */
+  private final Map<TopicPartition, Set<String>> snapshotDue = new HashMap<>();
   // State of the current assignment, rebuilt as a whole.
   private AlertSource engine;
   private final Map<String, LocalDate> newest = new HashMap<>();
@@ -101,7 +108,6 @@ public final class AlertStream extends TransactionalLoop {
    */
   @Override
   public void open() {
-    producer = new TransactionalProducer(clients, transactionalId, List.of(topics.alerts()));
     consumer = clients.newConsumer(groupId);
     var infos = consumer.partitionsFor(topics.downloads(), TIMEOUT);
     if (infos == null || infos.isEmpty()) {
@@ -109,6 +115,9 @@ public final class AlertStream extends TransactionalLoop {
       throw new IllegalStateException("downloads topic " + topics.downloads() + " does not exist");
     }
     partitions = infos.size();
+    changelog = RuleStateChangelog.open(clients, consumer, topics.ruleState(), partitions, TIMEOUT);
+    producer = new TransactionalProducer(clients, transactionalId, changelog.enabled()
+        ? List.of(topics.alerts(), topics.ruleState()) : List.of(topics.alerts()));
     if (!references.isEmpty()) {
       referenceReader = clients.newReader(); // read to its end before each evaluation: no fetch may wait
       referenceReader.assign(references.stream()
@@ -201,7 +210,9 @@ public final class AlertStream extends TransactionalLoop {
       records.add(new ProducerRecord<>(topics.alerts(), null, a.fingerprint(), AlertCodec.encode(a),
           CloudEventHeaders.forAlert(a, history.test(a))));
     }
+    records.addAll(changelog.records(engine, offsets, unevaluated, snapshotDue));
     producer.commit(records, offsets, consumer.groupMetadata());
+    snapshotDue.keySet().removeAll(offsets.keySet());
     metrics.committed(alerts.size());
     if (!alerts.isEmpty()) {
       LOG.info("published {} alert transition(s) [partitions: {}]", alerts.size(), offsets.keySet());
@@ -216,24 +227,33 @@ public final class AlertStream extends TransactionalLoop {
   }
 
   /**
-   * A fresh engine holding exactly what the group has committed for {@code assigned}, and the
-   * references read to their end; seeks there.
+   * A fresh engine holding exactly what the group has committed for {@code assigned} (from the
+   * changelog where it is current, else replayed), and the references read to their end; seeks
+   * there.
    */
   @Override
   protected void rebuild(Collection<TopicPartition> assigned) {
     engine = engines.get();
     newest.clear();
     unevaluated.clear();
-    if (referenceReader != null) {
-      referenceReader.seekToBeginning(referenceReader.assignment());
-      readReferences();
-    }
+    snapshotDue.clear();
     Set<TopicPartition> parts = Set.copyOf(assigned);
     Map<TopicPartition, OffsetAndMetadata> committed = parts.isEmpty() ? Map.of() : consumer.committed(parts, TIMEOUT);
     Map<TopicPartition, Long> upTo = new HashMap<>();
     parts.forEach(tp -> upTo.put(tp, committed.get(tp) == null ? 0L : committed.get(tp).offset()));
-    long replayed = AlertReplay.downloads(clients, upTo, this::record, TIMEOUT);
+    // Before the references: a partition that falls back forgets what it restored, references included.
+    RuleStateChangelog.Restore restore = changelog.restore(engine, upTo, TIMEOUT);
+    restore.restored().values().forEach(pkgs -> pkgs.forEach(
+        pkg -> engine.evaluatedThrough(pkg).ifPresent(d -> newest.put(pkg, d))));
+    if (referenceReader != null) {
+      changelog.restoreReferences(engine, references, referenceReader, TIMEOUT);
+      readReferences();
+    }
+    Map<TopicPartition, Long> replay = new HashMap<>(upTo);
+    replay.keySet().retainAll(restore.replayed().keySet());
+    long replayed = AlertReplay.downloads(clients, replay, this::record, TIMEOUT);
     newest.forEach(engine::markEvaluatedThrough);
+    snapshotDue.putAll(restore.replayed());
     Set<Integer> owned = new HashSet<>();
     parts.forEach(tp -> owned.add(tp.partition()));
     Map<String, Alert> last = AlertReplay.lastTransitions(clients, topics.alerts(),
@@ -247,14 +267,17 @@ public final class AlertStream extends TransactionalLoop {
       }
     }
     metrics.rebuilt(parts.size());
-    LOG.info("rule state rebuilt [partitions: {}, records replayed: {}, packages: {}, alert fingerprints: {}]",
-        parts.size(), replayed, newest.size(), last.size());
+    metrics.rebuiltFrom(restore.restored().size(), replayed);
+    LOG.info("rule state rebuilt [partitions: {} ({} from changelog {}: {} records, {} bytes), records replayed: {},"
+        + " packages: {}, alert fingerprints: {}]", parts.size(), restore.restored().size(), changelog.topic(),
+        restore.records(), restore.bytes(), replayed, newest.size(), last.size());
   }
 
   @Override
   protected void revoked(Collection<TopicPartition> revoked) {
     // Nothing to commit: every step commits before the next poll. Unevaluated reads are dropped.
     unevaluated.keySet().removeAll(revoked);
+    snapshotDue.keySet().removeAll(revoked);
   }
 
   private void abortQuietly() {
