@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -58,23 +59,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Scale-out on a real multi-broker cluster (issue 15): a three-node KRaft cluster on localhost
  * ({@link KafkaCluster}: replication 3, {@code min.insync.replicas} 2, internal topics likewise),
- * three instances of the packaged jar sharing the rule and notifier consumer groups, the upstream
- * simulator and a webhook receiver. Mid-cycle (right after the third instance published its first
- * package of the new day) one broker (the rule group's coordinator) and that instance are killed
- * with {@code kill -9}; the broker stays dead. The two others take the dead instance's rule and
- * notifier partitions once its session expires; then it is restarted, as its poller's packages
- * need (see below). Then: every package's day is committed to the downloads topic once
- * (read_committed), every alert transition is on the alerts topic once, every transition reaches
- * the receiver in one notification (a POST sent again carries the same {@code Idempotency-Key}),
- * and every instance reports ready.
- *
- * <p><b>Pollers</b>: today a watchlist is split by hand ({@link #SPLIT}: each instance its own
- * packages and {@code poller.transactional-id}); so the killed instance's packages wait for its
- * restart. With pollers sharded by a consumer group on a watchlist topic, every instance gets
- * {@link #WATCHLIST} whole, the other two poll the killed instance's packages once its session
- * expires (its restart then only checks the hand-back), and {@code __all__}, polled today by every
- * instance (same counts, which the rule stage keeps once a day), is asserted exactly once like
- * every package: change {@link #watchlistOf}, and {@link #REFERENCE_PUBLISHERS} to 1.
+ * three instances of the packaged jar sharing the poller ({@code poller.sharded: true}), rule and
+ * notifier consumer groups, the upstream simulator and a webhook receiver. Every instance is given
+ * the whole {@link #WATCHLIST}; the pollers' group splits it. Mid-cycle (right after the first
+ * instance to publish a package of the new day did so) one broker (the rule group's coordinator)
+ * and that instance are killed with {@code kill -9}; the broker stays dead. The two others take the
+ * dead instance's poller, rule and notifier partitions once its session expires, and publish the new
+ * day of every package, its packages included; then it is restarted and takes its share back. Then:
+ * every package's day is committed to the downloads topic once (read_committed; {@code __all__} too,
+ * published by its owner only), every alert transition is on the alerts topic once, every transition
+ * reaches the receiver in one notification (a POST sent again carries the same {@code
+ * Idempotency-Key}), and every instance reports ready.
  *
  * <p>Logs of every process: {@code target/cluster-it/}; the figures (cluster start-up, wall time,
  * phases) are printed and appended to {@code target/cluster-it/report.txt}.
@@ -82,17 +77,18 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
   private static final Path DIR = Path.of("target/cluster-it");
   private static final int INSTANCES = 3;
-  /** Each instance's packages (the by-hand split); the first of each spikes on the new day. */
+  /** The packages in three groups of three sizes; the first of each group spikes on the new day. */
   private static final List<List<String>> SPLIT = List.of(
       List.of("ant", "bee", "cat"), List.of("dog", "eel", "fox"), List.of("gnu", "hen", "ibis"));
   private static final List<String> WATCHLIST = SPLIT.stream().flatMap(List::stream).toList();
   private static final String REFERENCE = "__all__";
-  /** How many pollers publish the reference's records: each instance of a by-hand split polls it. */
-  private static final int REFERENCE_PUBLISHERS = INSTANCES;
-  private static final int KILLED = 2;
+  /** How many pollers publish the reference's records: with sharded pollers, its owner only. */
+  private static final int REFERENCE_PUBLISHERS = 1;
   private static final TopicsConfig TOPICS = TopicsConfig.DEFAULTS;
   private static final String RULES_GROUP = "pypiwatch-rules";
   private static final String NOTIFIER_GROUP = "pypiwatch-notifier";
+  private static final String POLLER_GROUP = "pypiwatch-poller";
+  private static final String WATCHLIST_TOPIC = "pypiwatch.watchlist";
   private static final Duration MAX_ALERT_AGE = Duration.ofDays(3);
   /**
    * The consumers' session: how long a killed instance's partitions stay with it (static
@@ -145,7 +141,7 @@ class ClusterIT {
           configs.add(writeConfig(i, cluster.bootstrapServers(), upstream.baseUrl(), receiver.url("/hook")));
         }
         IntStream.range(0, INSTANCES).forEach(i -> instances.add(start(i)));
-        awaitSettled(admin, "first start (backfill)", () -> true);
+        awaitSettled(admin, cluster::liveBootstrapServers, "first start (backfill)", () -> true);
         say("cluster-it: three instances started and settled after " + since(began) + " s");
 
         // The new day, with a x5 spike of each instance's first package, published at once.
@@ -159,25 +155,44 @@ class ClusterIT {
           assertEquals(202, p.post("/poll"), p.tail());
         }
         // Mid-cycle: once the instance published the first package (the reference comes first) of the day.
-        ServiceProcess victim = instances.get(KILLED);
-        Await.until(() -> victim.count(PUBLISHED) > publishedBefore.get(KILLED), SETTLE, victim::tail);
+        // The victim: the first instance to publish a package of the day (the group decides who polls
+        // what, so one instance may own no package of the nine).
+        int[] first = {-1};
+        Await.until(() -> {
+          for (int i = 0; i < INSTANCES && first[0] < 0; i++) {
+            if (instances.get(i).count(PUBLISHED) > publishedBefore.get(i)) {
+              first[0] = i;
+            }
+          }
+          return first[0] >= 0;
+        }, SETTLE, () -> instances.get(0).tail());
+        final int killed = first[0];
+        ServiceProcess victim = instances.get(killed);
         int broker = coordinatorIndex(admin, RULES_GROUP, cluster);
         long killedAt = System.nanoTime();
         victim.kill();
         cluster.node(broker).kill();
-        say("cluster-it: killed instance " + (KILLED + 1) + " (after " + (victim.count(PUBLISHED)
-            - publishedBefore.get(KILLED)) + " publication(s) of the day) and broker " + (broker + 1)
+        say("cluster-it: killed instance " + (killed + 1) + " (after " + (victim.count(PUBLISHED)
+            - publishedBefore.get(killed)) + " publication(s) of the day) and broker " + (broker + 1)
             + " (the rule group's coordinator) " + since(began) + " s in");
 
-        // The two others take the killed instance's partitions once its session expires.
-        Await.until(() -> ownedWithout(admin, RULES_GROUP, TOPICS.downloads(), KILLED)
-            && ownedWithout(admin, NOTIFIER_GROUP, TOPICS.alerts(), KILLED), SETTLE,
-            () -> "partitions not taken over: " + members(admin, RULES_GROUP) + " / " + members(admin, NOTIFIER_GROUP));
-        say("cluster-it: the others own every rule and notifier partition "
+        // The two others take the killed instance's partitions once its session expires, its
+        // packages to poll included, and publish every package's new day without it.
+        Await.until(() -> ownedWithout(admin, RULES_GROUP, TOPICS.downloads(), killed)
+            && ownedWithout(admin, NOTIFIER_GROUP, TOPICS.alerts(), killed)
+            && ownedWithout(admin, POLLER_GROUP, WATCHLIST_TOPIC, killed), SETTLE,
+            () -> "partitions not taken over: " + members(admin, RULES_GROUP) + " / " + members(admin, NOTIFIER_GROUP)
+                + " / " + members(admin, POLLER_GROUP));
+        say("cluster-it: the others own every rule, notifier and poller partition "
             + String.format("%.1f", (System.nanoTime() - killedAt) / 1e9) + " s after the kill");
-        // Its poller's packages are its own (by-hand split): it must come back for them.
-        instances.set(KILLED, start(KILLED));
-        awaitSettled(admin, "after the kills", () -> IntStream.range(0, INSTANCES).allMatch(i -> i == KILLED
+        KafkaClients survivors = new KafkaClients(KafkaTesting.config(TOPICS, Map.of()), cluster.liveBootstrapServers());
+        Await.until(() -> missingNewDay(survivors, newDay).isEmpty(), SETTLE,
+            () -> "packages whose " + newDay + " the surviving pollers did not publish: " + missingNewDay(survivors, newDay));
+        say("cluster-it: every package's new day published by the survivors "
+            + String.format("%.1f", (System.nanoTime() - killedAt) / 1e9) + " s after the kill");
+        // The killed instance comes back and gets its share again (static membership): nothing twice.
+        instances.set(killed, start(killed));
+        awaitSettled(admin, cluster::liveBootstrapServers, "after the kills", () -> IntStream.range(0, INSTANCES).allMatch(i -> i == killed
             ? instances.get(i).count(CYCLE_DONE) > 0 : instances.get(i).count(CYCLE_DONE) > cyclesBefore.get(i)));
         say("cluster-it: settled " + since(began) + " s in");
 
@@ -283,7 +298,7 @@ class ClusterIT {
    * Waits until every instance answers /ready and {@code cycles} holds, and the rule and notifier
    * groups have committed the settled end of the downloads and alerts topics.
    */
-  private void awaitSettled(Admin admin, String phase, java.util.function.BooleanSupplier cycles) {
+  private void awaitSettled(Admin admin, Supplier<String> live, String phase, java.util.function.BooleanSupplier cycles) {
     Await.until(() -> {
       for (ServiceProcess p : instances) {
         if (!p.isAlive()) {
@@ -297,8 +312,9 @@ class ClusterIT {
         return false;
       }
       try {
-        return CrashLoopIT.committedToEnd(admin, RULES_GROUP, TOPICS.downloads())
-            && CrashLoopIT.committedToEnd(admin, NOTIFIER_GROUP, TOPICS.alerts());
+        // A killed producer's transaction aborted by its restart may end a partition: nothing to commit past.
+        return CrashLoopIT.committedToEnd(admin, live.get(), RULES_GROUP, TOPICS.downloads())
+            && CrashLoopIT.committedToEnd(admin, live.get(), NOTIFIER_GROUP, TOPICS.alerts());
       } catch (RuntimeException e) {
         return false; // a topic not there yet, a coordinator moving
       }
@@ -373,9 +389,18 @@ class ClusterIT {
     return "cluster-" + (i + 1);
   }
 
-  /** Instance {@code i}'s packages: its part of the by-hand split (with sharded pollers: all of them). */
+  /** Instance {@code i}'s packages: all of them (the pollers share them through their group). */
   private static List<String> watchlistOf(int i) {
-    return SPLIT.get(i);
+    return WATCHLIST;
+  }
+
+  /** The watched packages without an overall record of {@code day} on the downloads topic (read_committed). */
+  private static List<String> missingNewDay(KafkaClients clients, LocalDate day) {
+    Set<String> there = KafkaTesting.consumeToEnd(clients, TOPICS.downloads(), Await.DEFAULT).stream()
+        .map(r -> EventCodec.decodeDownload(r.value()).record())
+        .filter(d -> d.date().equals(day) && d.endpoint() == Endpoint.OVERALL)
+        .map(d -> d.packageName()).collect(Collectors.toSet());
+    return WATCHLIST.stream().filter(p -> !there.contains(p)).toList();
   }
 
   private static Path writeConfig(int i, String bootstrap, String api, String hook) throws IOException {
@@ -400,6 +425,7 @@ class ClusterIT {
           freshness-retry: 1h
           freshness-retry-max: 2h
           transactional-id: cluster-poller-%d
+          sharded: true
         rule-engine:
           transactional-id-prefix: cluster-rules-%d
         http:
