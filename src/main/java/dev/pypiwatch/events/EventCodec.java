@@ -3,8 +3,10 @@ package dev.pypiwatch.events;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -200,6 +202,30 @@ public final class EventCodec {
       }
     }
     return fields;
+  }
+
+  /**
+   * The one JSON object {@code json} holds, as a tree, for the small codecs read by field (silences,
+   * watchlist entries).
+   *
+   * @throws EventDecodingException if it is malformed, not an object or followed by more content
+   */
+  public static JsonNode jsonObject(byte[] json) {
+    JsonNode root;
+    try (JsonParser p = FACTORY.createParser(json)) {
+      root = p.readValueAsTree();
+      if (p.nextToken() != null) {
+        throw new EventDecodingException(null, "unexpected content after the JSON object", null);
+      }
+    } catch (JsonProcessingException e) {
+      throw new EventDecodingException(null, "malformed JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new EventDecodingException(null, "malformed JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new EventDecodingException(null, "expected a JSON object", null);
+    }
+    return root;
   }
 
   /** The value after a field name; inside an object or array Jackson's duplicate detector is on. */

@@ -1,8 +1,6 @@
 package dev.pypiwatch.events;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -62,20 +60,7 @@ public final class SilenceCodec {
     if (json == null) {
       throw new EventDecodingException(null, "value is null (a tombstone?), expected a JSON object", null);
     }
-    JsonNode root;
-    try (JsonParser p = EventCodec.FACTORY.createParser(json)) {
-      root = p.readValueAsTree();
-      if (p.nextToken() != null) {
-        throw new EventDecodingException(null, "unexpected content after the JSON object", null);
-      }
-    } catch (JsonProcessingException e) {
-      throw new EventDecodingException(null, "malformed JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new EventDecodingException(null, "malformed JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new EventDecodingException(null, "expected a JSON object", null);
-    }
+    JsonNode root = EventCodec.jsonObject(json);
     String schema = string(root, "schema");
     if (!SILENCE_SCHEMA.equals(schema)) {
       throw new EventDecodingException("schema", "expected '" + SILENCE_SCHEMA + "', got '" + schema + "'", null);

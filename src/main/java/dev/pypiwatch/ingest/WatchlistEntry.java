@@ -1,8 +1,6 @@
 package dev.pypiwatch.ingest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pypiwatch.events.EventCodec;
@@ -60,20 +58,7 @@ public record WatchlistEntry(String packageName, String listedBy, Instant listed
     if (json == null) {
       throw new EventDecodingException(null, "value is null (a tombstone), expected a JSON object", null);
     }
-    JsonNode root;
-    try (JsonParser p = EventCodec.FACTORY.createParser(json)) {
-      root = p.readValueAsTree();
-      if (p.nextToken() != null) {
-        throw new EventDecodingException(null, "unexpected content after the JSON object", null);
-      }
-    } catch (JsonProcessingException e) {
-      throw new EventDecodingException(null, "malformed JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new EventDecodingException(null, "malformed JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new EventDecodingException(null, "expected a JSON object", null);
-    }
+    JsonNode root = EventCodec.jsonObject(json);
     String schema = string(root, "schema");
     if (!SCHEMA.equals(schema)) {
       throw new EventDecodingException("schema", "expected '" + SCHEMA + "', got '" + schema + "'", null);
