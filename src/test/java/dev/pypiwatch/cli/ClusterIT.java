@@ -10,11 +10,16 @@ import dev.pypiwatch.cli.CrashLoopIT.Transition;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.AlertState;
+import dev.pypiwatch.events.DownloadRecord;
 import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.ingest.RecordingReader;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
+import dev.pypiwatch.rules.Backtest;
+import dev.pypiwatch.rules.RulesConfig;
 import dev.pypiwatch.simulate.Profile;
+import dev.pypiwatch.simulate.Recordings;
 import dev.pypiwatch.simulate.SimulatedUpstream;
 import dev.pypiwatch.testing.Await;
 import dev.pypiwatch.testing.FakePypiStats;
@@ -143,6 +148,12 @@ class ClusterIT {
         IntStream.range(0, INSTANCES).forEach(i -> instances.add(start(i)));
         awaitSettled(admin, cluster::liveBootstrapServers, "first start (backfill)", () -> true);
         say("cluster-it: three instances started and settled after " + since(began) + " s");
+        // Whichever instance evaluated a package, and however the partitions moved while they
+        // started, the first start concludes what one engine concludes from the same upstream.
+        List<String> firstStart = sorted(transitions(alerts(clients)));
+        assertEquals(sorted(transitions(singleEngine(sim))), firstStart,
+            "first start's alert transitions vs one rule engine over the same upstream");
+        say("cluster-it: first start: " + firstStart.size() + " alert transition(s), as one rule engine over the same upstream");
 
         // The new day, with a x5 spike of each instance's first package, published at once.
         synchronized (sim) {
@@ -366,8 +377,30 @@ class ClusterIT {
         .map(r -> AlertCodec.decode(r.value())).toList();
   }
 
+  /**
+   * The alert transitions of one rule engine over what {@code sim} serves now (recorded, then run
+   * as {@code pypiwatch backtest} runs a recording).
+   */
+  private static List<Alert> singleEngine(SimulatedUpstream sim) throws IOException {
+    List<String> names = new ArrayList<>(sim.packages());
+    names.add(SimulatedUpstream.ALL);
+    Path dir = DIR.resolve("single-engine");
+    Map<String, List<DownloadRecord>> series = new LinkedHashMap<>();
+    synchronized (sim) {
+      RecordingReader reader = RecordingReader.open(Recordings.record(sim, names, dir), SimulatedUpstream.ALL);
+      for (String n : names) {
+        series.put(n, reader.read(n, w -> { }));
+      }
+    }
+    return new Backtest(RulesConfig.DEFAULTS).run(series, null, null).alerts();
+  }
+
   private static List<Transition> transitions(List<Alert> alerts) {
     return alerts.stream().map(a -> new Transition(a.fingerprint(), a.state().wire(), a.date())).toList();
+  }
+
+  private static List<String> sorted(List<?> items) {
+    return items.stream().map(String::valueOf).sorted().toList();
   }
 
   private static List<String> strings(List<?> items) {

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Writes what an upstream answers into a {@link Recording}, as {@code pypiwatch record} would. */
-final class Recordings {
+public final class Recordings {
   private Recordings() {}
 
   /** Records every endpoint of {@code packages} (200 answers only, unfiltered) under {@code dir}. */
-  static Recording record(Upstream upstream, List<String> packages, Path dir) throws IOException {
+  public static Recording record(Upstream upstream, List<String> packages, Path dir) throws IOException {
     Recording recording = new Recording(dir);
     List<String> names = new ArrayList<>(packages);
     for (String pkg : names) {
