@@ -219,7 +219,7 @@ public final class Service implements AutoCloseable {
       pollerGroup.start(poller);
     }
     Duration maxAge = config.notifications().maxAlertAge();
-    startRules(config.ruleEngine(), config.rules(), topics,
+    startRules(config, config.ruleEngine(), config.rules(), topics,
         a -> a.isHistory(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), maxAge));
     Instant loadedAt = clock.instant(); // the start of the configured silences without starts-at
     startNotifier(config, topics, clock, loadedAt);
@@ -334,6 +334,15 @@ public final class Service implements AutoCloseable {
     return config.notifications().groupId() + "-" + withInstanceId(config).instanceId();
   }
 
+  /**
+   * The rule stage's {@code transactional.id}: {@code <rule-engine.transactional-id-prefix>-<kafka.instance-id>},
+   * for the notifier's reasons: one rule stage per process, so instances with the default prefix
+   * do not fence each other, and a restart fences its own predecessor.
+   */
+  static String rulesTransactionalId(AppConfig config) {
+    return config.ruleEngine().transactionalIdPrefix() + "-" + withInstanceId(config).instanceId();
+  }
+
   /** PyPI's JSON API behind the notifier's interface: notify needs no edge to api. */
   private ReleaseLookup releaseLookup(AppConfig config, Clock clock) {
     releases = new PypiReleases(vertx, config.api().pypiJson(), config.api().contact(), clock);
@@ -346,13 +355,13 @@ public final class Service implements AutoCloseable {
         .plus(c.retryPolicy().maxBackoff().multipliedBy(c.maxAttempts() - 1L));
   }
 
-  private void startRules(RuleRunnerConfig rules, RulesConfig settings, Topics topics, Predicate<Alert> history) {
+  private void startRules(AppConfig config, RuleRunnerConfig rules, RulesConfig settings, Topics topics,
+      Predicate<Alert> history) {
     if (!rules.enabled()) {
       log.info("rule engine disabled");
       return;
     }
-    // One verticle per process; its transactional id is stable so a restart fences its predecessor.
-    AlertStream stream = alertStream = new AlertStream(clients, topics, rules.groupId(), rules.transactionalIdPrefix() + "-0",
+    AlertStream stream = alertStream = new AlertStream(clients, topics, rules.groupId(), rulesTransactionalId(config),
         () -> new RuleEngine(settings), referencePackages(settings), ruleMetrics, history);
     vertx.deployVerticle(new RuleVerticle(stream, ruleMetrics)).await();
   }

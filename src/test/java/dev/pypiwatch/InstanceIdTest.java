@@ -53,6 +53,15 @@ class InstanceIdTest {
         .equals(Service.notifierTransactionalId(config("poller: {transactional-id: b}\n"))));
   }
 
+  @Test
+  void theRuleStagesTransactionalIdIsThePrefixAndTheInstanceSoTheDefaultPrefixDoesNotFence() throws ConfigException {
+    assertEquals("pypiwatch-rules-pypiwatch-poller", Service.rulesTransactionalId(config("")));
+    assertEquals("rules-eu-1", Service.rulesTransactionalId(
+        config("kafka: {instance-id: eu-1}\nrule-engine: {transactional-id-prefix: rules}\n")));
+    assertTrue(!Service.rulesTransactionalId(config("poller: {transactional-id: a}\n"))
+        .equals(Service.rulesTransactionalId(config("poller: {transactional-id: b}\n"))));
+  }
+
   private static AppConfig config(String yaml) throws ConfigException {
     return ConfigLoader.parse(yaml + "watchlist: [requests]\n", Path.of("t.yaml"), Map.of());
   }
