@@ -68,13 +68,16 @@ import org.junit.jupiter.api.Test;
  * notifier consumer groups, the upstream simulator and a webhook receiver. Every instance is given
  * the whole {@link #WATCHLIST}; the pollers' group splits it. Mid-cycle (right after the first
  * instance to publish a package of the new day did so) one broker (the rule group's coordinator)
- * and that instance are killed with {@code kill -9}; the broker stays dead. The two others take the
+ * and that instance are killed with {@code kill -9}. The two others take the
  * dead instance's poller, rule and notifier partitions once its session expires, and publish the new
- * day of every package, its packages included; then it is restarted and takes its share back. Then:
+ * day of every package, its packages included, without that broker; then both are restarted and the
+ * instance takes its share back. First, the first start's alerts equal one engine's over the same
+ * upstream. Then:
  * every package's day is committed to the downloads topic once (read_committed; {@code __all__} too,
  * published by its owner only), every alert transition is on the alerts topic once, every transition
  * reaches the receiver in one notification (a POST sent again carries the same {@code
- * Idempotency-Key}), and every instance reports ready.
+ * Idempotency-Key}), every partition's three replicas are in sync again, and every instance reports
+ * ready.
  *
  * <p>Logs of every process: {@code target/cluster-it/}; the figures (cluster start-up, wall time,
  * phases) are printed and appended to {@code target/cluster-it/report.txt}.
@@ -94,6 +97,10 @@ class ClusterIT {
   private static final String NOTIFIER_GROUP = "pypiwatch-notifier";
   private static final String POLLER_GROUP = "pypiwatch-poller";
   private static final String WATCHLIST_TOPIC = "pypiwatch.watchlist";
+  /** The service's topics, each with three replicas. */
+  private static final List<String> REPLICATED = List.of(TOPICS.downloads(), TOPICS.recent(), TOPICS.pollerState(),
+      TOPICS.alerts(), TOPICS.silences(), TOPICS.ruleState(), WATCHLIST_TOPIC, "pypiwatch.notifications-sent",
+      "pypistats.notifications.dlq");
   private static final Duration MAX_ALERT_AGE = Duration.ofDays(3);
   /**
    * The consumers' session: how long a killed instance's partitions stay with it (static
@@ -201,7 +208,10 @@ class ClusterIT {
             () -> "packages whose " + newDay + " the surviving pollers did not publish: " + missingNewDay(survivors, newDay));
         say("cluster-it: every package's new day published by the survivors "
             + String.format("%.1f", (System.nanoTime() - killedAt) / 1e9) + " s after the kill");
-        // The killed instance comes back and gets its share again (static membership): nothing twice.
+        // The killed broker comes back on its port and data and catches up; the killed instance comes
+        // back and gets its share again (static membership): nothing twice.
+        cluster.node(broker).restart();
+        say("cluster-it: broker " + (broker + 1) + " restarted " + since(began) + " s in");
         instances.set(killed, start(killed));
         awaitSettled(admin, cluster::liveBootstrapServers, "after the kills", () -> IntStream.range(0, INSTANCES).allMatch(i -> i == killed
             ? instances.get(i).count(CYCLE_DONE) > 0 : instances.get(i).count(CYCLE_DONE) > cyclesBefore.get(i)));
@@ -218,6 +228,8 @@ class ClusterIT {
           assertEquals(0, p.count(FENCED), "a producer fenced by another instance: " + p.logFiles());
         }
         assertReplicated(admin);
+        Await.until(() -> outOfSync(admin).isEmpty(), SETTLE,
+            () -> "partitions whose three replicas are not all in sync again: " + outOfSync(admin));
         KafkaClients live = new KafkaClients(KafkaTesting.config(TOPICS, Map.of()), cluster.liveBootstrapServers());
         assertDownloads(live, sim, newDay);
         List<Alert> alerts = alerts(live);
@@ -297,11 +309,23 @@ class ClusterIT {
 
   /** Every topic pypiwatch created is replicated on all three nodes. */
   private static void assertReplicated(Admin admin) throws Exception {
-    List<String> topics = List.of(TOPICS.downloads(), TOPICS.recent(), TOPICS.pollerState(), TOPICS.alerts(),
-        TOPICS.silences(), "pypiwatch.notifications-sent", "pypistats.notifications.dlq");
-    Map<String, TopicDescription> d = admin.describeTopics(topics).allTopicNames().get();
-    for (String t : topics) {
+    Map<String, TopicDescription> d = admin.describeTopics(REPLICATED).allTopicNames().get();
+    for (String t : REPLICATED) {
       d.get(t).partitions().forEach(p -> assertEquals(3, p.replicas().size(), t + " partition " + p.partition()));
+    }
+  }
+
+  /** The partitions of the service's topics with fewer than three in-sync replicas, as {@code topic-partition}. */
+  private static List<String> outOfSync(Admin admin) {
+    try {
+      Map<String, TopicDescription> d = admin.describeTopics(REPLICATED).allTopicNames().get();
+      return REPLICATED.stream().flatMap(t -> d.get(t).partitions().stream()
+          .filter(p -> p.isr().size() < 3).map(p -> t + "-" + p.partition())).toList();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      return List.of("(describe failed: " + e.getCause() + ")");
     }
   }
 
