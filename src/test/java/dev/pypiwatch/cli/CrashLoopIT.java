@@ -72,7 +72,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Seeded: {@code -Dcrashloop.seed=N} replays a run (the seed is printed), {@code
  * -Dcrashloop.kills=N} sets the number of kills (default 3, the CI run; {@code -Pcrashloop} runs
- * 50). Per restart it prints the seconds to {@code /ready} and to the first alert of a pending
+ * 50), {@code -Dcrashloop.sharded=true} runs the poller sharded by its group. Per restart it prints the seconds to {@code /ready} and to the first alert of a pending
  * day; no bound is asserted on them. Logs of every process: {@code target/crashloop/}.
  *
  * <p>The service's clock is the real one, so the script is anchored on today (UTC): the upstream
@@ -97,6 +97,8 @@ class CrashLoopIT {
    * own settings, Kafka's 45 s, which a restart does not wait for (static group membership).
    */
   private static final String SESSION_TIMEOUT_MS = System.getProperty("crashloop.session-timeout-ms", "");
+  /** {@code -Dcrashloop.sharded=true}: the poller takes its packages from its group ({@code poller.sharded}). */
+  private static final boolean SHARDED = Boolean.parseBoolean(System.getProperty("crashloop.sharded", "false"));
   /** How long after a POST a kill may come for the resend of the same notification to be the documented window. */
   private static final Duration RESEND_WINDOW = Duration.ofSeconds(10);
   private static final Duration ARRIVAL_LAG = Duration.ofSeconds(2);
@@ -451,6 +453,7 @@ class CrashLoopIT {
             poll-at: "%s"
             freshness-retry: 1h
             freshness-retry-max: 2h
+            sharded: %s
           http:
             host: 127.0.0.1
             port: 0
@@ -464,7 +467,7 @@ class CrashLoopIT {
                 webhook: {url: "%s"}
             default-receivers: [hook]
           watchlist: [alpha, beta, gamma, delta]
-          """.formatted(api, dir.resolve("kafka"), consumer, pollAt, script.steps() + 7, hook));
+          """.formatted(api, dir.resolve("kafka"), consumer, pollAt, SHARDED, script.steps() + 7, hook));
       return file;
     }
 
