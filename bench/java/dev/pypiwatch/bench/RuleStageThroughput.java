@@ -96,25 +96,31 @@ public final class RuleStageThroughput {
       double[] plain = new double[rounds];
       double[] stage = new double[rounds];
       double[] bare = new double[rounds];
+      long[] transactions = new long[rounds];
       try (Admin admin = clients.newAdmin()) {
         // A first round of each, not counted: the JIT compiles the paths, the page cache fills.
         double warmPlain = plainConsumer(clients, topics, n, "plain-warm-up");
-        double warmStage = ruleStage(clients, topics, admin, n, "rules-warm-up");
+        double warmStage = ruleStage(clients, topics, admin, n, "rules-warm-up").rate();
         System.out.printf("warm-up (not counted): plain consumer %,.0f records/s, rule stage %,.0f records/s%n",
             warmPlain, warmStage);
         for (int r = 0; r < rounds; r++) {
           // Interleaved, in alternating order, so both see the same load and cache state.
           if (r % 2 == 0) {
             plain[r] = plainConsumer(clients, topics, n, "plain-" + r);
-            stage[r] = ruleStage(clients, topics, admin, n, "rules-" + r);
-            bare[r] = compare ? ruleStage(clients, withoutChangelog, admin, n, "bare-" + r) : Double.NaN;
+            Run run = ruleStage(clients, topics, admin, n, "rules-" + r);
+            stage[r] = run.rate();
+            transactions[r] = run.transactions();
+            bare[r] = compare ? ruleStage(clients, withoutChangelog, admin, n, "bare-" + r).rate() : Double.NaN;
           } else {
-            bare[r] = compare ? ruleStage(clients, withoutChangelog, admin, n, "bare-" + r) : Double.NaN;
-            stage[r] = ruleStage(clients, topics, admin, n, "rules-" + r);
+            bare[r] = compare ? ruleStage(clients, withoutChangelog, admin, n, "bare-" + r).rate() : Double.NaN;
+            Run run = ruleStage(clients, topics, admin, n, "rules-" + r);
+            stage[r] = run.rate();
+            transactions[r] = run.transactions();
             plain[r] = plainConsumer(clients, topics, n, "plain-" + r);
           }
           System.out.printf("round %d: plain consumer %,.0f records/s, rule stage %,.0f records/s, ratio %.2f, "
-              + "load %s%n", r + 1, plain[r], stage[r], stage[r] / plain[r], load());
+              + "rule stage transactions %d, load %s%n", r + 1, plain[r], stage[r], stage[r] / plain[r],
+              transactions[r], load());
           if (compare) {
             System.out.printf("round %d: rule stage without changelog %,.0f records/s; with / without %.2f%n", r + 1,
                 bare[r], stage[r] / bare[r]);
@@ -213,11 +219,14 @@ public final class RuleStageThroughput {
     }
   }
 
+  /** One run of the rule stage: records/s and the transactions it committed. */
+  private record Run(double rate, long transactions) {}
+
   /**
-   * Records/s of the rule stage of a fresh group and transactional id reading the topic to its end:
+   * The rule stage of a fresh group and transactional id reading the topic to its end: records/s
    * from its first record consumed to the group's offsets committed at the end of every partition.
    */
-  private static double ruleStage(KafkaClients clients, Topics topics, Admin admin, long n, String group)
+  private static Run ruleStage(KafkaClients clients, Topics topics, Admin admin, long n, String group)
       throws Exception {
     RuleMetrics metrics = new RuleMetrics();
     AlertStream stream = new AlertStream(clients, topics, group, group + "-0",
@@ -245,7 +254,8 @@ public final class RuleStageThroughput {
       if (metrics.snapshot().getOrDefault("pypiwatch_rule_undecodable_records_total", 0L) != 0) {
         throw new IllegalStateException("undecodable records: " + metrics.snapshot());
       }
-      return n / (elapsed / 1e9);
+      return new Run(n / (elapsed / 1e9),
+          metrics.snapshot().getOrDefault("pypiwatch_rule_transactions_committed_total", 0L));
     } finally {
       stream.stop();
       loop.join(WAIT.toMillis());

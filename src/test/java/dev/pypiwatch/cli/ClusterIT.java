@@ -49,7 +49,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -153,7 +152,7 @@ class ClusterIT {
           configs.add(writeConfig(i, cluster.bootstrapServers(), upstream.baseUrl(), receiver.url("/hook")));
         }
         IntStream.range(0, INSTANCES).forEach(i -> instances.add(start(i)));
-        awaitSettled(admin, cluster::liveBootstrapServers, "first start (backfill)", () -> true);
+        awaitSettled(admin, "first start (backfill)", () -> true);
         say("cluster-it: three instances started and settled after " + since(began) + " s");
         // Whichever instance evaluated a package, and however the partitions moved while they
         // started, the first start concludes what one engine concludes from the same upstream.
@@ -213,7 +212,7 @@ class ClusterIT {
         cluster.node(broker).restart();
         say("cluster-it: broker " + (broker + 1) + " restarted " + since(began) + " s in");
         instances.set(killed, start(killed));
-        awaitSettled(admin, cluster::liveBootstrapServers, "after the kills", () -> IntStream.range(0, INSTANCES).allMatch(i -> i == killed
+        awaitSettled(admin, "after the kills", () -> IntStream.range(0, INSTANCES).allMatch(i -> i == killed
             ? instances.get(i).count(CYCLE_DONE) > 0 : instances.get(i).count(CYCLE_DONE) > cyclesBefore.get(i)));
         say("cluster-it: settled " + since(began) + " s in");
 
@@ -333,7 +332,7 @@ class ClusterIT {
    * Waits until every instance answers /ready and {@code cycles} holds, and the rule and notifier
    * groups have committed the settled end of the downloads and alerts topics.
    */
-  private void awaitSettled(Admin admin, Supplier<String> live, String phase, java.util.function.BooleanSupplier cycles) {
+  private void awaitSettled(Admin admin, String phase, java.util.function.BooleanSupplier cycles) {
     Await.until(() -> {
       for (ServiceProcess p : instances) {
         if (!p.isAlive()) {
@@ -347,9 +346,9 @@ class ClusterIT {
         return false;
       }
       try {
-        // A killed producer's transaction aborted by its restart may end a partition: nothing to commit past.
-        return CrashLoopIT.committedToEnd(admin, live.get(), RULES_GROUP, TOPICS.downloads())
-            && CrashLoopIT.committedToEnd(admin, live.get(), NOTIFIER_GROUP, TOPICS.alerts());
+        // Past a trailing aborted transaction's marker too (a killed producer's, aborted by its restart).
+        return CrashLoopIT.committedToEnd(admin, RULES_GROUP, TOPICS.downloads())
+            && CrashLoopIT.committedToEnd(admin, NOTIFIER_GROUP, TOPICS.alerts());
       } catch (RuntimeException e) {
         return false; // a topic not there yet, a coordinator moving
       }

@@ -52,12 +52,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -556,49 +556,18 @@ class CrashLoopIT {
     return out;
   }
 
-  /** True when no transaction on {@code topic} waits for its marker and {@code group} has committed its end. */
-  static boolean committedToEnd(Admin admin, String group, String topic) {
-    return committedToEnd(admin, null, group, topic);
-  }
-
   /**
-   * {@link #committedToEnd(Admin, String, String)}, where a committed offset short of the end also
-   * counts as at the end when {@code bootstrapServers} (null: never) shows nothing a {@code
-   * read_committed} reader would get between the two: only the marker of an aborted transaction
-   * (a killed producer's, aborted by its restart) after the group's last commit, which no consumer
-   * commits past until a record follows.
+   * True when no transaction on {@code topic} waits for its marker and {@code group} has committed
+   * its end: past the markers too, an aborted transaction's (a killed producer's) included.
    */
-  static boolean committedToEnd(Admin admin, String bootstrapServers, String group, String topic) {
+  static boolean committedToEnd(Admin admin, String group, String topic) {
     Map<TopicPartition, Long> stable = KafkaTesting.endOffsets(admin, topic, IsolationLevel.READ_COMMITTED);
     if (!stable.equals(KafkaTesting.endOffsets(admin, topic, IsolationLevel.READ_UNCOMMITTED))) {
       return false;
     }
     Map<TopicPartition, Long> committed = KafkaTesting.committedOffsets(admin, group, topic);
-    return stable.entrySet().stream().allMatch(e -> e.getValue() == 0
-        || committed.getOrDefault(e.getKey(), 0L) >= e.getValue()
-        || bootstrapServers != null && committed.containsKey(e.getKey())
-            && nothingCommittedBetween(bootstrapServers, e.getKey(), committed.get(e.getKey()), e.getValue()));
-  }
-
-  private static boolean nothingCommittedBetween(String bootstrapServers, TopicPartition tp, long from, long end) {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      c.assign(List.of(tp));
-      c.seek(tp, from);
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (c.position(tp) < end) {
-        if (!c.poll(Duration.ofMillis(200)).isEmpty()) {
-          return false;
-        }
-        if (System.nanoTime() > deadline) {
-          return false;
-        }
-      }
-      return true;
-    }
+    return stable.entrySet().stream()
+        .allMatch(e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), 0L) >= e.getValue());
   }
 
   private static <T> List<T> read(KafkaClients clients, String topic, Function<ConsumerRecord<String, byte[]>, T> f) {

@@ -43,7 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p>A package is evaluated only once its partition is read to the end ({@code currentLag == 0}):
  * the poller publishes each package's poll in one transaction, so at lag 0 no package is
  * half-read. Offsets are committed only for such partitions, so every committed offset is fully
- * evaluated. Each commit also writes the evaluated packages' rule state and the partitions'
+ * evaluated. A partition read to its end waits (at most {@link #BATCH}) for the other assigned
+ * partitions with lag to be read to theirs, so a backfill or a catch-up commits in one transaction
+ * rather than one per partition. A partition read to its end is committed at the consumer's
+ * position even without a new record: past the markers of the poller's last transaction, committed
+ * or aborted (a read_committed consumer returns no record for them), so the group's lag reaches 0.
+ * Each commit also writes the evaluated packages' rule state and the partitions'
  * checkpoints to the rule-state changelog ({@link RuleStateChangelog}). After a restart, a
  * rebalance or a failed commit the engine is rebuilt: a partition whose checkpoint equals the
  * committed offset from the changelog, any other by replaying the downloads up to the committed
@@ -60,6 +65,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertStream extends TransactionalLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
+  /**
+   * How long a partition read to its end may wait for the other assigned partitions to be read to
+   * theirs before it is evaluated and committed alone: one transaction costs a round trip of tens
+   * of ms, and a partition with a long backlog must not hold back the alerts of the others.
+   */
+  static final Duration BATCH = Duration.ofSeconds(1);
 
   private final KafkaClients clients;
   private final Topics topics;
@@ -78,6 +89,11 @@ public final class AlertStream extends TransactionalLoop {
   private AlertSource engine;
   private final Map<String, LocalDate> newest = new HashMap<>();
   private final Map<TopicPartition, Set<String>> unevaluated = new HashMap<>();
+  /** The group's committed offset of each assigned partition, as of the last rebuild or commit. */
+  private final Map<TopicPartition, Long> committedAt = new HashMap<>();
+  /** Whether a partition read to its end waits for the others, since when ({@link System#nanoTime}). */
+  private boolean waiting;
+  private long waitingSince;
 
   /**
    * A stream of group {@code groupId} whose producer uses {@code transactionalId}; a fresh engine
@@ -141,8 +157,8 @@ public final class AlertStream extends TransactionalLoop {
     for (ConsumerRecord<String, byte[]> r : records) {
       consume(r);
     }
-    List<TopicPartition> ready = unevaluated.keySet().stream().filter(this::caughtUp).toList();
-    if (ready.isEmpty()) {
+    List<TopicPartition> ready = readyToCommit();
+    if (ready.isEmpty() || waitForOthers(ready)) {
       return;
     }
     // Read after the packages' records: a reference committed before them is seen in full.
@@ -150,13 +166,53 @@ public final class AlertStream extends TransactionalLoop {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     List<Alert> alerts = new ArrayList<>();
     for (TopicPartition tp : ready) {
-      for (String pkg : unevaluated.get(tp)) {
+      for (String pkg : unevaluated.getOrDefault(tp, Set.of())) {
         alerts.addAll(engine.evaluateThrough(pkg, newest.get(pkg)));
       }
       offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
     }
     commit(alerts, offsets);
     unevaluated.keySet().removeAll(offsets.keySet());
+    offsets.forEach((tp, o) -> committedAt.put(tp, o.offset()));
+    waiting = false;
+  }
+
+  /**
+   * The assigned partitions read to their end with something to commit: records not evaluated yet,
+   * or a position past the committed offset without a record (transaction markers only).
+   */
+  private List<TopicPartition> readyToCommit() {
+    List<TopicPartition> ready = new ArrayList<>();
+    for (Map.Entry<TopicPartition, Long> e : committedAt.entrySet()) {
+      TopicPartition tp = e.getKey();
+      if ((unevaluated.containsKey(tp) || consumer.position(tp) > e.getValue()) && caughtUp(tp)) {
+        ready.add(tp);
+      }
+    }
+    return ready;
+  }
+
+  /**
+   * True if {@code ready} should wait for another assigned partition with lag (or none known yet)
+   * to be read to its end, for at most {@link #BATCH}.
+   */
+  private boolean waitForOthers(List<TopicPartition> ready) {
+    boolean othersBehind = false;
+    for (TopicPartition tp : committedAt.keySet()) {
+      if (!ready.contains(tp)) {
+        OptionalLong lag = consumer.currentLag(tp);
+        othersBehind |= lag.isEmpty() || lag.getAsLong() > 0;
+      }
+    }
+    if (!othersBehind) {
+      return false;
+    }
+    long now = System.nanoTime();
+    if (!waiting) {
+      waiting = true;
+      waitingSince = now;
+    }
+    return now - waitingSince < BATCH.toNanos();
   }
 
   private void consume(ConsumerRecord<String, byte[]> r) {
@@ -237,10 +293,13 @@ public final class AlertStream extends TransactionalLoop {
     newest.clear();
     unevaluated.clear();
     snapshotDue.clear();
+    committedAt.clear();
+    waiting = false;
     Set<TopicPartition> parts = Set.copyOf(assigned);
     Map<TopicPartition, OffsetAndMetadata> committed = parts.isEmpty() ? Map.of() : consumer.committed(parts, TIMEOUT);
     Map<TopicPartition, Long> upTo = new HashMap<>();
     parts.forEach(tp -> upTo.put(tp, committed.get(tp) == null ? 0L : committed.get(tp).offset()));
+    committedAt.putAll(upTo);
     // Before the references: a partition that falls back forgets what it restored, references included.
     RuleStateChangelog.Restore restore = changelog.restore(engine, upTo, TIMEOUT);
     restore.restored().values().forEach(pkgs -> pkgs.forEach(
@@ -275,9 +334,12 @@ public final class AlertStream extends TransactionalLoop {
 
   @Override
   protected void revoked(Collection<TopicPartition> revoked) {
-    // Nothing to commit: every step commits before the next poll. Unevaluated reads are dropped.
+    // Nothing to commit: a partition's reads are evaluated and committed only once it is read to
+    // its end (after waiting for the others), and the rebuild that follows starts from what the
+    // group committed. Unevaluated reads are dropped.
     unevaluated.keySet().removeAll(revoked);
     snapshotDue.keySet().removeAll(revoked);
+    committedAt.keySet().removeAll(revoked);
   }
 
   private void abortQuietly() {

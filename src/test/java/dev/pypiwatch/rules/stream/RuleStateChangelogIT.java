@@ -34,14 +34,17 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rule stage's changelog on the embedded broker, with the real rule engine: two groups read
  * the same downloads, one never stopped (the reference run), one restarted, rebalanced or given a
- * broken changelog; the latter restores from the changelog (no download replayed) or falls back to
- * the replay, and in every case publishes exactly the reference run's alerts.
+ * broken changelog, or a downloads topic ending in an aborted transaction; the latter restores from
+ * the changelog (no download replayed) or falls back to the replay, and in every case publishes
+ * exactly the reference run's alerts.
  */
 class RuleStateChangelogIT {
   @RegisterExtension
@@ -180,6 +183,44 @@ class RuleStateChangelogIT {
     awaitCaughtUp();
     assertEquals(0, second.partitionsRestored(), second.snapshot().toString());
     assertTrue(second.recordsReplayed() > 0, second.snapshot().toString());
+    assertSameAlerts();
+  }
+
+  @Test
+  void aTrailingAbortedTransactionIsCommittedPastAndTheRestartRestoresFromTheChangelog() {
+    setUp();
+    deploy(uninterrupted, "u", new RuleMetrics());
+    String first = deploy(restarted, "r1", new RuleMetrics());
+    publishBackfill();
+    awaitCaughtUp();
+    // WHEN a poller's transaction is aborted at the end of every downloads partition (a killed
+    // instance's, aborted by its restart): only a marker follows the last record a reader gets
+    try (KafkaProducer<String, byte[]> p = clients.newProducer("changelog-aborting-" + seq)) {
+      p.initTransactions();
+      p.beginTransaction();
+      for (int partition = 0; partition < PARTITIONS; partition++) {
+        p.send(new ProducerRecord<>(uninterrupted.downloads(), partition, "aborted",
+            "never read".getBytes(StandardCharsets.UTF_8)));
+      }
+      p.flush();
+      p.abortTransaction();
+    }
+    // THEN both groups commit their offsets at the log's end, past the abort markers
+    Map<TopicPartition, Long> logEnd = KafkaTesting.endOffsets(kafka.admin(), uninterrupted.downloads(),
+        IsolationLevel.READ_UNCOMMITTED);
+    for (String group : List.of("changelog-u-" + seq, "changelog-r-" + seq)) {
+      Await.until(() -> KafkaTesting.committedOffsets(kafka.admin(), group, uninterrupted.downloads()).equals(logEnd),
+          KafkaFixture.WAIT, () -> "group " + group + " committed "
+              + KafkaTesting.committedOffsets(kafka.admin(), group, uninterrupted.downloads()) + ", log end " + logEnd);
+    }
+    // AND a restart finds the changelog's checkpoints at those offsets: restored, nothing replayed
+    kafka.undeploy(first);
+    RuleMetrics second = new RuleMetrics();
+    deploy(restarted, "r2", second);
+    publishDays(BACKFILL, BACKFILL + 35);
+    awaitCaughtUp();
+    assertEquals(PARTITIONS, second.partitionsRestored(), second.snapshot().toString());
+    assertEquals(0, second.recordsReplayed(), "nothing replayed: " + second.snapshot());
     assertSameAlerts();
   }
 
