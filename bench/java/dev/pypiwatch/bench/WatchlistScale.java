@@ -48,7 +48,7 @@ import org.apache.kafka.clients.admin.Admin;
  *
  * <p>{@code -Dsizes=1000,10000} (default {@code 1000}), {@code -Dservice.xmx=1g} (the service's
  * heap limit), {@code -Dservice.jvm-args="..."} (more JVM options of the service, e.g. a JFR recording), {@code -Dbench.port-base=N} (simulator N, broker N+1, HTTP N+2; free ports by
- * default), {@code -Djar=target/pypiwatch.jar}. Logs: {@code target/watchlist-scale/}.
+ * default), {@code -Djar=target/pypiwatch.jar}, {@code -Dhistogram=true} (print the top of the service's {@code jcmd GC.class_histogram} at the end). Logs: {@code target/watchlist-scale/}.
  */
 public final class WatchlistScale {
   private static final Duration WAIT = Duration.ofHours(2);
@@ -152,6 +152,9 @@ public final class WatchlistScale {
       r.put("broker log segments (MiB)", size(dir.resolve("kafka")) / 1048576.0);
       r.put("wall per 1,000 packages (s)", r.get("notifier at the end of alerts (s)") / n * 1000);
       r.put("CPU per 1,000 packages (s)", r.get("CPU user+system (s)") / n * 1000);
+      if (Boolean.getBoolean("histogram")) {
+        histogram(p.pid(), logs.resolve("histogram-" + n + ".txt"));
+      }
       return r;
     } finally {
       p.destroy(); // SIGTERM: a clean stop
@@ -162,6 +165,21 @@ public final class WatchlistScale {
       sim.stop().await();
       deleteRecursively(dir);
     }
+  }
+
+  /**
+   * Writes {@code jcmd <pid> GC.class_histogram} (a full GC first: live objects only) to {@code
+   * file} and prints its top: what the heap holds at the end of the first cycle.
+   */
+  private static void histogram(long pid, Path file) throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.class_histogram")
+        .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+    }
+    System.out.println("class histogram of pid " + pid + " (" + file + "):");
+    Files.readAllLines(file).stream().limit(32).forEach(System.out::println);
   }
 
   private static String config(String api, Path kafkaDir, int kafkaPort, int httpPort, List<String> names) {

@@ -3,14 +3,17 @@ package dev.pypiwatch.ingest;
 import dev.pypiwatch.events.Endpoint;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the poller remembers about one package between polls: the count last published per
@@ -18,7 +21,9 @@ import java.util.TreeMap;
  * poll and the last published {@code /recent} figures. Immutable; changes go through {@link
  * Builder}, which prunes days older than {@link #RETAINED_DAYS} before the newest.
  *
- * <p>Stored as one message per package in a compacted topic: see {@link #toBytes()}.
+ * <p>The poller holds one per package it owns, so the days are held compactly ({@link
+ * PublishedDays}: an int a day, about 13 KB for a package's 17 series of 181 days), and stored as
+ * one message per package in a compacted topic: see {@link #toBytes()}.
  */
 public final class PollerState {
   /**
@@ -29,29 +34,26 @@ public final class PollerState {
 
   /** The state of a package never polled. */
   public static final PollerState EMPTY =
-      new PollerState(new TreeMap<>(), new EnumMap<>(Endpoint.class), null, null);
+      new PollerState(new TreeMap<>(), Map.of(), null, null);
 
-  private final SortedMap<SeriesKey, NavigableMap<LocalDate, Long>> counts;
+  /** The series with a published day, in {@link SeriesKey} order; {@code days[i]} is {@code keys[i]}'s. */
+  private final SeriesKey[] keys;
+  private final PublishedDays[] days;
   private final Map<Endpoint, Integer> transientEmpties;
   private final Instant lastSuccessfulPoll;
   private final PublishedRecent lastRecent;
 
   PollerState(
-      SortedMap<SeriesKey, NavigableMap<LocalDate, Long>> counts,
+      SortedMap<SeriesKey, PublishedDays> days,
       Map<Endpoint, Integer> transientEmpties,
       Instant lastSuccessfulPoll,
       PublishedRecent lastRecent) {
-    TreeMap<SeriesKey, NavigableMap<LocalDate, Long>> copy = new TreeMap<>();
-    counts.forEach(
-        (k, v) -> {
-          if (!v.isEmpty()) {
-            copy.put(k, Collections.unmodifiableNavigableMap(new TreeMap<>(v)));
-          }
-        });
-    this.counts = Collections.unmodifiableSortedMap(copy);
+    this.keys = days.keySet().toArray(new SeriesKey[0]);
+    this.days = days.values().toArray(new PublishedDays[0]);
     EnumMap<Endpoint, Integer> empties = new EnumMap<>(Endpoint.class);
     transientEmpties.forEach((e, n) -> { if (n > 0) empties.put(e, n); });
-    this.transientEmpties = Collections.unmodifiableMap(empties);
+    // Most packages have none: one shared empty map instead of an EnumMap each.
+    this.transientEmpties = empties.isEmpty() ? Map.of() : Collections.unmodifiableMap(empties);
     this.lastSuccessfulPoll = lastSuccessfulPoll;
     this.lastRecent = lastRecent;
   }
@@ -66,37 +68,62 @@ public final class PollerState {
     return PollerStateCodec.encode(this);
   }
 
-  /** The published counts per series, dates ascending; unmodifiable. */
+  /** The published counts per series, dates ascending: a copy, for tests and diagnostics. */
   public SortedMap<SeriesKey, NavigableMap<LocalDate, Long>> counts() {
-    return counts;
+    TreeMap<SeriesKey, NavigableMap<LocalDate, Long>> copy = new TreeMap<>();
+    for (int i = 0; i < keys.length; i++) {
+      copy.put(keys[i], days[i].toMap());
+    }
+    return Collections.unmodifiableSortedMap(copy);
   }
 
-  /** The published counts of one series, empty when none. */
+  /** The published counts of one series, empty when none: a copy, for tests and diagnostics. */
   public NavigableMap<LocalDate, Long> series(SeriesKey key) {
-    return counts.getOrDefault(key, Collections.emptyNavigableMap());
+    PublishedDays d = days(key);
+    return d == null ? Collections.emptyNavigableMap() : d.toMap();
+  }
+
+  /** The published days of one series, null when none. */
+  PublishedDays days(SeriesKey key) {
+    int i = Arrays.binarySearch(keys, key);
+    return i >= 0 ? days[i] : null;
   }
 
   /** The count published for a day, if any. */
   public Optional<Long> published(SeriesDay day) {
-    return Optional.ofNullable(series(day.series()).get(day.date()));
+    PublishedDays d = days(day.series());
+    long n = d == null ? PublishedDays.NONE : d.get(epochDay(day.date()));
+    return n == PublishedDays.NONE ? Optional.empty() : Optional.of(n);
   }
 
   /** True when something was published for {@code endpoint}. */
   public boolean hasData(Endpoint endpoint) {
-    return counts.keySet().stream().anyMatch(k -> k.endpoint() == endpoint);
+    for (SeriesKey k : keys) {
+      if (k.endpoint() == endpoint) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The newest date published for any series, empty for an empty state. */
   public Optional<LocalDate> newestDate() {
-    return counts.values().stream().map(NavigableMap::lastKey).max(LocalDate::compareTo);
+    return newest(null);
   }
 
   /** The newest date published for any series of {@code endpoint}. */
   public Optional<LocalDate> newestDate(Endpoint endpoint) {
-    return counts.entrySet().stream()
-        .filter(e -> e.getKey().endpoint() == endpoint)
-        .map(e -> e.getValue().lastKey())
-        .max(LocalDate::compareTo);
+    return newest(Objects.requireNonNull(endpoint, "endpoint"));
+  }
+
+  private Optional<LocalDate> newest(Endpoint endpoint) {
+    int newest = Integer.MIN_VALUE;
+    for (int i = 0; i < keys.length; i++) {
+      if (endpoint == null || keys[i].endpoint() == endpoint) {
+        newest = Math.max(newest, days[i].lastDay());
+      }
+    }
+    return newest == Integer.MIN_VALUE ? Optional.empty() : Optional.of(LocalDate.ofEpochDay(newest));
   }
 
   /** Consecutive polls whose answer for {@code endpoint} was empty although it had data. */
@@ -120,7 +147,19 @@ public final class PollerState {
 
   /** True for a package never polled (or polled without any data). */
   public boolean isEmpty() {
-    return counts.isEmpty() && lastRecent == null;
+    return keys.length == 0 && lastRecent == null;
+  }
+
+  /**
+   * Bytes of the day arrays held (headers included), from their lengths: a deterministic measure
+   * of the state's size for footprint checks, without GC.
+   */
+  public long footprintBytes() {
+    long bytes = 0;
+    for (PublishedDays d : days) {
+      bytes += d.bytes();
+    }
+    return bytes;
   }
 
   /** A builder starting from this state. */
@@ -128,10 +167,24 @@ public final class PollerState {
     return new Builder(this);
   }
 
+  /** The series and their days, in key order. */
+  SortedMap<SeriesKey, PublishedDays> days() {
+    TreeMap<SeriesKey, PublishedDays> map = new TreeMap<>();
+    for (int i = 0; i < keys.length; i++) {
+      map.put(keys[i], days[i]);
+    }
+    return map;
+  }
+
+  private static int epochDay(LocalDate date) {
+    return Math.toIntExact(date.toEpochDay());
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PollerState s
-        && counts.equals(s.counts)
+        && Arrays.equals(keys, s.keys)
+        && Arrays.equals(days, s.days)
         && transientEmpties.equals(s.transientEmpties)
         && Objects.equals(lastSuccessfulPoll, s.lastSuccessfulPoll)
         && Objects.equals(lastRecent, s.lastRecent);
@@ -139,25 +192,30 @@ public final class PollerState {
 
   @Override
   public int hashCode() {
-    return Objects.hash(counts, transientEmpties, lastSuccessfulPoll, lastRecent);
+    return Objects.hash(Arrays.hashCode(keys), Arrays.hashCode(days), transientEmpties,
+        lastSuccessfulPoll, lastRecent);
   }
 
   @Override
   public String toString() {
-    return "PollerState[series=" + counts.size() + ", newest=" + newestDate().orElse(null)
+    return "PollerState[series=" + keys.length + ", newest=" + newestDate().orElse(null)
         + ", transientEmpties=" + transientEmpties + ", lastSuccessfulPoll=" + lastSuccessfulPoll
         + ", lastRecent=" + lastRecent + "]";
   }
 
-  /** Copy-on-write changes to a {@link PollerState}; {@link #build()} prunes old days. */
+  /**
+   * Copy-on-write changes to a {@link PollerState}; {@link #build()} prunes old days. Only the
+   * series given a day are copied (most polls change a few days of a few series).
+   */
   public static final class Builder {
-    private final TreeMap<SeriesKey, NavigableMap<LocalDate, Long>> counts = new TreeMap<>();
+    private final SortedMap<SeriesKey, PublishedDays> kept;
+    private final Map<SeriesKey, PublishedDays.Draft> drafts = new HashMap<>();
     private final EnumMap<Endpoint, Integer> transientEmpties = new EnumMap<>(Endpoint.class);
     private Instant lastSuccessfulPoll;
     private PublishedRecent lastRecent;
 
     private Builder(PollerState from) {
-      from.counts.forEach((k, v) -> counts.put(k, new TreeMap<>(v)));
+      kept = from.days();
       transientEmpties.putAll(from.transientEmpties);
       lastSuccessfulPoll = from.lastSuccessfulPoll;
       lastRecent = from.lastRecent;
@@ -165,7 +223,8 @@ public final class PollerState {
 
     /** Records {@code downloads} as published for {@code day}. */
     public Builder put(SeriesDay day, long downloads) {
-      counts.computeIfAbsent(day.series(), k -> new TreeMap<>()).put(day.date(), downloads);
+      drafts.computeIfAbsent(day.series(), k -> new PublishedDays.Draft(kept.get(k)))
+          .put(epochDay(day.date()), downloads);
       return this;
     }
 
@@ -195,13 +254,27 @@ public final class PollerState {
 
     /** The state, without days older than the newest date minus {@link #RETAINED_DAYS}. */
     public PollerState build() {
-      counts.values().stream()
-          .filter(m -> !m.isEmpty())
-          .map(NavigableMap::lastKey)
-          .max(LocalDate::compareTo)
-          .map(newest -> newest.minusDays(RETAINED_DAYS))
-          .ifPresent(cutoff -> counts.values().forEach(m -> m.headMap(cutoff, false).clear()));
-      return new PollerState(counts, transientEmpties, lastSuccessfulPoll, lastRecent);
+      int newest = Integer.MIN_VALUE;
+      for (Map.Entry<SeriesKey, PublishedDays> e : kept.entrySet()) {
+        if (!drafts.containsKey(e.getKey())) {
+          newest = Math.max(newest, e.getValue().lastDay());
+        }
+      }
+      for (PublishedDays.Draft d : drafts.values()) {
+        newest = Math.max(newest, d.lastDay());
+      }
+      int cutoff = newest == Integer.MIN_VALUE ? Integer.MIN_VALUE : newest - RETAINED_DAYS;
+      TreeSet<SeriesKey> series = new TreeSet<>(kept.keySet());
+      series.addAll(drafts.keySet());
+      TreeMap<SeriesKey, PublishedDays> days = new TreeMap<>();
+      for (SeriesKey k : series) {
+        PublishedDays.Draft draft = drafts.get(k);
+        PublishedDays d = draft != null ? draft.build(cutoff) : kept.get(k).from(cutoff);
+        if (d != null) {
+          days.put(k, d);
+        }
+      }
+      return new PollerState(days, transientEmpties, lastSuccessfulPoll, lastRecent);
     }
   }
 }

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -37,8 +37,9 @@ final class PollerStateCodec {
     Writer w = new Writer();
     w.out.writeBytes(MAGIC);
     w.out.write(VERSION);
-    w.varint(state.counts().size());
-    state.counts().forEach((key, days) -> writeSeries(w, key, days));
+    SortedMap<SeriesKey, PublishedDays> series = state.days();
+    w.varint(series.size());
+    series.forEach((key, days) -> writeSeries(w, key, days));
     w.varint(state.transientEmpties().size());
     state.transientEmpties().forEach((e, n) -> { w.string(e.path()); w.varint(n); });
     Instant poll = state.lastSuccessfulPoll().orElse(null);
@@ -58,16 +59,15 @@ final class PollerStateCodec {
     return w.out.toByteArray();
   }
 
-  private static void writeSeries(Writer w, SeriesKey key, NavigableMap<LocalDate, Long> days) {
+  private static void writeSeries(Writer w, SeriesKey key, PublishedDays days) {
     w.string(key.endpoint().path());
     w.string(key.category());
-    LocalDate start = days.firstKey();
-    int span = (int) (days.lastKey().toEpochDay() - start.toEpochDay() + 1);
-    w.zigzag(start.toEpochDay());
-    w.varint(span);
-    for (int i = 0; i < span; i++) {
-      Long n = days.get(start.plusDays(i));
-      w.varint(n == null ? 0 : n + 1); // n + 1 overflows only at Long.MAX_VALUE, read back exactly
+    w.zigzag(days.firstDay());
+    w.varint(days.lastDay() - days.firstDay() + 1);
+    for (int d = days.firstDay(); d <= days.lastDay(); d++) {
+      long n = days.get(d);
+      // n + 1 overflows only at Long.MAX_VALUE, read back exactly
+      w.varint(n == PublishedDays.NONE ? 0 : n + 1);
     }
   }
 
@@ -82,10 +82,13 @@ final class PollerStateCodec {
     if (version != VERSION) {
       throw new IllegalArgumentException("unsupported poller state version " + version);
     }
-    TreeMap<SeriesKey, NavigableMap<LocalDate, Long>> counts = new TreeMap<>();
+    TreeMap<SeriesKey, PublishedDays> counts = new TreeMap<>();
     for (long i = r.varint(); i > 0; i--) {
       SeriesKey key = new SeriesKey(endpoint(r.string()), r.string());
-      counts.put(key, readDays(r));
+      PublishedDays days = readDays(r);
+      if (days != null) { // a series of nothing but unpublished days is no series
+        counts.put(key, days);
+      }
     }
     Map<Endpoint, Integer> empties = new EnumMap<>(Endpoint.class);
     for (long i = r.varint(); i > 0; i--) {
@@ -98,17 +101,14 @@ final class PollerStateCodec {
     return new PollerState(counts, empties, poll, recent);
   }
 
-  private static NavigableMap<LocalDate, Long> readDays(Reader r) {
-    LocalDate start = LocalDate.ofEpochDay(r.zigzag());
-    long span = r.varint();
-    NavigableMap<LocalDate, Long> days = new TreeMap<>();
+  private static PublishedDays readDays(Reader r) {
+    int start = Math.toIntExact(r.zigzag());
+    int span = r.count();
+    long[] values = new long[span];
     for (int i = 0; i < span; i++) {
-      long v = r.varint();
-      if (v != 0) {
-        days.put(start.plusDays(i), v - 1);
-      }
+      values[i] = r.varint() - 1; // 0, nothing published, reads as PublishedDays.NONE
     }
-    return days;
+    return PublishedDays.of(start, values, 0, span);
   }
 
   private static Endpoint endpoint(String path) {
@@ -170,11 +170,17 @@ final class PollerStateCodec {
       return (v >>> 1) ^ -(v & 1);
     }
 
-    String string() {
-      int n = Math.toIntExact(varint());
+    /** A varint counting bytes or days still to read (each takes at least a byte). */
+    int count() {
+      long n = varint();
       if (n > bytes.length - pos) {
         throw new IllegalArgumentException("truncated poller state");
       }
+      return (int) n;
+    }
+
+    String string() {
+      int n = count();
       String s = new String(bytes, pos, n, StandardCharsets.UTF_8);
       pos += n;
       return s;

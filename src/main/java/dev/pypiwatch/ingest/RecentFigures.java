@@ -3,7 +3,6 @@ package dev.pypiwatch.ingest;
 import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
-import java.util.NavigableMap;
 import java.util.Optional;
 
 /**
@@ -23,20 +22,14 @@ public final class RecentFigures {
 
   /** The figures of {@code state}, empty when it has no {@code without_mirrors} count. */
   public static Optional<PublishedRecent> of(PollerState state) {
-    NavigableMap<LocalDate, Long> days =
-        state.series(new SeriesKey(Endpoint.OVERALL, Categories.WITHOUT_MIRRORS));
+    PublishedDays days = state.days(new SeriesKey(Endpoint.OVERALL, Categories.WITHOUT_MIRRORS));
     Optional<LocalDate> newest = state.newestDate(Endpoint.OVERALL);
-    if (days.isEmpty() || newest.isEmpty()) {
+    if (days == null || newest.isEmpty()) {
       return Optional.empty();
     }
     LocalDate asOf = newest.get();
+    int day = Math.toIntExact(asOf.toEpochDay());
     return Optional.of(new PublishedRecent(
-        asOf, days.getOrDefault(asOf, 0L), sum(days, asOf, WEEK), sum(days, asOf, MONTH)));
-  }
-
-  private static long sum(NavigableMap<LocalDate, Long> days, LocalDate asOf, int length) {
-    return days.subMap(asOf.minusDays(length - 1L), true, asOf, true).values().stream()
-        .mapToLong(Long::longValue)
-        .reduce(0L, Math::addExact);
+        asOf, days.sum(day, day), days.sum(day - WEEK + 1, day), days.sum(day - MONTH + 1, day)));
   }
 }

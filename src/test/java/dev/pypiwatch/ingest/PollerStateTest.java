@@ -16,6 +16,8 @@ import dev.pypiwatch.events.Endpoint;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,48 @@ class PollerStateTest {
 
     assertEquals(s, back);
     assertEquals(2, back.series(key(Endpoint.SYSTEM, "linux")).size(), "the gap stays a gap");
+  }
+
+  /**
+   * Version 1 bytes written by the {@code TreeMap}-based state before issue 15 (states in Kafka
+   * are restored from them): read to the same state, written back byte for byte.
+   */
+  private static final String VERSION_1 = "5057530102076f766572616c6c0f776974686f75745f6d6972726f72"
+      + "73f2b90204b99102010081bcc1960b0673797374656d056c696e7578eeb9020108010c707974686f6e5f6d696e"
+      + "6f720201b0a1cff70c80cab5ee0101f8b90280bcc1960bb8cdc3960bb8cdc3960b";
+
+  @Test
+  void readsAndWritesTheVersion1BytesOfTheMapBasedState() {
+    LocalDate jan1 = LocalDate.of(2025, 1, 1);
+    PollerState expected = PollerState.EMPTY.toBuilder()
+        .put(SeriesDay.of(Endpoint.OVERALL, "without_mirrors", jan1), 35_000)
+        .put(SeriesDay.of(Endpoint.OVERALL, "without_mirrors", jan1.plusDays(1)), 0)
+        .put(SeriesDay.of(Endpoint.OVERALL, "without_mirrors", jan1.plusDays(3)), 3_000_000_000L)
+        .put(SeriesDay.of(Endpoint.SYSTEM, "linux", jan1.minusDays(2)), 7)
+        .transientEmpty(Endpoint.PYTHON_MINOR).transientEmpty(Endpoint.PYTHON_MINOR)
+        .lastSuccessfulPoll(Instant.parse("2025-01-05T02:03:04.5Z"))
+        .lastRecent(new PublishedRecent(jan1.plusDays(3), 3_000_000_000L, 3_000_035_000L, 3_000_035_000L))
+        .build();
+    byte[] old = HexFormat.of().parseHex(VERSION_1);
+
+    PollerState read = PollerState.fromBytes(old);
+
+    assertEquals(expected, read);
+    assertEquals(Map.of(jan1, 35_000L, jan1.plusDays(1), 0L, jan1.plusDays(3), 3_000_000_000L),
+        read.series(key(Endpoint.OVERALL, "without_mirrors")), "day 3 a hole, day 4 past the int range");
+    assertEquals(2, read.transientEmpties(Endpoint.PYTHON_MINOR));
+    assertArrayEquals(old, read.toBytes());
+    assertArrayEquals(old, expected.toBytes());
+  }
+
+  @Test
+  void aSeriesOfUnpublishedDaysOnlyIsDropped() {
+    // "PWS" 1, one series overall/with_mirrors from epoch day 0, 2 days, both 0 (nothing); no
+    // empties, no poll, no recent.
+    byte[] bytes = HexFormat.of().parseHex("50575301" + "01" + "07" + "6f766572616c6c"
+        + "0c" + "776974685f6d6972726f7273" + "00" + "02" + "0000" + "00" + "00" + "00");
+
+    assertEquals(PollerState.EMPTY, PollerState.fromBytes(bytes));
   }
 
   @Test
