@@ -65,6 +65,11 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
   /** The topic the group consumes. */
   protected abstract String topic();
 
+  /** How long the next poll may wait for records: by default the constructor's {@code poll}. */
+  protected Duration pollTimeout() {
+    return poll;
+  }
+
   /** Handles one poll's records and commits what the stage commits; throws to have the loop recover. */
   protected abstract void step(Iterable<ConsumerRecord<String, byte[]>> records);
 
@@ -107,7 +112,7 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
       readiness.joining(consumer.partitionsFor(topic(), TIMEOUT).size(), consumer.groupMetadata().groupId());
       while (running) {
         try {
-          step(consumer.poll(poll));
+          step(consumer.poll(pollTimeout()));
           readiness.progress(consumer::position);
         } catch (WakeupException e) {
           woken();

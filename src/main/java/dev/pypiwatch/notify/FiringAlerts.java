@@ -4,7 +4,9 @@ import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertState;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The alerts firing now: the last transition of each fingerprint, kept from the alerts topic, for
@@ -13,6 +15,8 @@ import java.util.Map;
 public final class FiringAlerts {
   private final Map<String, Alert> last = new HashMap<>();
   private final Map<String, Integer> perPackage = new HashMap<>();
+  /** Fingerprints whose state changed since the outbox last looked (its bounded walks look at them again). */
+  private final Set<String> touched = new HashSet<>();
 
   /** Takes {@code a} as its fingerprint's state unless a later-dated transition is already known. */
   public void record(Alert a) {
@@ -21,6 +25,7 @@ public final class FiringAlerts {
       return; // an older transition read again (a republication) does not undo a newer one
     }
     last.put(a.fingerprint(), a);
+    touched.add(a.fingerprint());
     if (known != null && known.state() == AlertState.FIRING) {
       perPackage.merge(known.packageName(), -1, (x, y) -> x + y == 0 ? null : x + y);
     }
@@ -32,6 +37,19 @@ public final class FiringAlerts {
   /** Every alert firing now, in no particular order. */
   public Collection<Alert> firing() {
     return last.values().stream().filter(a -> a.state() == AlertState.FIRING).toList();
+  }
+
+  /** The alert of {@code fingerprint} if it is firing now, else null. */
+  Alert firingNow(String fingerprint) {
+    Alert a = last.get(fingerprint);
+    return a != null && a.state() == AlertState.FIRING ? a : null;
+  }
+
+  /** The fingerprints whose state changed since the last call. */
+  Set<String> takeTouched() {
+    Set<String> out = Set.copyOf(touched);
+    touched.clear();
+    return out;
   }
 
   /** How many of {@code pkg}'s alerts are firing. */

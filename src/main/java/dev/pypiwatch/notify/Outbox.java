@@ -91,6 +91,12 @@ public final class Outbox {
   // Read alerts waiting for keys: key -> their positions; partition -> offset -> keys missing.
   private final Map<String, Set<Position>> waiting = new HashMap<>();
   private final Map<Integer, TreeMap<Long, Integer>> open = new HashMap<>();
+  // The walks of the firing set (held-back firings, reminders) look at every firing alert only when time, the
+  // day, the silences or the ownership may have made one due (walkAll: the first instant something may become due
+  // by time alone); otherwise only at the fingerprints whose state or sent records changed since the last walk.
+  private Instant walkAll = Instant.MIN;
+  private LocalDate walkedDay;
+  private long walkedSilences = -1;
 
   /**
    * An empty outbox of {@code config}; {@code watched} names the packages of the daily digest.
@@ -275,15 +281,28 @@ public final class Outbox {
   public List<Notification> due(Instant now) {
     form(now);
     List<Notification> attempts = new ArrayList<>();
+    for (Planned head : heads(now)) {
+      head.inFlight = true;
+      head.attempts++;
+      attempts.add(head.notification);
+    }
+    return attempts;
+  }
+
+  /** What {@link #due} would attempt at {@code now} of what is formed, without attempting it. */
+  public List<Notification> attemptable(Instant now) {
+    return heads(now).stream().map(p -> p.notification).toList();
+  }
+
+  private List<Planned> heads(Instant now) {
+    List<Planned> heads = new ArrayList<>();
     for (Deque<Planned> q : queues.values()) {
       Planned head = q.peekFirst();
       if (head != null && !head.inFlight && !now.isBefore(head.notBefore)) {
-        head.inFlight = true;
-        head.attempts++;
-        attempts.add(head.notification);
+        heads.add(head);
       }
     }
-    return attempts;
+    return heads;
   }
 
   /**
@@ -292,10 +311,11 @@ public final class Outbox {
    * #due}. Forming again at the same instant forms nothing more.
    */
   public void form(Instant now) {
-    formHeldBack(now);
+    List<Alert> candidates = candidates(now);
+    formHeldBack(candidates, now);
     formGroups(now);
     if (!config.repeatInterval().isZero()) {
-      formReminders(now);
+      formReminders(candidates, now);
     }
     if (ownsDigests) {
       formDigests(now);
@@ -371,6 +391,7 @@ public final class Outbox {
   public void reassigned(Predicate<String> ownsFingerprint, boolean ownsDigests) {
     this.ownsFingerprint = Objects.requireNonNull(ownsFingerprint, "ownsFingerprint");
     this.ownsDigests = ownsDigests;
+    walkAll = Instant.MIN;
     groups.values().forEach(g -> planned.removeAll(g.alerts.keySet()));
     groups.clear();
     waiting.clear();
@@ -431,12 +452,9 @@ public final class Outbox {
    * was expired or its alert resolved) and that still fire: the receiver hears them now, not at the
    * next reminder. Like reminders, only for the fingerprints this instance owns.
    */
-  private void formHeldBack(Instant now) {
+  private void formHeldBack(List<Alert> candidates, Instant now) {
     Map<String, List<Alert>> due = new LinkedHashMap<>();
-    for (Alert a : firing.firing()) {
-      if (!ownsFingerprint.test(a.fingerprint())) {
-        continue;
-      }
+    for (Alert a : candidates) {
       for (String receiver : router.route(a, now)) {
         String key = SentRecord.key(receiver, a);
         if (sent.heldBack(key) && !planned.contains(key)) {
@@ -444,8 +462,7 @@ public final class Outbox {
         }
       }
     }
-    due.forEach((receiver, alerts) -> {
-      List<Alert> sorted = alerts.stream().sorted(ORDER).toList();
+    due.forEach((receiver, sorted) -> {
       for (int from = 0; from < sorted.size(); from += MAX_ALERTS) {
         List<Alert> chunk = sorted.subList(from, Math.min(sorted.size(), from + MAX_ALERTS));
         List<Item> items = chunk.stream().map(a -> new Item(a.fingerprint(), a.state().wire(), a.date())).toList();
@@ -455,11 +472,30 @@ public final class Outbox {
     });
   }
 
-  private void formReminders(Instant now) {
+  /**
+   * The owned firing alerts, in {@link #ORDER}, that the walks look at: all of them if {@link
+   * #walkAll} passed, the day changed or a silence was taken in since the last full walk, else those
+   * whose state or sent records changed since the last walk (nothing else can have made one due).
+   */
+  private List<Alert> candidates(Instant now) {
+    Set<String> changed = new HashSet<>(firing.takeTouched());
+    changed.addAll(sent.takeTouched());
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    Collection<Alert> walk;
+    if (!now.isBefore(walkAll) || !today.equals(walkedDay) || silences.version() != walkedSilences) {
+      walkAll = silences.nextChange(now); // formReminders brings it forward to the next reminder's time
+      walkedDay = today;
+      walkedSilences = silences.version();
+      walk = firing.firing();
+    } else {
+      walk = changed.stream().map(firing::firingNow).filter(Objects::nonNull).toList();
+    }
+    return walk.stream().filter(a -> ownsFingerprint.test(a.fingerprint())).sorted(ORDER).toList();
+  }
+
+  private void formReminders(List<Alert> candidates, Instant now) {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     Map<String, List<Alert>> due = new LinkedHashMap<>();
-    List<Alert> candidates = firing.firing().stream()
-        .filter(a -> ownsFingerprint.test(a.fingerprint())).sorted(ORDER).toList();
     for (Alert a : candidates) {
       for (String receiver : router.route(a, now)) {
         // Reminders repeat what the receiver was sent, never announce a transition it was not.
@@ -469,9 +505,11 @@ public final class Outbox {
         if (!told || sent.contains(key) || planned.contains(key)) {
           continue;
         }
-        Instant last = sent.lastSent(receiver, a.fingerprint()).orElseThrow();
-        if (!now.isBefore(last.plus(config.repeatInterval()))) {
+        Instant at = sent.lastSent(receiver, a.fingerprint()).orElseThrow().plus(config.repeatInterval());
+        if (!now.isBefore(at)) {
           due.computeIfAbsent(receiver, r -> new ArrayList<>()).add(a);
+        } else if (at.isBefore(walkAll)) {
+          walkAll = at;
         }
       }
     }

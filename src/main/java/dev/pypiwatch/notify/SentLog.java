@@ -23,6 +23,8 @@ public final class SentLog {
   private final Map<String, String> formedIn = new HashMap<>();
   /** The keys of each notification formed with no outcome yet. */
   private final Map<String, Set<String>> formedKeys = new HashMap<>();
+  /** Subjects of the outcomes recorded since the outbox last looked: the fingerprints its bounded walks look at again. */
+  private final Set<String> touched = new HashSet<>();
 
   /**
    * Remembers {@code r} (a later record of the same key replaces it). A {@link
@@ -44,6 +46,7 @@ public final class SentLog {
       return;
     }
     byKey.put(r.key(), r);
+    touched.add(r.subject());
     if (r.outcome() == SentRecord.Outcome.SENT && !r.subject().equals(SentRecord.ALL)) {
       lastSent.merge(r.receiver() + '|' + r.subject(), r.at(), (a, b) -> a.isAfter(b) ? a : b);
     }
@@ -88,6 +91,13 @@ public final class SentLog {
   /** The keys of notification {@code id} formed and not finished (empty if none). */
   public Set<String> formedKeys(String id) {
     return Set.copyOf(formedKeys.getOrDefault(id, Set.of()));
+  }
+
+  /** The subjects of the outcomes recorded since the last call. */
+  Set<String> takeTouched() {
+    Set<String> out = Set.copyOf(touched);
+    touched.clear();
+    return out;
   }
 
   /** How many keys are known. */

@@ -17,6 +17,7 @@ import java.util.Optional;
  */
 public final class SilenceSet {
   private final Map<String, Silence> byId = new LinkedHashMap<>();
+  private long version;
 
   /** The silences of {@code config}, loaded at {@code loadedAt} (the start of those without starts-at). */
   public SilenceSet(NotifyConfig config, Instant loadedAt) {
@@ -26,6 +27,26 @@ public final class SilenceSet {
   /** Takes in {@code s}, a silence from the topic (or a newer record of one known). */
   public void put(Silence s) {
     byId.merge(s.id(), s, Silence::earlierEnd);
+    version++;
+  }
+
+  /** Counts the records taken in: a change of it means what mutes what may have changed. */
+  long version() {
+    return version;
+  }
+
+  /** The first start or end of a silence after {@code now} ({@link Instant#MAX} if none): until then nothing changes. */
+  Instant nextChange(Instant now) {
+    Instant next = Instant.MAX;
+    for (Silence s : byId.values()) {
+      if (s.startsAt().isAfter(now) && s.startsAt().isBefore(next)) {
+        next = s.startsAt();
+      }
+      if (s.endsAt() != null && s.endsAt().isAfter(now) && s.endsAt().isBefore(next)) {
+        next = s.endsAt();
+      }
+    }
+    return next;
   }
 
   /** The silence in effect at {@code now} that matches {@code a}, if any. */

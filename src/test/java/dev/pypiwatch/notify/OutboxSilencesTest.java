@@ -144,6 +144,25 @@ class OutboxSilencesTest {
   }
 
   @Test
+  void aHeldBackFiringIsSentAtTheSilencesEndWhenTheWalksBetweenLookOnlyAtWhatChanged() {
+    // Forming looks at the whole firing set only when time, the day, the silences or the ownership may
+    // have made something due; other alerts read and sent meanwhile are looked at alone.
+    Instant end = T0.plus(Duration.ofHours(6));
+    Outbox o = new Outbox(opsAndChat(List.of()), List::of);
+    o.silences().put(api("s1", packages("rocketlib"), T0.minus(HOUR), end, null));
+    read(o, firing("rocketlib"), T0);
+    for (int i = 1; i <= 3; i++) {
+      Instant at = T0.plus(HOUR.multipliedBy(i));
+      read(o, firing("pkg-" + i), at);
+      assertEquals(List.of("ops:pkg-" + i + ":firing", "chat:pkg-" + i + ":firing"), deliver(o, at.plus(WAIT)),
+          "only the new alert, hour " + i);
+    }
+    assertEquals(List.of(), deliver(o, end.minusMillis(1)), "still silenced");
+    assertEquals(List.of("ops:rocketlib:firing", "chat:rocketlib:firing"), deliver(o, end),
+        "at the silence's end, though no alert changed");
+  }
+
+  @Test
   void expiringASilenceSendsWhatItHeldBackAtOnce() {
     Outbox o = new Outbox(opsAndChat(List.of()), List::of);
     Silence s = api("s1", packages("rocketlib"), T0.minus(HOUR), T0.plus(Duration.ofDays(7)), null);

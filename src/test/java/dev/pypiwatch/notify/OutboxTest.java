@@ -477,6 +477,43 @@ class OutboxTest {
     assertEquals(List.of(), o.due(T0.plus(Duration.ofDays(8))));
   }
 
+  @Test
+  void remindersComeDueAtTheirTimeWhenTheWalksBetweenLookOnlyAtWhatChanged() {
+    // Forming between reminders looks only at the fingerprints whose state or sent records changed (the
+    // whole firing set only at the next reminder's time, a new day, a silence or a reassignment).
+    Duration repeat = Duration.ofHours(4);
+    Outbox ops = outbox(config(List.of(receiver("ops")), List.of(), List.of("ops"), WAIT, repeat, true, List.of(),
+        RETRY));
+    Alert early = firing("pip");
+    Alert late = firing("flask");
+    ops.firing().record(early);
+    ops.read(early, 0, 0, T0);
+    Instant earlySent = T0.plus(WAIT);
+    ops.due(earlySent).forEach(n -> ops.delivered(n.id(), earlySent));
+    // Another alert fires and is sent an hour later; forming in between sees only it.
+    Instant lateSent = T0.plus(Duration.ofHours(1));
+    ops.firing().record(late);
+    ops.read(late, 0, 1, lateSent.minus(WAIT));
+    ops.due(lateSent).forEach(n -> ops.delivered(n.id(), lateSent));
+    assertEquals(List.of(), ops.due(earlySent.plus(repeat).minusMillis(1)));
+    List<Notification> first = ops.due(earlySent.plus(repeat));
+    assertEquals(List.of(early), first.stream().flatMap(n -> n.alerts().stream()).toList(), "at its time, alone");
+    first.forEach(n -> ops.delivered(n.id(), earlySent.plus(repeat)));
+    assertEquals(List.of(), ops.due(lateSent.plus(repeat).minusMillis(1)));
+    List<Notification> second = ops.due(lateSent.plus(repeat));
+    assertEquals(List.of(late), second.stream().flatMap(n -> n.alerts().stream()).toList(),
+        "the other at its own time, though nothing changed since the last walk");
+    second.forEach(n -> ops.delivered(n.id(), lateSent.plus(repeat)));
+    // A sent record read later (a rebuild reads the sent topic) makes its alert a candidate again at once.
+    Alert rebuilt = firing("numpy");
+    ops.firing().record(rebuilt);
+    assertEquals(List.of(), ops.due(lateSent.plus(repeat)), "not sent: nothing to remind of");
+    ops.sent().add(new SentRecord("ops", rebuilt.fingerprint(), "firing", rebuilt.date(), "n0", Kind.ALERTS, T0,
+        SentRecord.Outcome.SENT));
+    assertEquals(List.of(rebuilt), ops.due(lateSent.plus(repeat)).stream().flatMap(n -> n.alerts().stream())
+        .toList(), "sent before the last reminders: due at once");
+  }
+
   private static Outbox sentAndFiring(NotifyConfig c, Alert a) {
     Outbox o = outbox(c);
     for (Receiver r : c.receivers()) {

@@ -53,12 +53,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h3>What is committed when</h3>
  *
- * After each poll, one Kafka transaction holds the sent records of the deliveries completed since
- * the last one, the dead letters (with their sent records), the members of each notification formed
- * (records of outcome {@code formed}, committed before its first attempt), and the group's offsets up to the first
+ * A Kafka transaction holds the sent records of the deliveries completed since the last one, the
+ * dead letters (with their sent records), the members of each notification formed (records of
+ * outcome {@code formed}, committed before its first attempt), and the group's offsets up to the first
  * alert that is not finished (its routed keys not all in the sent log: collecting, queued, in flight
- * or in back-off). Offsets never pass a pending alert, so after a crash every unfinished alert is
- * read again, and the sent topic, read back from its beginning on every (re)assignment, keeps what
+ * or in back-off). One is committed before a formed notification's first attempt, and at the end of
+ * a step that has something to commit: while deliveries are in flight, at most every {@link
+ * #COMMIT_INTERVAL} (a burst shares transactions; the loop then polls briefly, to take each
+ * completed delivery up at once). Offsets never pass a pending alert, so after a crash every
+ * unfinished alert is read again, and the sent topic, read back from its beginning on every (re)assignment, keeps what
  * was already sent from going out twice. Alerts that are silenced, unrouted or already sent finish
  * at once (a silenced firing's held-back records go into the same transaction).
  *
@@ -88,12 +91,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class NotificationStream extends TransactionalLoop {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationStream.class);
-  /** How often, at most, the downloads and the whole alerts topic are caught up (charts, reminders, digests). */
+  /** How often, at most, the whole alerts topic (reminders, digests) and the downloads (charts) are caught up. */
   private static final Duration REFRESH = Duration.ofSeconds(5);
   /** How often, at most, the silences are caught up while no alert arrives (silences ending, new ones). */
   static final Duration SILENCES_REFRESH = Duration.ofSeconds(1);
   /** The service's wait, on stop, for deliveries in flight: about an HTTP or SMTP attempt's timeout. */
   public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  /** The poll between steps while deliveries are in flight: their completions are handled within about this. */
+  private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(2);
+  /** How long, at most, completed deliveries' records wait for a transaction while others are in flight. */
+  private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
   private record Completion(Notification notification, Throwable error) {}
 
@@ -108,7 +115,8 @@ public final class NotificationStream extends TransactionalLoop {
   private final Duration stopGrace;
   /** Told of each firing the outbox planned to send, as it is read (e.g. to look its release up). */
   private final Consumer<Alert> plannedFiring;
-  private final Duration refresh;
+  /** How often, at most, the downloads are caught up while alerts are read (their charts). */
+  private final Duration chartsRefresh;
   private KafkaConsumer<String, byte[]> downloadsReader;
   private KafkaConsumer<String, byte[]> alertsReader;
   private KafkaConsumer<String, byte[]> silencesReader;
@@ -118,8 +126,14 @@ public final class NotificationStream extends TransactionalLoop {
   private int inFlight;
   // Completed deliveries and dead letters whose records are not committed yet: kept across failures.
   private final List<ProducerRecord<String, byte[]>> unwritten = new ArrayList<>();
+  // The notifications whose formed records are among them: committed before their first attempt.
+  private final Set<String> formedUncommitted = new HashSet<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private Instant refreshed = Instant.MIN;
+  private Instant chartsRefreshed = Instant.MIN;
+  // Alerts were read since the downloads were last caught up: the charts of the groups they form need it.
+  private boolean chartsBehind;
+  private Instant lastCommit = Instant.MIN;
   private long reportedHistory;
 
   /**
@@ -151,7 +165,7 @@ public final class NotificationStream extends TransactionalLoop {
       }
     });
     // Charts must include the days of the alerts a group reports: catch up at least once per group-wait.
-    this.refresh = config.groupWait().compareTo(REFRESH) < 0 ? config.groupWait() : REFRESH;
+    this.chartsRefresh = config.groupWait().compareTo(REFRESH) < 0 ? config.groupWait() : REFRESH;
   }
 
   /**
@@ -188,33 +202,46 @@ public final class NotificationStream extends TransactionalLoop {
   }
 
   @Override
+  protected Duration pollTimeout() {
+    // While deliveries are in flight the next step follows at once: their records free the offsets, and the
+    // receiver's next notification waits for them.
+    return !completions.isEmpty() ? Duration.ZERO : inFlight > 0 ? IN_FLIGHT_POLL : super.pollTimeout();
+  }
+
+  @Override
   protected void step(Iterable<ConsumerRecord<String, byte[]>> records) {
     Instant now = clock.instant();
+    boolean read = records.iterator().hasNext();
     // Polled before this read: a silence acknowledged before these alerts were published is in it.
-    if (records.iterator().hasNext() || !now.isBefore(silencesRead.plus(SILENCES_REFRESH))) {
+    if (read || !now.isBefore(silencesRead.plus(SILENCES_REFRESH))) {
       readSilences();
       silencesRead = now;
     }
     for (ConsumerRecord<String, byte[]> r : records) {
       read(r, now);
     }
+    chartsBehind |= read;
     outbox.takeRecords().forEach(this::toWrite);
     for (Silence s : outbox.takeEndedSilences()) {
       unwritten.add(new ProducerRecord<>(topics.silences(), s.id(), SilenceCodec.encode(s)));
       LOG.info("silence {} ended: the alert it waited for ({}) resolved", s.id(), s.untilResolved());
     }
     complete(now);
-    if (!now.isBefore(refreshed.plus(refresh))) {
-      refresh();
-      refreshed = now;
-    }
+    refresh(now);
     // What each new notification holds is committed before its first attempt: a crash after a
     // receiver accepted it forms it again with the same transitions, hence the same id.
     outbox.form(now);
     outbox.takeRecords().forEach(this::toWrite);
-    commit();
+    if (outbox.attemptable(now).stream().anyMatch(n -> formedUncommitted.contains(n.id()))) {
+      commit();
+    }
     for (Notification n : outbox.due(now)) {
       attempt(n);
+    }
+    // The rest (completed deliveries, notifications formed behind a head in flight) waits while a burst lasts:
+    // fewer transactions; a crash resends at most COMMIT_INTERVAL's worth of deliveries, with the same ids.
+    if (inFlight == 0 || !now.isBefore(lastCommit.plus(COMMIT_INTERVAL))) {
+      commit();
     }
     metrics.pending(outbox.pending());
     reportHistory();
@@ -285,6 +312,9 @@ public final class NotificationStream extends TransactionalLoop {
   }
 
   private void toWrite(SentRecord r) {
+    if (r.outcome() == SentRecord.Outcome.FORMED) {
+      formedUncommitted.add(r.notificationId());
+    }
     unwritten.add(new ProducerRecord<>(config.sentTopic(), r.key(), NotificationCodec.encode(r)));
   }
 
@@ -302,7 +332,9 @@ public final class NotificationStream extends TransactionalLoop {
       return;
     }
     producer.commit(unwritten, offsets, consumer.groupMetadata());
+    lastCommit = clock.instant();
     unwritten.clear();
+    formedUncommitted.clear();
     offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
   }
 
@@ -318,17 +350,28 @@ public final class NotificationStream extends TransactionalLoop {
     });
   }
 
-  /** Catches the charts' downloads and the firing alerts up to the end of their topics. */
-  private void refresh() {
-    TopicReader.readToEnd(downloadsReader, TIMEOUT,
-        TopicReader.decodedQuietly(EventCodec::decodeRecord, outbox.series()::record));
-    TopicReader.readToEnd(alertsReader, TIMEOUT, r -> {
-      try {
-        outbox.firing().record(AlertCodec.decode(r.value()));
-      } catch (RuntimeException e) {
-        LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
-      }
-    });
+  /**
+   * Catches the charts' downloads up when alerts were read since (at least once per group-wait: the
+   * charts include the days of the alerts a group reports) or every {@link #REFRESH}, and the firing
+   * alerts every {@link #REFRESH} (reminders, digests, held-back firings).
+   */
+  private void refresh(Instant now) {
+    if (!now.isBefore(chartsRefreshed.plus(chartsBehind ? chartsRefresh : REFRESH))) {
+      TopicReader.readToEnd(downloadsReader, TIMEOUT,
+          TopicReader.decodedQuietly(EventCodec::decodeRecord, outbox.series()::record));
+      chartsRefreshed = now;
+      chartsBehind = false;
+    }
+    if (!now.isBefore(refreshed.plus(REFRESH))) {
+      TopicReader.readToEnd(alertsReader, TIMEOUT, r -> {
+        try {
+          outbox.firing().record(AlertCodec.decode(r.value()));
+        } catch (RuntimeException e) {
+          LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
+        }
+      });
+      refreshed = now;
+    }
   }
 
   /**
