@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Parses and validates PyPI Stats bodies with a streaming Jackson parser (no tree, no data
- * binding: it runs for every poll of every package). Pure: no I/O, no Vert.x.
+ * binding: it runs for every poll of every package), after {@link SeriesFastPath} for a
+ * time-series body of the usual shape. Pure: no I/O, no Vert.x.
  *
  * <p>Unknown fields are skipped. Every problem is an {@link InvalidResponseException} naming the
  * JSON path and the bad value.
@@ -26,6 +27,12 @@ public final class ResponseParser {
 
   /** Parses a time-series body ({@code overall}, {@code python_major}, ...). */
   public static SeriesResponse parseSeries(byte[] body) {
+    SeriesResponse usual = SeriesFastPath.series(body);
+    return usual != null ? usual : parseSeriesWithJackson(body);
+  }
+
+  /** Parses a time-series body with Jackson: any body, every problem named. */
+  static SeriesResponse parseSeriesWithJackson(byte[] body) {
     return parse(open(body), ResponseParser::readSeries);
   }
 

@@ -3,7 +3,6 @@ package dev.pypiwatch.api;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.time.DateTimeException;
 import java.time.LocalDate;
 
 /**
@@ -12,13 +11,8 @@ import java.time.LocalDate;
  * is built once (from the parser's characters, without an intermediate string) and shared.
  */
 final class SeriesRowReader {
-  /** Distinct dates remembered per body (a body spans about 181 days). */
-  private static final int DATE_SLOTS = 1024;
-
   private String lastCategory;
-  private final int[] dateKeys = new int[DATE_SLOTS];
-  private final LocalDate[] dates = new LocalDate[DATE_SLOTS];
-  private int datesKept;
+  private final DateCache dates = new DateCache();
 
   SeriesRow read(JsonParser p, JsonToken t, int index) throws IOException {
     if (t != JsonToken.START_OBJECT) {
@@ -98,57 +92,12 @@ final class SeriesRowReader {
 
   private LocalDate readDate(JsonParser p, JsonToken t, int index) throws IOException {
     if (t == JsonToken.VALUE_STRING) {
-      LocalDate date = date(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+      LocalDate date = p.getTextLength() == 10 ? dates.date(p.getTextCharacters(), p.getTextOffset()) : null;
       if (date != null) {
         return date;
       }
     }
     throw new InvalidResponseException(path(index, "date"),
         "expected an ISO date (YYYY-MM-DD), got " + Values.describe(p, t));
-  }
-
-  /** Strict {@code YYYY-MM-DD}, without {@code DateTimeFormatter}'s cost; null if invalid. */
-  private LocalDate date(char[] s, int offset, int length) {
-    if (length != 10 || s[offset + 4] != '-' || s[offset + 7] != '-') {
-      return null;
-    }
-    int year = digits(s, offset, 4);
-    int month = digits(s, offset + 5, 2);
-    int day = digits(s, offset + 8, 2);
-    if (year < 0 || month < 0 || day < 0) {
-      return null;
-    }
-    int key = (year * 100 + month) * 100 + day;
-    int slot = (key * 0x9E3779B1 >>> 22) & (DATE_SLOTS - 1);
-    while (dates[slot] != null) {
-      if (dateKeys[slot] == key) {
-        return dates[slot];
-      }
-      slot = (slot + 1) & (DATE_SLOTS - 1);
-    }
-    LocalDate date;
-    try {
-      date = LocalDate.of(year, month, day);
-    } catch (DateTimeException e) {
-      return null; // e.g. 2018-02-30
-    }
-    if (datesKept < DATE_SLOTS / 2) { // beyond that, build each one: probing would get long
-      dateKeys[slot] = key;
-      dates[slot] = date;
-      datesKept++;
-    }
-    return date;
-  }
-
-  private static int digits(char[] s, int from, int count) {
-    int n = 0;
-    for (int i = from; i < from + count; i++) {
-      char c = s[i];
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      n = n * 10 + (c - '0');
-    }
-    return n;
   }
 }

@@ -7,19 +7,20 @@ import java.time.LocalDate;
 /**
  * The quick parse of the one shape pypiwatch writes its dates ({@code 2026-04-01}) and timestamps
  * ({@code 2026-04-02T02:00:03.120Z}) in; null for any other text, which the caller then parses with
- * {@code java.time} (accepting, or rejecting with its message, exactly what it did before).
+ * {@code java.time} (accepting, or rejecting with its message, exactly what it did before). Public
+ * for the stats API's dates, which are of the same shape ({@code api.DateCache}).
  *
  * <p>Why: {@code java.time}'s formatters were a third of the cost of decoding a download event, and
  * every stage decodes every event of the downloads topic.
  */
-final class IsoTimes {
+public final class IsoTimes {
   private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
       1_000_000_000};
 
   private IsoTimes() {}
 
   /** {@code yyyy-MM-dd} as a date, or null when {@code s} is not exactly that shape of a valid date. */
-  static LocalDate date(String s) {
+  public static LocalDate date(String s) {
     if (s.length() != 10) {
       return null;
     }

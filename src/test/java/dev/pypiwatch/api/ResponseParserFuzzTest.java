@@ -20,7 +20,8 @@ import java.util.List;
  * Any bytes as an upstream body: the parser answers a response or an {@link
  * InvalidResponseException} naming where, never another exception; what it answers normalizes, for
  * every endpoint, into records that are never negative and rows rejected with a path, and no
- * download goes missing between the two. Seeds: the real bodies of {@code fixtures/pypistats-real}
+ * download goes missing between the two; a body that {@link SeriesFastPath} reads, Jackson reads to
+ * the same response. Seeds: the real bodies of {@code fixtures/pypistats-real}
  * ({@code ResponseParserFuzzTestInputs/}).
  */
 class ResponseParserFuzzTest {
@@ -35,6 +36,10 @@ class ResponseParserFuzzTest {
     } catch (InvalidResponseException e) {
       assertNamesWhere(e);
       return;
+    }
+    SeriesResponse usual = SeriesFastPath.series(body);
+    if (usual != null) {
+      assertEquals(ResponseParser.parseSeriesWithJackson(body), usual, "the fast path read otherwise");
     }
     BigInteger sent = BigInteger.ZERO;
     for (SeriesRow row : response.rows()) {
