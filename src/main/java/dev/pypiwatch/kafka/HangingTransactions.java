@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,9 +35,17 @@ import org.slf4j.LoggerFactory;
  * keeps it atomic (the partitions of one commit are skipped together: all of a producer's topics
  * are known to the broker, or none yet), and the state read next does not contain it, so its
  * records are sent again, once.
+ *
+ * <p>The same transaction may also hold an offset commit (a consumer group's offsets sent to the
+ * transaction) in {@code __consumer_offsets}: left there, it makes every offset fetch of that
+ * group wait forever (a sharded poller restarted after such a crash waited for its partitions'
+ * previous owner, itself, in the crash loop). The group offsets topic is therefore searched too,
+ * apart, so that a client without the rights to describe it still aborts in its own topics.
  */
 public final class HangingTransactions {
   private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
+  /** Kafka's group offsets topic, where a transaction's offset commits wait for its marker. */
+  static final String GROUP_OFFSETS = "__consumer_offsets";
 
   private HangingTransactions() {}
 
@@ -94,7 +103,15 @@ public final class HangingTransactions {
           && own.state() != TransactionState.COMPLETE_ABORT) {
         return List.of(); // not settled yet: not the moment to judge the partitions
       }
-      List<AbortTransactionSpec> hanging = abortOlderThan(admin, own.producerId(), own.producerEpoch(), topics, timeout);
+      List<AbortTransactionSpec> hanging = new ArrayList<>(
+          abortOlderThan(admin, own.producerId(), own.producerEpoch(), topics, timeout));
+      try {
+        hanging.addAll(abortOlderThan(admin, own.producerId(), own.producerEpoch(), List.of(GROUP_OFFSETS), timeout));
+      } catch (ExecutionException e) {
+        LOG.warn("could not look for hanging offset commits of {} in {} ({}); a consumer group whose offsets "
+            + "it committed may wait for them: `kafka-transactions.sh find-hanging` shows them", transactionalId,
+            GROUP_OFFSETS, e.getCause().toString());
+      }
       if (!hanging.isEmpty()) {
         LOG.warn("aborted a transaction the broker left open without markers (its commit was interrupted "
             + "by a crash): its records are not committed and will be sent again [transactional id: {}, "

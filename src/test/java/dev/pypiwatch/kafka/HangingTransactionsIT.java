@@ -1,6 +1,8 @@
 package dev.pypiwatch.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
@@ -10,13 +12,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,6 +65,37 @@ class HangingTransactionsIT {
 
     assertEquals(List.of(tp), aborted.stream().map(AbortTransactionSpec::topicPartition).toList());
     assertEquals(List.of("after it"), readCommitted(tp), "aborted: never visible, and no longer in the way");
+  }
+
+  @Test
+  void anOffsetCommitLeftOpenIsAbortedAndNoLongerHoldsTheGroupsOffsetFetch() throws Exception {
+    String topic = kafka.createTopics("hanging-offsets", 1).downloads();
+    TopicPartition tp = new TopicPartition(topic, 0);
+    String group = "hanging-offsets-group";
+    KafkaProducer<String, String> left = kafka.closeAfterEach(producer("hanging-offsets-it"));
+    left.initTransactions();
+    left.beginTransaction();
+    left.send(new ProducerRecord<>(topic, 0, "k", "left open")).get();
+    left.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(1)), new ConsumerGroupMetadata(group));
+    left.flush();
+    try (KafkaConsumer<String, String> member = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, group,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", // asks for stable offsets
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+      assertThrows(org.apache.kafka.common.errors.TimeoutException.class,
+          () -> member.committed(Set.of(tp), Duration.ofSeconds(2)), "the open offset commit holds the fetch");
+
+      TransactionDescription d = kafka.admin().describeTransactions(List.of("hanging-offsets-it"))
+          .description("hanging-offsets-it").get(30, TimeUnit.SECONDS);
+      List<AbortTransactionSpec> aborted = HangingTransactions.abortOlderThan(kafka.admin(), d.producerId(),
+          d.producerEpoch() + 1, List.of(HangingTransactions.GROUP_OFFSETS), TIMEOUT);
+
+      assertEquals(1, aborted.size(), aborted.toString());
+      assertEquals(HangingTransactions.GROUP_OFFSETS, aborted.get(0).topicPartition().topic());
+      assertNull(member.committed(Set.of(tp), TIMEOUT).get(tp), "aborted: no offset, and the fetch answers");
+    }
   }
 
   @Test
