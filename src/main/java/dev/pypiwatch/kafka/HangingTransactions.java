@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -106,7 +107,11 @@ public final class HangingTransactions {
       List<AbortTransactionSpec> hanging = new ArrayList<>(
           abortOlderThan(admin, own.producerId(), own.producerEpoch(), topics, timeout));
       try {
-        hanging.addAll(abortOlderThan(admin, own.producerId(), own.producerEpoch(), List.of(GROUP_OFFSETS), timeout));
+        // A broker no group ever committed to has no such topic yet (a first start): nothing can hang there.
+        if (admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(ms, TimeUnit.MILLISECONDS)
+            .contains(GROUP_OFFSETS)) {
+          hanging.addAll(abortOlderThan(admin, own.producerId(), own.producerEpoch(), List.of(GROUP_OFFSETS), timeout));
+        }
       } catch (ExecutionException e) {
         LOG.warn("could not look for hanging offset commits of {} in {} ({}); a consumer group whose offsets "
             + "it committed may wait for them: `kafka-transactions.sh find-hanging` shows them", transactionalId,
