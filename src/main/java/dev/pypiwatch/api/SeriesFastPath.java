@@ -249,30 +249,20 @@ final class SeriesFastPath {
    */
   private String stringOrNull() {
     int from = stringStart();
-    if (from < 0) {
-      return null;
-    }
-    int end = stringEnd();
+    int end = from < 0 ? -1 : closeString();
     if (end < 0) {
-      pos = -1;
       return null;
     }
-    pos = end + 1;
     return new String(in, from, end - from, StandardCharsets.ISO_8859_1); // ASCII: the quickest copy
   }
 
   /** Like {@link #stringOrNull}, the category string of the previous row if it is the same. */
   private String category() {
     int from = stringStart();
-    if (from < 0) {
-      return null;
-    }
-    int end = stringEnd();
+    int end = from < 0 ? -1 : closeString();
     if (end < 0) {
-      pos = -1;
       return null;
     }
-    pos = end + 1;
     if (lastCategoryFrom < 0
         || !Arrays.equals(in, from, end, in, lastCategoryFrom, lastCategoryTo)) {
       lastCategory = new String(in, from, end - from, StandardCharsets.ISO_8859_1);
@@ -280,6 +270,16 @@ final class SeriesFastPath {
       lastCategoryTo = end;
     }
     return lastCategory;
+  }
+
+  /**
+   * The index of the closing quote of the string opened before {@code pos}, stepped over; -1 with
+   * {@code pos} = -1 if the string is unusual.
+   */
+  private int closeString() {
+    int end = stringEnd();
+    pos = end < 0 ? -1 : end + 1;
+    return end;
   }
 
   /**
