@@ -29,8 +29,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,7 +52,8 @@ import org.apache.kafka.common.TopicPartition;
  * package (news: every one is sent), published as the rule stage does (encoded by {@link
  * AlertCodec}, CloudEvents headers, 100 a transaction). The stage sends each to a webhook receiver
  * on localhost that answers 200 at once ({@code group-wait: 0s}; Vert.x's HTTP client runs on its
- * event loop, besides the loop thread). Each run is timed from its first alert read to the last:
+ * event loop, besides the loop thread). Each run is timed from its group's consumer's first poll that
+ * returned alerts (a consumer interceptor notes it, for both sides) to the last:
  * for the stage, to its group's offsets committed at the end of every partition, which the
  * notifier does only once every alert there is delivered and recorded. A first round of each is
  * not counted (warm-up).
@@ -59,6 +64,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class NotifierStageThroughput {
   private static final Duration WAIT = Duration.ofMinutes(3);
+  /**
+   * {@code -Dbench.history=true}: the alerts are 30 days old, history to the notifier (older than
+   * {@code max-alert-age}): read, judged and committed, none sent, as after a first start's backfill.
+   */
+  private static final boolean HISTORY = Boolean.getBoolean("bench.history");
 
   private NotifierStageThroughput() {}
 
@@ -69,7 +79,9 @@ public final class NotifierStageThroughput {
     KafkaConfig.TopicsConfig topicsConfig = new KafkaConfig.TopicsConfig("nbench.downloads", "nbench.recent",
         "nbench.state", "nbench.alerts", "nbench.silences", "nbench.rule-state", 3, (short) 1);
     Topics topics = Topics.from(topicsConfig);
-    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(), Map.of());
+    // The notifier's clock starts when its group's consumer first returns alerts (history is read without a hook).
+    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(),
+        Map.of("interceptor.classes", FirstRecords.class.getName()));
     Path dir = Files.createTempDirectory("pypiwatch-bench-kafka-");
     Vertx vertx = Vertx.vertx();
     AtomicLong requests = new AtomicLong();
@@ -83,8 +95,9 @@ public final class NotifierStageThroughput {
         TopicAdmin.ensureTopics(admin, topicsConfig);
       }
       List<String> packages = publish(clients, topics, n);
-      System.out.printf("alerts: %,d (firing spikes of %s, one package each), broker %s, load before: %s%n", n,
-          LocalDate.now(ZoneOffset.UTC).minusDays(1), broker.bootstrapServers(), RuleStageThroughput.load());
+      System.out.printf("alerts: %,d (firing spikes of %s, one package each%s), broker %s, load before: %s%n", n,
+          LocalDate.now(ZoneOffset.UTC).minusDays(HISTORY ? 30 : 1), HISTORY ? ", history: none sent" : "",
+          broker.bootstrapServers(), RuleStageThroughput.load());
       double[] plain = new double[rounds];
       double[] stage = new double[rounds];
       try (Admin admin = clients.newAdmin()) {
@@ -123,7 +136,7 @@ public final class NotifierStageThroughput {
 
   /** Publishes {@code n} firing spikes of yesterday, one package each, 100 a transaction; their packages. */
   private static List<String> publish(KafkaClients clients, Topics topics, int n) {
-    LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(HISTORY ? 30 : 1);
     List<String> packages = new ArrayList<>(n);
     try (KafkaProducer<String, byte[]> p = clients.newTransactionalProducer("nbench-rules")) {
       for (int i = 0; i < n; i += 100) {
@@ -194,12 +207,11 @@ public final class NotifierStageThroughput {
     NotifyConfig notify = ConfigLoader.parse(yaml, Path.of("bench.yaml"), Map.of()).notifications();
     TopicAdmin.ensureNotificationTopics(admin, notify.sentTopic(), notify.dlqTopic(),
         clients.config().topics(), clients.bootstrapServers());
-    AtomicLong first = new AtomicLong();
     NotifyMetrics metrics = new NotifyMetrics(List.of("bot"));
     NotificationStream stream = new NotificationStream(clients, topics, notify,
         new Outbox(notify, () -> packages, Instant.now()),
         Channels.senders(notify.receivers(), r -> Channels.create(vertx, r)), group + "-0", Clock.systemUTC(), metrics,
-        Duration.ofSeconds(10), a -> first.compareAndSet(0, System.nanoTime()));
+        Duration.ofSeconds(10), a -> { });
     stream.open();
     Thread loop = new Thread(stream::run, "bench-notifier");
     loop.start();
@@ -216,8 +228,10 @@ public final class NotifierStageThroughput {
         }
         Thread.sleep(2);
       }
-      long elapsed = System.nanoTime() - first.get();
-      if (metrics.sentTo("bot") == 0 || metrics.failedAttemptsTo("bot") != 0) {
+      long elapsed = System.nanoTime() - FirstRecords.FIRST.get(group);
+      boolean expected = HISTORY ? metrics.sentTo("bot") == 0 && metrics.snapshot()
+          .get("pypiwatch_notifications_history_total") == n : metrics.sentTo("bot") > 0;
+      if (!expected || metrics.failedAttemptsTo("bot") != 0) {
         throw new IllegalStateException("notifier: " + metrics.snapshot());
       }
       return n / (elapsed / 1e9);
@@ -225,6 +239,32 @@ public final class NotifierStageThroughput {
       stream.stop();
       loop.join(WAIT.toMillis());
     }
+  }
+
+  /** Notes when each group's consumer first returned records: where a run's clock starts. */
+  public static final class FirstRecords implements ConsumerInterceptor<String, byte[]> {
+    static final Map<String, Long> FIRST = new ConcurrentHashMap<>();
+    private String group;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+      Object g = configs.get(ConsumerConfig.GROUP_ID_CONFIG);
+      group = g == null ? null : g.toString();
+    }
+
+    @Override
+    public ConsumerRecords<String, byte[]> onConsume(ConsumerRecords<String, byte[]> records) {
+      if (group != null && !records.isEmpty()) {
+        FIRST.putIfAbsent(group, System.nanoTime());
+      }
+      return records;
+    }
+
+    @Override
+    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {}
+
+    @Override
+    public void close() {}
   }
 
   private static boolean committedAtEnd(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
