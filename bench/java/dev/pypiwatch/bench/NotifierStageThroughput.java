@@ -17,7 +17,10 @@ import dev.pypiwatch.notify.NotifyMetrics;
 import dev.pypiwatch.notify.Outbox;
 import dev.pypiwatch.notify.stream.NotificationStream;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -68,6 +72,8 @@ public final class NotifierStageThroughput {
    * {@code -Dbench.history=true}: the alerts are 30 days old, history to the notifier (older than
    * {@code max-alert-age}): read, judged and committed, none sent, as after a first start's backfill.
    */
+  /** Alerts a webhook notification holds at most (the notifier's cap). */
+  private static final int BATCH = 100;
   private static final boolean HISTORY = Boolean.getBoolean("bench.history");
 
   private NotifierStageThroughput() {}
@@ -100,23 +106,34 @@ public final class NotifierStageThroughput {
           broker.bootstrapServers(), RuleStageThroughput.load());
       double[] plain = new double[rounds];
       double[] stage = new double[rounds];
+      double[] bare = new double[rounds];
+      WebClient web = WebClient.create(vertx);
+      int port = receiver.actualPort();
       try (Admin admin = clients.newAdmin()) {
         double warmPlain = plainConsumer(clients, topics, n, "nplain-warm-up");
-        double warmStage = notifier(clients, topics, admin, vertx, receiver.actualPort(), packages, n, "notify-warm-up");
-        System.out.printf("warm-up (not counted): plain consumer %,.0f alerts/s, notifier %,.0f alerts/s%n", warmPlain,
-            warmStage);
+        double warmStage = notifier(clients, topics, admin, vertx, port, packages, n, "notify-warm-up");
+        double warmBare = HISTORY ? 0 : bareDelivery(clients, topics, web, port, n, "nbare-warm-up");
+        System.out.printf("warm-up (not counted): plain consumer %,.0f alerts/s, notifier %,.0f alerts/s%s%n", warmPlain,
+            warmStage, HISTORY ? "" : String.format(", bare delivery %,.0f alerts/s", warmBare));
         for (int r = 0; r < rounds; r++) {
           long before = requests.get();
           if (r % 2 == 0) {
             plain[r] = plainConsumer(clients, topics, n, "nplain-" + r);
-            stage[r] = notifier(clients, topics, admin, vertx, receiver.actualPort(), packages, n, "notify-" + r);
+            bare[r] = HISTORY ? 0 : bareDelivery(clients, topics, web, port, n, "nbare-" + r);
+            long beforeStage = requests.get();
+            stage[r] = notifier(clients, topics, admin, vertx, port, packages, n, "notify-" + r);
+            before = beforeStage;
           } else {
-            stage[r] = notifier(clients, topics, admin, vertx, receiver.actualPort(), packages, n, "notify-" + r);
+            stage[r] = notifier(clients, topics, admin, vertx, port, packages, n, "notify-" + r);
+            long stageRequests = requests.get() - before;
+            bare[r] = HISTORY ? 0 : bareDelivery(clients, topics, web, port, n, "nbare-" + r);
             plain[r] = plainConsumer(clients, topics, n, "nplain-" + r);
+            before = requests.get() - stageRequests;
           }
           System.out.printf("round %d: plain consumer %,.0f alerts/s, notifier %,.0f alerts/s (%,d webhook requests), "
-              + "ratio %.3f, load %s%n", r + 1, plain[r], stage[r], requests.get() - before, stage[r] / plain[r],
-              RuleStageThroughput.load());
+              + "ratio %.3f%s, load %s%n", r + 1, plain[r], stage[r], requests.get() - before, stage[r] / plain[r],
+              HISTORY ? "" : String.format("; bare delivery %,.0f alerts/s, notifier / bare %.3f", bare[r],
+                  stage[r] / bare[r]), RuleStageThroughput.load());
         }
       }
       double[] ratio = new double[rounds];
@@ -128,6 +145,15 @@ public final class NotifierStageThroughput {
       System.out.printf("ratio notifier / plain: median %.3f (min %.3f, max %.3f) over %d rounds; load after: %s%n",
           RuleStageThroughput.median(ratio), Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0),
           rounds, RuleStageThroughput.load());
+      if (!HISTORY) {
+        double[] toBare = new double[rounds];
+        Arrays.setAll(toBare, i -> stage[i] / bare[i]);
+        System.out.printf("bare delivery (reference 2): median %,.0f alerts/s (min %,.0f, max %,.0f)%n",
+            RuleStageThroughput.median(bare), Arrays.stream(bare).min().orElse(0), Arrays.stream(bare).max().orElse(0));
+        System.out.printf("ratio notifier / bare delivery: median %.3f (min %.3f, max %.3f)%n",
+            RuleStageThroughput.median(toBare), Arrays.stream(toBare).min().orElse(0),
+            Arrays.stream(toBare).max().orElse(0));
+      }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get();
       RuleStageThroughput.deleteRecursively(dir);
@@ -180,6 +206,56 @@ public final class NotifierStageThroughput {
         throw new IllegalStateException("empty values");
       }
       return n / ((System.nanoTime() - first) / 1e9);
+    }
+  }
+
+  /**
+   * Alerts/s of the bare work of a delivery, the second reference: a plain consumer of a fresh group
+   * decodes each alert ({@link AlertCodec}) and posts them to the same receiver in the notifier's
+   * batches of 100, one request at a time as the notifier does to one receiver, then commits its
+   * offsets once (no transactions, no outbox, no sent records: what any notifier must at least do).
+   */
+  private static double bareDelivery(KafkaClients clients, Topics topics, WebClient web, int port, long n,
+      String group) throws Exception {
+    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(group)) {
+      c.subscribe(List.of(topics.alerts()));
+      long seen = 0;
+      long first = 0;
+      List<Alert> batch = new ArrayList<>(BATCH);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (seen < n) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("bare delivery read only " + seen + " of " + n + " alerts");
+        }
+        var records = c.poll(Duration.ofMillis(100));
+        if (seen == 0 && !records.isEmpty()) {
+          first = System.nanoTime();
+        }
+        for (var rec : records) {
+          batch.add(AlertCodec.decode(rec.value()));
+          seen++;
+          if (batch.size() == BATCH || seen == n) {
+            post(web, port, batch);
+            batch.clear();
+          }
+        }
+      }
+      c.commitSync();
+      return n / ((System.nanoTime() - first) / 1e9);
+    }
+  }
+
+  /** Posts the alerts as one JSON array and waits for the receiver's 200. */
+  private static void post(WebClient web, int port, List<Alert> alerts) throws Exception {
+    StringBuilder body = new StringBuilder("[");
+    for (Alert a : alerts) {
+      body.append(body.length() > 1 ? "," : "").append(new String(AlertCodec.encode(a), StandardCharsets.UTF_8));
+    }
+    var response = web.post(port, "localhost", "/hook").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body.append(']').toString())).toCompletionStage().toCompletableFuture()
+        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("receiver answered " + response.statusCode());
     }
   }
 
