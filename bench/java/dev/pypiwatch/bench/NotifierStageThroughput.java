@@ -110,7 +110,7 @@ public final class NotifierStageThroughput {
       WebClient web = WebClient.create(vertx);
       int port = receiver.actualPort();
       try (Admin admin = clients.newAdmin()) {
-        double warmPlain = plainConsumer(clients, topics, n, "nplain-warm-up");
+        double warmPlain = RuleStageThroughput.plainConsumer(clients, topics.alerts(), n, "nplain-warm-up");
         double warmStage = notifier(clients, topics, admin, vertx, port, packages, n, "notify-warm-up");
         double warmBare = HISTORY ? 0 : bareDelivery(clients, topics, web, port, n, "nbare-warm-up");
         System.out.printf("warm-up (not counted): plain consumer %,.0f alerts/s, notifier %,.0f alerts/s%s%n", warmPlain,
@@ -118,7 +118,7 @@ public final class NotifierStageThroughput {
         for (int r = 0; r < rounds; r++) {
           long before = requests.get();
           if (r % 2 == 0) {
-            plain[r] = plainConsumer(clients, topics, n, "nplain-" + r);
+            plain[r] = RuleStageThroughput.plainConsumer(clients, topics.alerts(), n, "nplain-" + r);
             bare[r] = HISTORY ? 0 : bareDelivery(clients, topics, web, port, n, "nbare-" + r);
             long beforeStage = requests.get();
             stage[r] = notifier(clients, topics, admin, vertx, port, packages, n, "notify-" + r);
@@ -127,7 +127,7 @@ public final class NotifierStageThroughput {
             stage[r] = notifier(clients, topics, admin, vertx, port, packages, n, "notify-" + r);
             long stageRequests = requests.get() - before;
             bare[r] = HISTORY ? 0 : bareDelivery(clients, topics, web, port, n, "nbare-" + r);
-            plain[r] = plainConsumer(clients, topics, n, "nplain-" + r);
+            plain[r] = RuleStageThroughput.plainConsumer(clients, topics.alerts(), n, "nplain-" + r);
             before = requests.get() - stageRequests;
           }
           System.out.printf("round %d: plain consumer %,.0f alerts/s, notifier %,.0f alerts/s (%,d webhook requests), "
@@ -181,34 +181,6 @@ public final class NotifierStageThroughput {
     return packages;
   }
 
-  /** Alerts/s of a plain consumer of a fresh group reading the topic to its end, from its first record. */
-  private static double plainConsumer(KafkaClients clients, Topics topics, long n, String group) {
-    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(group)) {
-      c.subscribe(List.of(topics.alerts()));
-      long seen = 0;
-      long first = 0;
-      long bytes = 0;
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (seen < n) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("plain consumer read only " + seen + " of " + n + " alerts");
-        }
-        var records = c.poll(Duration.ofMillis(100));
-        if (seen == 0 && !records.isEmpty()) {
-          first = System.nanoTime();
-        }
-        for (var rec : records) {
-          bytes += rec.serializedValueSize();
-          seen++;
-        }
-      }
-      if (bytes == 0) {
-        throw new IllegalStateException("empty values");
-      }
-      return n / ((System.nanoTime() - first) / 1e9);
-    }
-  }
-
   /**
    * Alerts/s of the bare work of a delivery, the second reference: a plain consumer of a fresh group
    * decodes each alert ({@link AlertCodec}) and posts them to the same receiver in the notifier's
@@ -216,44 +188,27 @@ public final class NotifierStageThroughput {
    * offsets once (no transactions, no outbox, no sent records: what any notifier must at least do).
    */
   private static double bareDelivery(KafkaClients clients, Topics topics, WebClient web, int port, long n,
-      String group) throws Exception {
-    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(group)) {
-      c.subscribe(List.of(topics.alerts()));
-      long seen = 0;
-      long first = 0;
-      List<Alert> batch = new ArrayList<>(BATCH);
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (seen < n) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("bare delivery read only " + seen + " of " + n + " alerts");
-        }
-        var records = c.poll(Duration.ofMillis(100));
-        if (seen == 0 && !records.isEmpty()) {
-          first = System.nanoTime();
-        }
-        for (var rec : records) {
-          batch.add(AlertCodec.decode(rec.value()));
-          seen++;
-          if (batch.size() == BATCH || seen == n) {
-            post(web, port, batch);
-            batch.clear();
-          }
-        }
+      String group) {
+    List<Alert> batch = new ArrayList<>(BATCH);
+    long[] seen = {0};
+    return RuleStageThroughput.consume(clients, topics.alerts(), n, group, r -> {
+      batch.add(AlertCodec.decode(r.value()));
+      if (++seen[0] == n || batch.size() == BATCH) {
+        post(web, port, batch);
+        batch.clear();
       }
-      c.commitSync();
-      return n / ((System.nanoTime() - first) / 1e9);
-    }
+    }, KafkaConsumer::commitSync);
   }
 
   /** Posts the alerts as one JSON array and waits for the receiver's 200. */
-  private static void post(WebClient web, int port, List<Alert> alerts) throws Exception {
+  private static void post(WebClient web, int port, List<Alert> alerts) {
     StringBuilder body = new StringBuilder("[");
     for (Alert a : alerts) {
       body.append(body.length() > 1 ? "," : "").append(new String(AlertCodec.encode(a), StandardCharsets.UTF_8));
     }
     var response = web.post(port, "localhost", "/hook").putHeader("content-type", "application/json")
         .sendBuffer(Buffer.buffer(body.append(']').toString())).toCompletionStage().toCompletableFuture()
-        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
     if (response.statusCode() != 200) {
       throw new IllegalStateException("receiver answered " + response.statusCode());
     }
@@ -292,13 +247,9 @@ public final class NotifierStageThroughput {
     Thread loop = new Thread(stream::run, "bench-notifier");
     loop.start();
     try {
-      Map<TopicPartition, Long> end;
-      try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
-        end = c.endOffsets(c.partitionsFor(topics.alerts(), WAIT).stream()
-            .map(i -> new TopicPartition(i.topic(), i.partition())).toList(), WAIT);
-      }
+      Map<TopicPartition, Long> end = RuleStageThroughput.endOffsets(clients, topics.alerts());
       long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!committedAtEnd(admin, group, end)) {
+      while (!RuleStageThroughput.committedAtEnd(admin, group, end)) {
         if (System.nanoTime() > deadline || !loop.isAlive()) {
           throw new IllegalStateException("notifier: offsets not committed at the end; sent " + metrics.sentTo("bot"));
         }
@@ -343,10 +294,5 @@ public final class NotifierStageThroughput {
     public void close() {}
   }
 
-  private static boolean committedAtEnd(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata().get();
-    return end.entrySet().stream().allMatch(e -> e.getValue() == 0
-        || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
-  }
+
 }

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -192,30 +193,46 @@ public final class RuleStageThroughput {
 
   /** Records/s of a plain consumer of a fresh group reading the topic to its end, from its first record. */
   private static double plainConsumer(KafkaClients clients, Topics topics, long n, String group) {
+    return plainConsumer(clients, topics.downloads(), n, group);
+  }
+
+  /** Records/s of a plain consumer of a fresh group reading {@code topic}'s {@code n} records, values left alone. */
+  static double plainConsumer(KafkaClients clients, String topic, long n, String group) {
+    long[] bytes = {0};
+    double rate = consume(clients, topic, n, group, r -> bytes[0] += r.serializedValueSize(), c -> { });
+    if (bytes[0] == 0) {
+      throw new IllegalStateException("empty values");
+    }
+    return rate;
+  }
+
+  /**
+   * Records/s of a consumer of a fresh group reading {@code topic}'s {@code n} records, handing each
+   * to {@code each}, then calling {@code atEnd}: timed from its first poll that returned records.
+   */
+  static double consume(KafkaClients clients, String topic, long n, String group,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> each,
+      java.util.function.Consumer<KafkaConsumer<String, byte[]>> atEnd) {
     try (KafkaConsumer<String, byte[]> c = clients.newConsumer(group)) {
-      c.subscribe(List.of(topics.downloads()));
+      c.subscribe(List.of(topic));
       long seen = 0;
       long first = 0;
-      long bytes = 0;
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (seen < n) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("plain consumer read only " + seen + " of " + n + " records");
+          throw new IllegalStateException(group + " read only " + seen + " of " + n + " records of " + topic);
         }
         var records = c.poll(Duration.ofMillis(100));
         if (seen == 0 && !records.isEmpty()) {
           first = System.nanoTime();
         }
         for (var rec : records) {
-          bytes += rec.serializedValueSize(); // touches the record, nothing else
+          each.accept(rec);
           seen++;
         }
       }
-      long elapsed = System.nanoTime() - first;
-      if (bytes == 0) {
-        throw new IllegalStateException("empty values");
-      }
-      return n / (elapsed / 1e9);
+      atEnd.accept(c);
+      return n / ((System.nanoTime() - first) / 1e9);
     }
   }
 
@@ -269,8 +286,13 @@ public final class RuleStageThroughput {
   }
 
   static Map<TopicPartition, Long> endOffsets(KafkaClients clients, Topics topics) {
+    return endOffsets(clients, topics.downloads());
+  }
+
+  /** The end offset of each partition of {@code topic}. */
+  static Map<TopicPartition, Long> endOffsets(KafkaClients clients, String topic) {
     try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
-      List<TopicPartition> parts = c.partitionsFor(topics.downloads(), WAIT).stream()
+      List<TopicPartition> parts = c.partitionsFor(topic, WAIT).stream()
           .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
       return c.endOffsets(parts, WAIT);
     }
