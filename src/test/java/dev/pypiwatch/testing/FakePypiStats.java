@@ -7,12 +7,9 @@ import dev.pypiwatch.simulate.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,11 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scripted faults on top), else like the real server for an unknown package: 404 with text
  * {@code 404}.
  */
-public final class FakePypiStats {
+public final class FakePypiStats extends FakeHttpServer {
   private static final String PREFIX = "/api";
 
-  private final Vertx vertx;
-  private final HttpServer server;
   private final Map<String, FakeResponse> defaults = new HashMap<>();
   private final Map<String, Deque<FakeResponse>> scripts = new HashMap<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -55,14 +50,13 @@ public final class FakePypiStats {
   private Upstream upstream;
 
   private FakePypiStats(Vertx vertx) {
-    this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    super(vertx);
   }
 
   /** Starts a server on an ephemeral port of localhost. */
   public static Future<FakePypiStats> start(Vertx vertx) {
     FakePypiStats fake = new FakePypiStats(vertx);
-    return fake.server.listen(0, "localhost").map(s -> fake);
+    return fake.listen().map(v -> fake);
   }
 
   /** {@link #start} for test set-up code on a non-Vert.x thread. */
@@ -70,18 +64,9 @@ public final class FakePypiStats {
     return Await.result(start(vertx));
   }
 
-  /** Stops the server. */
-  public Future<Void> stop() {
-    return server.close();
-  }
-
   /** {@code http://localhost:PORT/api}: the base URL to configure the client with. */
   public String baseUrl() {
     return "http://localhost:" + port() + PREFIX;
-  }
-
-  public int port() {
-    return server.actualPort();
   }
 
   /** The path key of an endpoint of a package (normalized as the client sends it). */
@@ -168,7 +153,8 @@ public final class FakePypiStats {
         FakeResponse.Delivery.WHOLE, 0);
   }
 
-  private void handle(HttpServerRequest request) {
+  @Override
+  void handle(HttpServerRequest request) {
     long arrival = System.nanoTime();
     String raw = request.path();
     String path = raw.startsWith(PREFIX) ? raw.substring(PREFIX.length()) : raw;
@@ -176,11 +162,7 @@ public final class FakePypiStats {
         MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), arrival));
     trackConcurrency(request.response());
     FakeResponse answer = next(path, request);
-    if (answer.delay().isZero()) {
-      respond(request, answer);
-    } else {
-      vertx.setTimer(answer.delay().toMillis(), id -> respond(request, answer));
-    }
+    answer(request, answer);
   }
 
   private void trackConcurrency(HttpServerResponse response) {
@@ -193,35 +175,5 @@ public final class FakePypiStats {
     };
     response.endHandler(v -> finish.run());
     response.closeHandler(v -> finish.run());
-  }
-
-  private static void respond(HttpServerRequest request, FakeResponse answer) {
-    HttpServerResponse response = request.response();
-    if (response.closed() || response.ended()) {
-      return; // the client gave up (time-out) meanwhile
-    }
-    response.setStatusCode(answer.status());
-    answer.headers().forEach(response::putHeader);
-    Buffer body = Buffer.buffer(answer.body());
-    switch (answer.delivery()) {
-      case WHOLE -> response.end(body);
-      case CHUNKED -> writeChunked(response, body);
-      case CLOSE_EARLY -> {
-        response.putHeader("Content-Length", String.valueOf(body.length()));
-        response.write(body.getBuffer(0, answer.sendBytes()))
-            .onComplete(ar -> request.connection().close());
-      }
-    }
-  }
-
-  private static void writeChunked(HttpServerResponse response, Buffer body) {
-    response.setChunked(true);
-    int chunk = 8 * 1024;
-    List<Buffer> parts = new ArrayList<>();
-    for (int i = 0; i < body.length(); i += chunk) {
-      parts.add(body.getBuffer(i, Math.min(body.length(), i + chunk)));
-    }
-    parts.forEach(response::write);
-    response.end();
   }
 }

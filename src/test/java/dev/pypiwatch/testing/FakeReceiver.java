@@ -3,12 +3,8 @@ package dev.pypiwatch.testing;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -33,12 +29,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * any path, else its path's default, else the overall default (initially 200 {@code ok}, what
  * Slack answers). Paths are matched without the query.
  */
-public final class FakeReceiver {
+public final class FakeReceiver extends FakeHttpServer {
   /** What Slack's incoming webhooks answer on success. */
   public static final FakeResponse SLACK_OK = FakeResponse.status(200, "ok");
 
-  private final Vertx vertx;
-  private final HttpServer server;
   private final Map<String, FakeResponse> pathDefaults = new HashMap<>();
   private final Map<String, Deque<FakeResponse>> pathScripts = new HashMap<>();
   private final Deque<FakeResponse> script = new ArrayDeque<>();
@@ -72,28 +66,18 @@ public final class FakeReceiver {
   }
 
   private FakeReceiver(Vertx vertx) {
-    this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    super(vertx);
   }
 
   /** Starts a server on an ephemeral port of localhost. */
   public static Future<FakeReceiver> start(Vertx vertx) {
     FakeReceiver fake = new FakeReceiver(vertx);
-    return fake.server.listen(0, "localhost").map(s -> fake);
+    return fake.listen().map(v -> fake);
   }
 
   /** {@link #start} for test set-up code on a non-Vert.x thread. */
   public static FakeReceiver startBlocking(Vertx vertx) {
     return Await.result(start(vertx));
-  }
-
-  /** Stops the server; later requests fail to connect. */
-  public Future<Void> stop() {
-    return server.close();
-  }
-
-  public int port() {
-    return server.actualPort();
   }
 
   /** {@code http://localhost:PORT<path>}: the URL to configure a receiver with. */
@@ -161,36 +145,14 @@ public final class FakeReceiver {
     return pathDefaults.getOrDefault(path, fallback);
   }
 
-  private void handle(HttpServerRequest request) {
+  @Override
+  void handle(HttpServerRequest request) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     request.body().onSuccess(body -> {
       requests.add(new Request(request.method().name(), request.path(), request.query(), headers,
           body.getBytes(), System.nanoTime()));
       FakeResponse answer = next(request.path());
-      if (answer.delay().isZero()) {
-        respond(request, answer);
-      } else {
-        vertx.setTimer(answer.delay().toMillis(), id -> respond(request, answer));
-      }
+      answer(request, answer);
     });
-  }
-
-  private static void respond(HttpServerRequest request, FakeResponse answer) {
-    HttpServerResponse response = request.response();
-    if (response.closed() || response.ended()) {
-      return; // the client gave up (time-out) meanwhile
-    }
-    response.setStatusCode(answer.status());
-    answer.headers().forEach(response::putHeader);
-    Buffer body = Buffer.buffer(answer.body());
-    switch (answer.delivery()) {
-      case WHOLE -> response.end(body);
-      case CHUNKED -> response.setChunked(true).end(body);
-      case CLOSE_EARLY -> {
-        response.putHeader("Content-Length", String.valueOf(body.length()));
-        response.write(body.getBuffer(0, answer.sendBytes()))
-            .onComplete(ar -> request.connection().close());
-      }
-    }
   }
 }
