@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,10 +85,7 @@ class RuleStateChangelogIT {
   @Test
   void aRestartedStageRestoresFromTheChangelogAndPublishesTheUninterruptedAlerts() {
     setUp();
-    deploy(uninterrupted, "u", new RuleMetrics());
-    String first = deploy(restarted, "r1", new RuleMetrics());
-    publishBackfill();
-    awaitCaughtUp();
+    String first = backfillBothStages();
     kafka.undeploy(first);
     publishDays(BACKFILL, BACKFILL + 10); // while it is down
     RuleMetrics second = new RuleMetrics();
@@ -130,10 +128,7 @@ class RuleStateChangelogIT {
   @Test
   void aBrokenChangelogFallsBackToTheReplayAndIsWholeAgainAfterTheNextCommit() {
     setUp();
-    deploy(uninterrupted, "u", new RuleMetrics());
-    String first = deploy(restarted, "r1", new RuleMetrics());
-    publishBackfill();
-    awaitCaughtUp();
+    String first = backfillBothStages();
     kafka.undeploy(first);
     // WHEN one partition's newest state of a package is garbage and another's checkpoint is wrong
     String corrupt = series.get(2).pkg();
@@ -170,10 +165,7 @@ class RuleStateChangelogIT {
     setUp();
     kafka.admin().deleteTopics(List.of(restarted.ruleState())).all().get();
     Await.until(() -> !topicNames().contains(restarted.ruleState()), KafkaFixture.WAIT);
-    deploy(uninterrupted, "u", new RuleMetrics());
-    String first = deploy(restarted, "r1", new RuleMetrics());
-    publishBackfill();
-    awaitCaughtUp();
+    String first = backfillBothStages();
     kafka.undeploy(first);
     publishDays(BACKFILL, BACKFILL + 10);
     RuleMetrics second = new RuleMetrics();
@@ -189,12 +181,11 @@ class RuleStateChangelogIT {
   @Test
   void aTrailingAbortedTransactionIsCommittedPastAndTheRestartRestoresFromTheChangelog() {
     setUp();
-    deploy(uninterrupted, "u", new RuleMetrics());
-    String first = deploy(restarted, "r1", new RuleMetrics());
-    publishBackfill();
-    awaitCaughtUp();
+    String first = backfillBothStages();
     // WHEN a poller's transaction is aborted at the end of every downloads partition (a killed
     // instance's, aborted by its restart): only a marker follows the last record a reader gets
+    Map<TopicPartition, Long> before = KafkaTesting.endOffsets(kafka.admin(), uninterrupted.downloads(),
+        IsolationLevel.READ_UNCOMMITTED);
     try (KafkaProducer<String, byte[]> p = clients.newProducer("changelog-aborting-" + seq)) {
       p.initTransactions();
       p.beginTransaction();
@@ -205,9 +196,12 @@ class RuleStateChangelogIT {
       p.flush();
       p.abortTransaction();
     }
-    // THEN both groups commit their offsets at the log's end, past the abort markers
-    Map<TopicPartition, Long> logEnd = KafkaTesting.endOffsets(kafka.admin(), uninterrupted.downloads(),
-        IsolationLevel.READ_UNCOMMITTED);
+    // THEN both groups commit their offsets at the log's end, past the abort markers (each partition
+    // got a record and a marker; the coordinator writes the markers after abortTransaction returns)
+    Map<TopicPartition, Long> logEnd = new HashMap<>();
+    before.forEach((tp, end) -> logEnd.put(tp, end + 2));
+    Await.until(() -> KafkaTesting.endOffsets(kafka.admin(), uninterrupted.downloads(),
+        IsolationLevel.READ_UNCOMMITTED).equals(logEnd), KafkaFixture.WAIT);
     for (String group : List.of("changelog-u-" + seq, "changelog-r-" + seq)) {
       Await.until(() -> KafkaTesting.committedOffsets(kafka.admin(), group, uninterrupted.downloads()).equals(logEnd),
           KafkaFixture.WAIT, () -> "group " + group + " committed "
@@ -230,6 +224,15 @@ class RuleStateChangelogIT {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Deploys the uninterrupted stage and a first restarted one, publishes the backfill; the first's id. */
+  private String backfillBothStages() {
+    deploy(uninterrupted, "u", new RuleMetrics());
+    String first = deploy(restarted, "r1", new RuleMetrics());
+    publishBackfill();
+    awaitCaughtUp();
+    return first;
   }
 
   private String deploy(Topics topics, String transactionalId, RuleMetrics metrics) {
