@@ -104,6 +104,8 @@ public final class NotificationStream extends TransactionalLoop {
   private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(2);
   /** How long, at most, completed deliveries' records wait for a transaction while others are in flight. */
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+  /** How many alerts decoded by a refresh, at most, wait for the group's consumer (some 10 MB). */
+  static final int READ_AHEAD = 20_000;
 
   private record Completion(Notification notification, Throwable error) {}
 
@@ -137,6 +139,12 @@ public final class NotificationStream extends TransactionalLoop {
   // Alerts were read since the downloads were last caught up: the charts of the groups they form need it.
   private boolean chartsBehind;
   private Instant lastCommit = Instant.MIN;
+  /**
+   * Alerts the firing set's refresh decoded ahead of the group's consumer on its partitions, by
+   * partition and offset: its steps take them rather than decode the same records again (a first
+   * start's refresh reads the whole topic the group is about to read).
+   */
+  private final ReadAhead readAhead = new ReadAhead(READ_AHEAD);
   private final OffsetBatch offsetBatch = new OffsetBatch();
   private long reportedHistory;
 
@@ -272,7 +280,10 @@ public final class NotificationStream extends TransactionalLoop {
   }
 
   private void read(ConsumerRecord<String, byte[]> r, Instant now) {
-    Alert a = decodeOrSkip(r, AlertCodec::decode, "alert");
+    Alert a = readAhead.take(r.partition(), r.offset());
+    if (a == null) {
+      a = decodeOrSkip(r, AlertCodec::decode, "alert");
+    }
     if (a == null) {
       metrics.undecodable();
       return;
@@ -397,11 +408,20 @@ public final class NotificationStream extends TransactionalLoop {
       chartsBehind = false;
     }
     if (!now.isBefore(refreshed.plus(REFRESH))) {
+      Map<Integer, Long> groupAt = new HashMap<>();
+      consumer.assignment().forEach(tp -> groupAt.put(tp.partition(), consumer.position(tp)));
       TopicReader.readToEnd(alertsReader, TIMEOUT, r -> {
+        Alert a;
         try {
-          outbox.firing().record(AlertCodec.decode(r.value()));
+          a = AlertCodec.decode(r.value());
         } catch (RuntimeException e) {
           LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
+          return;
+        }
+        outbox.firing().record(a);
+        Long at = groupAt.get(r.partition());
+        if (at != null && r.offset() >= at) {
+          readAhead.put(r.partition(), r.offset(), a);
         }
       });
       refreshed = now;
@@ -416,6 +436,7 @@ public final class NotificationStream extends TransactionalLoop {
   protected void rebuild(Collection<TopicPartition> assigned) {
     Set<Integer> owned = new HashSet<>();
     assigned.forEach(tp -> owned.add(tp.partition()));
+    readAhead.clear(); // the partitions may have moved; what is read again is decoded again
     outbox.reassigned(fp -> owned.contains(KafkaClients.partitionOf(fp, alertPartitions)), owned.contains(0));
     int[] read = new int[1];
     TopicReader.readToEnd(clients, config.sentTopic(), TIMEOUT, r -> {
