@@ -16,7 +16,7 @@ public final class FiringAlerts {
   private final Map<String, Alert> last = new HashMap<>();
   private final Map<String, Integer> perPackage = new HashMap<>();
   /** Fingerprints whose state changed since the outbox last looked (its bounded walks look at them again). */
-  private final Set<String> touched = new HashSet<>();
+  private Set<String> touched = new HashSet<>();
 
   /** Takes {@code a} as its fingerprint's state unless a later-dated transition is already known. */
   public void record(Alert a) {
@@ -45,10 +45,10 @@ public final class FiringAlerts {
     return a != null && a.state() == AlertState.FIRING ? a : null;
   }
 
-  /** The fingerprints whose state changed since the last call. */
+  /** The fingerprints whose state changed since the last call (the caller's to keep). */
   Set<String> takeTouched() {
-    Set<String> out = Set.copyOf(touched);
-    touched.clear();
+    Set<String> out = touched;
+    touched = new HashSet<>();
     return out;
   }
 

@@ -311,10 +311,15 @@ public final class Outbox {
    * #due}. Forming again at the same instant forms nothing more.
    */
   public void form(Instant now) {
-    List<Alert> candidates = candidates(now);
-    formHeldBack(candidates, now);
+    // A walk that cannot form anything is skipped: no firing held back, or none sent to remind of.
+    boolean heldBackWalk = sent.anyHeldBack();
+    boolean reminderWalk = !config.repeatInterval().isZero() && sent.anySent();
+    List<Alert> candidates = candidates(now, heldBackWalk || reminderWalk);
+    if (heldBackWalk) {
+      formHeldBack(candidates, now);
+    }
     formGroups(now);
-    if (!config.repeatInterval().isZero()) {
+    if (reminderWalk) {
       formReminders(candidates, now);
     }
     if (ownsDigests) {
@@ -453,16 +458,13 @@ public final class Outbox {
    * next reminder. Like reminders, only for the fingerprints this instance owns.
    */
   private void formHeldBack(List<Alert> candidates, Instant now) {
-    Map<String, List<Alert>> due = new LinkedHashMap<>();
-    for (Alert a : candidates) {
-      for (String receiver : router.route(a, now)) {
-        String key = SentRecord.key(receiver, a);
-        if (sent.heldBack(key) && !planned.contains(key)) {
-          due.computeIfAbsent(receiver, r -> new ArrayList<>()).add(a);
-        }
-      }
+    Map<String, List<Alert>> due = heldBackDue(candidates, now);
+    if (due.isEmpty()) {
+      return;
     }
-    due.forEach((receiver, sorted) -> {
+    // Walked again in ORDER (rarely: something is due): chunks, and the receivers' order, as always.
+    candidates.sort(ORDER);
+    heldBackDue(candidates, now).forEach((receiver, sorted) -> {
       for (int from = 0; from < sorted.size(); from += MAX_ALERTS) {
         List<Alert> chunk = sorted.subList(from, Math.min(sorted.size(), from + MAX_ALERTS));
         List<Item> items = chunk.stream().map(a -> new Item(a.fingerprint(), a.state().wire(), a.date())).toList();
@@ -473,28 +475,79 @@ public final class Outbox {
   }
 
   /**
-   * The owned firing alerts, in {@link #ORDER}, that the walks look at: all of them if {@link
+   * The owned firing alerts, in no particular order (a walk that finds something due sorts them), that the walks look at: all of them if {@link
    * #walkAll} passed, the day changed or a silence was taken in since the last full walk, else those
    * whose state or sent records changed since the last walk (nothing else can have made one due).
+   * Without {@code walked} (no walk can form anything) the walk's state moves on as if, and none are
+   * listed.
    */
-  private List<Alert> candidates(Instant now) {
-    Set<String> changed = new HashSet<>(firing.takeTouched());
-    changed.addAll(sent.takeTouched());
+  private List<Alert> candidates(Instant now, boolean walked) {
+    Set<String> changed = firing.takeTouched();
+    Set<String> sentChanged = sent.takeTouched();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    Collection<Alert> walk;
-    if (!now.isBefore(walkAll) || !today.equals(walkedDay) || silences.version() != walkedSilences) {
+    boolean all = !now.isBefore(walkAll) || !today.equals(walkedDay) || silences.version() != walkedSilences;
+    if (all) {
       walkAll = silences.nextChange(now); // formReminders brings it forward to the next reminder's time
       walkedDay = today;
       walkedSilences = silences.version();
-      walk = firing.firing();
-    } else {
-      walk = changed.stream().map(firing::firingNow).filter(Objects::nonNull).toList();
     }
-    return walk.stream().filter(a -> ownsFingerprint.test(a.fingerprint())).sorted(ORDER).toList();
+    if (!walked) {
+      return List.of();
+    }
+    List<Alert> walk = new ArrayList<>();
+    if (all) {
+      for (Alert a : firing.firing()) {
+        if (ownsFingerprint.test(a.fingerprint())) {
+          walk.add(a);
+        }
+      }
+      return walk;
+    }
+    changed.addAll(sentChanged);
+    for (String fp : changed) {
+      Alert a = firing.firingNow(fp);
+      if (a != null && ownsFingerprint.test(fp)) {
+        walk.add(a);
+      }
+    }
+    return walk;
+  }
+
+  /** The held-back firings among {@code candidates} no silence holds any more, per receiver, in their order. */
+  private Map<String, List<Alert>> heldBackDue(List<Alert> candidates, Instant now) {
+    Map<String, List<Alert>> due = new LinkedHashMap<>();
+    for (Alert a : candidates) {
+      for (String receiver : router.route(a, now)) {
+        String key = SentRecord.key(receiver, a);
+        if (sent.heldBack(key) && !planned.contains(key)) {
+          due.computeIfAbsent(receiver, r -> new ArrayList<>()).add(a);
+        }
+      }
+    }
+    return due;
   }
 
   private void formReminders(List<Alert> candidates, Instant now) {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    Map<String, List<Alert>> due = remindersDue(candidates, now, today);
+    if (due.isEmpty()) {
+      return;
+    }
+    candidates.sort(ORDER); // as in formHeldBack
+    remindersDue(candidates, now, today).forEach((receiver, alerts) -> {
+      for (int from = 0; from < alerts.size(); from += MAX_ALERTS) {
+        List<Alert> chunk = alerts.subList(from, Math.min(alerts.size(), from + MAX_ALERTS));
+        List<Item> items = chunk.stream().map(a -> new Item(a.fingerprint(), SentRecord.REMINDER, today)).toList();
+        enqueue(receiver, Notification.Kind.REMINDER, chunk, items, null, null);
+      }
+    });
+  }
+
+  /**
+   * The reminders due among {@code candidates}, per receiver, in their order; brings {@link #walkAll}
+   * forward to the next one's time.
+   */
+  private Map<String, List<Alert>> remindersDue(List<Alert> candidates, Instant now, LocalDate today) {
     Map<String, List<Alert>> due = new LinkedHashMap<>();
     for (Alert a : candidates) {
       for (String receiver : router.route(a, now)) {
@@ -513,13 +566,7 @@ public final class Outbox {
         }
       }
     }
-    due.forEach((receiver, alerts) -> {
-      for (int from = 0; from < alerts.size(); from += MAX_ALERTS) {
-        List<Alert> chunk = alerts.subList(from, Math.min(alerts.size(), from + MAX_ALERTS));
-        List<Item> items = chunk.stream().map(a -> new Item(a.fingerprint(), SentRecord.REMINDER, today)).toList();
-        enqueue(receiver, Notification.Kind.REMINDER, chunk, items, null, null);
-      }
-    });
+    return due;
   }
 
   private void formDigests(Instant now) {

@@ -24,7 +24,9 @@ public final class SentLog {
   /** The keys of each notification formed with no outcome yet. */
   private final Map<String, Set<String>> formedKeys = new HashMap<>();
   /** Subjects of the outcomes recorded since the outbox last looked: the fingerprints its bounded walks look at again. */
-  private final Set<String> touched = new HashSet<>();
+  private Set<String> touched = new HashSet<>();
+  /** How many keys are held back now (their record's outcome silenced). */
+  private int heldBack;
 
   /**
    * Remembers {@code r} (a later record of the same key replaces it). A {@link
@@ -45,7 +47,13 @@ public final class SentLog {
       formedKeys.computeIfAbsent(r.notificationId(), id -> new HashSet<>()).add(r.key());
       return;
     }
-    byKey.put(r.key(), r);
+    SentRecord before = byKey.put(r.key(), r);
+    if (before != null && before.outcome() == SentRecord.Outcome.SILENCED) {
+      heldBack--;
+    }
+    if (r.outcome() == SentRecord.Outcome.SILENCED) {
+      heldBack++;
+    }
     touched.add(r.subject());
     if (r.outcome() == SentRecord.Outcome.SENT && !r.subject().equals(SentRecord.ALL)) {
       lastSent.merge(r.receiver() + '|' + r.subject(), r.at(), (a, b) -> a.isAfter(b) ? a : b);
@@ -93,10 +101,20 @@ public final class SentLog {
     return Set.copyOf(formedKeys.getOrDefault(id, Set.of()));
   }
 
-  /** The subjects of the outcomes recorded since the last call. */
+  /** True if some key is {@linkplain #heldBack held back}. */
+  boolean anyHeldBack() {
+    return heldBack > 0;
+  }
+
+  /** True if anything was sent about some fingerprint (a transition or a reminder): there may be reminders. */
+  boolean anySent() {
+    return !lastSent.isEmpty();
+  }
+
+  /** The subjects of the outcomes recorded since the last call (the caller's to keep). */
   Set<String> takeTouched() {
-    Set<String> out = Set.copyOf(touched);
-    touched.clear();
+    Set<String> out = touched;
+    touched = new HashSet<>();
     return out;
   }
 

@@ -514,6 +514,38 @@ class OutboxTest {
         .toList(), "sent before the last reminders: due at once");
   }
 
+  @Test
+  void remindersOfMoreThanAGroupAreSplitInSeverityAndPackageOrderWhateverOrderTheFiringSetHolds() {
+    Duration repeat = Duration.ofDays(7);
+    NotifyConfig c = twoReceivers(repeat);
+    Outbox o = outbox(c);
+    List<Alert> alerts = new ArrayList<>();
+    for (int i = 0; i < Outbox.MAX_ALERTS + 50; i++) {
+      alerts.add(alert(String.format("pkg-%03d", i), AlertState.FIRING, Severity.values()[i % 3], DAY));
+    }
+    Collections.shuffle(alerts, new java.util.Random(15));
+    for (Alert a : alerts) {
+      for (Receiver r : c.receivers()) {
+        o.sent().add(new SentRecord(r.name(), a.fingerprint(), "firing", a.date(), "n", Kind.ALERTS, T0,
+            SentRecord.Outcome.SENT));
+      }
+      o.firing().record(a);
+    }
+    List<Alert> ordered = alerts.stream().sorted(java.util.Comparator.comparing(Alert::severity).reversed()
+        .thenComparing(Alert::packageName)).toList();
+    assertEquals(List.of(), o.due(T0.plus(repeat).minusSeconds(1)));
+    List<Notification> first = o.due(T0.plus(repeat));
+    assertEquals(List.of("ops", "chat"), first.stream().map(Notification::receiver).toList(), "the routes' order");
+    for (Notification n : first) {
+      assertEquals(Kind.REMINDER, n.kind());
+      assertEquals(ordered.subList(0, Outbox.MAX_ALERTS), n.alerts(), "the first chunk of " + n.receiver());
+    }
+    first.forEach(n -> o.delivered(n.id(), T0.plus(repeat)));
+    for (Notification n : o.due(T0.plus(repeat))) {
+      assertEquals(ordered.subList(Outbox.MAX_ALERTS, ordered.size()), n.alerts(), "the rest for " + n.receiver());
+    }
+  }
+
   private static Outbox sentAndFiring(NotifyConfig c, Alert a) {
     Outbox o = outbox(c);
     for (Receiver r : c.receivers()) {

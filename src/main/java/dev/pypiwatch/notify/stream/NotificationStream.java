@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * or in back-off). One is committed before a formed notification's first attempt, and at the end of
  * a step that has something to commit: while deliveries are in flight, at most every {@link
  * #COMMIT_INTERVAL} (a burst shares transactions; the loop then polls briefly, to take each
- * completed delivery up at once). Offsets never pass a pending alert, so after a crash every
+ * completed delivery up at once). A step with nothing to write but offsets that moved (alerts
+ * finished at once: a catch-up of history, say) commits them once every assigned partition is read
+ * to its end, or at most {@link OffsetBatch#BATCH} later. Offsets never pass a pending alert, so after a crash every
  * unfinished alert is read again, and the sent topic, read back from its beginning on every (re)assignment, keeps what
  * was already sent from going out twice. Alerts that are silenced, unrouted or already sent finish
  * at once (a silenced firing's held-back records go into the same transaction).
@@ -101,6 +104,8 @@ public final class NotificationStream extends TransactionalLoop {
   private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(2);
   /** How long, at most, completed deliveries' records wait for a transaction while others are in flight. */
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+  /** How many alerts decoded by a refresh, at most, wait for the group's consumer (some 10 MB). */
+  static final int READ_AHEAD = 20_000;
 
   private record Completion(Notification notification, Throwable error) {}
 
@@ -134,6 +139,13 @@ public final class NotificationStream extends TransactionalLoop {
   // Alerts were read since the downloads were last caught up: the charts of the groups they form need it.
   private boolean chartsBehind;
   private Instant lastCommit = Instant.MIN;
+  /**
+   * Alerts the firing set's refresh decoded ahead of the group's consumer on its partitions, by
+   * partition and offset: its steps take them rather than decode the same records again (a first
+   * start's refresh reads the whole topic the group is about to read).
+   */
+  private final ReadAhead readAhead = new ReadAhead(READ_AHEAD);
+  private final OffsetBatch offsetBatch = new OffsetBatch();
   private long reportedHistory;
 
   /**
@@ -240,8 +252,16 @@ public final class NotificationStream extends TransactionalLoop {
     }
     // The rest (completed deliveries, notifications formed behind a head in flight) waits while a burst lasts:
     // fewer transactions; a crash resends at most COMMIT_INTERVAL's worth of deliveries, with the same ids.
-    if (inFlight == 0 || !now.isBefore(lastCommit.plus(COMMIT_INTERVAL))) {
-      commit();
+    if (inFlight > 0) {
+      if (!now.isBefore(lastCommit.plus(COMMIT_INTERVAL))) {
+        commit();
+      }
+    } else {
+      Map<TopicPartition, OffsetAndMetadata> offsets = movedOffsets();
+      // Offsets alone (a catch-up of history) wait for the end of the partitions, at most OffsetBatch.BATCH.
+      if (!unwritten.isEmpty() || !offsets.isEmpty() && offsetBatch.commitNow(caughtUp(), System.nanoTime())) {
+        commit(offsets);
+      }
     }
     metrics.pending(outbox.pending());
     reportHistory();
@@ -260,7 +280,10 @@ public final class NotificationStream extends TransactionalLoop {
   }
 
   private void read(ConsumerRecord<String, byte[]> r, Instant now) {
-    Alert a = decodeOrSkip(r, AlertCodec::decode, "alert");
+    Alert a = readAhead.take(r.partition(), r.offset());
+    if (a == null) {
+      a = decodeOrSkip(r, AlertCodec::decode, "alert");
+    }
     if (a == null) {
       metrics.undecodable();
       return;
@@ -320,6 +343,24 @@ public final class NotificationStream extends TransactionalLoop {
 
   /** Commits the unwritten records with the offsets that moved, in one transaction; nothing if neither. */
   private void commit() {
+    commit(movedOffsets());
+  }
+
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (unwritten.isEmpty() && offsets.isEmpty()) {
+      offsetBatch.committed();
+      return;
+    }
+    producer.commit(unwritten, offsets, consumer.groupMetadata());
+    lastCommit = clock.instant();
+    offsetBatch.committed();
+    unwritten.clear();
+    formedUncommitted.clear();
+    offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+  }
+
+  /** The offsets of the assigned partitions that may move: up to the position or the first open alert. */
+  private Map<TopicPartition, OffsetAndMetadata> movedOffsets() {
     Map<Integer, Long> firstOpen = outbox.firstOpen();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : consumer.assignment()) {
@@ -328,14 +369,18 @@ public final class NotificationStream extends TransactionalLoop {
         offsets.put(tp, new OffsetAndMetadata(upTo));
       }
     }
-    if (unwritten.isEmpty() && offsets.isEmpty()) {
-      return;
+    return offsets;
+  }
+
+  /** True if every assigned partition is read to its end (its lag known and 0). */
+  private boolean caughtUp() {
+    for (TopicPartition tp : consumer.assignment()) {
+      OptionalLong lag = consumer.currentLag(tp);
+      if (lag.isEmpty() || lag.getAsLong() > 0) {
+        return false;
+      }
     }
-    producer.commit(unwritten, offsets, consumer.groupMetadata());
-    lastCommit = clock.instant();
-    unwritten.clear();
-    formedUncommitted.clear();
-    offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+    return true;
   }
 
   /** Catches the silences up to the end of their topic. */
@@ -363,11 +408,20 @@ public final class NotificationStream extends TransactionalLoop {
       chartsBehind = false;
     }
     if (!now.isBefore(refreshed.plus(REFRESH))) {
+      Map<Integer, Long> groupAt = new HashMap<>();
+      consumer.assignment().forEach(tp -> groupAt.put(tp.partition(), consumer.position(tp)));
       TopicReader.readToEnd(alertsReader, TIMEOUT, r -> {
+        Alert a;
         try {
-          outbox.firing().record(AlertCodec.decode(r.value()));
+          a = AlertCodec.decode(r.value());
         } catch (RuntimeException e) {
           LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
+          return;
+        }
+        outbox.firing().record(a);
+        Long at = groupAt.get(r.partition());
+        if (at != null && r.offset() >= at) {
+          readAhead.put(r.partition(), r.offset(), a);
         }
       });
       refreshed = now;
@@ -382,6 +436,7 @@ public final class NotificationStream extends TransactionalLoop {
   protected void rebuild(Collection<TopicPartition> assigned) {
     Set<Integer> owned = new HashSet<>();
     assigned.forEach(tp -> owned.add(tp.partition()));
+    readAhead.clear(); // the partitions may have moved; what is read again is decoded again
     outbox.reassigned(fp -> owned.contains(KafkaClients.partitionOf(fp, alertPartitions)), owned.contains(0));
     int[] read = new int[1];
     TopicReader.readToEnd(clients, config.sentTopic(), TIMEOUT, r -> {
