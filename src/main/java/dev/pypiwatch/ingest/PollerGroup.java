@@ -93,12 +93,21 @@ public final class PollerGroup implements PackageOwnership, AutoCloseable {
     this.referencePackage = referencePackage.isEmpty() ? "" : PackageName.normalize(referencePackage);
     this.consumer = newConsumer(clients, groupId);
     try {
-      this.partitions = consumer.partitionsFor(watchlistTopic, TIMEOUT).size();
-      this.statePartitions = consumer.partitionsFor(pollerStateTopic, TIMEOUT).size();
+      this.partitions = existing(consumer, watchlistTopic);
+      this.statePartitions = existing(consumer, pollerStateTopic);
     } catch (RuntimeException e) {
       consumer.close(Duration.ZERO);
       throw e;
     }
+  }
+
+  /** The partitions of {@code topic}, which must exist (the service created it). */
+  private static int existing(KafkaConsumer<String, byte[]> consumer, String topic) {
+    int n = TopicReader.partitions(consumer, topic, TIMEOUT).size();
+    if (n == 0) {
+      throw new IllegalStateException("topic " + topic + " does not exist");
+    }
+    return n;
   }
 
   private static KafkaConsumer<String, byte[]> newConsumer(KafkaClients clients, String groupId) {

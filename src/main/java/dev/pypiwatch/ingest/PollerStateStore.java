@@ -61,7 +61,11 @@ public final class PollerStateStore {
     TopicPartition tp;
     long end;
     try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
-      tp = new TopicPartition(topic, KafkaClients.partitionOf(pkg, c.partitionsFor(topic, timeout).size()));
+      int partitions = TopicReader.partitions(c, topic, timeout).size();
+      if (partitions == 0) {
+        throw new IllegalStateException("topic " + topic + " does not exist");
+      }
+      tp = new TopicPartition(topic, KafkaClients.partitionOf(pkg, partitions));
       end = c.endOffsets(List.of(tp), timeout).get(tp);
     }
     byte[][] latest = new byte[1][];

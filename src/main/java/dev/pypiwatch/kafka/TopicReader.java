@@ -20,8 +20,39 @@ import org.slf4j.LoggerFactory;
 public final class TopicReader {
   private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  /**
+   * How long a topic may be missing from the broker's answers right after its creation: brokers
+   * apply a new topic to their metadata a moment after the controller created it.
+   */
+  private static final Duration TOPIC_APPEARS = Duration.ofSeconds(5);
+  private static final long TOPIC_ASKED_AGAIN_MS = 50;
 
   private TopicReader() {}
+
+  /**
+   * The partitions of {@code topic} as {@code consumer} finds them; empty if the topic does not
+   * exist. An empty answer is asked again for a few seconds (at most {@code timeout}) before it
+   * counts: a topic created a moment ago (at a first start) is not in every broker's metadata yet.
+   */
+  public static List<PartitionInfo> partitions(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+      String topic, Duration timeout) {
+    long deadline = System.nanoTime() + Math.min(timeout.toNanos(), TOPIC_APPEARS.toNanos());
+    while (true) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+      if (infos != null && !infos.isEmpty()) {
+        return infos;
+      }
+      if (System.nanoTime() >= deadline) {
+        return List.of();
+      }
+      try {
+        Thread.sleep(TOPIC_ASKED_AGAIN_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return List.of();
+      }
+    }
+  }
 
   /**
    * A {@linkplain KafkaClients#newReader reader} assigned to every partition of {@code topic},
@@ -33,8 +64,8 @@ public final class TopicReader {
       Duration timeout) {
     KafkaConsumer<String, byte[]> c = clients.newReader();
     try {
-      List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
-      if (infos == null || infos.isEmpty()) {
+      List<PartitionInfo> infos = partitions(c, topic, timeout);
+      if (infos.isEmpty()) {
         throw new IllegalStateException("topic " + topic + " does not exist");
       }
       List<TopicPartition> parts =

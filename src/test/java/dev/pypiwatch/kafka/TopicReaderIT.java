@@ -1,6 +1,8 @@
 package dev.pypiwatch.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pypiwatch.testing.KafkaFixture;
 import dev.pypiwatch.testing.KafkaTesting;
@@ -10,9 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,6 +61,45 @@ class TopicReaderIT {
         TopicReader.readToEnd(reader, READ, r -> read.add("again: " + r.offset()));
         assertEquals(4, read.size(), "nothing twice");
       }
+    }
+  }
+
+  @Test
+  void aTopicCreatedAfterAnEmptyAnswerIsFoundByTheSameLookUp() throws Exception {
+    KafkaConfig config = KafkaTesting.config(KafkaTesting.uniqueTopics("appears", 1), Map.of());
+    KafkaClients clients = kafka.clients(config);
+    String topic = config.topics().downloads() + ".late";
+    CountDownLatch emptyAnswer = new CountDownLatch(1);
+    // The real consumer, noting when the broker first answered that the topic does not exist.
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients.readerProperties()) {
+      @Override
+      public List<PartitionInfo> partitionsFor(String t, Duration timeout) {
+        List<PartitionInfo> infos = super.partitionsFor(t, timeout);
+        if (infos.isEmpty()) {
+          emptyAnswer.countDown();
+        }
+        return infos;
+      }
+    }) {
+      CompletableFuture<List<PartitionInfo>> lookUp =
+          CompletableFuture.supplyAsync(() -> TopicReader.partitions(consumer, topic, READ));
+      assertTrue(emptyAnswer.await(READ.toSeconds(), TimeUnit.SECONDS), "the topic was missing at first");
+      kafka.admin().createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+      assertEquals(2, lookUp.get(READ.toSeconds(), TimeUnit.SECONDS).size(), "found once created");
+    }
+  }
+
+  @Test
+  void aTopicThatDoesNotExistIsAskedForAgainUntilTheTimeOutThenCountsAsMissing() {
+    KafkaClients clients = kafka.clients(KafkaTesting.config(KafkaTesting.uniqueTopics("missing", 1), Map.of()));
+    Duration timeout = Duration.ofMillis(600);
+    try (KafkaConsumer<String, byte[]> consumer = clients.newReader()) {
+      long start = System.nanoTime();
+      assertEquals(List.of(), TopicReader.partitions(consumer, "no-such-topic-" + System.nanoTime(), timeout));
+      assertTrue(System.nanoTime() - start >= timeout.toNanos(), "asked again for the whole time-out first");
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> TopicReader.fromBeginning(clients, "no-such-topic", timeout));
+      assertEquals("topic no-such-topic does not exist", e.getMessage());
     }
   }
 

@@ -192,8 +192,8 @@ public final class NotificationStream extends TransactionalLoop {
       producer = new TransactionalProducer(clients, transactionalId,
           List.of(config.sentTopic(), config.dlqTopic(), topics.silences()));
       consumer = clients.newConsumer(config.groupId());
-      var infos = consumer.partitionsFor(topics.alerts(), TIMEOUT);
-      if (infos == null || infos.isEmpty()) {
+      var infos = TopicReader.partitions(consumer, topics.alerts(), TIMEOUT);
+      if (infos.isEmpty()) {
         throw new IllegalStateException("alerts topic " + topics.alerts() + " does not exist");
       }
       alertPartitions = infos.size();

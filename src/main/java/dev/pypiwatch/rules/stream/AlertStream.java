@@ -125,8 +125,8 @@ public final class AlertStream extends TransactionalLoop {
   @Override
   public void open() {
     consumer = clients.newConsumer(groupId);
-    var infos = consumer.partitionsFor(topics.downloads(), TIMEOUT);
-    if (infos == null || infos.isEmpty()) {
+    var infos = TopicReader.partitions(consumer, topics.downloads(), TIMEOUT);
+    if (infos.isEmpty()) {
       close();
       throw new IllegalStateException("downloads topic " + topics.downloads() + " does not exist");
     }

@@ -74,8 +74,8 @@ final class RuleStateChangelog {
    */
   static RuleStateChangelog open(KafkaClients clients, KafkaConsumer<String, byte[]> consumer, String topic,
       int partitions, Duration timeout) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-    if (infos == null || infos.isEmpty()) {
+    List<PartitionInfo> infos = TopicReader.partitions(consumer, topic, timeout);
+    if (infos.isEmpty()) {
       LOG.warn("rule-state topic {} does not exist: the rule stage keeps no changelog and replays the downloads"
           + " topic at every start and rebalance", topic);
       return new RuleStateChangelog(clients, topic, partitions, false);
