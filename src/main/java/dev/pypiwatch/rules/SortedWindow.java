@@ -61,7 +61,22 @@ abstract class SortedWindow {
     return Arrays.copyOf(sorted[lane], count);
   }
 
-  private void moveTo(int newEnd, int newDays, int newParam) {
+  /**
+   * The window's own array of {@code lane}'s values, ascending in its first {@link #count} elements
+   * (after {@link #moveTo}): read it, never write it, and not after the window moves again. Spares
+   * the share rules a copy per category and day.
+   */
+  double[] lane(int lane) {
+    return sorted[lane];
+  }
+
+  /** How many days of the window held have values: the length of every lane's values. */
+  int count() {
+    return count;
+  }
+
+  /** Holds the included days of [{@code newEnd - newDays + 1}, {@code newEnd}]. */
+  void moveTo(int newEnd, int newDays, int newParam) {
     boolean same = end != NONE && newDays == days && newParam == param;
     if (same && newEnd == end) {
       return;
