@@ -62,10 +62,12 @@ final class Baselines {
   private static Optional<Estimate> estimate(DailySeries s, Memo memo, int day, int weeks, double floor) {
     double b = sameWeekday(s, day, weeks);
     if (!Double.isNaN(b)) {
-      double[] res = memo.residuals.sorted(0, day - 1, RESIDUAL_DAYS, weeks);
-      if (res.length >= MIN_RESIDUALS) {
-        return Optional.of(new Estimate(b, scale(res, res.length, floor), true,
-            riseScale(res, res.length, floor)));
+      // Read in place (no copy): nothing moves the window before the estimate is made.
+      memo.residuals.moveTo(day - 1, RESIDUAL_DAYS, weeks);
+      double[] res = memo.residuals.lane(0);
+      int n = memo.residuals.count();
+      if (n >= MIN_RESIDUALS) {
+        return Optional.of(new Estimate(b, scale(res, n, floor), true, riseScale(res, n, floor)));
       }
     }
     return flat(s, day, floor);

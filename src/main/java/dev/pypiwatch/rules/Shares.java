@@ -4,7 +4,6 @@ import dev.pypiwatch.events.Categories;
 import dev.pypiwatch.events.Endpoint;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -112,7 +111,16 @@ final class Shares {
     for (int i = 0; i < recentDays; i++) {
       scratch[i] = share(s, recent[i], recentTotals[i]);
     }
-    Arrays.sort(scratch, 0, recentDays);
+    // Insertion sort: a week of values, where Arrays.sort's dispatch costs more than the sorting.
+    for (int i = 1; i < recentDays; i++) {
+      double x = scratch[i];
+      int j = i - 1;
+      while (j >= 0 && scratch[j] > x) {
+        scratch[j + 1] = scratch[j];
+        j--;
+      }
+      scratch[j + 1] = x;
+    }
     return Robust.medianOfSorted(scratch, recentDays);
   }
 
