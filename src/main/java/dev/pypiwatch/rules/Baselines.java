@@ -188,7 +188,7 @@ final class Baselines {
 
     Memo(DailySeries s) {
       Arrays.fill(days, NONE);
-      residuals = new SortedWindow() {
+      residuals = new SortedWindow(true) {
         @Override
         int lanes() {
           return 1;
