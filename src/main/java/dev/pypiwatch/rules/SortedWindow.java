@@ -106,8 +106,7 @@ abstract class SortedWindow {
     if (same && newEnd == end) {
       return;
     }
-    if (same && newEnd == end + 1 && days > 0 && remove(end - days + 1)) {
-      add(newEnd);
+    if (same && newEnd == end + 1 && days > 0 && slide(end - days + 1, newEnd)) {
       end = newEnd;
       return;
     }
@@ -144,6 +143,46 @@ abstract class SortedWindow {
     for (double[] v : sorted) {
       Arrays.sort(v, 0, count);
     }
+  }
+
+  /**
+   * Takes day {@code out}'s values out and day {@code in}'s in; false if one of {@code out}'s is not
+   * there (the window then needs a rebuild). When both days have values, each lane's value is
+   * replaced in one move of the values between the two places instead of two: the lane comes out
+   * the same sorted array either way.
+   */
+  private boolean slide(int out, int in) {
+    boolean wasIn = keepsValues ? includedByDay[slot(out)] : included(out, param);
+    if (!wasIn || !included(in, param)) {
+      if (!remove(out)) {
+        return false;
+      }
+      add(in);
+      return true;
+    }
+    for (int c = 0; c < sorted.length; c++) {
+      double[] v = sorted[c];
+      double x = keepsValues ? byDay[c][slot(out)] : value(c, out, param);
+      int at = search(v, count, x);
+      if (at == count || Double.compare(v[at], x) != 0) {
+        return false;
+      }
+      double y = value(c, in, param);
+      if (keepsValues) {
+        byDay[c][slot(in)] = y; // the slot out had: read above
+      }
+      int order = Double.compare(y, x);
+      if (order > 0) {
+        int to = search(v, count, y) - 1; // above at: every value up to at is at most x
+        System.arraycopy(v, at + 1, v, at, to - at);
+        v[to] = y;
+      } else if (order < 0) {
+        int to = search(v, at, y);
+        System.arraycopy(v, to, v, to + 1, at - to);
+        v[to] = y;
+      }
+    }
+    return true;
   }
 
   private void add(int day) {
