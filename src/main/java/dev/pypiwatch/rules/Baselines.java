@@ -62,10 +62,12 @@ final class Baselines {
   private static Optional<Estimate> estimate(DailySeries s, Memo memo, int day, int weeks, double floor) {
     double b = sameWeekday(s, day, weeks);
     if (!Double.isNaN(b)) {
-      double[] res = memo.residuals.sorted(0, day - 1, RESIDUAL_DAYS, weeks);
-      if (res.length >= MIN_RESIDUALS) {
-        return Optional.of(new Estimate(b, scale(res, res.length, floor), true,
-            riseScale(res, res.length, floor)));
+      // Read in place (no copy): nothing moves the window before the estimate is made.
+      memo.residuals.moveTo(day - 1, RESIDUAL_DAYS, weeks);
+      double[] res = memo.residuals.lane(0);
+      int n = memo.residuals.count();
+      if (n >= MIN_RESIDUALS) {
+        return Optional.of(new Estimate(b, scale(res, n, floor), true, riseScale(res, n, floor)));
       }
     }
     return flat(s, day, floor);
@@ -80,6 +82,19 @@ final class Baselines {
    * within two weeks instead of six, while a burst or a dip of a few days leaves it alone.
    */
   static double level(DailySeries s, int day, int weeks) {
+    // Memoized: the residual window's new day had its level computed the day before (the spike's),
+    // and the drop window's first day a few days before.
+    Memo memo = s.baselines();
+    double kept = memo.keptLevel(day, weeks);
+    if (!Double.isNaN(kept)) {
+      return kept;
+    }
+    double level = computeLevel(s, day, weeks);
+    memo.keepLevel(day, weeks, level);
+    return level;
+  }
+
+  private static double computeLevel(DailySeries s, int day, int weeks) {
     double[] v = new double[LEVEL_DAYS];
     int n = 0;
     for (int i = 1; i <= LEVEL_DAYS; i++) {
@@ -183,10 +198,15 @@ final class Baselines {
     private final Optional<Estimate>[] estimates = new Optional[KEPT];
     private int weeks;
     private double floor;
+    /** Levels kept ({@link #level}), by day as the estimates, for {@link #levelWeeks} weeks. */
+    private final int[] levelDays = new int[KEPT];
+    private final double[] levels = new double[KEPT];
+    private int levelWeeks;
 
     Memo(DailySeries s) {
       Arrays.fill(days, NONE);
-      residuals = new SortedWindow() {
+      Arrays.fill(levelDays, NONE);
+      residuals = new SortedWindow(true) {
         @Override
         int lanes() {
           return 1;
@@ -209,7 +229,7 @@ final class Baselines {
 
     /** Bytes of the arrays held: the residual window and the kept days and estimates (not the estimates). */
     long bytes() {
-      return residuals.bytes() + 16 + 4L * KEPT + 16 + 4L * KEPT;
+      return residuals.bytes() + 16 + 4L * KEPT + 16 + 4L * KEPT + 16 + 4L * KEPT + 16 + 8L * KEPT;
     }
 
     /** The count of {@code day} changed: the estimates after it and residuals from it on are stale. */
@@ -219,6 +239,9 @@ final class Baselines {
         if (days[i] > day) {
           days[i] = NONE;
         }
+        if (levelDays[i] > day) {
+          levelDays[i] = NONE; // a level reads the days before its own
+        }
       }
     }
 
@@ -226,6 +249,22 @@ final class Baselines {
     Optional<Estimate> estimate(int day, int weeks, double floor) {
       int i = day & (KEPT - 1);
       return days[i] == day && this.weeks == weeks && this.floor == floor ? estimates[i] : null;
+    }
+
+    /** The level kept for {@code day} over {@code weeks}; NaN if none (a level is never NaN). */
+    double keptLevel(int day, int weeks) {
+      int i = day & (KEPT - 1);
+      return levelDays[i] == day && levelWeeks == weeks ? levels[i] : Double.NaN;
+    }
+
+    void keepLevel(int day, int weeks, double level) {
+      if (levelWeeks != weeks) {
+        Arrays.fill(levelDays, NONE);
+        levelWeeks = weeks;
+      }
+      int i = day & (KEPT - 1);
+      levelDays[i] = day;
+      levels[i] = level;
     }
 
     void keep(int day, int weeks, double floor, Optional<Estimate> e) {

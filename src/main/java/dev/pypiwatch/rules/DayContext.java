@@ -24,8 +24,8 @@ final class DayContext {
 
   /** {@code alerts} with the context of {@code day} added to each firing one. */
   static List<Alert> explain(Rule.Day day, List<Alert> alerts) {
-    if (alerts.stream().noneMatch(a -> a.state() == AlertState.FIRING)) {
-      return alerts;
+    if (!anyFiring(alerts)) {
+      return alerts; // most days: nothing to explain
     }
     Double ecosystem = ecosystemChange(day);
     Double mirrors = mirrorShare(day.history(), day.date());
@@ -33,6 +33,15 @@ final class DayContext {
     String holiday = day.settings().drop().holidays().nameOf(day.date());
     return alerts.stream().map(a -> a.state() != AlertState.FIRING ? a : a.withContext(
         new AlertContext(ecosystem, mirrors, oneDayIn(a), unusual(a), weekday, holiday, null))).toList();
+  }
+
+  private static boolean anyFiring(List<Alert> alerts) {
+    for (int i = 0; i < alerts.size(); i++) {
+      if (alerts.get(i).state() == AlertState.FIRING) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -212,6 +212,16 @@ final class PackageHistory {
       return baseline.sorted(i, end, days, 0);
     }
 
+    /**
+     * The share window moved to the days of [{@code end - days + 1}, {@code end}] that have
+     * downloads: each category's shares ascending ({@link SortedWindow#lane}, by {@link #name}
+     * index), without the copy {@link #sortedShares} makes.
+     */
+    SortedWindow shareWindow(int end, int days) {
+      baseline.moveTo(end, days, 0);
+      return baseline;
+    }
+
     /** The series of the {@code i}-th category. */
     DailySeries series(int i) {
       return series.get(i);

@@ -27,6 +27,19 @@ final class Robust {
     return median(values, values.length);
   }
 
+  /**
+   * {@link #median(double[], int)} of values known to be ascending, finite and without -0.0 (as
+   * shares are): the same number without checking them.
+   */
+  static double medianOfSorted(double[] sorted, int n) {
+    return n == 0 ? Double.NaN : middle(sorted, n);
+  }
+
+  /** {@link #mad(double[], int)} of values as {@link #medianOfSorted} takes: the same number. */
+  static double madOfSorted(double[] sorted, int n) {
+    return n == 0 ? Double.NaN : sortedMad(sorted, n, middle(sorted, n));
+  }
+
   /** The median absolute deviation from the median of the first {@code n} values; NaN if none. */
   static double mad(double[] values, int n) {
     if (n == 0) {

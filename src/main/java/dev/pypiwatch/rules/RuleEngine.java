@@ -48,6 +48,10 @@ public final class RuleEngine implements AlertSource {
   // Packages whose milestone level was taken from their held history once in this engine.
   private final Set<String> milestonesFromHistory = new HashSet<>();
   private final Lifecycle lifecycle = new Lifecycle();
+  // The package last recorded and its history: records come a package at a time, so most skip the
+  // map. Cleared whenever a history is replaced or dropped.
+  private String lastRecorded;
+  private PackageHistory lastHistory;
   /** The rules an engine evaluates every day (milestones aside); pure, so shared. */
   static final List<Rule> RULES = List.of(
       new SpikeRule(),
@@ -75,7 +79,12 @@ public final class RuleEngine implements AlertSource {
    * ignored: no evaluation to come reads it (the ecosystem reference's are kept).
    */
   public void record(DownloadRecord record) {
-    histories.computeIfAbsent(record.packageName(), p -> new PackageHistory()).put(record);
+    String pkg = record.packageName();
+    if (!pkg.equals(lastRecorded)) {
+      lastHistory = histories.computeIfAbsent(pkg, p -> new PackageHistory());
+      lastRecorded = pkg;
+    }
+    lastHistory.put(record);
   }
 
   /**
@@ -157,6 +166,7 @@ public final class RuleEngine implements AlertSource {
    */
   @Override
   public void importState(String pkg, PackageState state) {
+    lastRecorded = null;
     histories.put(pkg, PackageHistory.restored(state));
     if (state.evaluatedThrough() != null) {
       evaluated.put(pkg, state.evaluatedThrough());
@@ -178,6 +188,7 @@ public final class RuleEngine implements AlertSource {
   /** Drops everything kept for {@code pkg}: its data, how far it was evaluated, its alert states. */
   @Override
   public void forget(String pkg) {
+    lastRecorded = null;
     histories.remove(pkg);
     evaluated.remove(pkg);
     milestones.remove(pkg);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Share shifts of the named categories of one endpoint: the median of the recent daily shares
@@ -51,34 +52,54 @@ final class ShareShiftRule implements Rule {
   @Override
   public Optional<List<Finding>> evaluate(Day day) {
     ShiftSettings s = settings.apply(day.settings());
-    if (!day.history().known(endpoint, day.date())) {
+    PackageHistory.EndpointSeries series = day.history().endpoint(endpoint);
+    int end = Math.toIntExact(day.date().toEpochDay());
+    if (series == null || !series.known(end)) {
       return Optional.empty();
     }
     List<Finding> out = new ArrayList<>();
     if (!s.enabled()) {
       return Optional.of(out);
     }
-    Shares shares = new Shares(day.history(), endpoint, day.date(), s.recentDays(), s.baselineDays());
+    Shares shares = new Shares(series, end, s.recentDays(), s.baselineDays());
     // Half the recent days and half the baseline days must be known to speak at all.
     if (shares.recentDays() * 2 <= s.recentDays() || shares.baselineDays() * 2 < s.baselineDays()
         || shares.recentTotal() < s.minDownloads()) {
       return Optional.of(out);
     }
-    for (String c : shares.categories()) {
-      judge(day, s, shares, c, out);
+    // The baseline's shares, each category's sorted, read in place: moving the window is the work.
+    SortedWindow window = series.shareWindow(shares.baselineEnd(), s.baselineDays());
+    for (int i = 0; i < shares.categoryCount(); i++) {
+      int c = shares.categoryIndex(i);
+      judge(day, s, shares, series.name(c), window.lane(c), window.count(), shares.recentMedian(c), out);
     }
     return Optional.of(out);
   }
 
-  private void judge(Day day, ShiftSettings s, Shares shares, String c, List<Finding> out) {
-    double[] base = shares.sortedBaseline(c);
-    double before = Robust.median(base);
-    double now = Robust.median(shares.recent(c));
+  /**
+   * Judges one category from its sorted baseline shares {@code base[0..n)} and its recent median
+   * {@code now}. The score (with the MAD under it) is computed only for a change that could be
+   * reported: most categories move less than the minimum change on most days.
+   */
+  private void judge(Day day, ShiftSettings s, Shares shares, String c, double[] base, int n,
+      double now, List<Finding> out) {
+    double before = Robust.medianOfSorted(base, n);
     double delta = now - before;
-    double score = Math.abs(delta) / sd(base, before, now, shares.recentTotal(), s.recentDays());
-    if (Math.abs(delta) * 100 >= s.minPoints() - POINTS_TOLERANCE && score >= s.z()) {
+    boolean moved = Math.abs(delta) * 100 >= s.minPoints() - POINTS_TOLERANCE;
+    boolean crossed = false;
+    for (double t : s.crossings()) {
+      crossed |= before < t / 100 && now >= t / 100;
+    }
+    double floor = s.newCategoryShare() / 100;
+    // The largest baseline share is the last of the sorted ones (shares are never negative).
+    boolean appeared = floor > 0 && (n == 0 ? 0 : base[n - 1]) < floor && now >= floor;
+    if (!moved && !crossed && !appeared) {
+      return;
+    }
+    double score = Math.abs(delta) / sd(base, n, before, now, shares.recentTotal(), s.recentDays());
+    if (moved && score >= s.z()) {
       Severity sev = score >= 2 * s.z() ? Severity.WARNING : Severity.INFO;
-      String text = day.pkg() + ": " + label(c) + " share " + (delta > 0 ? "rose" : "fell")
+      Supplier<String> text = () -> day.pkg() + ": " + label(c) + " share " + (delta > 0 ? "rose" : "fell")
           + " to " + TextFormat.percent(now) + " (from " + TextFormat.percent(before) + ", "
           + TextFormat.points(delta) + ") in the " + s.recentDays() + " days to " + TextFormat.day(day.date());
       out.add(finding(name, Fingerprints.of(name, day.pkg(), endpoint.path(), c), c, sev,
@@ -87,16 +108,15 @@ final class ShareShiftRule implements Rule {
     for (double t : s.crossings()) {
       if (before < t / 100 && now >= t / 100) {
         String rule = prefix + "-crossing";
-        String text = day.pkg() + ": " + label(c) + " passed " + TextFormat.percent(t / 100)
+        Supplier<String> text = () -> day.pkg() + ": " + label(c) + " passed " + TextFormat.percent(t / 100)
             + " of downloads (" + TextFormat.percent(now) + ", was " + TextFormat.percent(before) + ")";
         out.add(finding(rule, Fingerprints.of(rule, day.pkg(), endpoint.path(), c,
             Long.toString(Math.round(t))), c, Severity.INFO, now, before, score, text));
       }
     }
-    double floor = s.newCategoryShare() / 100;
-    if (floor > 0 && max(base) < floor && now >= floor) {
+    if (appeared) {
       String rule = prefix + "-new";
-      String text = day.pkg() + ": " + label(c) + " appeared: " + TextFormat.percent(now)
+      Supplier<String> text = () -> day.pkg() + ": " + label(c) + " appeared: " + TextFormat.percent(now)
           + " of downloads in the " + s.recentDays() + " days to " + TextFormat.day(day.date());
       out.add(finding(rule, Fingerprints.of(rule, day.pkg(), endpoint.path(), c), c,
           Severity.INFO, now, before, score, text));
@@ -106,11 +126,13 @@ final class ShareShiftRule implements Rule {
   /**
    * The sd of the change: from the baseline's day-to-day spread (MAD), floored at the binomial sd
    * of a share of the recent downloads, so a perfectly steady baseline still has a noise unit.
+   *
+   * @param base the baseline shares, ascending in {@code base[0..n)}
    */
-  static double sd(double[] base, double before, double now, long n, int recentDays) {
-    double spread = Robust.MAD_TO_SD * Robust.mad(base, base.length);
+  static double sd(double[] base, int n, double before, double now, long total, int recentDays) {
+    double spread = Robust.MAD_TO_SD * Robust.madOfSorted(base, n);
     double p = (before + now) / 2;
-    double binomial = Math.sqrt(Math.max(p * (1 - p), 1e-6) / n);
+    double binomial = Math.sqrt(Math.max(p * (1 - p), 1e-6) / total);
     return MEDIAN_EFFICIENCY * Math.max(spread / Math.sqrt(recentDays), binomial);
   }
 
@@ -120,16 +142,8 @@ final class ShareShiftRule implements Rule {
   }
 
   private Finding finding(String rule, String fp, String c, Severity sev, double now,
-      double before, double score, String text) {
+      double before, double score, Supplier<String> text) {
     // Shares go out in percent: "observed 40.1" reads better than 0.401 in a notification.
     return new Finding(fp, rule, endpoint.path(), c, sev, 100 * now, 100 * before, score, text);
-  }
-
-  private static double max(double[] v) {
-    double m = 0;
-    for (double x : v) {
-      m = Math.max(m, x);
-    }
-    return m;
   }
 }

@@ -19,21 +19,31 @@ final class Shares {
   private final long[] recentTotals;
   private final int[] baseline;
   private final long[] baselineTotals;
-  private final List<String> categories = new ArrayList<>();
+  /** The indexes (in the endpoint's category order) of the named categories seen. */
+  private final int[] categories;
+  private int categoryCount;
+  /** Room for one category's recent shares, reused: the rule takes a median of every category's. */
+  private final double[] scratch;
   private int recentDays;
   private int baselineDays;
   private long recentTotal;
 
   Shares(PackageHistory h, Endpoint endpoint, LocalDate date, int recentDays, int baselineDays) {
-    series = h.endpoint(endpoint);
-    int end = Math.toIntExact(date.toEpochDay());
+    this(h.endpoint(endpoint), Math.toIntExact(date.toEpochDay()), recentDays, baselineDays);
+  }
+
+  /** The shares of {@code series} (null: none recorded) in the windows ending on epoch day {@code end}. */
+  Shares(PackageHistory.EndpointSeries series, int end, int recentDays, int baselineDays) {
+    this.series = series;
     baselineEnd = end - recentDays;
     baselineWindow = baselineDays;
     recent = new int[Math.max(0, recentDays)];
     recentTotals = new long[recent.length];
+    scratch = new double[recent.length];
     baseline = new int[Math.max(0, baselineDays)];
     baselineTotals = new long[baseline.length];
     if (series == null) {
+      categories = new int[0];
       return;
     }
     boolean[] seen = new boolean[series.size()];
@@ -59,16 +69,59 @@ final class Shares {
         }
       }
     }
+    categories = new int[seen.length];
     for (int c = 0; c < seen.length; c++) {
       if (seen[c] && !series.name(c).equals(Categories.UNKNOWN)) {
-        categories.add(series.name(c)); // in category order: the endpoint keeps them sorted
+        categories[categoryCount++] = c; // in category order: the endpoint keeps them sorted
       }
     }
   }
 
   /** The named categories (not {@code unknown}) seen in either window, sorted. */
   List<String> categories() {
-    return categories;
+    List<String> out = new ArrayList<>(categoryCount);
+    for (int i = 0; i < categoryCount; i++) {
+      out.add(series.name(categories[i]));
+    }
+    return out;
+  }
+
+  /** How many named categories were seen ({@link #categories}). */
+  int categoryCount() {
+    return categoryCount;
+  }
+
+  /** The endpoint's index ({@link PackageHistory.EndpointSeries#name}) of the {@code i}-th category seen. */
+  int categoryIndex(int i) {
+    return categories[i];
+  }
+
+  /** The last day of the baseline window (it ends where the recent window starts). */
+  int baselineEnd() {
+    return baselineEnd;
+  }
+
+  /**
+   * The median of the recent daily shares of the endpoint's {@code index}-th category: the number
+   * {@code Robust.median(recent(name))} gives (shares are finite and never -0.0, so sorting them
+   * first changes no middle value), without a look-up by name or an array per call.
+   */
+  double recentMedian(int index) {
+    DailySeries s = series.series(index);
+    for (int i = 0; i < recentDays; i++) {
+      scratch[i] = share(s, recent[i], recentTotals[i]);
+    }
+    // Insertion sort: a week of values, where Arrays.sort's dispatch costs more than the sorting.
+    for (int i = 1; i < recentDays; i++) {
+      double x = scratch[i];
+      int j = i - 1;
+      while (j >= 0 && scratch[j] > x) {
+        scratch[j + 1] = scratch[j];
+        j--;
+      }
+      scratch[j + 1] = x;
+    }
+    return Robust.medianOfSorted(scratch, recentDays);
   }
 
   int recentDays() {

@@ -21,6 +21,25 @@ abstract class SortedWindow {
   /** How many days of the window have values: the length of every lane's values. */
   private int count;
   private double[][] sorted = new double[0][];
+  /**
+   * With {@link #keepsValues}: each lane's value of each day held, and whether the day had values,
+   * at {@code floorMod(day, days)}: the day leaving the window is taken out by the value it came in
+   * with instead of one computed again (a residual's costs a level and two logs). Every change to a
+   * held day rebuilds the window ({@link #changed}), so the two are the same number.
+   */
+  private final boolean keepsValues;
+  private double[][] byDay = new double[0][];
+  private boolean[] includedByDay = new boolean[0];
+
+  /** A window that computes a leaving day's values again (they are cheap), keeping no more arrays. */
+  SortedWindow() {
+    this(false);
+  }
+
+  /** A window that keeps each held day's values if {@code keepsValues} (for costly values). */
+  SortedWindow(boolean keepsValues) {
+    this.keepsValues = keepsValues;
+  }
 
   /** How many lanes (e.g. categories) there are. */
   abstract int lanes();
@@ -36,6 +55,12 @@ abstract class SortedWindow {
     long b = 16 + 4L * sorted.length;
     for (double[] v : sorted) {
       b += 16 + 8L * v.length;
+    }
+    if (keepsValues) {
+      b += 16 + 4L * byDay.length + 16 + includedByDay.length;
+      for (double[] v : byDay) {
+        b += 16 + 8L * v.length;
+      }
     }
     return b;
   }
@@ -61,13 +86,27 @@ abstract class SortedWindow {
     return Arrays.copyOf(sorted[lane], count);
   }
 
-  private void moveTo(int newEnd, int newDays, int newParam) {
+  /**
+   * The window's own array of {@code lane}'s values, ascending in its first {@link #count} elements
+   * (after {@link #moveTo}): read it, never write it, and not after the window moves again. Spares
+   * the share rules a copy per category and day.
+   */
+  double[] lane(int lane) {
+    return sorted[lane];
+  }
+
+  /** How many days of the window held have values: the length of every lane's values. */
+  int count() {
+    return count;
+  }
+
+  /** Holds the included days of [{@code newEnd - newDays + 1}, {@code newEnd}]. */
+  void moveTo(int newEnd, int newDays, int newParam) {
     boolean same = end != NONE && newDays == days && newParam == param;
     if (same && newEnd == end) {
       return;
     }
-    if (same && newEnd == end + 1 && days > 0 && remove(end - days + 1)) {
-      add(newEnd);
+    if (same && newEnd == end + 1 && days > 0 && slide(end - days + 1, newEnd)) {
       end = newEnd;
       return;
     }
@@ -81,10 +120,22 @@ abstract class SortedWindow {
     count = 0;
     int n = lanes();
     sorted = new double[n][Math.max(0, newDays)];
+    if (keepsValues) {
+      byDay = new double[n][Math.max(0, newDays)];
+      includedByDay = new boolean[Math.max(0, newDays)];
+    }
     for (int d = newEnd - newDays + 1; d <= newEnd; d++) {
-      if (included(d, param)) {
+      boolean in = included(d, param);
+      if (keepsValues) {
+        includedByDay[slot(d)] = in;
+      }
+      if (in) {
         for (int c = 0; c < n; c++) {
-          sorted[c][count] = value(c, d, param);
+          double x = value(c, d, param);
+          sorted[c][count] = x;
+          if (keepsValues) {
+            byDay[c][slot(d)] = x;
+          }
         }
         count++;
       }
@@ -94,13 +145,60 @@ abstract class SortedWindow {
     }
   }
 
+  /**
+   * Takes day {@code out}'s values out and day {@code in}'s in; false if one of {@code out}'s is not
+   * there (the window then needs a rebuild). When both days have values, each lane's value is
+   * replaced in one move of the values between the two places instead of two: the lane comes out
+   * the same sorted array either way.
+   */
+  private boolean slide(int out, int in) {
+    boolean wasIn = keepsValues ? includedByDay[slot(out)] : included(out, param);
+    if (!wasIn || !included(in, param)) {
+      if (!remove(out)) {
+        return false;
+      }
+      add(in);
+      return true;
+    }
+    for (int c = 0; c < sorted.length; c++) {
+      double[] v = sorted[c];
+      double x = keepsValues ? byDay[c][slot(out)] : value(c, out, param);
+      int at = search(v, count, x);
+      if (at == count || Double.compare(v[at], x) != 0) {
+        return false;
+      }
+      double y = value(c, in, param);
+      if (keepsValues) {
+        byDay[c][slot(in)] = y; // the slot out had: read above
+      }
+      int order = Double.compare(y, x);
+      if (order > 0) {
+        int to = search(v, count, y) - 1; // above at: every value up to at is at most x
+        System.arraycopy(v, at + 1, v, at, to - at);
+        v[to] = y;
+      } else if (order < 0) {
+        int to = search(v, at, y);
+        System.arraycopy(v, to, v, to + 1, at - to);
+        v[to] = y;
+      }
+    }
+    return true;
+  }
+
   private void add(int day) {
-    if (!included(day, param)) {
+    boolean in = included(day, param);
+    if (keepsValues) {
+      includedByDay[slot(day)] = in;
+    }
+    if (!in) {
       return;
     }
     for (int c = 0; c < sorted.length; c++) {
       double[] v = sorted[c];
       double x = value(c, day, param);
+      if (keepsValues) {
+        byDay[c][slot(day)] = x;
+      }
       int at = search(v, count, x);
       System.arraycopy(v, at, v, at + 1, count - at);
       v[at] = x;
@@ -110,12 +208,12 @@ abstract class SortedWindow {
 
   /** Takes {@code day}'s values out; false if one is not there (the window then needs a rebuild). */
   private boolean remove(int day) {
-    if (!included(day, param)) {
+    if (keepsValues ? !includedByDay[slot(day)] : !included(day, param)) {
       return true;
     }
     for (int c = 0; c < sorted.length; c++) {
       double[] v = sorted[c];
-      double x = value(c, day, param);
+      double x = keepsValues ? byDay[c][slot(day)] : value(c, day, param);
       int at = search(v, count, x);
       if (at == count || Double.compare(v[at], x) != 0) {
         return false;
@@ -124,6 +222,11 @@ abstract class SortedWindow {
     }
     count--;
     return true;
+  }
+
+  /** Where {@code day}'s values are kept: a day leaving the window frees the slot of the one coming in. */
+  private int slot(int day) {
+    return Math.floorMod(day, days);
   }
 
   /**
