@@ -1,5 +1,7 @@
 package dev.pypiwatch.events;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -88,7 +90,7 @@ public final class TextFormat {
 
   /** Downloads, rounded, with thousands separators: {@code 3,412,000}. */
   public static String count(double n) {
-    return Double.isFinite(n) ? String.format(Locale.ROOT, "%,d", Math.round(n)) : UNKNOWN;
+    return Double.isFinite(n) ? grouped(Math.round(n)) : UNKNOWN;
   }
 
   /** {@code n} and {@code noun}, plural unless {@code n} is 1: {@code 1 alert}, {@code 3 alerts}. */
@@ -98,27 +100,27 @@ public final class TextFormat {
 
   /** One decimal: a score, {@code 4.2}. */
   public static String decimal(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : UNKNOWN;
+    return Double.isFinite(v) ? oneDecimal(v, false) : UNKNOWN;
   }
 
   /** A ratio, {@code 3.0x}. */
   public static String ratio(double r) {
-    return Double.isFinite(r) ? String.format(Locale.ROOT, "%.1fx", r) : UNKNOWN;
+    return Double.isFinite(r) ? oneDecimal(r, false) + "x" : UNKNOWN;
   }
 
   /** A share (a fraction of 1) in percent: {@code 0.401} reads {@code 40.1%}. */
   public static String percent(double share) {
-    return Double.isFinite(share) ? String.format(Locale.ROOT, "%.1f%%", 100 * share) : UNKNOWN;
+    return Double.isFinite(share) ? oneDecimal(100 * share, false) + "%" : UNKNOWN;
   }
 
   /** A relative change (a fraction of 1) in percent with its sign: {@code -0.25} reads {@code -25.0%}. */
   public static String change(double fraction) {
-    return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%+.1f%%", 100 * fraction) : UNKNOWN;
+    return Double.isFinite(fraction) ? oneDecimal(100 * fraction, true) + "%" : UNKNOWN;
   }
 
   /** A change of share (a fraction of 1) in percentage points: {@code +5.0 pp}. */
   public static String points(double delta) {
-    return Double.isFinite(delta) ? String.format(Locale.ROOT, "%+.1f pp", 100 * delta) : UNKNOWN;
+    return Double.isFinite(delta) ? oneDecimal(100 * delta, true) + " pp" : UNKNOWN;
   }
 
   /**
@@ -129,7 +131,39 @@ public final class TextFormat {
     if (!Double.isFinite(v)) {
       return UNKNOWN;
     }
-    return a.series().equals(Endpoint.OVERALL.path()) ? count(v) : String.format(Locale.ROOT, "%.1f%%", v);
+    return a.series().equals(Endpoint.OVERALL.path()) ? count(v) : oneDecimal(v, false) + "%";
+  }
+
+  /**
+   * {@code v} (finite) with one decimal, as {@code String.format(Locale.ROOT, "%.1f", v)} writes it
+   * ({@code "%+.1f"} with {@code plus}): half-up on the digits of {@link Double#toString}, a minus
+   * kept on what rounds to zero. Without the formatter's parsing of its pattern: summaries are
+   * written for every finding of every day, and a backtest writes thousands.
+   */
+  static String oneDecimal(double v, boolean plus) {
+    String digits = new BigDecimal(Double.toString(v)).setScale(1, RoundingMode.HALF_UP).toPlainString();
+    boolean negative = v < 0 || Double.doubleToRawLongBits(v) == Long.MIN_VALUE;
+    if (negative && digits.charAt(0) != '-') {
+      return "-" + digits; // -0.04 and -0.0 read -0.0, as the formatter writes them
+    }
+    return plus && !negative ? "+" + digits : digits;
+  }
+
+  /** {@code n} with a comma between groups of three digits, as {@code "%,d"} writes it in {@link Locale#ROOT}. */
+  static String grouped(long n) {
+    String digits = Long.toString(n);
+    int start = n < 0 ? 1 : 0;
+    int length = digits.length() - start;
+    if (length <= 3) {
+      return digits;
+    }
+    StringBuilder sb = new StringBuilder(digits.length() + length / 3).append(digits, 0, start);
+    int first = length % 3 == 0 ? 3 : length % 3;
+    sb.append(digits, start, start + first);
+    for (int i = start + first; i < digits.length(); i += 3) {
+      sb.append(',').append(digits, i, i + 3);
+    }
+    return sb.toString();
   }
 
   /** A date with its weekday: {@code 2026-04-03 (Fri)}. */

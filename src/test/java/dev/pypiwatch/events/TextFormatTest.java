@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -84,5 +88,32 @@ class TextFormatTest {
   private static Alert alert(String series, double observed) {
     return new Alert("fp", "numpy", "spike", series, "3.13", FRIDAY, AlertState.FIRING, Severity.WARNING,
         observed, 1, 5, "summary", Alert.linkOf("numpy"));
+  }
+
+  @Test
+  void oneDecimalAndGroupedWriteWhatTheFormatterWrites() {
+    // The formatter's own output is the reference: edge cases, ties at every tenth, then random values
+    // of every magnitude (the hand-written path must not change a single summary).
+    List<Double> values = new ArrayList<>(List.of(0.0, -0.0, 0.05, -0.05, 0.15, 0.25, 0.35, 0.45, 1.05, 2.675,
+        -0.04, -0.049999, 0.04999, 99.95, 99.949999, 1e-7, -1e-7, 1e7, 1.2345678e15, 9.99e17, -9.99e17, 123456.75,
+        Double.MIN_VALUE, -Double.MIN_VALUE));
+    for (int k = -20_000; k <= 20_000; k++) {
+      values.add(k / 20.0); // every x.x5 tie and every tenth
+      values.add(k / 200.0);
+      values.add(k * 0.01 * 100); // a share times 100, as percent() computes it
+    }
+    Random random = new Random(15);
+    for (int k = 0; k < 200_000; k++) {
+      values.add((random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(19) - 4));
+    }
+    for (double v : values) {
+      assertEquals(String.format(Locale.ROOT, "%.1f", v), TextFormat.oneDecimal(v, false), "%.1f of " + v);
+      assertEquals(String.format(Locale.ROOT, "%+.1f", v), TextFormat.oneDecimal(v, true), "%+.1f of " + v);
+      long n = Math.round(v);
+      assertEquals(String.format(Locale.ROOT, "%,d", n), TextFormat.grouped(n), "%,d of " + n);
+    }
+    for (long n : new long[] {Long.MIN_VALUE, Long.MAX_VALUE, -999, -1000, 999, 1000, 100_000, -100_000}) {
+      assertEquals(String.format(Locale.ROOT, "%,d", n), TextFormat.grouped(n), "%,d of " + n);
+    }
   }
 }
