@@ -32,8 +32,6 @@ final class DownloadFastPath {
   private static final byte[][] SERIES_PATHS = Arrays.stream(SERIES).map(e -> ascii(e.path())).toArray(byte[][]::new);
   private static final Origin[] ORIGINS = Origin.values();
   private static final byte[][] ORIGIN_WIRES = Arrays.stream(ORIGINS).map(o -> ascii(o.wire())).toArray(byte[][]::new);
-  /** Longer numbers (rare) are left to the general decoder rather than checked for overflow here. */
-  private static final int MAX_DIGITS = 18;
 
   private final byte[] in;
   private int pos;
@@ -108,34 +106,16 @@ final class DownloadFastPath {
 
   /** Steps over {@code bytes} if they come next. */
   private boolean literal(byte[] bytes) {
-    if (in.length - pos < bytes.length) {
+    if (!JsonBytes.startsWith(in, pos, bytes)) {
       return false;
-    }
-    for (int i = 0; i < bytes.length; i++) {
-      if (in[pos + i] != bytes[i]) {
-        return false;
-      }
     }
     pos += bytes.length;
     return true;
   }
 
-  /**
-   * Where the string starting at {@code pos} ends (its closing quote); -1 if it holds anything but
-   * printable ASCII without escapes (the general decoder reads escapes and UTF-8, and rejects
-   * control characters).
-   */
+  /** Where the string starting at {@code pos} ends (its closing quote); -1 if it is not plain ASCII. */
   private int stringEnd() {
-    for (int i = pos; i < in.length; i++) {
-      byte b = in[i];
-      if (b == '"') {
-        return i;
-      }
-      if (b < 0x20 || b == '\\') { // bytes >= 0x80 are negative
-        return -1;
-      }
-    }
-    return -1;
+    return JsonBytes.stringEnd(in, pos, in.length);
   }
 
   /** The string at {@code pos}, stepped over up to its closing quote; null if it is not plain ASCII. */
@@ -180,25 +160,17 @@ final class DownloadFastPath {
 
   /**
    * The JSON integer at {@code pos} (an optional minus, no leading zero, at most {@link
-   * #MAX_DIGITS} digits), stepped over; {@link Long#MIN_VALUE} if there is none such.
+   * JsonBytes#MAX_DIGITS} digits), stepped over; {@link Long#MIN_VALUE} if there is none such.
    */
   private long number() {
-    int i = pos;
-    boolean negative = i < in.length && in[i] == '-';
-    if (negative) {
-      i++;
-    }
-    int first = i;
-    long v = 0;
-    while (i < in.length && in[i] >= '0' && in[i] <= '9') {
-      v = v * 10 + (in[i] - '0');
-      i++;
-    }
-    int digits = i - first;
-    if (digits == 0 || digits > MAX_DIGITS || digits > 1 && in[first] == '0') {
+    boolean negative = pos < in.length && in[pos] == '-';
+    int first = negative ? pos + 1 : pos;
+    int end = JsonBytes.digitsEnd(in, first);
+    long v = JsonBytes.unsigned(in, first, end);
+    if (v < 0) {
       return Long.MIN_VALUE;
     }
-    pos = i;
+    pos = end;
     return negative ? -v : v;
   }
 
