@@ -76,9 +76,9 @@ final class DownloadFastPath {
   }
 
   private boolean fields(boolean keepSource) {
-    if (!literal(SCHEMA_PACKAGE) || (pkg = string()) == null
+    if (!literal(SCHEMA_PACKAGE) || (pkg = name()) == null
         || !literal(ENDPOINT) || (endpoint = oneOf(SERIES, SERIES_PATHS)) == null
-        || !literal(CATEGORY) || (category = string()) == null
+        || !literal(CATEGORY) || (category = name()) == null
         || !literal(DATE) || (date = date()) == null
         || !literal(DOWNLOADS) || in.length - pos < 1 || in[pos] == '-' || (downloads = number()) < 0
         || !literal(ORIGIN) || (origin = oneOf(ORIGINS, ORIGIN_WIRES)) == null
@@ -92,11 +92,19 @@ final class DownloadFastPath {
       }
       previous = p;
     }
-    if (!literal(FETCHED_AT) || (fetchedAt = fetchedAt()) == null || !literal(SOURCE)) {
+    if (!literal(FETCHED_AT)) {
       return false;
     }
     int end = stringEnd();
     if (end < 0) {
+      return false;
+    }
+    // A record does not keep the timestamp (the rules never read it): checked, not built.
+    if (keepSource ? (fetchedAt = IsoTimes.instant(in, pos, end)) == null : !IsoTimes.isInstant(in, pos, end)) {
+      return false;
+    }
+    pos = end;
+    if (!literal(SOURCE) || (end = stringEnd()) < 0) {
       return false;
     }
     source = keepSource ? text(pos, end) : null;
@@ -118,13 +126,16 @@ final class DownloadFastPath {
     return JsonBytes.stringEnd(in, pos, in.length);
   }
 
-  /** The string at {@code pos}, stepped over up to its closing quote; null if it is not plain ASCII. */
-  private String string() {
+  /**
+   * The package or category at {@code pos}, stepped over up to its closing quote; null if it is
+   * not plain ASCII. The same few names come again and again: each is built once ({@link Names}).
+   */
+  private String name() {
     int end = stringEnd();
     if (end < 0) {
       return null;
     }
-    String s = text(pos, end);
+    String s = Names.text(in, pos, end);
     pos = end;
     return s;
   }
@@ -148,14 +159,17 @@ final class DownloadFastPath {
     return null;
   }
 
+  /**
+   * The date string at {@code pos}, stepped over up to its closing quote; null unless it is a
+   * valid {@code yyyy-MM-dd} (whose 10 bytes are plain ASCII, so no other string is one).
+   */
   private LocalDate date() {
-    String s = string();
-    return s == null ? null : IsoTimes.date(s);
-  }
-
-  private Instant fetchedAt() {
-    String s = string();
-    return s == null ? null : IsoTimes.instant(s);
+    if (in.length - pos < 11 || in[pos + 10] != '"') {
+      return null;
+    }
+    LocalDate d = IsoTimes.date(in, pos);
+    pos += 10;
+    return d;
   }
 
   /**
@@ -176,5 +190,43 @@ final class DownloadFastPath {
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Package and category names built once: a small table of the strings last read, keyed by their
+   * bytes. A topic repeats a few dozen categories and as many packages as are watched on every
+   * event; building each anew (and hashing it again where the rules look it up) was a large part
+   * of decoding. Shared by every decoding thread: an entry is immutable, so a racing reader sees
+   * either a whole entry or another one, and a miss only builds the string.
+   */
+  static final class Names {
+    private static final int SLOTS = 4096;
+    /** Longer names (rare) are built each time rather than kept. */
+    private static final int MAX_LENGTH = 64;
+    private static final Entry[] TABLE = new Entry[SLOTS];
+
+    private record Entry(byte[] bytes, String text) {}
+
+    private Names() {}
+
+    /** The ASCII text {@code in[from, to)}. */
+    static String text(byte[] in, int from, int to) {
+      int n = to - from;
+      if (n > MAX_LENGTH) {
+        return new String(in, from, n, StandardCharsets.ISO_8859_1);
+      }
+      int h = n;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + in[i];
+      }
+      int slot = (h ^ h >>> 12) & (SLOTS - 1);
+      Entry e = TABLE[slot];
+      if (e != null && e.bytes.length == n && Arrays.equals(e.bytes, 0, n, in, from, to)) {
+        return e.text;
+      }
+      String s = new String(in, from, n, StandardCharsets.ISO_8859_1);
+      TABLE[slot] = new Entry(Arrays.copyOfRange(in, from, to), s);
+      return s;
+    }
   }
 }
