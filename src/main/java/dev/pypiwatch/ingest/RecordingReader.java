@@ -221,15 +221,15 @@ public final class RecordingReader {
     // them by date gives (date, endpoint, category) order. Dates compared as epoch days, each
     // computed once: comparing LocalDates was most of this merge's time (JFR of the backtest).
     List<DownloadRecord> out = new ArrayList<>(size);
-    int[] next = new int[n];
-    long[] dayOfNext = new long[n];
+    long[][] days = new long[n][];
     for (e = 0; e < n; e++) {
-      dayOfNext[e] = epochDay(decided[e], 0);
+      days[e] = epochDays(decided[e]);
     }
+    int[] next = new int[n];
     while (true) {
       long day = Long.MAX_VALUE;
       for (e = 0; e < n; e++) {
-        day = Math.min(day, dayOfNext[e]);
+        day = Math.min(day, days[e][next[e]]);
       }
       if (day == Long.MAX_VALUE) {
         return out;
@@ -237,7 +237,7 @@ public final class RecordingReader {
       for (e = 0; e < n; e++) {
         EndpointDecisions.Decision[] list = decided[e];
         int i = next[e];
-        for (; i < list.length && dayOfNext[e] == day; dayOfNext[e] = epochDay(list, ++i)) {
+        for (; days[e][i] == day; i++) {
           EndpointDecisions.Decision decision = list[i];
           out.add(new DownloadRecord(pkg, endpoints[e], decision.day().series().category(), decision.day().date(),
               decision.downloads()));
@@ -247,9 +247,24 @@ public final class RecordingReader {
     }
   }
 
-  /** The epoch day of {@code decisions[i]}; {@link Long#MAX_VALUE} past the end. */
-  private static long epochDay(EndpointDecisions.Decision[] decisions, int i) {
-    return i < decisions.length ? decisions[i].day().date().toEpochDay() : Long.MAX_VALUE;
+  /**
+   * The epoch day of each decision, then {@link Long#MAX_VALUE}. The decisions of a day share its
+   * date: one conversion a day.
+   */
+  private static long[] epochDays(EndpointDecisions.Decision[] decisions) {
+    long[] days = new long[decisions.length + 1];
+    LocalDate last = null;
+    long day = 0;
+    for (int i = 0; i < decisions.length; i++) {
+      LocalDate date = decisions[i].day().date();
+      if (date != last) {
+        day = date.toEpochDay();
+        last = date;
+      }
+      days[i] = day;
+    }
+    days[decisions.length] = Long.MAX_VALUE;
+    return days;
   }
 
   /** A recording that cannot be read: the message names the file (or directory) and the problem. */
