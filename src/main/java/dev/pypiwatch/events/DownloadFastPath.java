@@ -33,6 +33,11 @@ final class DownloadFastPath {
   private static final Origin[] ORIGINS = Origin.values();
   private static final byte[][] ORIGIN_WIRES = Arrays.stream(ORIGINS).map(o -> ascii(o.wire())).toArray(byte[][]::new);
 
+  // Shared by the decoding threads, racily: any entry seen is a whole one, and a stale one only
+  // costs a parse.
+  private static Last<LocalDate> lastDate;
+  private static Last<Instant> lastFetchedAt;
+
   private final byte[] in;
   private int pos;
   // The fields as read.
@@ -95,13 +100,23 @@ final class DownloadFastPath {
     if (!literal(FETCHED_AT)) {
       return false;
     }
-    int end = stringEnd();
-    if (end < 0) {
-      return false;
-    }
-    // A record does not keep the timestamp (the rules never read it): checked, not built.
-    if (keepSource ? (fetchedAt = IsoTimes.instant(in, pos, end)) == null : !IsoTimes.isInstant(in, pos, end)) {
-      return false;
+    // A poll's events share their timestamp: checked once. A record does not keep it (the rules
+    // never read it): checked, not built.
+    Last<Instant> last = lastFetchedAt;
+    int end;
+    if (last != null && (last.value != null || !keepSource) && last.closesAt(in, pos)) {
+      end = pos + last.bytes.length;
+      fetchedAt = last.value;
+    } else {
+      end = stringEnd();
+      if (end < 0) {
+        return false;
+      }
+      fetchedAt = keepSource ? IsoTimes.instant(in, pos, end) : null;
+      if (keepSource ? fetchedAt == null : !IsoTimes.isInstant(in, pos, end)) {
+        return false;
+      }
+      lastFetchedAt = new Last<>(Arrays.copyOfRange(in, pos, end), fetchedAt);
     }
     pos = end;
     if (!literal(SOURCE) || (end = stringEnd()) < 0) {
@@ -151,7 +166,7 @@ final class DownloadFastPath {
       return null;
     }
     for (int v = 0; v < values.length; v++) {
-      if (spellings[v].length == end - pos && Arrays.equals(in, pos, end, spellings[v], 0, end - pos)) {
+      if (spellings[v].length == end - pos && JsonBytes.startsWith(in, pos, spellings[v])) {
         pos = end;
         return values[v];
       }
@@ -167,7 +182,13 @@ final class DownloadFastPath {
     if (in.length - pos < 11 || in[pos + 10] != '"') {
       return null;
     }
-    LocalDate d = IsoTimes.date(in, pos);
+    Last<LocalDate> last = lastDate;
+    LocalDate d;
+    if (last != null && last.is(in, pos, pos + 10)) {
+      d = last.value; // the series of a day come together
+    } else if ((d = IsoTimes.date(in, pos)) != null) {
+      lastDate = new Last<>(Arrays.copyOfRange(in, pos, pos + 10), d);
+    }
     pos += 10;
     return d;
   }
@@ -190,6 +211,23 @@ final class DownloadFastPath {
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A valid date or timestamp last read, by its bytes (a timestamp's {@code value} null: checked,
+   * not built).
+   * Immutable, so the decoding threads may share the last one without locks.
+   */
+  private record Last<T>(byte[] bytes, T value) {
+    boolean is(byte[] in, int from, int to) {
+      return bytes.length == to - from && JsonBytes.startsWith(in, from, bytes);
+    }
+
+    /** True if the string at {@code from} is these bytes (which are plain ASCII) and closes after them. */
+    boolean closesAt(byte[] in, int from) {
+      int end = from + bytes.length;
+      return end < in.length && in[end] == '"' && JsonBytes.startsWith(in, from, bytes);
+    }
   }
 
   /**
@@ -221,7 +259,7 @@ final class DownloadFastPath {
       }
       int slot = (h ^ h >>> 12) & (SLOTS - 1);
       Entry e = TABLE[slot];
-      if (e != null && e.bytes.length == n && Arrays.equals(e.bytes, 0, n, in, from, to)) {
+      if (e != null && e.bytes.length == n && JsonBytes.startsWith(in, from, e.bytes)) {
         return e.text;
       }
       String s = new String(in, from, n, StandardCharsets.ISO_8859_1);
