@@ -215,8 +215,7 @@ final class DownloadFastPath {
 
   /**
    * A valid date or timestamp last read, by its bytes (a timestamp's {@code value} null: checked,
-   * not built).
-   * Immutable, so the decoding threads may share the last one without locks.
+   * not built). Immutable, so the decoding threads may share the last one without locks.
    */
   private record Last<T>(byte[] bytes, T value) {
     boolean is(byte[] in, int from, int to) {
@@ -237,7 +236,7 @@ final class DownloadFastPath {
    * of decoding. Shared by every decoding thread: an entry is immutable, so a racing reader sees
    * either a whole entry or another one, and a miss only builds the string.
    */
-  static final class Names {
+  private static final class Names {
     private static final int SLOTS = 4096;
     /** Longer names (rare) are built each time rather than kept. */
     private static final int MAX_LENGTH = 64;
