@@ -1,7 +1,6 @@
 package dev.pypiwatch.api;
 
 import dev.pypiwatch.events.IsoTimes;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
 /**
@@ -25,8 +24,7 @@ final class DateCache {
       return null;
     }
     int slot = slot(key);
-    return slot >= 0 ? dates[slot]
-        : keep(slot, key, IsoTimes.date(new String(s, offset, 10, StandardCharsets.ISO_8859_1)));
+    return slot >= 0 ? dates[slot] : keep(slot, key, IsoTimes.date(s, offset));
   }
 
   /** The date spelled by the 10 chars at {@code s[offset]}; null if they are not a valid date. */

@@ -1,5 +1,6 @@
 package dev.pypiwatch.api;
 
+import dev.pypiwatch.events.JsonBytes;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -9,7 +10,7 @@ import java.util.Arrays;
  * an object of {@code data}, {@code package} and {@code type} (each at most once), whose rows hold
  * exactly {@code category}, {@code date} and {@code downloads}, with JSON white space anywhere
  * between tokens, strings of printable ASCII without escapes, and counts of at most
- * {@value #MAX_DIGITS} digits. Anything else, however harmless, answers null, and {@link
+ * {@value JsonBytes#MAX_DIGITS} digits. Anything else, however harmless, answers null, and {@link
  * ResponseParser}'s Jackson reader reads the body (and names any problem, in the words it always
  * used). What this accepts, Jackson reads to the same response.
  *
@@ -25,8 +26,6 @@ final class SeriesFastPath {
   private static final byte[] DATE = ascii("date");
   private static final byte[] DOWNLOADS = ascii("downloads");
   private static final byte[] NULL = ascii("null");
-  /** Longer numbers (rare) are left to Jackson rather than checked for overflow here. */
-  private static final int MAX_DIGITS = 18;
   /** Longer strings are left to Jackson, which also enforces its own limit on them. */
   private static final int MAX_STRING = 1_000;
 
@@ -226,21 +225,10 @@ final class SeriesFastPath {
 
   /**
    * Where the string whose first character is at {@code pos} ends (its closing quote); -1 if it
-   * holds anything but printable ASCII without escapes (Jackson reads escapes and UTF-8, and
-   * rejects control characters), or is long.
+   * is not plain ASCII ({@link JsonBytes#stringEnd}) or is long.
    */
   private int stringEnd() {
-    int limit = Math.min(in.length, pos + MAX_STRING);
-    for (int i = pos; i < limit; i++) {
-      byte b = in[i];
-      if (b == '"') {
-        return i;
-      }
-      if (b < 0x20 || b == '\\') { // bytes >= 0x80 are negative
-        return -1;
-      }
-    }
-    return -1;
+    return JsonBytes.stringEnd(in, pos, Math.min(in.length, pos + MAX_STRING));
   }
 
   /**
@@ -315,24 +303,17 @@ final class SeriesFastPath {
 
   /**
    * The non-negative JSON integer at {@code pos} (after white space; no leading zero, at most
-   * {@link #MAX_DIGITS} digits, followed by neither a fraction nor an exponent), stepped over; -1
+   * {@link JsonBytes#MAX_DIGITS} digits, followed by neither a fraction nor an exponent), stepped over; -1
    * if there is none such.
    */
   private long count() {
     skipWhiteSpace();
-    int first = pos;
-    int i = pos;
-    long v = 0;
-    while (i < in.length && in[i] >= '0' && in[i] <= '9') {
-      v = v * 10 + (in[i] - '0');
-      i++;
-    }
-    int digits = i - first;
-    if (digits == 0 || digits > MAX_DIGITS || digits > 1 && in[first] == '0'
-        || i < in.length && (in[i] == '.' || isLetterOrDigit(in[i]))) {
+    int end = JsonBytes.digitsEnd(in, pos);
+    long v = JsonBytes.unsigned(in, pos, end);
+    if (v < 0 || end < in.length && (in[end] == '.' || isLetterOrDigit(in[end]))) {
       return -1;
     }
-    pos = i;
+    pos = end;
     return v;
   }
 

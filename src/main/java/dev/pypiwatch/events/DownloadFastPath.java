@@ -32,8 +32,11 @@ final class DownloadFastPath {
   private static final byte[][] SERIES_PATHS = Arrays.stream(SERIES).map(e -> ascii(e.path())).toArray(byte[][]::new);
   private static final Origin[] ORIGINS = Origin.values();
   private static final byte[][] ORIGIN_WIRES = Arrays.stream(ORIGINS).map(o -> ascii(o.wire())).toArray(byte[][]::new);
-  /** Longer numbers (rare) are left to the general decoder rather than checked for overflow here. */
-  private static final int MAX_DIGITS = 18;
+
+  // Shared by the decoding threads, racily: any entry seen is a whole one, and a stale one only
+  // costs a parse.
+  private static Last<LocalDate> lastDate;
+  private static Last<Instant> lastFetchedAt;
 
   private final byte[] in;
   private int pos;
@@ -78,9 +81,9 @@ final class DownloadFastPath {
   }
 
   private boolean fields(boolean keepSource) {
-    if (!literal(SCHEMA_PACKAGE) || (pkg = string()) == null
+    if (!literal(SCHEMA_PACKAGE) || (pkg = name()) == null
         || !literal(ENDPOINT) || (endpoint = oneOf(SERIES, SERIES_PATHS)) == null
-        || !literal(CATEGORY) || (category = string()) == null
+        || !literal(CATEGORY) || (category = name()) == null
         || !literal(DATE) || (date = date()) == null
         || !literal(DOWNLOADS) || in.length - pos < 1 || in[pos] == '-' || (downloads = number()) < 0
         || !literal(ORIGIN) || (origin = oneOf(ORIGINS, ORIGIN_WIRES)) == null
@@ -94,11 +97,29 @@ final class DownloadFastPath {
       }
       previous = p;
     }
-    if (!literal(FETCHED_AT) || (fetchedAt = fetchedAt()) == null || !literal(SOURCE)) {
+    if (!literal(FETCHED_AT)) {
       return false;
     }
-    int end = stringEnd();
-    if (end < 0) {
+    // A poll's events share their timestamp: checked once. A record does not keep it (the rules
+    // never read it): checked, not built.
+    Last<Instant> last = lastFetchedAt;
+    int end;
+    if (last != null && (last.value != null || !keepSource) && last.closesAt(in, pos)) {
+      end = pos + last.bytes.length;
+      fetchedAt = last.value;
+    } else {
+      end = stringEnd();
+      if (end < 0) {
+        return false;
+      }
+      fetchedAt = keepSource ? IsoTimes.instant(in, pos, end) : null;
+      if (keepSource ? fetchedAt == null : !IsoTimes.isInstant(in, pos, end)) {
+        return false;
+      }
+      lastFetchedAt = new Last<>(Arrays.copyOfRange(in, pos, end), fetchedAt);
+    }
+    pos = end;
+    if (!literal(SOURCE) || (end = stringEnd()) < 0) {
       return false;
     }
     source = keepSource ? text(pos, end) : null;
@@ -108,43 +129,28 @@ final class DownloadFastPath {
 
   /** Steps over {@code bytes} if they come next. */
   private boolean literal(byte[] bytes) {
-    if (in.length - pos < bytes.length) {
+    if (!JsonBytes.startsWith(in, pos, bytes)) {
       return false;
-    }
-    for (int i = 0; i < bytes.length; i++) {
-      if (in[pos + i] != bytes[i]) {
-        return false;
-      }
     }
     pos += bytes.length;
     return true;
   }
 
-  /**
-   * Where the string starting at {@code pos} ends (its closing quote); -1 if it holds anything but
-   * printable ASCII without escapes (the general decoder reads escapes and UTF-8, and rejects
-   * control characters).
-   */
+  /** Where the string starting at {@code pos} ends (its closing quote); -1 if it is not plain ASCII. */
   private int stringEnd() {
-    for (int i = pos; i < in.length; i++) {
-      byte b = in[i];
-      if (b == '"') {
-        return i;
-      }
-      if (b < 0x20 || b == '\\') { // bytes >= 0x80 are negative
-        return -1;
-      }
-    }
-    return -1;
+    return JsonBytes.stringEnd(in, pos, in.length);
   }
 
-  /** The string at {@code pos}, stepped over up to its closing quote; null if it is not plain ASCII. */
-  private String string() {
+  /**
+   * The package or category at {@code pos}, stepped over up to its closing quote; null if it is
+   * not plain ASCII. The same few names come again and again: each is built once ({@link Names}).
+   */
+  private String name() {
     int end = stringEnd();
     if (end < 0) {
       return null;
     }
-    String s = text(pos, end);
+    String s = Names.text(in, pos, end);
     pos = end;
     return s;
   }
@@ -160,7 +166,7 @@ final class DownloadFastPath {
       return null;
     }
     for (int v = 0; v < values.length; v++) {
-      if (spellings[v].length == end - pos && Arrays.equals(in, pos, end, spellings[v], 0, end - pos)) {
+      if (spellings[v].length == end - pos && JsonBytes.startsWith(in, pos, spellings[v])) {
         pos = end;
         return values[v];
       }
@@ -168,41 +174,96 @@ final class DownloadFastPath {
     return null;
   }
 
+  /**
+   * The date string at {@code pos}, stepped over up to its closing quote; null unless it is a
+   * valid {@code yyyy-MM-dd} (whose 10 bytes are plain ASCII, so no other string is one).
+   */
   private LocalDate date() {
-    String s = string();
-    return s == null ? null : IsoTimes.date(s);
-  }
-
-  private Instant fetchedAt() {
-    String s = string();
-    return s == null ? null : IsoTimes.instant(s);
+    if (in.length - pos < 11 || in[pos + 10] != '"') {
+      return null;
+    }
+    Last<LocalDate> last = lastDate;
+    LocalDate d;
+    if (last != null && last.is(in, pos, pos + 10)) {
+      d = last.value; // the series of a day come together
+    } else if ((d = IsoTimes.date(in, pos)) != null) {
+      lastDate = new Last<>(Arrays.copyOfRange(in, pos, pos + 10), d);
+    }
+    pos += 10;
+    return d;
   }
 
   /**
    * The JSON integer at {@code pos} (an optional minus, no leading zero, at most {@link
-   * #MAX_DIGITS} digits), stepped over; {@link Long#MIN_VALUE} if there is none such.
+   * JsonBytes#MAX_DIGITS} digits), stepped over; {@link Long#MIN_VALUE} if there is none such.
    */
   private long number() {
-    int i = pos;
-    boolean negative = i < in.length && in[i] == '-';
-    if (negative) {
-      i++;
-    }
-    int first = i;
-    long v = 0;
-    while (i < in.length && in[i] >= '0' && in[i] <= '9') {
-      v = v * 10 + (in[i] - '0');
-      i++;
-    }
-    int digits = i - first;
-    if (digits == 0 || digits > MAX_DIGITS || digits > 1 && in[first] == '0') {
+    boolean negative = pos < in.length && in[pos] == '-';
+    int first = negative ? pos + 1 : pos;
+    int end = JsonBytes.digitsEnd(in, first);
+    long v = JsonBytes.unsigned(in, first, end);
+    if (v < 0) {
       return Long.MIN_VALUE;
     }
-    pos = i;
+    pos = end;
     return negative ? -v : v;
   }
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A valid date or timestamp last read, by its bytes (a timestamp's {@code value} null: checked,
+   * not built). Immutable, so the decoding threads may share the last one without locks.
+   */
+  private record Last<T>(byte[] bytes, T value) {
+    boolean is(byte[] in, int from, int to) {
+      return bytes.length == to - from && JsonBytes.startsWith(in, from, bytes);
+    }
+
+    /** True if the string at {@code from} is these bytes (which are plain ASCII) and closes after them. */
+    boolean closesAt(byte[] in, int from) {
+      int end = from + bytes.length;
+      return end < in.length && in[end] == '"' && JsonBytes.startsWith(in, from, bytes);
+    }
+  }
+
+  /**
+   * Package and category names built once: a small table of the strings last read, keyed by their
+   * bytes. A topic repeats a few dozen categories and as many packages as are watched on every
+   * event; building each anew (and hashing it again where the rules look it up) was a large part
+   * of decoding. Shared by every decoding thread: an entry is immutable, so a racing reader sees
+   * either a whole entry or another one, and a miss only builds the string.
+   */
+  private static final class Names {
+    private static final int SLOTS = 4096;
+    /** Longer names (rare) are built each time rather than kept. */
+    private static final int MAX_LENGTH = 64;
+    private static final Entry[] TABLE = new Entry[SLOTS];
+
+    private record Entry(byte[] bytes, String text) {}
+
+    private Names() {}
+
+    /** The ASCII text {@code in[from, to)}. */
+    static String text(byte[] in, int from, int to) {
+      int n = to - from;
+      if (n > MAX_LENGTH) {
+        return new String(in, from, n, StandardCharsets.ISO_8859_1);
+      }
+      int h = n;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + in[i];
+      }
+      int slot = (h ^ h >>> 12) & (SLOTS - 1);
+      Entry e = TABLE[slot];
+      if (e != null && e.bytes.length == n && JsonBytes.startsWith(in, from, e.bytes)) {
+        return e.text;
+      }
+      String s = new String(in, from, n, StandardCharsets.ISO_8859_1);
+      TABLE[slot] = new Entry(Arrays.copyOfRange(in, from, to), s);
+      return s;
+    }
   }
 }

@@ -41,7 +41,7 @@ final class EndpointDecisions {
   private static final long NONE = Long.MIN_VALUE;
 
   final Endpoint endpoint;
-  final List<Decision> decisions = new ArrayList<>();
+  final ArrayList<Decision> decisions = new ArrayList<>();
   final List<SeriesDay> unknown = new ArrayList<>();
   final SortedSet<LocalDate> holesSkipped = new TreeSet<>();
   final List<String> warnings = new ArrayList<>();
@@ -68,6 +68,8 @@ final class EndpointDecisions {
       for (int c = 0; c < keys.length; c++) {
         keys[c] = new SeriesKey(endpoint, d.categories[c]);
       }
+      // At most one decision a category a day: sized once (growing it was a copy after copy).
+      d.decisions.ensureCapacity(d.categories.length * d.totals.days());
       int i = 0;
       for (LocalDate day = d.from; !day.isAfter(d.to); day = day.plusDays(1)) {
         d.decideDay(day, i++, keys);
@@ -210,6 +212,11 @@ final class EndpointDecisions {
 
     boolean has(int i) {
       return counts[i] != ABSENT;
+    }
+
+    /** The days of the range. */
+    int days() {
+      return counts.length;
     }
 
     long at(int i) {

@@ -40,6 +40,39 @@ class DownloadFastPathTest {
 
   }
 
+  @Test
+  void theLastDateAndTimestampReadAreNotTakenForAnotherString() {
+    // Each event read right after the usual one, whose date and timestamp are then the last read.
+    String[][] replacements = {
+      {"\"fetched_at\":\"2026-04-02T02:00:03.120Z\"", "\"fetched_at\":\"2026-04-02T02:00:03.120Zx\""},
+      {"\"fetched_at\":\"2026-04-02T02:00:03.120Z\"", "\"fetched_at\":\"2026-04-02T02:00:03.120\""},
+      {"\"fetched_at\":\"2026-04-02T02:00:03.120Z\"", "\"fetched_at\":\"2026-04-02T02:00:03.121Z\""},
+      {"\"date\":\"2026-04-01\"", "\"date\":\"2026-04-011\""},
+      {"\"date\":\"2026-04-01\"", "\"date\":\"2026-04-02\""},
+    };
+    for (String[] r : replacements) {
+      byte[] other = JSON.replace(r[0], r[1]).getBytes(UTF_8);
+      assertEquals(false, JSON.equals(new String(other, UTF_8)), "the replacement applies: " + r[1]);
+      for (boolean asRecord : new boolean[] {true, false}) {
+        byte[] usual = JSON.getBytes(UTF_8);
+        if (asRecord) {
+          assertEquals(EventCodec.decodeAnyRecord(usual), DownloadFastPath.record(usual));
+        } else {
+          assertEquals(EventCodec.decodeAnyDownload(usual), DownloadFastPath.observation(usual));
+        }
+        assertSameAsGeneral(other);
+      }
+    }
+  }
+
+  @Test
+  void anObservationAfterARecordOfTheSameTimestampHasItsTimestamp() {
+    byte[] json = JSON.getBytes(UTF_8);
+    DownloadFastPath.record(json); // checks the timestamp without building it
+    assertEquals(EventCodec.decodeAnyDownload(json), DownloadFastPath.observation(json));
+    assertEquals(Instant.parse("2026-04-02T02:00:03.120Z"), DownloadFastPath.observation(json).fetchedAt());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "\"downloads\":123|\"downloads\":-1",
