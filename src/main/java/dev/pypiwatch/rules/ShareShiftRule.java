@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Share shifts of the named categories of one endpoint: the median of the recent daily shares
@@ -99,7 +98,7 @@ final class ShareShiftRule implements Rule {
     double score = Math.abs(delta) / sd(base, n, before, now, shares.recentTotal(), s.recentDays());
     if (moved && score >= s.z()) {
       Severity sev = score >= 2 * s.z() ? Severity.WARNING : Severity.INFO;
-      Supplier<String> text = () -> day.pkg() + ": " + label(c) + " share " + (delta > 0 ? "rose" : "fell")
+      String text = day.pkg() + ": " + label(c) + " share " + (delta > 0 ? "rose" : "fell")
           + " to " + TextFormat.percent(now) + " (from " + TextFormat.percent(before) + ", "
           + TextFormat.points(delta) + ") in the " + s.recentDays() + " days to " + TextFormat.day(day.date());
       out.add(finding(name, Fingerprints.of(name, day.pkg(), endpoint.path(), c), c, sev,
@@ -108,7 +107,7 @@ final class ShareShiftRule implements Rule {
     for (double t : s.crossings()) {
       if (before < t / 100 && now >= t / 100) {
         String rule = prefix + "-crossing";
-        Supplier<String> text = () -> day.pkg() + ": " + label(c) + " passed " + TextFormat.percent(t / 100)
+        String text = day.pkg() + ": " + label(c) + " passed " + TextFormat.percent(t / 100)
             + " of downloads (" + TextFormat.percent(now) + ", was " + TextFormat.percent(before) + ")";
         out.add(finding(rule, Fingerprints.of(rule, day.pkg(), endpoint.path(), c,
             Long.toString(Math.round(t))), c, Severity.INFO, now, before, score, text));
@@ -116,7 +115,7 @@ final class ShareShiftRule implements Rule {
     }
     if (appeared) {
       String rule = prefix + "-new";
-      Supplier<String> text = () -> day.pkg() + ": " + label(c) + " appeared: " + TextFormat.percent(now)
+      String text = day.pkg() + ": " + label(c) + " appeared: " + TextFormat.percent(now)
           + " of downloads in the " + s.recentDays() + " days to " + TextFormat.day(day.date());
       out.add(finding(rule, Fingerprints.of(rule, day.pkg(), endpoint.path(), c), c,
           Severity.INFO, now, before, score, text));
@@ -142,7 +141,7 @@ final class ShareShiftRule implements Rule {
   }
 
   private Finding finding(String rule, String fp, String c, Severity sev, double now,
-      double before, double score, Supplier<String> text) {
+      double before, double score, String text) {
     // Shares go out in percent: "observed 40.1" reads better than 0.401 in a notification.
     return new Finding(fp, rule, endpoint.path(), c, sev, 100 * now, 100 * before, score, text);
   }
