@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
@@ -105,7 +106,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     int brokerPort = port != 0 ? requireFree(port)
         : last != null && isFree(last.broker()) ? last.broker() : freePort();
     int controllerPort = last != null && last.controller() != brokerPort && isFree(last.controller())
-        ? last.controller() : freePort();
+        ? last.controller() : freePortOtherThan(brokerPort);
     if (last != null && (last.broker() != brokerPort || last.controller() != controllerPort)) {
       LOG.warn("the embedded broker in {} moves from ports {}/{} to {}/{} (taken or configured otherwise): a "
           + "transaction whose commit a crash interrupted may be left without its commit markers while the "
@@ -257,6 +258,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for embedded Kafka", e);
+    }
+  }
+
+  /**
+   * A free port that is none of {@code taken}: a port probed free and released (the broker's, not yet
+   * bound) may be handed out again at once, and Kafka refuses two listeners on one port.
+   */
+  public static int freePortOtherThan(int... taken) {
+    while (true) {
+      int port = freePort();
+      if (Arrays.stream(taken).noneMatch(t -> t == port)) {
+        return port;
+      }
     }
   }
 

@@ -55,8 +55,8 @@ class SaslPassThroughIT {
   @BeforeAll
   static void startSaslBroker() throws Exception {
     int plain = EmbeddedKafka.freePort();
-    int controller = EmbeddedKafka.freePort();
-    saslPort = EmbeddedKafka.freePort();
+    int controller = EmbeddedKafka.freePortOtherThan(plain);
+    saslPort = EmbeddedKafka.freePortOtherThan(plain, controller);
     Map<String, String> settings = Map.of(
         "listeners", "PLAINTEXT://localhost:" + plain + ",SASL_PLAINTEXT://localhost:" + saslPort
             + ",CONTROLLER://localhost:" + controller,
