@@ -3,6 +3,7 @@ package dev.pypiwatch.kafka;
 import dev.pypiwatch.kafka.KafkaConfig.TopicsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -124,8 +125,9 @@ public final class TopicAdmin {
         }
       }
       Set<String> created = create(admin, missing);
-      checkExisting(admin, config, existing);
-      List<String> present = Topics.from(config).all().stream().filter(existing::contains).toList();
+      Set<String> found = existingAfter(existing, missing, created);
+      checkExisting(admin, config, found);
+      List<String> present = Topics.from(config).all().stream().filter(found::contains).toList();
       problems.addAll(retentionProblems(admin, config, needs, present));
       report(problems, config.failOnShortRetention());
       return created;
@@ -185,8 +187,9 @@ public final class TopicAdmin {
     NewTopic dlq = new NewTopic(dlqTopic, layout.partitions(), layout.replicationFactor());
     try {
       Set<String> existing = admin.listTopics().names().get();
-      Set<String> created = create(admin, List.of(sent, dlq).stream().filter(t -> !existing.contains(t.name())).toList());
-      if (existing.contains(sentTopic)) {
+      List<NewTopic> missing = List.of(sent, dlq).stream().filter(t -> !existing.contains(t.name())).toList();
+      Set<String> created = create(admin, missing);
+      if (existingAfter(existing, missing, created).contains(sentTopic)) {
         Config cfg = describe(admin, List.of(sentTopic)).get(sentTopic);
         List<String> problems = new ArrayList<>();
         keptForEver(sentTopic, cfg, "the notifier reads it whole at every start to know what it sent: a message"
@@ -364,6 +367,18 @@ public final class TopicAdmin {
         alerts,
         silences,
         ruleState);
+  }
+
+  /**
+   * The topics that existed before this call: those listed, and those it tried to create that were
+   * there already (a topic created a moment ago may be missing from the list: brokers apply a new
+   * topic to their metadata a moment after its creation). Their configuration is checked like any
+   * other existing topic's.
+   */
+  private static Set<String> existingAfter(Set<String> listed, List<NewTopic> missing, Set<String> created) {
+    Set<String> found = new HashSet<>(listed);
+    missing.stream().map(NewTopic::name).filter(n -> !created.contains(n)).forEach(found::add);
+    return found;
   }
 
   private static Set<String> create(Admin admin, List<NewTopic> missing)
