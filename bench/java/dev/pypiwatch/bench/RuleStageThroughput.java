@@ -17,6 +17,7 @@ import dev.pypiwatch.rules.RulesConfig;
 import dev.pypiwatch.rules.stream.AlertStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,6 +98,10 @@ public final class RuleStageThroughput {
       double[] plain = new double[rounds];
       double[] stage = new double[rounds];
       double[] bare = new double[rounds];
+      int readers = Integer.getInteger("bench.plain-threads", 0);
+      double[] plainN = new double[rounds];
+      double[] plainCpu = new double[rounds]; // µs a record
+      double[] stageCpu = new double[rounds];
       long[] transactions = new long[rounds];
       try (Admin admin = clients.newAdmin()) {
         // A first round of each, not counted: the JIT compiles the paths, the page cache fills.
@@ -107,21 +112,35 @@ public final class RuleStageThroughput {
         for (int r = 0; r < rounds; r++) {
           // Interleaved, in alternating order, so both see the same load and cache state.
           if (r % 2 == 0) {
-            plain[r] = plainConsumer(clients, topics, n, "plain-" + r);
+            Reading reading = plainConsumerTimed(clients, topics.downloads(), n, "plain-" + r);
+            plain[r] = reading.rate();
+            plainCpu[r] = reading.cpuNanos() / 1e3 / n;
+            plainN[r] = readers > 0 ? plainReaders(clients, topics.downloads(), readers) : Double.NaN;
             Run run = ruleStage(clients, topics, admin, n, "rules-" + r);
             stage[r] = run.rate();
+            stageCpu[r] = run.cpuNanos() / 1e3 / n;
             transactions[r] = run.transactions();
             bare[r] = compare ? ruleStage(clients, withoutChangelog, admin, n, "bare-" + r).rate() : Double.NaN;
           } else {
             bare[r] = compare ? ruleStage(clients, withoutChangelog, admin, n, "bare-" + r).rate() : Double.NaN;
             Run run = ruleStage(clients, topics, admin, n, "rules-" + r);
             stage[r] = run.rate();
+            stageCpu[r] = run.cpuNanos() / 1e3 / n;
             transactions[r] = run.transactions();
-            plain[r] = plainConsumer(clients, topics, n, "plain-" + r);
+            plainN[r] = readers > 0 ? plainReaders(clients, topics.downloads(), readers) : Double.NaN;
+            Reading reading = plainConsumerTimed(clients, topics.downloads(), n, "plain-" + r);
+            plain[r] = reading.rate();
+            plainCpu[r] = reading.cpuNanos() / 1e3 / n;
           }
           System.out.printf("round %d: plain consumer %,.0f records/s, rule stage %,.0f records/s, ratio %.2f, "
               + "rule stage transactions %d, load %s%n", r + 1, plain[r], stage[r], stage[r] / plain[r],
               transactions[r], load());
+          System.out.printf("round %d: CPU a record: plain consumer %.2f µs, rule stage %.2f µs (its threads)%n", r + 1,
+              plainCpu[r], stageCpu[r]);
+          if (readers > 0) {
+            System.out.printf("round %d: %d plain readers %,.0f records/s, rule stage / them %.2f%n", r + 1, readers,
+                plainN[r], stage[r] / plainN[r]);
+          }
           if (compare) {
             System.out.printf("round %d: rule stage without changelog %,.0f records/s; with / without %.2f%n", r + 1,
                 bare[r], stage[r] / bare[r]);
@@ -136,6 +155,18 @@ public final class RuleStageThroughput {
           median(stage), min(stage), max(stage));
       System.out.printf("ratio rule stage / plain:   median %.2f (min %.2f, max %.2f) over %d rounds; load after: %s%n",
           median(ratio), min(ratio), max(ratio), rounds, load());
+      double[] cpuRatio = new double[rounds];
+      Arrays.setAll(cpuRatio, i -> plainCpu[i] / stageCpu[i]);
+      System.out.printf("CPU a record:               plain consumer median %.2f µs, rule stage median %.2f µs; plain / stage:"
+          + " median %.2f (min %.2f, max %.2f)%n", median(plainCpu), median(stageCpu), median(cpuRatio), min(cpuRatio),
+          max(cpuRatio));
+      if (readers > 0) {
+        double[] ratioN = new double[rounds];
+        Arrays.setAll(ratioN, i -> stage[i] / plainN[i]);
+        System.out.printf("%d plain readers:            median %,.0f records/s (min %,.0f, max %,.0f); rule stage / them:"
+            + " median %.2f (min %.2f, max %.2f)%n", readers, median(plainN), min(plainN), max(plainN), median(ratioN),
+            min(ratioN), max(ratioN));
+      }
       if (compare) {
         double[] cost = new double[rounds];
         Arrays.setAll(cost, i -> stage[i] / bare[i]);
@@ -168,7 +199,10 @@ public final class RuleStageThroughput {
       for (int p = 0; p < packages; p++) {
         names.add("package-" + p);
       }
-      for (String pkg : names) {
+      for (int p = 0; p < names.size(); p++) {
+        String pkg = names.get(p);
+        // One timestamp for the whole batch, as the poller writes it (one clock reading a package's poll).
+        Instant fetched = FETCHED.plusSeconds(p);
         double scale = pkg.equals(REFERENCE) ? 50_000_000 : Math.pow(10, 2 + random.nextDouble() * 5);
         List<DownloadObservation> out = new ArrayList<>(days * SERIES.size());
         for (int s = 0; s < SERIES.size(); s++) {
@@ -181,7 +215,7 @@ public final class RuleStageThroughput {
             double weekly = day.getDayOfWeek().getValue() >= 6 ? 0.6 : 1.0;
             long downloads = Math.round(scale * share * weekly * (0.9 + 0.2 * random.nextDouble()));
             out.add(new DownloadObservation(new DownloadRecord(pkg, endpoint, category, day, downloads),
-                Origin.REPORTED, null, FETCHED.plusSeconds(d), source));
+                Origin.REPORTED, null, fetched, source));
           }
         }
         publisher.publishBatch(pkg, out, List.of(), new byte[] {'{', '}'});
@@ -198,12 +232,17 @@ public final class RuleStageThroughput {
 
   /** Records/s of a plain consumer of a fresh group reading {@code topic}'s {@code n} records, values left alone. */
   static double plainConsumer(KafkaClients clients, String topic, long n, String group) {
+    return plainConsumerTimed(clients, topic, n, group).rate();
+  }
+
+  /** As {@link #plainConsumer}, with its thread's CPU time. */
+  static Reading plainConsumerTimed(KafkaClients clients, String topic, long n, String group) {
     long[] bytes = {0};
-    double rate = consume(clients, topic, n, group, r -> bytes[0] += r.serializedValueSize(), c -> { });
+    Reading reading = consumeTimed(clients, topic, n, group, r -> bytes[0] += r.serializedValueSize(), c -> { });
     if (bytes[0] == 0) {
       throw new IllegalStateException("empty values");
     }
-    return rate;
+    return reading;
   }
 
   /**
@@ -213,10 +252,22 @@ public final class RuleStageThroughput {
   static double consume(KafkaClients clients, String topic, long n, String group,
       java.util.function.Consumer<ConsumerRecord<String, byte[]>> each,
       java.util.function.Consumer<KafkaConsumer<String, byte[]>> atEnd) {
+    return consumeTimed(clients, topic, n, group, each, atEnd).rate();
+  }
+
+  /** Records/s and the reading thread's CPU time (ns) over the same span. */
+  record Reading(double rate, long cpuNanos) {}
+
+  /** As {@link #consume}, with the thread's CPU time from its first poll that returned records to the end. */
+  static Reading consumeTimed(KafkaClients clients, String topic, long n, String group,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> each,
+      java.util.function.Consumer<KafkaConsumer<String, byte[]>> atEnd) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     try (KafkaConsumer<String, byte[]> c = clients.newConsumer(group)) {
       c.subscribe(List.of(topic));
       long seen = 0;
       long first = 0;
+      long cpu = 0;
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (seen < n) {
         if (System.nanoTime() > deadline) {
@@ -225,6 +276,7 @@ public final class RuleStageThroughput {
         var records = c.poll(Duration.ofMillis(100));
         if (seen == 0 && !records.isEmpty()) {
           first = System.nanoTime();
+          cpu = threads.getCurrentThreadCpuTime();
         }
         for (var rec : records) {
           each.accept(rec);
@@ -232,12 +284,79 @@ public final class RuleStageThroughput {
         }
       }
       atEnd.accept(c);
-      return n / ((System.nanoTime() - first) / 1e9);
+      return new Reading(n / ((System.nanoTime() - first) / 1e9), threads.getCurrentThreadCpuTime() - cpu);
     }
   }
 
+  /**
+   * Records/s of {@code threads} group-less consumers (pypiwatch's consumer settings) reading
+   * {@code topic} to its end together, its partitions dealt out round-robin: the reference for a
+   * stage that works on as many threads. Timed from the first record any of them read to the last.
+   */
+  static double plainReaders(KafkaClients clients, String topic, int threads) throws InterruptedException {
+    Map<TopicPartition, Long> end = endOffsets(clients, topic);
+    List<TopicPartition> parts = new ArrayList<>(end.keySet());
+    parts.sort(Comparator.comparingInt(TopicPartition::partition));
+    long n = end.values().stream().mapToLong(Long::longValue).sum(); // a bound: markers count too
+    java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+    // Each reader's end, before its consumer closes (a close waits for the fetch left in flight).
+    java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    List<Thread> workers = new ArrayList<>();
+    // All connected and positioned before any reads: a late start would count as reading time.
+    java.util.concurrent.CyclicBarrier ready = new java.util.concurrent.CyclicBarrier(threads);
+    for (int t = 0; t < threads; t++) {
+      List<TopicPartition> mine = new ArrayList<>();
+      for (int i = t; i < parts.size(); i += threads) {
+        mine.add(parts.get(i));
+      }
+      Thread w = new Thread(() -> {
+        try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
+          c.assign(mine);
+          c.seekToBeginning(mine);
+          mine.forEach(c::position);
+          ready.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          long deadline = System.nanoTime() + WAIT.toNanos();
+          long bytes = 0;
+          while (mine.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+            if (System.nanoTime() > deadline) {
+              throw new IllegalStateException("plain readers: " + mine + " not read to their end in time");
+            }
+            var batch = c.poll(Duration.ofMillis(100));
+            if (!batch.isEmpty()) {
+              first.accumulateAndGet(System.nanoTime(), Math::min);
+            }
+            for (var rec : batch) {
+              bytes += rec.serializedValueSize();
+              records.incrementAndGet();
+            }
+          }
+          last.accumulateAndGet(System.nanoTime(), Math::max);
+          if (bytes == 0 && !mine.isEmpty()) {
+            throw new IllegalStateException("empty values");
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, "bench-plain-" + t);
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("plain readers failed", failures.peek());
+    }
+    if (records.get() > n) {
+      throw new IllegalStateException("read " + records.get() + " records, more than the " + n + " offsets");
+    }
+    return records.get() / ((last.get() - first.get()) / 1e9);
+  }
+
   /** One run of the rule stage: records/s and the transactions it committed. */
-  private record Run(double rate, long transactions) {}
+  private record Run(double rate, long transactions, long cpuNanos) {}
 
   /**
    * The rule stage of a fresh group and transactional id reading the topic to its end: records/s
@@ -259,6 +378,7 @@ public final class RuleStageThroughput {
         Thread.sleep(0, 200_000);
       }
       long first = System.nanoTime();
+      long cpu = stageCpu(loop, group);
       while (metrics.recordsConsumed() < n) {
         check(deadline, loop, "only " + metrics.recordsConsumed() + " of " + n + " records consumed");
         Thread.sleep(1);
@@ -268,15 +388,31 @@ public final class RuleStageThroughput {
         Thread.sleep(2);
       }
       long elapsed = System.nanoTime() - first;
+      cpu = stageCpu(loop, group) - cpu;
       if (metrics.snapshot().getOrDefault("pypiwatch_rule_undecodable_records_total", 0L) != 0) {
         throw new IllegalStateException("undecodable records: " + metrics.snapshot());
       }
       return new Run(n / (elapsed / 1e9),
-          metrics.snapshot().getOrDefault("pypiwatch_rule_transactions_committed_total", 0L));
+          metrics.snapshot().getOrDefault("pypiwatch_rule_transactions_committed_total", 0L), cpu);
     } finally {
       stream.stop();
       loop.join(WAIT.toMillis());
     }
+  }
+
+  /**
+   * The CPU time (ns) of the stage's threads so far: its loop and, where the stage has one, the
+   * thread that decodes and records for it ({@code rules-recording-<group>}).
+   */
+  private static long stageCpu(Thread loop, String group) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu = threads.getThreadCpuTime(loop.getId());
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("rules-recording-" + group)) {
+        cpu += threads.getThreadCpuTime(t.getId());
+      }
+    }
+    return cpu;
   }
 
   private static void check(long deadline, Thread loop, String what) {
