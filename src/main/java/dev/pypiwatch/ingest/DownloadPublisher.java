@@ -5,15 +5,21 @@ import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.RecentObservation;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
+import dev.pypiwatch.kafka.TopicReader;
 import dev.pypiwatch.kafka.Topics;
 import dev.pypiwatch.kafka.TransactionalProducer;
 import dev.pypiwatch.outbound.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import dev.pypiwatch.ingest.PackageOwnership.GroupCommit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -21,8 +27,9 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,13 +161,47 @@ public final class DownloadPublisher implements AutoCloseable {
   }
 
   /**
-   * The package's state as committed now (null if it has none): what to plan from after a batch
-   * whose commit had an unknown outcome. Blocking.
+   * The package's state as committed now (null if it has none), read from its partition: what to
+   * plan from after a batch whose commit had an unknown outcome, or that a replacement of the
+   * producer may have aborted ({@link #takeAborted}). Blocking.
    */
   public byte[] committedState(String pkg) {
     producer.open(); // settles any transaction of ours still open or half-committed
-    return PollerStateStore.latestOf(clients, topics.pollerState(), pkg, READ_BACK)
-        .map(ConsumerRecord::value).orElse(null);
+    return PollerStateStore.committedOf(clients, topics.pollerState(), pkg, READ_BACK);
+  }
+
+  /**
+   * The packages among {@code known} whose batch a replacement of the producer may have aborted
+   * since the last call: those whose partition of a topic of the batch holds a transaction the
+   * broker had left open without markers, now aborted ({@link TransactionalProducer#takeAborted}).
+   * Such a batch may have been reported published; their state is to be read back ({@link
+   * #committedState}) before they are planned again. Blocking (the topics' partition counts are
+   * asked when something was aborted); if they cannot be, every package of {@code known}.
+   */
+  public Set<String> takeAborted(Collection<String> known) {
+    Map<String, Set<Integer>> aborted = new HashMap<>();
+    List<String> batchTopics = List.of(topics.downloads(), topics.recent(), topics.pollerState());
+    for (TopicPartition tp : producer.takeAborted()) {
+      if (batchTopics.contains(tp.topic())) { // not __consumer_offsets: the same transaction hangs in a topic of ours
+        aborted.computeIfAbsent(tp.topic(), t -> new HashSet<>()).add(tp.partition());
+      }
+    }
+    if (aborted.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new HashSet<>();
+    try (KafkaConsumer<String, byte[]> c = clients.newConsumer(null)) {
+      for (Map.Entry<String, Set<Integer>> e : aborted.entrySet()) {
+        int partitions = TopicReader.partitions(c, e.getKey(), READ_BACK).size();
+        known.stream().filter(pkg -> e.getValue().contains(KafkaClients.partitionOf(pkg, partitions)))
+            .forEach(out::add);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not map the partitions of an aborted hanging transaction {} to packages ({}): the state of "
+          + "every package is read back", aborted, e.toString());
+      return Set.copyOf(known);
+    }
+    return out;
   }
 
   /**

@@ -116,6 +116,14 @@ final class NewsGate {
     return new Cycle(reference, expectedNewest, mode, probe);
   }
 
+  /**
+   * Forgets {@code pkg}'s last complete poll: its batch was lost after all (aborted after its
+   * commit had returned), so it is polled even while the others are held back.
+   */
+  void unpublished(String pkg) {
+    polledThrough.remove(pkg);
+  }
+
   private enum Mode { POLL_ALL, NEWS_ONLY, WAIT }
 
   /** The decisions of one cycle, package by package in polling order. */

@@ -58,6 +58,12 @@ public final class Poller {
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   /** Packages whose last batch may or may not have been committed: their state is read back first. */
   private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
+  /**
+   * Packages whose published batch a replacement of the producer may have aborted (a hanging
+   * transaction in their partition, {@link DownloadPublisher#takeAborted}): unsettled, and checked
+   * at the end of the cycle unless polled before.
+   */
+  private final Set<String> aborted = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
   /**
@@ -96,7 +102,10 @@ public final class Poller {
    * remembered (another instance may have published them since). Before they are owned.
    */
   public void adopt(Map<String, PollerState> adopted) {
-    adopted.keySet().forEach(unsettled::remove);
+    adopted.keySet().forEach(pkg -> {
+      unsettled.remove(pkg);
+      aborted.remove(pkg);
+    });
     states.putAll(adopted);
   }
 
@@ -105,6 +114,7 @@ public final class Poller {
     moved.forEach(pkg -> {
       states.remove(pkg);
       unsettled.remove(pkg);
+      aborted.remove(pkg);
     });
   }
 
@@ -136,7 +146,8 @@ public final class Poller {
         .compose(reference -> {
       CycleReport report = new CycleReport(expectedNewest);
       NewsGate.Cycle decisions = gate.cycle(reference.check(), expectedNewest);
-      return pollEach(packages.iterator(), reference.holes(), decisions, report).map(v -> {
+      return pollEach(packages.iterator(), reference.holes(), decisions, report)
+          .compose(v -> pollAborted(reference.holes(), decisions, report)).map(v -> {
         logWaiting(reference.check(), report);
         return report;
       });
@@ -203,6 +214,61 @@ public final class Poller {
       return pollEach(it, holes, decisions, report);
     }
     return pollPackage(pkg, holes, decisions, report).compose(v -> pollEach(it, holes, decisions, report));
+  }
+
+  /**
+   * At the end of a cycle, the packages whose batch a replacement of the producer may have aborted
+   * and that were not polled since: each one's state is read back, and one that lacks what this
+   * poller published (its batch was aborted after its commit had returned) is polled again now,
+   * planned from the state read back, so that the lost batch is sent again, once. The reference's
+   * is fetched again the way each cycle fetches it. One whose state cannot be read is behind (the
+   * next retry reads it back first).
+   */
+  private Future<Void> pollAborted(Set<LocalDate> holes, NewsGate.Cycle decisions, CycleReport report) {
+    Iterator<String> next = aborted.iterator();
+    if (stopping || !next.hasNext()) {
+      return Future.succeededFuture();
+    }
+    String pkg = next.next();
+    aborted.remove(pkg);
+    if (!ownership.owns(pkg)) {
+      return pollAborted(holes, decisions, report);
+    }
+    PollerState published = states.getOrDefault(pkg, PollerState.EMPTY);
+    return previousState(pkg).transform(ar -> {
+      if (ar.failed()) {
+        report.behind.add(pkg);
+        log.warn("the state of a package whose batch may have been aborted could not be read back, will retry "
+            + "[package: {}]: {}", pkg, ar.cause().toString());
+        return Future.succeededFuture();
+      }
+      if (ar.result().equals(published)) {
+        return Future.succeededFuture(); // its batches are all committed
+      }
+      log.warn("a batch of this package counted as published was aborted (the broker had lost its commit's "
+          + "markers): polled again from its committed state [package: {}]", pkg);
+      return !referencePackage.isEmpty() && pkg.equals(PackageName.normalize(referencePackage))
+          ? fetchReference(report.expectedNewest).<Void>mapEmpty()
+          : pollEach(List.of(pkg).iterator(), holes, decisions, report);
+    }).compose(v -> pollAborted(holes, decisions, report));
+  }
+
+  /**
+   * On the publish worker, after the publisher ran: the packages whose batch a replacement of its
+   * producer may have aborted are read back before they are planned again, checked at the end of
+   * the cycle, and no longer held back by the gate (their last poll may not be published).
+   */
+  private void noteAborted() {
+    Set<String> hit = publisher.takeAborted(states.keySet());
+    if (hit.isEmpty()) {
+      return;
+    }
+    unsettled.addAll(hit);
+    aborted.addAll(hit);
+    hit.forEach(gate::unpublished);
+    log.warn("the poller's producer aborted a transaction the broker had left open without markers, maybe a batch "
+        + "counted as published: the state of {} package(s) of its partitions is read back before they are planned "
+        + "again, and those that lack a batch are polled again this cycle", hit.size());
   }
 
   private void logWaiting(ReferenceCheck reference, CycleReport report) {
@@ -279,6 +345,7 @@ public final class Poller {
   private Future<Void> pollPackage(String pkg, Set<LocalDate> holes, NewsGate.Cycle decisions,
       CycleReport report) {
     Instant fetchedAt = clock.instant();
+    aborted.remove(pkg); // its state is read back before it is planned (unsettled)
     metrics.pollMade(pkg);
     List<Future<Fetched>> fetches = new ArrayList<>();
     FETCHED.forEach(e -> fetches.add(fetch(pkg, e)));
@@ -355,6 +422,7 @@ public final class Poller {
     }).map(result -> {
       boolean fresh = result.fresh() && !fetchFailed;
       (fresh ? report.fresh : report.behind).add(pkg);
+      (fresh ? report.behind : report.fresh).remove(pkg); // polled twice in a cycle: the last poll counts
       if (fresh) {
         metrics.stale.remove(pkg);
         metrics.lastSuccessEpochSecond.set(clock.instant().getEpochSecond());
@@ -369,6 +437,7 @@ public final class Poller {
       }
       metrics.publishFailures.incrementAndGet();
       report.behind.add(pkg);
+      report.fresh.remove(pkg);
       metrics.polled(pkg, PollListener.Outcome.FAILED, clock.instant());
       log.error("publish failed, {}; will retry [package: {}]: {}", unsettled.contains(pkg)
           ? "it may have gone through: the committed state is read back first" : "nothing of this poll is visible",
@@ -403,11 +472,16 @@ public final class Poller {
     if (!unsettled.contains(pkg)) {
       return Future.succeededFuture(states.getOrDefault(pkg, PollerState.EMPTY));
     }
-    return publishWorker.<byte[]>executeBlocking(() -> publisher.committedState(pkg)).map(bytes -> {
+    return publishWorker.<byte[]>executeBlocking(() -> {
+      byte[] committed = publisher.committedState(pkg); // after the settling (and any abort) it does
+      noteAborted();
+      return committed;
+    }).map(bytes -> {
       PollerState committed = bytes == null ? PollerState.EMPTY : PollerState.fromBytes(bytes);
       states.put(pkg, committed);
       unsettled.remove(pkg);
-      log.info("state read back after a commit of unknown outcome [package: {}]", pkg);
+      log.info("state read back after a commit of unknown outcome or an aborted hanging transaction [package: {}]",
+          pkg);
       return committed;
     });
   }
@@ -427,6 +501,7 @@ public final class Poller {
         publisher.publishBatch(pkg, obs, result.recent().stream().toList(), state, () -> ownership.commitWith(pkg));
       } finally {
         ownership.end(pkg);
+        noteAborted();
       }
       return null;
     }).onFailure(err -> {

@@ -118,8 +118,8 @@ public final class HangingTransactions {
             GROUP_OFFSETS, e.getCause().toString());
       }
       if (!hanging.isEmpty()) {
-        LOG.warn("aborted a transaction the broker left open without markers (its commit was interrupted "
-            + "by a crash): its records are not committed and will be sent again [transactional id: {}, "
+        LOG.warn("aborted a transaction the broker left open without markers (a crash or a stall around its "
+            + "commit): its records are not committed and will be sent again [transactional id: {}, "
             + "producer id: {}, epoch: {}, partitions: {}]", transactionalId, own.producerId(),
             hanging.get(0).producerEpoch(), hanging.stream().map(AbortTransactionSpec::topicPartition).toList());
       }

@@ -185,6 +185,12 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
    * the end offsets found before the rebuild.
    */
   private void rebuildAssignment() {
+    // A replacement that failed is made first, so that everything the rebuild reads (the group's
+    // offsets included, which wait for a transaction left open) is read after the producer settled
+    // its transactions and aborted any the broker left without markers: a step aborted after its
+    // commit had returned has its offsets go back with it, and is done again from there.
+    producer.open();
+    producer.takeAborted(); // what they held is read from the committed state below, not remembered
     Set<TopicPartition> assigned = Set.copyOf(consumer.assignment());
     readiness.rebuilding(assigned.size());
     Map<TopicPartition, Long> end = assigned.isEmpty() ? Map.of() : consumer.endOffsets(assigned, TIMEOUT);

@@ -1,8 +1,10 @@
 package dev.pypiwatch.kafka;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After {@link #abortAfter} the producer is either new (its {@code initTransactions} has settled
  * any transaction left open or half-committed) or absent, in which case the next call creates it.
+ *
+ * <p>A replacement may abort a transaction whose commit returned normally (the broker lost its
+ * markers: {@link HangingTransactions}); {@link #takeAborted()} tells the owner where, so that it
+ * reads back what is committed there instead of trusting what it remembers.
  */
 public final class TransactionalProducer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionalProducer.class);
@@ -34,6 +40,8 @@ public final class TransactionalProducer implements AutoCloseable {
   /** Null after a replacement failed (Kafka unreachable): {@link #open()} tries again. */
   private KafkaProducer<String, byte[]> producer;
   private boolean inTransaction;
+  /** Where replacements aborted a hanging transaction, until {@link #takeAborted()}. */
+  private final Set<TopicPartition> aborted = new LinkedHashSet<>();
 
   /**
    * Creates the producer of {@code transactionalId}, which writes to the topics {@code writes}:
@@ -45,6 +53,7 @@ public final class TransactionalProducer implements AutoCloseable {
     this.transactionalId = transactionalId;
     this.writes = List.copyOf(writes);
     this.producer = newProducer();
+    aborted.clear(); // the first producer's: its creator reads what it needs after creating it
   }
 
   /**
@@ -56,6 +65,19 @@ public final class TransactionalProducer implements AutoCloseable {
     if (producer == null) {
       producer = newProducer();
     }
+  }
+
+  /**
+   * The partitions (of the topics written, and {@code __consumer_offsets}) where replacements of
+   * the producer since the last call aborted a transaction the broker had left open without
+   * markers; then forgets them. Such a transaction may be one whose {@link #commit} returned
+   * normally: its records and offsets are gone, and must be read back and sent again. Not the
+   * first producer's: its creator reads what it needs after creating it.
+   */
+  public List<TopicPartition> takeAborted() {
+    List<TopicPartition> out = List.copyOf(aborted);
+    aborted.clear();
+    return out;
   }
 
   /** Sends {@code records} and commits them in one transaction (a producer that consumes nothing). */
@@ -157,7 +179,8 @@ public final class TransactionalProducer implements AutoCloseable {
 
   private KafkaProducer<String, byte[]> newProducer() {
     KafkaProducer<String, byte[]> p = clients.newTransactionalProducer(transactionalId);
-    HangingTransactions.abort(clients, transactionalId, writes, HANGING_LOOKUP_TIMEOUT);
+    HangingTransactions.abort(clients, transactionalId, writes, HANGING_LOOKUP_TIMEOUT)
+        .forEach(spec -> aborted.add(spec.topicPartition()));
     return p;
   }
 

@@ -62,6 +62,16 @@ class NewsGateTest {
   }
 
   @Test
+  void aPackageWhoseBatchWasLostIsPolledWhileTheOthersAreHeldBack() {
+    NewsGate gate = afterAnOnTimeDay();
+    cycle(gate, LATE, D, complete(D.minusDays(1))); // the first held-back cycle's probe
+    assertEquals(List.of(), cycle(gate, LATE, D, complete(D.minusDays(1))), "all held back");
+    gate.unpublished("c");
+    assertEquals(List.of("c"), cycle(gate, LATE, D, complete(D.minusDays(1))), "its batch was aborted: polled");
+    assertEquals(List.of(), cycle(gate, LATE, D, complete(D.minusDays(1))), "polled completely again: held back");
+  }
+
+  @Test
   void aLateReferenceHoldsBackPackagesThatHaveItsNewestDayButForAProbe() {
     NewsGate gate = afterAnOnTimeDay();
     // GIVEN the reference still ends at D-1 on day D+1: WHEN cycles run, THEN only a probe

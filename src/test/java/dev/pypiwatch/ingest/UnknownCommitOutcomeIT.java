@@ -189,8 +189,9 @@ class UnknownCommitOutcomeIT {
     try (DownloadPublisher publisher = new DownloadPublisher(clients, topics, "unknown-commit-poller", retry)) {
       publisher.publishBatch("pkg-a", observations("pkg-a", 3), List.of(), state("a1"));
       // pkg-a's markers written before the fault: a stall while they are still on their way is another
-      // case (the broker may then drop them and the replacement abort pkg-a's committed batch, which this
-      // publisher does not send again: see reliability.md, "an open gap"); this test is about pkg-b's.
+      // case (the broker may then drop them and the replacement abort pkg-a's committed batch; the
+      // publisher reports it, takeAborted, and the poller sends it again: StalledMarkersIT). This test drives
+      // the publisher alone and is about pkg-b's commit, so it waits: deterministic either way.
       KafkaTesting.awaitSettled(clients, topics.downloads(), WAIT);
       KafkaTesting.awaitSettled(clients, topics.pollerState(), WAIT);
       fault.run();

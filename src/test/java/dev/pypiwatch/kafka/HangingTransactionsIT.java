@@ -122,8 +122,13 @@ class HangingTransactionsIT {
 
   /** The values a read_committed reader gets from the start of {@code tp} up to its last stable offset. */
   static List<String> readCommitted(TopicPartition tp) {
+    return readCommitted(tp, kafka);
+  }
+
+  /** As {@link #readCommitted(TopicPartition)}, on the broker of {@code fixture}. */
+  static List<String> readCommitted(TopicPartition tp, KafkaFixture fixture) {
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
