@@ -88,6 +88,8 @@ public final class Outbox {
   // Fingerprints whose last firing read was history (not sent): their resolution is history too.
   private final Set<String> historyFirings = new HashSet<>();
   private long history;
+  // Transitions collected into groups so far: a change says the charts of a notification to come are wanted.
+  private long collected;
   // Read alerts waiting for keys: key -> their positions; partition -> offset -> keys missing.
   private final Map<String, Set<Position>> waiting = new HashMap<>();
   private final Map<Integer, TreeMap<Long, Integer>> open = new HashMap<>();
@@ -215,6 +217,7 @@ public final class Outbox {
         String group = formed == null ? receiver : receiver + '|' + formed;
         groups.computeIfAbsent(group, g -> new Group(receiver, at, formed == null ? Set.of() : sent.formedKeys(formed)))
             .alerts.put(key, a);
+        collected++;
         if (a.state() == AlertState.FIRING) {
           plannedFirings.put(receiver + '|' + a.fingerprint(), a.date());
           plannedFiring = true;
@@ -266,6 +269,23 @@ public final class Outbox {
    */
   public long history() {
     return history;
+  }
+
+  /**
+   * How many transitions were collected into groups so far (each will be part of a notification):
+   * the stream catches the charts' downloads up only when this moved.
+   */
+  public long collected() {
+    return collected;
+  }
+
+  /**
+   * Whether {@link #read reading} {@code a} at {@code at} needs the silences as of {@code at}: every
+   * transition but a firing that is history (which is counted and dropped before any silence or
+   * route is looked at). A resolution does even when history: it ends its until-resolved silences.
+   */
+  public boolean needsSilences(Alert a, Instant at) {
+    return a.state() != AlertState.FIRING || !isHistory(a, at);
   }
 
   private boolean isHistory(Alert a, Instant at) {

@@ -106,6 +106,26 @@ class OutboxTest {
   }
 
   @Test
+  void onlyAHistoryFiringIsReadWithoutTheSilencesAndWithoutCollectingAnything() {
+    Outbox o = outbox(toAll(receiver("ops")));
+    Alert oldFiring = alert("pip", AlertState.FIRING, Severity.WARNING, DAY.minusDays(40));
+    Alert oldEnd = alert("pip", AlertState.RESOLVED, Severity.WARNING, DAY.minusDays(39));
+    Alert news = alert("flask", AlertState.FIRING, Severity.WARNING, DAY);
+    Alert newsEnd = alert("flask", AlertState.RESOLVED, Severity.WARNING, DAY);
+    assertEquals(false, o.needsSilences(oldFiring, T0), "dropped before any silence is looked at");
+    assertTrue(o.needsSilences(oldEnd, T0), "a resolution, however old, ends its until-resolved silences");
+    assertTrue(o.needsSilences(news, T0));
+    assertTrue(o.needsSilences(newsEnd, T0));
+    o.read(oldFiring, 0, 0, T0);
+    o.read(oldEnd, 0, 1, T0);
+    assertEquals(0, o.collected(), "history goes into no notification: no chart is wanted");
+    o.read(news, 0, 2, T0);
+    assertEquals(1, o.collected());
+    o.read(news, 0, 3, T0);
+    assertEquals(1, o.collected(), "read again while planned: collected once");
+  }
+
+  @Test
   void aNewlyAddedPackagesHistoryIsNotSentWhileTheOthersNewsIs() {
     Outbox o = outbox(toAll(receiver("ops")));
     Alert known = alert("numpy", AlertState.FIRING, Severity.WARNING, DAY);

@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  *
  * The silences topic is read from its beginning at start and caught up before every batch of alerts
  * is handled (and at least every {@link #SILENCES_REFRESH} otherwise): a silence the broker
- * acknowledged before an alert was published is obeyed by every instance. The until-resolved
+ * acknowledged before an alert was published is obeyed by every instance. A batch of history
+ * firings alone (a catch-up) is handled without: no silence is looked at for them. The until-resolved
  * silences a resolution ends are published to it in the batch's transaction.
  *
  * <h3>The one window</h3>
@@ -136,7 +137,7 @@ public final class NotificationStream extends TransactionalLoop {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private Instant refreshed = Instant.MIN;
   private Instant chartsRefreshed = Instant.MIN;
-  // Alerts were read since the downloads were last caught up: the charts of the groups they form need it.
+  // Alerts went into groups since the downloads were last caught up: the charts of their notifications need it.
   private boolean chartsBehind;
   private Instant lastCommit = Instant.MIN;
   /**
@@ -223,16 +224,27 @@ public final class NotificationStream extends TransactionalLoop {
   @Override
   protected void step(Iterable<ConsumerRecord<String, byte[]>> records) {
     Instant now = clock.instant();
-    boolean read = records.iterator().hasNext();
-    // Polled before this read: a silence acknowledged before these alerts were published is in it.
-    if (read || !now.isBefore(silencesRead.plus(SILENCES_REFRESH))) {
+    List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+    List<Alert> alerts = new ArrayList<>();
+    boolean needsSilences = false;
+    for (ConsumerRecord<String, byte[]> r : records) {
+      Alert a = decode(r);
+      batch.add(r);
+      alerts.add(a);
+      needsSilences |= a != null && outbox.needsSilences(a, now);
+    }
+    // Polled before this read: a silence acknowledged before these alerts were published is in it. A batch of
+    // history firings alone (a catch-up) needs none: they are dropped before any silence is looked at.
+    if (needsSilences || !now.isBefore(silencesRead.plus(SILENCES_REFRESH))) {
       readSilences();
       silencesRead = now;
     }
-    for (ConsumerRecord<String, byte[]> r : records) {
-      read(r, now);
+    long collected = outbox.collected();
+    for (int i = 0; i < batch.size(); i++) {
+      read(batch.get(i), alerts.get(i), now);
     }
-    chartsBehind |= read;
+    // The charts of the groups these alerts went into need their days; alerts that went into none need nothing.
+    chartsBehind |= outbox.collected() != collected;
     outbox.takeRecords().forEach(this::toWrite);
     for (Silence s : outbox.takeEndedSilences()) {
       unwritten.add(new ProducerRecord<>(topics.silences(), s.id(), SilenceCodec.encode(s)));
@@ -279,11 +291,13 @@ public final class NotificationStream extends TransactionalLoop {
     }
   }
 
-  private void read(ConsumerRecord<String, byte[]> r, Instant now) {
+  /** The alert of {@code r} (decoded ahead by the firing set's refresh, or now); null if it does not decode. */
+  private Alert decode(ConsumerRecord<String, byte[]> r) {
     Alert a = readAhead.take(r.partition(), r.offset());
-    if (a == null) {
-      a = decodeOrSkip(r, AlertCodec::decode, "alert");
-    }
+    return a != null ? a : decodeOrSkip(r, AlertCodec::decode, "alert");
+  }
+
+  private void read(ConsumerRecord<String, byte[]> r, Alert a, Instant now) {
     if (a == null) {
       metrics.undecodable();
       return;
