@@ -535,6 +535,32 @@ class OutboxTest {
   }
 
   @Test
+  void nothingIsFormedFromTheFiringSetWhileItLagsAndWhatIsDueGoesOutOnceItCaughtUp() {
+    // A catch-up: the firing set has not yet taken what was published lately (a resolution, perhaps).
+    Alert a = firing("pip");
+    Alert b = firing("flask");
+    NotifyConfig c = config(List.of(receiver("ops", null, LocalTime.of(8, 0))), List.of(), List.of("ops"), WAIT,
+        Duration.ofDays(7), true, List.of(), RETRY);
+    Outbox o = new Outbox(c, () -> List.of("pip"));
+    for (Alert x : List.of(a, b)) {
+      o.sent().add(new SentRecord("ops", x.fingerprint(), "firing", x.date(), "n", Kind.ALERTS, T0,
+          SentRecord.Outcome.SENT));
+      o.firing().record(x);
+    }
+    Instant later = DAY.plusDays(8).atTime(9, 0).toInstant(java.time.ZoneOffset.UTC); // a reminder and the digest due
+    o.firingBehind(true);
+    assertEquals(List.of(), o.due(later), "no reminder, no digest: the firing set may not hold the resolutions yet");
+    o.firing().record(alert("flask", AlertState.RESOLVED, Severity.WARNING, DAY.plusDays(1)));
+    o.firingBehind(false);
+    List<Notification> due = o.due(later.plusMillis(1));
+    assertEquals(List.of(Kind.REMINDER), due.stream().map(Notification::kind).toList(),
+        "the reminder of what still fires (the digest waits behind it: one queue per receiver)");
+    assertEquals(List.of(a), due.get(0).alerts(), "not of what resolved meanwhile");
+    o.delivered(due.get(0).id(), later.plusMillis(1));
+    assertEquals(List.of(Kind.DIGEST), o.due(later.plusMillis(2)).stream().map(Notification::kind).toList());
+  }
+
+  @Test
   void remindersOfMoreThanAGroupAreSplitInSeverityAndPackageOrderWhateverOrderTheFiringSetHolds() {
     Duration repeat = Duration.ofDays(7);
     NotifyConfig c = twoReceivers(repeat);

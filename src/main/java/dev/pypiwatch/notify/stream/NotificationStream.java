@@ -76,6 +76,17 @@ import org.slf4j.LoggerFactory;
  * firings alone (a catch-up) is handled without: no silence is looked at for them. The until-resolved
  * silences a resolution ends are published to it in the batch's transaction.
  *
+ * <h3>The firing set</h3>
+ *
+ * Reminders, held-back firings and digests come from the alerts firing now ({@link Outbox#firing()}),
+ * taken from the whole alerts topic once, in order: the owned partitions' alerts as the group's
+ * consumer reads them (a rebuild first reads, with a reader, what lies below the committed offsets
+ * and was not taken yet), the other partitions' with that reader every {@link #REFRESH}. Nothing is
+ * formed from it while it has not taken an owned partition up to its end offset found at the last
+ * refresh ({@link Outbox#firingBehind}): a firing's resolution published by then is read before any
+ * reminder of it could go out, as when the refresh read the whole topic itself (which read and
+ * fetched every alert twice in a catch-up).
+ *
  * <h3>The one window</h3>
  *
  * A receiver that accepted a notification before the process died, but whose sent records were not
@@ -105,8 +116,6 @@ public final class NotificationStream extends TransactionalLoop {
   private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(2);
   /** How long, at most, completed deliveries' records wait for a transaction while others are in flight. */
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
-  /** How many alerts decoded by a refresh, at most, wait for the group's consumer (some 10 MB). */
-  static final int READ_AHEAD = 20_000;
 
   private record Completion(Notification notification, Throwable error) {}
 
@@ -128,6 +137,13 @@ public final class NotificationStream extends TransactionalLoop {
   private KafkaConsumer<String, byte[]> silencesReader;
   private Instant silencesRead = Instant.MIN;
   private int alertPartitions;
+  // Partition -> the offset below which the firing set has taken every alert (the group's consumer takes those of
+  // the owned partitions as it reads them, the refresh those of the others).
+  private final Map<Integer, Long> firingAt = new HashMap<>();
+  // Partition -> its end offset at the last refresh: reminders, held-back firings and digests wait until the
+  // firing set has taken the owned partitions that far (it holds the resolutions published before then).
+  private final Map<Integer, Long> firingEnd = new HashMap<>();
+  private Set<Integer> owned = Set.of();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private int inFlight;
   // Completed deliveries and dead letters whose records are not committed yet: kept across failures.
@@ -140,12 +156,6 @@ public final class NotificationStream extends TransactionalLoop {
   // Alerts went into groups since the downloads were last caught up: the charts of their notifications need it.
   private boolean chartsBehind;
   private Instant lastCommit = Instant.MIN;
-  /**
-   * Alerts the firing set's refresh decoded ahead of the group's consumer on its partitions, by
-   * partition and offset: its steps take them rather than decode the same records again (a first
-   * start's refresh reads the whole topic the group is about to read).
-   */
-  private final ReadAhead readAhead = new ReadAhead(READ_AHEAD);
   private final OffsetBatch offsetBatch = new OffsetBatch();
   private long reportedHistory;
 
@@ -199,7 +209,7 @@ public final class NotificationStream extends TransactionalLoop {
       }
       alertPartitions = infos.size();
       downloadsReader = TopicReader.fromBeginning(clients, topics.downloads(), TIMEOUT);
-      alertsReader = TopicReader.fromBeginning(clients, topics.alerts(), TIMEOUT);
+      alertsReader = clients.newReader(); // assigned to what the firing set lacks, at each refresh
       silencesReader = TopicReader.fromBeginning(clients, topics.silences(), TIMEOUT);
       readSilences();
       TopicReader.fromBeginning(clients, config.sentTopic(), TIMEOUT).close(); // fails now if it is missing
@@ -243,6 +253,10 @@ public final class NotificationStream extends TransactionalLoop {
     for (int i = 0; i < batch.size(); i++) {
       read(batch.get(i), alerts.get(i), now);
     }
+    // The group's consumer read its partitions up to its positions (past commit markers too): the firing set has them.
+    for (TopicPartition tp : consumer.assignment()) {
+      firingAt.merge(tp.partition(), consumer.position(tp), Math::max);
+    }
     // The charts of the groups these alerts went into need their days; alerts that went into none need nothing.
     chartsBehind |= outbox.collected() != collected;
     outbox.takeRecords().forEach(this::toWrite);
@@ -252,6 +266,7 @@ public final class NotificationStream extends TransactionalLoop {
     }
     complete(now);
     refresh(now);
+    outbox.firingBehind(firingBehind());
     // What each new notification holds is committed before its first attempt: a crash after a
     // receiver accepted it forms it again with the same transitions, hence the same id.
     outbox.form(now);
@@ -291,13 +306,29 @@ public final class NotificationStream extends TransactionalLoop {
     }
   }
 
-  /** The alert of {@code r} (decoded ahead by the firing set's refresh, or now); null if it does not decode. */
+  /** The alert of {@code r}; null if it does not decode. */
   private Alert decode(ConsumerRecord<String, byte[]> r) {
-    Alert a = readAhead.take(r.partition(), r.offset());
-    return a != null ? a : decodeOrSkip(r, AlertCodec::decode, "alert");
+    return decodeOrSkip(r, AlertCodec::decode, "alert");
+  }
+
+  /** True if the firing set has not yet taken an owned partition up to its end offset at the last refresh. */
+  private boolean firingBehind() {
+    for (int p : owned) {
+      if (firingAt.getOrDefault(p, 0L) < firingEnd.getOrDefault(p, 0L)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void read(ConsumerRecord<String, byte[]> r, Alert a, Instant now) {
+    // Read again after a rebuild (from the committed offsets): the firing set took it already, in order.
+    if (r.offset() >= firingAt.getOrDefault(r.partition(), 0L)) {
+      if (a != null) {
+        outbox.firing().record(a);
+      }
+      firingAt.put(r.partition(), r.offset() + 1);
+    }
     if (a == null) {
       metrics.undecodable();
       return;
@@ -422,24 +453,42 @@ public final class NotificationStream extends TransactionalLoop {
       chartsBehind = false;
     }
     if (!now.isBefore(refreshed.plus(REFRESH))) {
-      Map<Integer, Long> groupAt = new HashMap<>();
-      consumer.assignment().forEach(tp -> groupAt.put(tp.partition(), consumer.position(tp)));
-      TopicReader.readToEnd(alertsReader, TIMEOUT, r -> {
-        Alert a;
-        try {
-          a = AlertCodec.decode(r.value());
-        } catch (RuntimeException e) {
-          LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
-          return;
+      List<TopicPartition> all = new ArrayList<>();
+      for (int p = 0; p < alertPartitions; p++) {
+        all.add(new TopicPartition(topics.alerts(), p));
+      }
+      Map<TopicPartition, Long> end = alertsReader.endOffsets(all, TIMEOUT);
+      end.forEach((tp, offset) -> firingEnd.put(tp.partition(), offset));
+      // The owned partitions come through the group's consumer (firingBehind() waits for it); the others are read here.
+      Map<TopicPartition, Long> from = new HashMap<>();
+      for (TopicPartition tp : all) {
+        if (!owned.contains(tp.partition())) {
+          from.put(tp, firingAt.getOrDefault(tp.partition(), 0L));
         }
-        outbox.firing().record(a);
-        Long at = groupAt.get(r.partition());
-        if (at != null && r.offset() >= at) {
-          readAhead.put(r.partition(), r.offset(), a);
-        }
-      });
+      }
+      readFiring(from, end);
       refreshed = now;
     }
+  }
+
+  /** Has the firing set take the alerts of each partition from {@code from} up to {@code upTo}. */
+  private void readFiring(Map<TopicPartition, Long> from, Map<TopicPartition, Long> upTo) {
+    TopicReader.readRange(alertsReader, from, upTo, TIMEOUT, r -> {
+      Alert a;
+      try {
+        a = AlertCodec.decode(r.value());
+      } catch (RuntimeException e) {
+        LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
+        return;
+      }
+      outbox.firing().record(a);
+    });
+    from.forEach((tp, offset) -> {
+      Long end = upTo.get(tp);
+      if (end != null && end > offset) {
+        firingAt.merge(tp.partition(), end, Math::max);
+      }
+    });
   }
 
   /**
@@ -448,9 +497,10 @@ public final class NotificationStream extends TransactionalLoop {
    */
   @Override
   protected void rebuild(Collection<TopicPartition> assigned) {
-    Set<Integer> owned = new HashSet<>();
-    assigned.forEach(tp -> owned.add(tp.partition()));
-    readAhead.clear(); // the partitions may have moved; what is read again is decoded again
+    Set<Integer> ownedNow = new HashSet<>();
+    assigned.forEach(tp -> ownedNow.add(tp.partition()));
+    owned = Set.copyOf(ownedNow);
+    refreshed = Instant.MIN; // the next step finds the end offsets the firing set must reach first
     outbox.reassigned(fp -> owned.contains(KafkaClients.partitionOf(fp, alertPartitions)), owned.contains(0));
     int[] read = new int[1];
     TopicReader.readToEnd(clients, config.sentTopic(), TIMEOUT, r -> {
@@ -464,6 +514,17 @@ public final class NotificationStream extends TransactionalLoop {
     });
     Set<TopicPartition> parts = Set.copyOf(assigned);
     Map<TopicPartition, OffsetAndMetadata> group = parts.isEmpty() ? Map.of() : consumer.committed(parts, TIMEOUT);
+    // The group's consumer reads on from its committed offsets: the firing set must have what lies before them
+    // (a partition it had from elsewhere, or not at all, may lack some).
+    Map<TopicPartition, Long> from = new HashMap<>();
+    Map<TopicPartition, Long> upTo = new HashMap<>();
+    group.forEach((tp, o) -> {
+      if (o != null) {
+        from.put(tp, firingAt.getOrDefault(tp.partition(), 0L));
+        upTo.put(tp, o.offset());
+      }
+    });
+    readFiring(from, upTo);
     committed.clear();
     for (TopicPartition tp : parts) {
       OffsetAndMetadata o = group.get(tp);
