@@ -287,7 +287,13 @@ final class AlertFastPath {
     }
     double value;
     if (fractional) {
-      value = Double.parseDouble(new String(in, start, end - start, StandardCharsets.ISO_8859_1));
+      value = exactDouble(i, intEnd, end);
+      if (Double.isNaN(value)) {
+        value = Double.parseDouble(new String(in, i, end - i, StandardCharsets.ISO_8859_1)); // unsigned
+      }
+      if (i > start) {
+        value = -value;
+      }
     } else {
       long v = JsonBytes.unsigned(in, i, intEnd);
       if (v < 0) {
@@ -298,6 +304,67 @@ final class AlertFastPath {
     }
     pos = end;
     return value;
+  }
+
+  /** 10^0 to 10^22: exactly representable as doubles. */
+  private static final double[] POWERS = new double[23];
+
+  static {
+    POWERS[0] = 1;
+    for (int k = 1; k < POWERS.length; k++) {
+      POWERS[k] = POWERS[k - 1] * 10;
+    }
+  }
+
+  /**
+   * The unsigned number {@code in[from, end)} (digits to {@code intEnd}, then an optional fraction
+   * and exponent, checked already) when it has at most 15 significant digits and its decimal
+   * exponent is within 22 of them: its digits and the power of ten are then exact doubles, and one
+   * multiplication or division rounds correctly, as {@link Double#parseDouble} does (Clinger's
+   * fast path). NaN for any other number: the caller parses it.
+   */
+  private double exactDouble(int from, int intEnd, int end) {
+    long digits = 0;
+    int count = 0;
+    int scale = 0;
+    int i = from;
+    for (; i < end && in[i] != 'e' && in[i] != 'E'; i++) {
+      if (in[i] == '.') {
+        continue;
+      }
+      if (count > 0 || in[i] != '0') {
+        count++;
+      }
+      if (count > 15) {
+        return Double.NaN;
+      }
+      digits = digits * 10 + (in[i] - '0');
+      if (i > intEnd) {
+        scale--;
+      }
+    }
+    if (i < end) {
+      int e = i + 1;
+      boolean negative = in[e] == '-';
+      if (in[e] == '+' || negative) {
+        e++;
+      }
+      if (end - e > 3) {
+        return Double.NaN;
+      }
+      int exponent = 0;
+      for (; e < end; e++) {
+        exponent = exponent * 10 + (in[e] - '0');
+      }
+      scale += negative ? -exponent : exponent;
+    }
+    if (scale >= 0 && scale < POWERS.length) {
+      return digits * POWERS[scale];
+    }
+    if (scale < 0 && -scale < POWERS.length) {
+      return digits / POWERS[-scale];
+    }
+    return Double.NaN;
   }
 
   private static byte[] ascii(String s) {

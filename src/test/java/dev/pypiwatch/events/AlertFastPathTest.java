@@ -57,6 +57,30 @@ class AlertFastPathTest {
     };
   }
 
+  @Test
+  void readsEveryDecimalAsDoubleParseDoubleDoes() {
+    // The quick exact path (few digits, small exponents) and the parsed rest, against the JDK.
+    Random random = new Random(15);
+    String[] samples = {"0.1", "0.3", "9.5", "5000.0", "1.0E7", "1.0E22", "1.0E23", "123456789012345.6",
+        "1234567890123456.7", "0.000001234", "4.9E-324", "1.7976931348623157E308", "2.2250738585072014E-308",
+        "9007199254740993.0", "1e-22", "1e-23", "0.0", "7.2", "3412000.0"};
+    for (int k = 0; k < 20_000 + samples.length; k++) {
+      String n = k < samples.length ? samples[k] : switch (random.nextInt(3)) {
+        case 0 -> Double.toString(random.nextDouble() * Math.pow(10, random.nextInt(60) - 30));
+        case 1 -> random.nextInt(1_000_000) + "." + random.nextInt(1_000_000);
+        default -> random.nextInt(100_000) + "." + random.nextInt(1000) + "e" + (random.nextInt(60) - 30);
+      };
+      for (String signed : new String[] {n, "-" + n}) {
+        String json = PLAIN.replace("\"observed\":3412000.0", "\"observed\":" + signed);
+        Alert quick = AlertFastPath.alert(json.getBytes(UTF_8));
+        assertEquals(false, quick == null, json);
+        assertEquals(Double.doubleToRawLongBits(Double.parseDouble(signed)),
+            Double.doubleToRawLongBits(quick.observed()), signed);
+        assertEquals(AlertCodec.decodeGeneral(json.getBytes(UTF_8)), quick, json);
+      }
+    }
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "\"observed\":3412000.0|\"observed\":5000",
