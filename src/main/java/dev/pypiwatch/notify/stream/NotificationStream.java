@@ -158,6 +158,7 @@ public final class NotificationStream extends TransactionalLoop {
   private Instant lastCommit = Instant.MIN;
   private final OffsetBatch offsetBatch = new OffsetBatch();
   private long reportedHistory;
+  private Instant historyLogged = Instant.MIN;
 
   /**
    * A stream of {@code config}'s group and topics whose producer uses {@code transactionalId},
@@ -291,18 +292,25 @@ public final class NotificationStream extends TransactionalLoop {
       }
     }
     metrics.pending(outbox.pending());
-    reportHistory();
+    reportHistory(now);
   }
 
-  /** Says, once per batch, how many transitions were history (older than max-alert-age) and not sent. */
-  private void reportHistory() {
+  /**
+   * Counts the transitions that were history (older than max-alert-age) and not sent, and says how
+   * many in the log: once the partitions are read to their end, or every {@link #REFRESH} during a
+   * catch-up (a line per poll cost more than the poll's alerts, on a console).
+   */
+  private void reportHistory(Instant now) {
     long history = outbox.history();
     if (history > reportedHistory) {
+      metrics.history(history);
+    }
+    if (history > reportedHistory && (!now.isBefore(historyLogged.plus(REFRESH)) || caughtUp())) {
+      historyLogged = now;
       LOG.info("{} alert transition(s) older than notify.max-alert-age ({}), or ending such an episode, kept on "
           + "the alerts topic but not sent: history from a backfill, a new package or a catch-up ({} in all)",
           history - reportedHistory, Durations.format(config.maxAlertAge()), history);
       reportedHistory = history;
-      metrics.history(history);
     }
   }
 
