@@ -53,11 +53,15 @@ final class AlertFastPath {
       Arrays.stream(SEVERITIES).map(s -> ascii(s.wire())).toArray(byte[][]::new);
   /** Longer numbers (rare) are left to the general decoder. */
   private static final int MAX_NUMBER = 32;
+  /** What {@link #nullableString} answers for anything but a plain string or null (compared by identity). */
+  private static final String INVALID = new String("invalid");
 
   private final byte[] in;
   private int pos;
   /** Set by {@link #number}: false when the number read had no fraction and no exponent. */
   private boolean fractional;
+  /** The value of the last number {@link #number} read without fraction or exponent. */
+  private long lastInteger;
 
   private AlertFastPath(byte[] in) {
     this.in = in;
@@ -177,11 +181,6 @@ final class AlertFastPath {
     }
     return new AlertContext(ecosystemChange, mirrorShare, oneDayIn, unusual, weekday, holiday, release);
   }
-
-  /** What {@link #nullableString} answers for anything but a plain string or null. */
-  private static final String INVALID = new String("invalid");
-  /** The value of the last number {@link #number} read without fraction or exponent. */
-  private long lastInteger;
 
   /** Steps over {@code bytes} if they come next. */
   private boolean literal(byte[] bytes) {
