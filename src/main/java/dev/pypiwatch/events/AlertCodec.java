@@ -72,6 +72,12 @@ public final class AlertCodec {
    *     itself is malformed)
    */
   public static Alert decode(byte[] json) {
+    Alert quick = AlertFastPath.alert(json); // the usual shape, byte for byte; anything else is read below
+    return quick != null ? quick : decodeGeneral(json);
+  }
+
+  /** {@link #decode} without the fast path: every shape, every problem named. */
+  static Alert decodeGeneral(byte[] json) {
     JsonFields f = EventCodec.parse(json);
     f.requireSchema(ALERT_SCHEMA);
     return new Alert(

@@ -36,6 +36,8 @@ import org.apache.kafka.common.utils.Utils;
 public final class KafkaClients {
   /** The longest a {@link #newReader reader}'s fetch waits at the broker for more data ({@code fetch.max.wait.ms}). */
   public static final Duration READER_FETCH_WAIT = Duration.ofMillis(10);
+  /** A transactional producer's first retry backoff ({@code retry.backoff.ms}) unless {@code kafka.producer} sets one. */
+  public static final Duration TRANSACTIONAL_RETRY_BACKOFF = Duration.ofMillis(10);
 
   private final KafkaConfig config;
   private final String bootstrapServers;
@@ -87,6 +89,12 @@ public final class KafkaClients {
     Properties p = new Properties();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    if (transactionalId != null) {
+      // A transaction's first offsets of a group wait this long after finding the group's coordinator (the
+      // client retries the request it held back): 100 ms by default, on the first commit of every stage's
+      // producer. Backoffs still grow to retry.backoff.max.ms (1 s) on repeated errors.
+      p.put(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG, String.valueOf(TRANSACTIONAL_RETRY_BACKOFF.toMillis()));
+    }
     p.putAll(config.properties());
     p.putAll(config.producer());
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

@@ -113,6 +113,31 @@ public final class TopicReader {
   }
 
   /**
+   * Assigns {@code c} to the partitions whose offset in {@code from} is below the one in {@code
+   * upTo}, and hands {@code each} their records from the one up to the other (a long-lived reader
+   * that catches up partitions from where its caller has them, which may differ from where it
+   * left them). An offset in {@code from} below the partition's start reads from its start.
+   *
+   * @throws IllegalStateException if {@code upTo} is not reached within {@code timeout}
+   */
+  public static void readRange(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> upTo, Duration timeout, Consumer<ConsumerRecord<String, byte[]>> each) {
+    Map<TopicPartition, Long> wanted = new HashMap<>();
+    from.forEach((tp, offset) -> {
+      Long end = upTo.get(tp);
+      if (end != null && offset < end) {
+        wanted.put(tp, end);
+      }
+    });
+    c.assign(wanted.keySet());
+    if (wanted.isEmpty()) {
+      return;
+    }
+    wanted.keySet().forEach(tp -> c.seek(tp, Math.max(0, from.get(tp))));
+    read(c, wanted, "partitions " + wanted.keySet(), timeout, each);
+  }
+
+  /**
    * Hands every record of the given partitions below the given offsets to {@code each}; returns
    * how many. Partitions with an offset of 0 or less are skipped.
    *

@@ -88,6 +88,8 @@ public final class Outbox {
   // Fingerprints whose last firing read was history (not sent): their resolution is history too.
   private final Set<String> historyFirings = new HashSet<>();
   private long history;
+  // Transitions collected into groups so far: a change says the charts of a notification to come are wanted.
+  private long collected;
   // Read alerts waiting for keys: key -> their positions; partition -> offset -> keys missing.
   private final Map<String, Set<Position>> waiting = new HashMap<>();
   private final Map<Integer, TreeMap<Long, Integer>> open = new HashMap<>();
@@ -97,6 +99,8 @@ public final class Outbox {
   private Instant walkAll = Instant.MIN;
   private LocalDate walkedDay;
   private long walkedSilences = -1;
+  // The firing set lags behind the alerts topic (a catch-up): what it says firing may have resolved since.
+  private boolean firingBehind;
 
   /**
    * An empty outbox of {@code config}; {@code watched} names the packages of the daily digest.
@@ -130,7 +134,10 @@ public final class Outbox {
     return series;
   }
 
-  /** The alerts firing now, for reminders and digests: fill it from the whole alerts topic. */
+  /**
+   * The alerts firing now, for reminders and digests: fill it from the whole alerts topic, and say
+   * when it lags ({@link #firingBehind}).
+   */
   public FiringAlerts firing() {
     return firing;
   }
@@ -215,6 +222,7 @@ public final class Outbox {
         String group = formed == null ? receiver : receiver + '|' + formed;
         groups.computeIfAbsent(group, g -> new Group(receiver, at, formed == null ? Set.of() : sent.formedKeys(formed)))
             .alerts.put(key, a);
+        collected++;
         if (a.state() == AlertState.FIRING) {
           plannedFirings.put(receiver + '|' + a.fingerprint(), a.date());
           plannedFiring = true;
@@ -268,6 +276,23 @@ public final class Outbox {
     return history;
   }
 
+  /**
+   * How many transitions were collected into groups so far (each will be part of a notification):
+   * the stream catches the charts' downloads up only when this moved.
+   */
+  public long collected() {
+    return collected;
+  }
+
+  /**
+   * Whether {@link #read reading} {@code a} at {@code at} needs the silences as of {@code at}: every
+   * transition but a firing that is history (which is counted and dropped before any silence or
+   * route is looked at). A resolution does even when history: it ends its until-resolved silences.
+   */
+  public boolean needsSilences(Alert a, Instant at) {
+    return a.state() != AlertState.FIRING || !isHistory(a, at);
+  }
+
   private boolean isHistory(Alert a, Instant at) {
     return a.isHistory(LocalDate.ofInstant(at, ZoneOffset.UTC), config.maxAlertAge());
   }
@@ -311,10 +336,11 @@ public final class Outbox {
    * #due}. Forming again at the same instant forms nothing more.
    */
   public void form(Instant now) {
-    // A walk that cannot form anything is skipped: no firing held back, or none sent to remind of.
-    boolean heldBackWalk = sent.anyHeldBack();
-    boolean reminderWalk = !config.repeatInterval().isZero() && sent.anySent();
-    List<Alert> candidates = candidates(now, heldBackWalk || reminderWalk);
+    // A walk that cannot form anything is skipped: no firing held back, or none sent to remind of. Nothing is
+    // formed from the firing set while it lags (firingBehind): it waits for the resolutions still unread.
+    boolean heldBackWalk = !firingBehind && sent.anyHeldBack();
+    boolean reminderWalk = !firingBehind && !config.repeatInterval().isZero() && sent.anySent();
+    List<Alert> candidates = firingBehind ? List.of() : candidates(now, heldBackWalk || reminderWalk);
     if (heldBackWalk) {
       formHeldBack(candidates, now);
     }
@@ -322,9 +348,22 @@ public final class Outbox {
     if (reminderWalk) {
       formReminders(candidates, now);
     }
-    if (ownsDigests) {
+    if (ownsDigests && !firingBehind) {
       formDigests(now);
     }
+  }
+
+  /**
+   * Whether the {@link #firing() firing set} lags behind the alerts topic (it has not taken the
+   * transitions published up to some recent point yet, as in a catch-up): while it does, {@link
+   * #form} forms no reminder, held-back firing or digest from it (one could be of a firing whose
+   * resolution is still unread); once it no longer does, the next walk looks at every firing alert.
+   */
+  public void firingBehind(boolean behind) {
+    if (firingBehind && !behind) {
+      walkAll = Instant.MIN;
+    }
+    firingBehind = behind;
   }
 
   /** The in-flight notification {@code id} was accepted: its sent records, to persist. */

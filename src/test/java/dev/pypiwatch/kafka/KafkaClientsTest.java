@@ -45,6 +45,16 @@ class KafkaClientsTest {
   }
 
   @Test
+  void transactionalProducersRetrySoonerUnlessTheProducerPropertiesSay() {
+    assertEquals("10", KafkaClients.external(CONFIG).producerProperties("tx-1").get("retry.backoff.ms"),
+        "a transaction's first offsets wait this long after the group's coordinator is found");
+    assertFalse(KafkaClients.external(CONFIG).producerProperties(null).containsKey("retry.backoff.ms"));
+    KafkaConfig own = new KafkaConfig("broker:9093", Path.of("x"), 0, KafkaConfig.TopicsConfig.DEFAULTS, Map.of(),
+        Map.of("retry.backoff.ms", "250"), Map.of());
+    assertEquals("250", KafkaClients.external(own).producerProperties("tx-1").get("retry.backoff.ms"));
+  }
+
+  @Test
   void consumerIsReadCommittedWithoutAutoCommit() {
     Properties c = new KafkaClients(CONFIG, "localhost:1234").consumerProperties("g");
     assertEquals("localhost:1234", c.get("bootstrap.servers"));

@@ -104,6 +104,40 @@ class TopicReaderIT {
   }
 
   @Test
+  void aRangeIsReadFromWhereTheCallerHasEachPartitionUpToItsOffsetWhereverTheReaderLeftIt() {
+    KafkaConfig.TopicsConfig topics = kafka.createTopics("range", 2);
+    KafkaClients clients = kafka.clients(new KafkaConfig("", Path.of("unused"), 0, topics, Map.of(), Map.of(),
+        Map.of()));
+    org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topics.downloads(), 0);
+    org.apache.kafka.common.TopicPartition p1 = new org.apache.kafka.common.TopicPartition(topics.downloads(), 1);
+    try (KafkaConsumer<String, byte[]> reader = clients.newReader();
+        KafkaProducer<String, byte[]> producer = clients.newTransactionalProducer("range-it-" + System.nanoTime())) {
+      producer.beginTransaction();
+      for (int i = 0; i < 5; i++) {
+        for (var tp : List.of(p0, p1)) {
+          producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k",
+              (tp.partition() + ":" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+      producer.commitTransaction();
+      kafka.awaitSettled(topics.downloads());
+      List<String> read = new ArrayList<>();
+      java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> each =
+          r -> read.add(new String(r.value(), StandardCharsets.UTF_8));
+      TopicReader.readRange(reader, Map.of(p0, 1L, p1, 4L), Map.of(p0, 3L, p1, 4L), READ, each);
+      assertEquals(List.of("0:1", "0:2"), read, "partition 1 had nothing to read: from is not below upTo");
+      read.clear();
+      TopicReader.readRange(reader, Map.of(p0, 0L, p1, 3L), Map.of(p0, 1L, p1, 5L), READ, each);
+      read.sort(null);
+      assertEquals(List.of("0:0", "1:3", "1:4"), read, "back to an earlier offset, and the other partition");
+      read.clear();
+      TopicReader.readRange(reader, Map.of(p1, 2L), Map.of(p0, 5L, p1, 3L), READ, each);
+      assertEquals(List.of("1:2"), read, "only the partitions given a start");
+      assertEquals(java.util.Set.of(p1), reader.assignment());
+    }
+  }
+
+  @Test
   void readersWaitBrieflyForAFetchWhateverTheConsumerSettingsSay() {
     KafkaConfig config = KafkaTesting.config(KafkaTesting.uniqueTopics("reader", 1), Map.of());
     KafkaClients clients = new KafkaClients(new KafkaConfig("", Path.of("unused"), 0, config.topics(), Map.of(),

@@ -106,6 +106,26 @@ class OutboxTest {
   }
 
   @Test
+  void onlyAHistoryFiringIsReadWithoutTheSilencesAndWithoutCollectingAnything() {
+    Outbox o = outbox(toAll(receiver("ops")));
+    Alert oldFiring = alert("pip", AlertState.FIRING, Severity.WARNING, DAY.minusDays(40));
+    Alert oldEnd = alert("pip", AlertState.RESOLVED, Severity.WARNING, DAY.minusDays(39));
+    Alert news = alert("flask", AlertState.FIRING, Severity.WARNING, DAY);
+    Alert newsEnd = alert("flask", AlertState.RESOLVED, Severity.WARNING, DAY);
+    assertEquals(false, o.needsSilences(oldFiring, T0), "dropped before any silence is looked at");
+    assertTrue(o.needsSilences(oldEnd, T0), "a resolution, however old, ends its until-resolved silences");
+    assertTrue(o.needsSilences(news, T0));
+    assertTrue(o.needsSilences(newsEnd, T0));
+    o.read(oldFiring, 0, 0, T0);
+    o.read(oldEnd, 0, 1, T0);
+    assertEquals(0, o.collected(), "history goes into no notification: no chart is wanted");
+    o.read(news, 0, 2, T0);
+    assertEquals(1, o.collected());
+    o.read(news, 0, 3, T0);
+    assertEquals(1, o.collected(), "read again while planned: collected once");
+  }
+
+  @Test
   void aNewlyAddedPackagesHistoryIsNotSentWhileTheOthersNewsIs() {
     Outbox o = outbox(toAll(receiver("ops")));
     Alert known = alert("numpy", AlertState.FIRING, Severity.WARNING, DAY);
@@ -512,6 +532,32 @@ class OutboxTest {
         SentRecord.Outcome.SENT));
     assertEquals(List.of(rebuilt), ops.due(lateSent.plus(repeat)).stream().flatMap(n -> n.alerts().stream())
         .toList(), "sent before the last reminders: due at once");
+  }
+
+  @Test
+  void nothingIsFormedFromTheFiringSetWhileItLagsAndWhatIsDueGoesOutOnceItCaughtUp() {
+    // A catch-up: the firing set has not yet taken what was published lately (a resolution, perhaps).
+    Alert a = firing("pip");
+    Alert b = firing("flask");
+    NotifyConfig c = config(List.of(receiver("ops", null, LocalTime.of(8, 0))), List.of(), List.of("ops"), WAIT,
+        Duration.ofDays(7), true, List.of(), RETRY);
+    Outbox o = new Outbox(c, () -> List.of("pip"));
+    for (Alert x : List.of(a, b)) {
+      o.sent().add(new SentRecord("ops", x.fingerprint(), "firing", x.date(), "n", Kind.ALERTS, T0,
+          SentRecord.Outcome.SENT));
+      o.firing().record(x);
+    }
+    Instant later = DAY.plusDays(8).atTime(9, 0).toInstant(java.time.ZoneOffset.UTC); // a reminder and the digest due
+    o.firingBehind(true);
+    assertEquals(List.of(), o.due(later), "no reminder, no digest: the firing set may not hold the resolutions yet");
+    o.firing().record(alert("flask", AlertState.RESOLVED, Severity.WARNING, DAY.plusDays(1)));
+    o.firingBehind(false);
+    List<Notification> due = o.due(later.plusMillis(1));
+    assertEquals(List.of(Kind.REMINDER), due.stream().map(Notification::kind).toList(),
+        "the reminder of what still fires (the digest waits behind it: one queue per receiver)");
+    assertEquals(List.of(a), due.get(0).alerts(), "not of what resolved meanwhile");
+    o.delivered(due.get(0).id(), later.plusMillis(1));
+    assertEquals(List.of(Kind.DIGEST), o.due(later.plusMillis(2)).stream().map(Notification::kind).toList());
   }
 
   @Test

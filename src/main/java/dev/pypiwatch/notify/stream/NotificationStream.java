@@ -72,8 +72,20 @@ import org.slf4j.LoggerFactory;
  *
  * The silences topic is read from its beginning at start and caught up before every batch of alerts
  * is handled (and at least every {@link #SILENCES_REFRESH} otherwise): a silence the broker
- * acknowledged before an alert was published is obeyed by every instance. The until-resolved
+ * acknowledged before an alert was published is obeyed by every instance. A batch of history
+ * firings alone (a catch-up) is handled without: no silence is looked at for them. The until-resolved
  * silences a resolution ends are published to it in the batch's transaction.
+ *
+ * <h3>The firing set</h3>
+ *
+ * Reminders, held-back firings and digests come from the alerts firing now ({@link Outbox#firing()}),
+ * taken from the whole alerts topic once, in order: the owned partitions' alerts as the group's
+ * consumer reads them (a rebuild first reads, with a reader, what lies below the committed offsets
+ * and was not taken yet), the other partitions' with that reader every {@link #REFRESH}. Nothing is
+ * formed from it while it has not taken an owned partition up to its end offset found at the last
+ * refresh ({@link Outbox#firingBehind}): a firing's resolution published by then is read before any
+ * reminder of it could go out, as when the refresh read the whole topic itself (which read and
+ * fetched every alert twice in a catch-up).
  *
  * <h3>The one window</h3>
  *
@@ -104,8 +116,6 @@ public final class NotificationStream extends TransactionalLoop {
   private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(2);
   /** How long, at most, completed deliveries' records wait for a transaction while others are in flight. */
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
-  /** How many alerts decoded by a refresh, at most, wait for the group's consumer (some 10 MB). */
-  static final int READ_AHEAD = 20_000;
 
   private record Completion(Notification notification, Throwable error) {}
 
@@ -127,6 +137,13 @@ public final class NotificationStream extends TransactionalLoop {
   private KafkaConsumer<String, byte[]> silencesReader;
   private Instant silencesRead = Instant.MIN;
   private int alertPartitions;
+  // Partition -> the offset below which the firing set has taken every alert (the group's consumer takes those of
+  // the owned partitions as it reads them, the refresh those of the others).
+  private final Map<Integer, Long> firingAt = new HashMap<>();
+  // Partition -> its end offset at the last refresh: reminders, held-back firings and digests wait until the
+  // firing set has taken the owned partitions that far (it holds the resolutions published before then).
+  private final Map<Integer, Long> firingEnd = new HashMap<>();
+  private Set<Integer> owned = Set.of();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private int inFlight;
   // Completed deliveries and dead letters whose records are not committed yet: kept across failures.
@@ -136,17 +153,12 @@ public final class NotificationStream extends TransactionalLoop {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private Instant refreshed = Instant.MIN;
   private Instant chartsRefreshed = Instant.MIN;
-  // Alerts were read since the downloads were last caught up: the charts of the groups they form need it.
+  // Alerts went into groups since the downloads were last caught up: the charts of their notifications need it.
   private boolean chartsBehind;
   private Instant lastCommit = Instant.MIN;
-  /**
-   * Alerts the firing set's refresh decoded ahead of the group's consumer on its partitions, by
-   * partition and offset: its steps take them rather than decode the same records again (a first
-   * start's refresh reads the whole topic the group is about to read).
-   */
-  private final ReadAhead readAhead = new ReadAhead(READ_AHEAD);
   private final OffsetBatch offsetBatch = new OffsetBatch();
   private long reportedHistory;
+  private Instant historyLogged = Instant.MIN;
 
   /**
    * A stream of {@code config}'s group and topics whose producer uses {@code transactionalId},
@@ -198,7 +210,7 @@ public final class NotificationStream extends TransactionalLoop {
       }
       alertPartitions = infos.size();
       downloadsReader = TopicReader.fromBeginning(clients, topics.downloads(), TIMEOUT);
-      alertsReader = TopicReader.fromBeginning(clients, topics.alerts(), TIMEOUT);
+      alertsReader = clients.newReader(); // assigned to what the firing set lacks, at each refresh
       silencesReader = TopicReader.fromBeginning(clients, topics.silences(), TIMEOUT);
       readSilences();
       TopicReader.fromBeginning(clients, config.sentTopic(), TIMEOUT).close(); // fails now if it is missing
@@ -223,16 +235,31 @@ public final class NotificationStream extends TransactionalLoop {
   @Override
   protected void step(Iterable<ConsumerRecord<String, byte[]>> records) {
     Instant now = clock.instant();
-    boolean read = records.iterator().hasNext();
-    // Polled before this read: a silence acknowledged before these alerts were published is in it.
-    if (read || !now.isBefore(silencesRead.plus(SILENCES_REFRESH))) {
+    List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+    List<Alert> alerts = new ArrayList<>();
+    boolean needsSilences = false;
+    for (ConsumerRecord<String, byte[]> r : records) {
+      Alert a = decode(r);
+      batch.add(r);
+      alerts.add(a);
+      needsSilences |= a != null && outbox.needsSilences(a, now);
+    }
+    // Polled before this read: a silence acknowledged before these alerts were published is in it. A batch of
+    // history firings alone (a catch-up) needs none: they are dropped before any silence is looked at.
+    if (needsSilences || !now.isBefore(silencesRead.plus(SILENCES_REFRESH))) {
       readSilences();
       silencesRead = now;
     }
-    for (ConsumerRecord<String, byte[]> r : records) {
-      read(r, now);
+    long collected = outbox.collected();
+    for (int i = 0; i < batch.size(); i++) {
+      read(batch.get(i), alerts.get(i), now);
     }
-    chartsBehind |= read;
+    // The group's consumer read its partitions up to its positions (past commit markers too): the firing set has them.
+    for (TopicPartition tp : consumer.assignment()) {
+      firingAt.merge(tp.partition(), consumer.position(tp), Math::max);
+    }
+    // The charts of the groups these alerts went into need their days; alerts that went into none need nothing.
+    chartsBehind |= outbox.collected() != collected;
     outbox.takeRecords().forEach(this::toWrite);
     for (Silence s : outbox.takeEndedSilences()) {
       unwritten.add(new ProducerRecord<>(topics.silences(), s.id(), SilenceCodec.encode(s)));
@@ -240,6 +267,7 @@ public final class NotificationStream extends TransactionalLoop {
     }
     complete(now);
     refresh(now);
+    outbox.firingBehind(firingBehind());
     // What each new notification holds is committed before its first attempt: a crash after a
     // receiver accepted it forms it again with the same transitions, hence the same id.
     outbox.form(now);
@@ -264,25 +292,50 @@ public final class NotificationStream extends TransactionalLoop {
       }
     }
     metrics.pending(outbox.pending());
-    reportHistory();
+    reportHistory(now);
   }
 
-  /** Says, once per batch, how many transitions were history (older than max-alert-age) and not sent. */
-  private void reportHistory() {
+  /**
+   * Counts the transitions that were history (older than max-alert-age) and not sent, and says how
+   * many in the log: once the partitions are read to their end, or every {@link #REFRESH} during a
+   * catch-up (a line per poll cost more than the poll's alerts, on a console).
+   */
+  private void reportHistory(Instant now) {
     long history = outbox.history();
     if (history > reportedHistory) {
+      metrics.history(history);
+    }
+    if (history > reportedHistory && (!now.isBefore(historyLogged.plus(REFRESH)) || caughtUp())) {
+      historyLogged = now;
       LOG.info("{} alert transition(s) older than notify.max-alert-age ({}), or ending such an episode, kept on "
           + "the alerts topic but not sent: history from a backfill, a new package or a catch-up ({} in all)",
           history - reportedHistory, Durations.format(config.maxAlertAge()), history);
       reportedHistory = history;
-      metrics.history(history);
     }
   }
 
-  private void read(ConsumerRecord<String, byte[]> r, Instant now) {
-    Alert a = readAhead.take(r.partition(), r.offset());
-    if (a == null) {
-      a = decodeOrSkip(r, AlertCodec::decode, "alert");
+  /** The alert of {@code r}; null if it does not decode. */
+  private Alert decode(ConsumerRecord<String, byte[]> r) {
+    return decodeOrSkip(r, AlertCodec::decode, "alert");
+  }
+
+  /** True if the firing set has not yet taken an owned partition up to its end offset at the last refresh. */
+  private boolean firingBehind() {
+    for (int p : owned) {
+      if (firingAt.getOrDefault(p, 0L) < firingEnd.getOrDefault(p, 0L)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void read(ConsumerRecord<String, byte[]> r, Alert a, Instant now) {
+    // Read again after a rebuild (from the committed offsets): the firing set took it already, in order.
+    if (r.offset() >= firingAt.getOrDefault(r.partition(), 0L)) {
+      if (a != null) {
+        outbox.firing().record(a);
+      }
+      firingAt.put(r.partition(), r.offset() + 1);
     }
     if (a == null) {
       metrics.undecodable();
@@ -408,24 +461,42 @@ public final class NotificationStream extends TransactionalLoop {
       chartsBehind = false;
     }
     if (!now.isBefore(refreshed.plus(REFRESH))) {
-      Map<Integer, Long> groupAt = new HashMap<>();
-      consumer.assignment().forEach(tp -> groupAt.put(tp.partition(), consumer.position(tp)));
-      TopicReader.readToEnd(alertsReader, TIMEOUT, r -> {
-        Alert a;
-        try {
-          a = AlertCodec.decode(r.value());
-        } catch (RuntimeException e) {
-          LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
-          return;
+      List<TopicPartition> all = new ArrayList<>();
+      for (int p = 0; p < alertPartitions; p++) {
+        all.add(new TopicPartition(topics.alerts(), p));
+      }
+      Map<TopicPartition, Long> end = alertsReader.endOffsets(all, TIMEOUT);
+      end.forEach((tp, offset) -> firingEnd.put(tp.partition(), offset));
+      // The owned partitions come through the group's consumer (firingBehind() waits for it); the others are read here.
+      Map<TopicPartition, Long> from = new HashMap<>();
+      for (TopicPartition tp : all) {
+        if (!owned.contains(tp.partition())) {
+          from.put(tp, firingAt.getOrDefault(tp.partition(), 0L));
         }
-        outbox.firing().record(a);
-        Long at = groupAt.get(r.partition());
-        if (at != null && r.offset() >= at) {
-          readAhead.put(r.partition(), r.offset(), a);
-        }
-      });
+      }
+      readFiring(from, end);
       refreshed = now;
     }
+  }
+
+  /** Has the firing set take the alerts of each partition from {@code from} up to {@code upTo}. */
+  private void readFiring(Map<TopicPartition, Long> from, Map<TopicPartition, Long> upTo) {
+    TopicReader.readRange(alertsReader, from, upTo, TIMEOUT, r -> {
+      Alert a;
+      try {
+        a = AlertCodec.decode(r.value());
+      } catch (RuntimeException e) {
+        LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
+        return;
+      }
+      outbox.firing().record(a);
+    });
+    from.forEach((tp, offset) -> {
+      Long end = upTo.get(tp);
+      if (end != null && end > offset) {
+        firingAt.merge(tp.partition(), end, Math::max);
+      }
+    });
   }
 
   /**
@@ -434,9 +505,10 @@ public final class NotificationStream extends TransactionalLoop {
    */
   @Override
   protected void rebuild(Collection<TopicPartition> assigned) {
-    Set<Integer> owned = new HashSet<>();
-    assigned.forEach(tp -> owned.add(tp.partition()));
-    readAhead.clear(); // the partitions may have moved; what is read again is decoded again
+    Set<Integer> ownedNow = new HashSet<>();
+    assigned.forEach(tp -> ownedNow.add(tp.partition()));
+    owned = Set.copyOf(ownedNow);
+    refreshed = Instant.MIN; // the next step finds the end offsets the firing set must reach first
     outbox.reassigned(fp -> owned.contains(KafkaClients.partitionOf(fp, alertPartitions)), owned.contains(0));
     int[] read = new int[1];
     TopicReader.readToEnd(clients, config.sentTopic(), TIMEOUT, r -> {
@@ -450,6 +522,17 @@ public final class NotificationStream extends TransactionalLoop {
     });
     Set<TopicPartition> parts = Set.copyOf(assigned);
     Map<TopicPartition, OffsetAndMetadata> group = parts.isEmpty() ? Map.of() : consumer.committed(parts, TIMEOUT);
+    // The group's consumer reads on from its committed offsets: the firing set must have what lies before them
+    // (a partition it had from elsewhere, or not at all, may lack some).
+    Map<TopicPartition, Long> from = new HashMap<>();
+    Map<TopicPartition, Long> upTo = new HashMap<>();
+    group.forEach((tp, o) -> {
+      if (o != null) {
+        from.put(tp, firingAt.getOrDefault(tp.partition(), 0L));
+        upTo.put(tp, o.offset());
+      }
+    });
+    readFiring(from, upTo);
     committed.clear();
     for (TopicPartition tp : parts) {
       OffsetAndMetadata o = group.get(tp);

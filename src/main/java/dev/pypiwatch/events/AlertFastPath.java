@@ -1,0 +1,372 @@
+package dev.pypiwatch.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+
+/**
+ * An alert byte for byte as {@link AlertCodec#encode} writes it (its fields in its order, no white
+ * space, ASCII strings without escapes, numbers as JSON numbers, its context whole or absent) read
+ * in one pass straight into its record: no parser, no field map, no tree for the context. Anything
+ * else, however harmless, answers null, and {@link AlertCodec}'s general decoder reads the alert
+ * (and names any problem, in the words it always used).
+ *
+ * <p>Why: the notifier decodes every alert it reads, and in a catch-up of history (alerts read,
+ * judged and committed, none sent) the general decoder's parser was the largest part of its CPU
+ * time (JFR; docs/benchmarks.md, section 10).
+ */
+final class AlertFastPath {
+  private static final byte[] SCHEMA_FINGERPRINT =
+      ascii("{\"schema\":\"" + AlertCodec.ALERT_SCHEMA + "\",\"fingerprint\":\"");
+  private static final byte[] PACKAGE = ascii("\",\"package\":\"");
+  private static final byte[] RULE = ascii("\",\"rule\":\"");
+  private static final byte[] SERIES = ascii("\",\"series\":\"");
+  private static final byte[] CATEGORY = ascii("\",\"category\":\"");
+  private static final byte[] DATE = ascii("\",\"date\":\"");
+  private static final byte[] STATE = ascii("\",\"state\":\"");
+  private static final byte[] SEVERITY = ascii("\",\"severity\":\"");
+  private static final byte[] OBSERVED = ascii("\",\"observed\":");
+  private static final byte[] EXPECTED = ascii(",\"expected\":");
+  private static final byte[] SCORE = ascii(",\"score\":");
+  private static final byte[] SUMMARY = ascii(",\"summary\":\"");
+  private static final byte[] LINK = ascii("\",\"link\":\"");
+  private static final byte[] END = ascii("\"}");
+  private static final byte[] CONTEXT = ascii("\",\"context\":{\"ecosystem_change\":");
+  private static final byte[] MIRROR_SHARE = ascii(",\"mirror_share\":");
+  private static final byte[] ONE_DAY_IN = ascii(",\"one_day_in\":");
+  private static final byte[] UNUSUAL = ascii(",\"unusual\":");
+  private static final byte[] WEEKDAY = ascii(",\"weekday\":");
+  private static final byte[] HOLIDAY = ascii(",\"holiday\":");
+  private static final byte[] RELEASE = ascii(",\"release\":");
+  private static final byte[] VERSION = ascii("{\"version\":\"");
+  private static final byte[] UPLOADED = ascii("\",\"uploaded\":\"");
+  private static final byte[] CONTEXT_END = ascii("}}");
+  /** The upload time's closing quote, then the ends of the release, the context and the alert. */
+  private static final byte[] RELEASE_END = ascii("\"}}}");
+  private static final byte[] NULL = ascii("null");
+  private static final AlertState[] STATES = AlertState.values();
+  private static final byte[][] STATE_WIRES = Arrays.stream(STATES).map(s -> ascii(s.wire())).toArray(byte[][]::new);
+  private static final Severity[] SEVERITIES = Severity.values();
+  private static final byte[][] SEVERITY_WIRES =
+      Arrays.stream(SEVERITIES).map(s -> ascii(s.wire())).toArray(byte[][]::new);
+  /** Longer numbers (rare) are left to the general decoder. */
+  private static final int MAX_NUMBER = 32;
+  /** What {@link #nullableString} answers for anything but a plain string or null (compared by identity). */
+  private static final String INVALID = new String("invalid");
+
+  private final byte[] in;
+  private int pos;
+  /** Set by {@link #number}: false when the number read had no fraction and no exponent. */
+  private boolean fractional;
+  /** The value of the last number {@link #number} read without fraction or exponent. */
+  private long lastInteger;
+
+  private AlertFastPath(byte[] in) {
+    this.in = in;
+  }
+
+  /** The alert in {@code json}, or null when it is not byte for byte of the usual shape. */
+  static Alert alert(byte[] json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return new AlertFastPath(json).read();
+    } catch (DateTimeParseException e) {
+      return null; // a release's upload time Instant.parse rejects: the general decoder names it
+    }
+  }
+
+  private Alert read() {
+    String fingerprint;
+    String pkg;
+    String rule;
+    String series;
+    String category;
+    LocalDate date;
+    AlertState state;
+    Severity severity;
+    if (!literal(SCHEMA_FINGERPRINT) || (fingerprint = string()) == null
+        || !literal(PACKAGE) || (pkg = string()) == null
+        || !literal(RULE) || (rule = string()) == null
+        || !literal(SERIES) || (series = string()) == null
+        || !literal(CATEGORY) || (category = string()) == null
+        || !literal(DATE) || (date = date()) == null
+        || !literal(STATE) || (state = oneOf(STATES, STATE_WIRES)) == null
+        || !literal(SEVERITY) || (severity = oneOf(SEVERITIES, SEVERITY_WIRES)) == null
+        || !literal(OBSERVED)) {
+      return null;
+    }
+    Double observed = number();
+    Double expected = observed == null || !literal(EXPECTED) ? null : number();
+    Double score = expected == null || !literal(SCORE) ? null : number();
+    String summary;
+    String link;
+    if (score == null || !literal(SUMMARY) || (summary = string()) == null
+        || !literal(LINK) || (link = string()) == null) {
+      return null;
+    }
+    AlertContext context = null;
+    if (literal(CONTEXT)) {
+      context = context();
+      if (context == null) {
+        return null;
+      }
+    } else if (!literal(END)) {
+      return null;
+    }
+    if (pos != in.length) {
+      return null;
+    }
+    return new Alert(fingerprint, pkg, rule, series, category, date, state, severity, observed, expected, score,
+        summary, link, context);
+  }
+
+  /** The context after its first key, up to the end of the alert; null if it is not of the usual shape. */
+  private AlertContext context() {
+    Double ecosystemChange;
+    Double mirrorShare;
+    Long oneDayIn;
+    String unusual;
+    String weekday;
+    String holiday;
+    if (!literal(NULL)) {
+      if ((ecosystemChange = number()) == null || ecosystemChange.isNaN()) {
+        return null;
+      }
+    } else {
+      ecosystemChange = null;
+    }
+    if (!literal(MIRROR_SHARE)) {
+      return null;
+    }
+    if (!literal(NULL)) {
+      if ((mirrorShare = number()) == null || mirrorShare.isNaN()) {
+        return null;
+      }
+    } else {
+      mirrorShare = null;
+    }
+    if (!literal(ONE_DAY_IN)) {
+      return null;
+    }
+    if (!literal(NULL)) {
+      Double n = number();
+      if (n == null || n.isNaN() || fractional) {
+        return null;
+      }
+      oneDayIn = lastInteger;
+    } else {
+      oneDayIn = null;
+    }
+    if (!literal(UNUSUAL) || (unusual = nullableString()) == INVALID
+        || !literal(WEEKDAY) || (weekday = nullableString()) == INVALID
+        || !literal(HOLIDAY) || (holiday = nullableString()) == INVALID
+        || !literal(RELEASE)) {
+      return null;
+    }
+    Release release = null;
+    if (!literal(NULL)) {
+      String version;
+      String uploaded;
+      if (!literal(VERSION) || (version = string()) == null
+          || !literal(UPLOADED) || (uploaded = string()) == null || !literal(RELEASE_END)) {
+        return null;
+      }
+      release = new Release(version, Instant.parse(uploaded)); // as the general decoder reads it
+    } else if (!literal(CONTEXT_END)) {
+      return null;
+    }
+    return new AlertContext(ecosystemChange, mirrorShare, oneDayIn, unusual, weekday, holiday, release);
+  }
+
+  /** Steps over {@code bytes} if they come next. */
+  private boolean literal(byte[] bytes) {
+    if (!JsonBytes.startsWith(in, pos, bytes)) {
+      return false;
+    }
+    pos += bytes.length;
+    return true;
+  }
+
+  /** The plain ASCII string whose first character is at {@code pos}, stepped over up to its closing quote; else null. */
+  private String string() {
+    int end = JsonBytes.stringEnd(in, pos, in.length);
+    if (end < 0) {
+      return null;
+    }
+    String s = new String(in, pos, end - pos, StandardCharsets.ISO_8859_1); // ASCII: the quickest copy
+    pos = end;
+    return s;
+  }
+
+  /** A quoted plain string (stepped over with its quotes), null for {@code null}, else {@link #INVALID}. */
+  private String nullableString() {
+    if (literal(NULL)) {
+      return null;
+    }
+    if (pos >= in.length || in[pos] != '"') {
+      return INVALID;
+    }
+    pos++;
+    String s = string();
+    if (s == null) {
+      return INVALID;
+    }
+    pos++; // its closing quote
+    return s;
+  }
+
+  /** The value whose spelling is the string at {@code pos}, stepped over; null for another string. */
+  private <T> T oneOf(T[] values, byte[][] spellings) {
+    int end = JsonBytes.stringEnd(in, pos, in.length);
+    if (end < 0) {
+      return null;
+    }
+    for (int v = 0; v < values.length; v++) {
+      if (spellings[v].length == end - pos && JsonBytes.startsWith(in, pos, spellings[v])) {
+        pos = end;
+        return values[v];
+      }
+    }
+    return null;
+  }
+
+  /** The valid {@code yyyy-MM-dd} at {@code pos}, stepped over up to its closing quote; else null. */
+  private LocalDate date() {
+    if (in.length - pos < 11 || in[pos + 10] != '"') {
+      return null;
+    }
+    LocalDate d = IsoTimes.date(in, pos);
+    pos += 10;
+    return d;
+  }
+
+  /**
+   * The JSON number at {@code pos} as the general decoder reads it (an integer as a long, at most
+   * {@link JsonBytes#MAX_DIGITS} digits, then widened; any other number parsed as a double), or
+   * NaN for {@code null}, stepped over; Java null if there is neither.
+   */
+  private Double number() {
+    if (literal(NULL)) {
+      return Double.NaN;
+    }
+    int start = pos;
+    int i = pos < in.length && in[pos] == '-' ? pos + 1 : pos;
+    int intEnd = JsonBytes.digitsEnd(in, i);
+    if (intEnd == i || in[i] == '0' && intEnd - i > 1) {
+      return null; // no digits, or a leading zero
+    }
+    int end = intEnd;
+    fractional = false;
+    if (end < in.length && in[end] == '.') {
+      int f = JsonBytes.digitsEnd(in, end + 1);
+      if (f == end + 1) {
+        return null;
+      }
+      end = f;
+      fractional = true;
+    }
+    if (end < in.length && (in[end] == 'e' || in[end] == 'E')) {
+      int e = end + 1;
+      if (e < in.length && (in[e] == '+' || in[e] == '-')) {
+        e++;
+      }
+      int x = JsonBytes.digitsEnd(in, e);
+      if (x == e) {
+        return null;
+      }
+      end = x;
+      fractional = true;
+    }
+    if (end - start > MAX_NUMBER) {
+      return null;
+    }
+    double value;
+    if (fractional) {
+      value = exactDouble(i, intEnd, end);
+      if (Double.isNaN(value)) {
+        value = Double.parseDouble(new String(in, i, end - i, StandardCharsets.ISO_8859_1)); // unsigned
+      }
+      if (i > start) {
+        value = -value;
+      }
+    } else {
+      long v = JsonBytes.unsigned(in, i, intEnd);
+      if (v < 0) {
+        return null; // too many digits for the quick check of its range
+      }
+      lastInteger = i > start ? -v : v;
+      value = lastInteger;
+    }
+    pos = end;
+    return value;
+  }
+
+  /** 10^0 to 10^22: exactly representable as doubles. */
+  private static final double[] POWERS = new double[23];
+
+  static {
+    POWERS[0] = 1;
+    for (int k = 1; k < POWERS.length; k++) {
+      POWERS[k] = POWERS[k - 1] * 10;
+    }
+  }
+
+  /**
+   * The unsigned number {@code in[from, end)} (digits to {@code intEnd}, then an optional fraction
+   * and exponent, checked already) when it has at most 15 significant digits and its decimal
+   * exponent is within 22 of them: its digits and the power of ten are then exact doubles, and one
+   * multiplication or division rounds correctly, as {@link Double#parseDouble} does (Clinger's
+   * fast path). NaN for any other number: the caller parses it.
+   */
+  private double exactDouble(int from, int intEnd, int end) {
+    long digits = 0;
+    int count = 0;
+    int scale = 0;
+    int i = from;
+    for (; i < end && in[i] != 'e' && in[i] != 'E'; i++) {
+      if (in[i] == '.') {
+        continue;
+      }
+      if (count > 0 || in[i] != '0') {
+        count++;
+      }
+      if (count > 15) {
+        return Double.NaN;
+      }
+      digits = digits * 10 + (in[i] - '0');
+      if (i > intEnd) {
+        scale--;
+      }
+    }
+    if (i < end) {
+      int e = i + 1;
+      boolean negative = in[e] == '-';
+      if (in[e] == '+' || negative) {
+        e++;
+      }
+      if (end - e > 3) {
+        return Double.NaN;
+      }
+      int exponent = 0;
+      for (; e < end; e++) {
+        exponent = exponent * 10 + (in[e] - '0');
+      }
+      scale += negative ? -exponent : exponent;
+    }
+    if (scale >= 0 && scale < POWERS.length) {
+      return digits * POWERS[scale];
+    }
+    if (scale < 0 && -scale < POWERS.length) {
+      return digits / POWERS[-scale];
+    }
+    return Double.NaN;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
