@@ -55,6 +55,8 @@ final class AlertFastPath {
   private static final int MAX_NUMBER = 32;
   /** What {@link #nullableString} answers for anything but a plain string or null (compared by identity). */
   private static final String INVALID = new String("invalid");
+  /** What {@link #nullableNumber} answers for anything but a number or null (compared by identity). */
+  private static final Double INVALID_NUMBER = Double.valueOf(Double.NaN);
 
   private final byte[] in;
   private int pos;
@@ -126,41 +128,22 @@ final class AlertFastPath {
 
   /** The context after its first key, up to the end of the alert; null if it is not of the usual shape. */
   private AlertContext context() {
-    Double ecosystemChange;
-    Double mirrorShare;
-    Long oneDayIn;
     String unusual;
     String weekday;
     String holiday;
-    if (!literal(NULL)) {
-      if ((ecosystemChange = number()) == null || ecosystemChange.isNaN()) {
-        return null;
-      }
-    } else {
-      ecosystemChange = null;
-    }
-    if (!literal(MIRROR_SHARE)) {
+    Double ecosystemChange = nullableNumber();
+    if (ecosystemChange == INVALID_NUMBER || !literal(MIRROR_SHARE)) {
       return null;
     }
-    if (!literal(NULL)) {
-      if ((mirrorShare = number()) == null || mirrorShare.isNaN()) {
-        return null;
-      }
-    } else {
-      mirrorShare = null;
-    }
-    if (!literal(ONE_DAY_IN)) {
+    Double mirrorShare = nullableNumber();
+    if (mirrorShare == INVALID_NUMBER || !literal(ONE_DAY_IN)) {
       return null;
     }
-    if (!literal(NULL)) {
-      Double n = number();
-      if (n == null || n.isNaN() || fractional) {
-        return null;
-      }
-      oneDayIn = lastInteger;
-    } else {
-      oneDayIn = null;
+    Double oneDay = nullableNumber();
+    if (oneDay == INVALID_NUMBER || oneDay != null && fractional) {
+      return null;
     }
+    Long oneDayIn = oneDay == null ? null : lastInteger;
     if (!literal(UNUSUAL) || (unusual = nullableString()) == INVALID
         || !literal(WEEKDAY) || (weekday = nullableString()) == INVALID
         || !literal(HOLIDAY) || (holiday = nullableString()) == INVALID
@@ -202,6 +185,15 @@ final class AlertFastPath {
     return s;
   }
 
+  /** A number but NaN (stepped over), null for {@code null}, else {@link #INVALID_NUMBER}. */
+  private Double nullableNumber() {
+    if (literal(NULL)) {
+      return null;
+    }
+    Double n = number();
+    return n == null || n.isNaN() ? INVALID_NUMBER : n;
+  }
+
   /** A quoted plain string (stepped over with its quotes), null for {@code null}, else {@link #INVALID}. */
   private String nullableString() {
     if (literal(NULL)) {
@@ -222,16 +214,12 @@ final class AlertFastPath {
   /** The value whose spelling is the string at {@code pos}, stepped over; null for another string. */
   private <T> T oneOf(T[] values, byte[][] spellings) {
     int end = JsonBytes.stringEnd(in, pos, in.length);
-    if (end < 0) {
+    int v = end < 0 ? -1 : JsonBytes.spelling(in, pos, end, spellings);
+    if (v < 0) {
       return null;
     }
-    for (int v = 0; v < values.length; v++) {
-      if (spellings[v].length == end - pos && JsonBytes.startsWith(in, pos, spellings[v])) {
-        pos = end;
-        return values[v];
-      }
-    }
-    return null;
+    pos = end;
+    return values[v];
   }
 
   /** The valid {@code yyyy-MM-dd} at {@code pos}, stepped over up to its closing quote; else null. */

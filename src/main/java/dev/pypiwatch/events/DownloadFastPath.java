@@ -162,16 +162,12 @@ final class DownloadFastPath {
   /** The value whose spelling is the string at {@code pos}, stepped over; null for another string. */
   private <T> T oneOf(T[] values, byte[][] spellings) {
     int end = stringEnd();
-    if (end < 0) {
+    int v = end < 0 ? -1 : JsonBytes.spelling(in, pos, end, spellings);
+    if (v < 0) {
       return null;
     }
-    for (int v = 0; v < values.length; v++) {
-      if (spellings[v].length == end - pos && JsonBytes.startsWith(in, pos, spellings[v])) {
-        pos = end;
-        return values[v];
-      }
-    }
-    return null;
+    pos = end;
+    return values[v];
   }
 
   /**

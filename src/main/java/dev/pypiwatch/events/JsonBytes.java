@@ -65,6 +65,19 @@ public final class JsonBytes {
     return (special & 0x8080808080808080L) == 0;
   }
 
+  /**
+   * Which of {@code spellings} the string {@code in[from, end)} is (its closing quote at {@code
+   * end}, from {@link #stringEnd}): its index, or -1 for none.
+   */
+  public static int spelling(byte[] in, int from, int end, byte[][] spellings) {
+    for (int v = 0; v < spellings.length; v++) {
+      if (spellings[v].length == end - from && startsWith(in, from, spellings[v])) {
+        return v;
+      }
+    }
+    return -1;
+  }
+
   /** True if {@code in} holds {@code bytes} at {@code from}. */
   public static boolean startsWith(byte[] in, int from, byte[] bytes) {
     int n = bytes.length;

@@ -164,39 +164,18 @@ class AlertFastPathTest {
     String alphabet = "{}[]\",:0123456789-+eETZ.tz abnul\\";
     for (String base : new String[] {PLAIN, EXPLAINED}) {
       for (int k = 0; k < 20_000; k++) {
-        StringBuilder b = new StringBuilder(base);
-        for (int m = random.nextInt(3); m >= 0; m--) {
-          int i = random.nextInt(b.length());
-          switch (random.nextInt(4)) {
-            case 0 -> b.setCharAt(i, alphabet.charAt(random.nextInt(alphabet.length())));
-            case 1 -> b.deleteCharAt(i);
-            case 2 -> b.insert(i, alphabet.charAt(random.nextInt(alphabet.length())));
-            default -> {
-              int j = random.nextInt(b.length());
-              b.insert(i, b.substring(j, Math.min(b.length(), j + 20)));
-            }
-          }
-        }
-        assertSameAsGeneral(b.toString().getBytes(UTF_8));
+        assertSameAsGeneral(FastPathChecks.mutate(base, random, alphabet).getBytes(UTF_8));
       }
     }
   }
 
   /** Whatever the fast path answers the general decoder answers; where it declines, decoding is the general decoder's. */
   private static void assertSameAsGeneral(byte[] json) {
-    String expected = outcome(() -> AlertCodec.decodeGeneral(json));
+    String expected = FastPathChecks.outcome(() -> AlertCodec.decodeGeneral(json));
     Alert quick = AlertFastPath.alert(json);
     if (quick != null) {
       assertEquals(expected, quick.toString(), new String(json, UTF_8));
     }
-    assertEquals(expected, outcome(() -> AlertCodec.decode(json)));
-  }
-
-  private static String outcome(java.util.function.Supplier<?> decode) {
-    try {
-      return decode.get().toString();
-    } catch (EventDecodingException e) {
-      return "rejected: " + e.getMessage();
-    }
+    assertEquals(expected, FastPathChecks.outcome(() -> AlertCodec.decode(json)));
   }
 }

@@ -123,44 +123,23 @@ class DownloadFastPathTest {
     Random random = new Random(15);
     String alphabet = "{}[]\",:0123456789-TZ.tz abnul\\e";
     for (int k = 0; k < 20_000; k++) {
-      StringBuilder b = new StringBuilder(JSON);
-      for (int m = random.nextInt(3); m >= 0; m--) {
-        int i = random.nextInt(b.length());
-        switch (random.nextInt(4)) {
-          case 0 -> b.setCharAt(i, alphabet.charAt(random.nextInt(alphabet.length())));
-          case 1 -> b.deleteCharAt(i);
-          case 2 -> b.insert(i, alphabet.charAt(random.nextInt(alphabet.length())));
-          default -> {
-            int j = random.nextInt(b.length());
-            b.insert(i, b.substring(j, Math.min(b.length(), j + 20)));
-          }
-        }
-      }
-      assertSameAsGeneral(b.toString().getBytes(UTF_8));
+      assertSameAsGeneral(FastPathChecks.mutate(JSON, random, alphabet).getBytes(UTF_8));
     }
   }
 
   /** Whatever the fast path answers the general decoder answers; where it declines, decoding is the general decoder's. */
   private static void assertSameAsGeneral(byte[] json) {
-    String expected = outcome(() -> EventCodec.decodeAnyDownload(json));
+    String expected = FastPathChecks.outcome(() -> EventCodec.decodeAnyDownload(json));
     DownloadObservation quick = DownloadFastPath.observation(json);
     if (quick != null) {
       assertEquals(expected, quick.toString(), new String(json, UTF_8));
     }
-    assertEquals(expected, outcome(() -> EventCodec.decodeDownload(json)));
-    String expectedRecord = outcome(() -> EventCodec.decodeAnyRecord(json));
+    assertEquals(expected, FastPathChecks.outcome(() -> EventCodec.decodeDownload(json)));
+    String expectedRecord = FastPathChecks.outcome(() -> EventCodec.decodeAnyRecord(json));
     DownloadRecord quickRecord = DownloadFastPath.record(json);
     if (quickRecord != null) {
       assertEquals(expectedRecord, quickRecord.toString(), new String(json, UTF_8));
     }
-    assertEquals(expectedRecord, outcome(() -> EventCodec.decodeRecord(json)));
-  }
-
-  private static String outcome(java.util.function.Supplier<?> decode) {
-    try {
-      return decode.get().toString();
-    } catch (EventDecodingException e) {
-      return "rejected: " + e.getMessage();
-    }
+    assertEquals(expectedRecord, FastPathChecks.outcome(() -> EventCodec.decodeRecord(json)));
   }
 }
