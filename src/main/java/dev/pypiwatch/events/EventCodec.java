@@ -115,6 +115,15 @@ public final class EventCodec {
     return quick != null ? quick : decodeAnyRecord(json);
   }
 
+  /**
+   * The record of a download event whose Kafka record also carries {@code compact}, its {@link
+   * CompactRecord} (null if none): read from that when it reads, else from the {@code json}.
+   */
+  public static DownloadRecord decodeRecord(byte[] json, byte[] compact) {
+    DownloadRecord quick = CompactRecord.decode(compact);
+    return quick != null ? quick : decodeRecord(json);
+  }
+
   /** {@link #decodeRecord} without its fast path. */
   static DownloadRecord decodeAnyRecord(byte[] json) {
     JsonFields f = parse(json);

@@ -2,8 +2,8 @@ package dev.pypiwatch.http;
 
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
-import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.SilenceCodec;
+import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
 import java.time.Duration;
@@ -93,7 +93,7 @@ public final class ReadModelFeed implements AutoCloseable {
       silences = s;
       boolean[] live = {false};
       while (stop.getCount() > 0) {
-        catchUp(d, TopicReader.decodedQuietly(EventCodec::decodeRecord, model::add));
+        catchUp(d, TopicReader.readQuietly(CloudEventHeaders::downloadRecord, model::add));
         catchUp(a, TopicReader.decodedQuietly(AlertCodec::decode, alert -> {
           model.add(alert);
           if (live[0]) {

@@ -1,13 +1,18 @@
 package dev.pypiwatch.kafka;
 
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.CompactRecord;
 import dev.pypiwatch.events.DownloadObservation;
+import dev.pypiwatch.events.DownloadRecord;
+import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.events.RecentObservation;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -48,12 +53,31 @@ public final class CloudEventHeaders {
    */
   public static final String POLLER_SOURCE = "/pypiwatch/poller";
   public static final String JSON = "application/json";
+  /**
+   * Not a CloudEvents attribute: the download record again in a few bytes ({@link CompactRecord}),
+   * for the stages that read every event. The value (JSON) stays the event.
+   */
+  public static final String RECORD = "pypiwatch-record";
 
   private CloudEventHeaders() {}
 
   /** The headers of a download observation's record. */
   public static Headers forDownload(DownloadObservation o) {
-    return headers(Ids.downloadId(o), DOWNLOAD_TYPE, POLLER_SOURCE, o.fetchedAt().toString(), o.record().packageName());
+    Headers h = headers(Ids.downloadId(o), DOWNLOAD_TYPE, POLLER_SOURCE, o.fetchedAt().toString(), o.record().packageName());
+    byte[] compact = CompactRecord.encode(o.record());
+    if (compact != null) {
+      h.add(RECORD, compact);
+    }
+    return h;
+  }
+
+  /**
+   * The download record of {@code r}, an event of the downloads topic: from its {@link #RECORD}
+   * header when that reads, else from its JSON (whose errors it throws).
+   */
+  public static DownloadRecord downloadRecord(ConsumerRecord<String, byte[]> r) {
+    Header h = r.headers().lastHeader(RECORD); // the last header written: found first
+    return EventCodec.decodeRecord(r.value(), h == null ? null : h.value());
   }
 
   /** The headers of a recent observation's record. */

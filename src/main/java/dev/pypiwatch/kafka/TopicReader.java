@@ -194,10 +194,16 @@ public final class TopicReader {
    */
   public static <T> Consumer<ConsumerRecord<String, byte[]>> decodedQuietly(Function<byte[], T> decoder,
       Consumer<T> sink) {
+    return readQuietly(r -> decoder.apply(r.value()), sink);
+  }
+
+  /** {@link #decodedQuietly} for a reader of the whole record (its headers too). */
+  public static <T> Consumer<ConsumerRecord<String, byte[]>> readQuietly(
+      Function<ConsumerRecord<String, byte[]>, T> reader, Consumer<T> sink) {
     return r -> {
       T value;
       try {
-        value = decoder.apply(r.value());
+        value = reader.apply(r);
       } catch (RuntimeException e) {
         LOG.debug("reread skips an undecodable record [topic: {}, partition: {}, offset: {}]: {}", r.topic(),
             r.partition(), r.offset(), e.getMessage());

@@ -153,8 +153,14 @@ public abstract class TransactionalLoop implements StreamVerticle.Loop {
    * not decode is skipped (retrying it would stop the loop for good), and counted by the caller.
    */
   protected static <T> T decodeOrSkip(ConsumerRecord<String, byte[]> r, Function<byte[], T> decoder, String what) {
+    return readOrSkip(r, x -> decoder.apply(x.value()), what);
+  }
+
+  /** {@link #decodeOrSkip} for a reader of the whole record (its headers too). */
+  protected static <T> T readOrSkip(ConsumerRecord<String, byte[]> r,
+      Function<ConsumerRecord<String, byte[]>, T> reader, String what) {
     try {
-      return decoder.apply(r.value());
+      return reader.apply(r);
     } catch (RuntimeException e) {
       LOG.warn("undecodable {} skipped [topic: {}, partition: {}, offset: {}, key: {}]: {}", what, r.topic(),
           r.partition(), r.offset(), r.key(), e.getMessage());

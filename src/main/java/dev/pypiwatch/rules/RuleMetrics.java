@@ -31,9 +31,9 @@ public final class RuleMetrics {
     return up.get() != 0;
   }
 
-  /** A download record was read from the topic (decodable or not). */
-  public void recordConsumed() {
-    recordsConsumed.incrementAndGet();
+  /** {@code n} download records were read from the topic (decodable or not). */
+  public void consumed(int n) {
+    recordsConsumed.addAndGet(n);
   }
 
   /** A record could not be decoded and was skipped. */

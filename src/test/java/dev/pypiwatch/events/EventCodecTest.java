@@ -130,6 +130,10 @@ class EventCodecTest {
       byte[] json = EventCodec.encode(o);
       assertEquals(o, EventCodec.decodeDownload(json));
       assertEquals(r, EventCodec.decodeRecord(json));
+      // With its compact copy when it has one (a date before 1970 has none: read from the JSON).
+      byte[] compact = CompactRecord.encode(r);
+      assertEquals(r.date().getYear() >= 1970, compact != null);
+      assertEquals(r, EventCodec.decodeRecord(json, compact));
     }
   }
 

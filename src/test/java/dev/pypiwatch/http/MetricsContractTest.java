@@ -119,9 +119,7 @@ class MetricsContractTest {
 
   @Test
   void valuesAreTheStagesFiguresAndNewLabelValuesAppearAfterStart() throws Exception {
-    rules.recordConsumed();
-    rules.recordConsumed();
-    rules.recordConsumed();
+    rules.consumed(3);
     rules.undecodable();
     rules.committed(2);
     rules.rebuilt(4);
@@ -150,7 +148,7 @@ class MetricsContractTest {
 
     // A receiver first heard of after the first scrape still gets its series.
     notify.deadLettered("late");
-    rules.recordConsumed();
+    rules.consumed(1);
     PrometheusScrape second = scrape();
     assertEquals(1.0, second.value("pypiwatch_notifications_dead_lettered_total", Map.of("receiver", "late")));
     assertEquals(4.0, second.value("pypiwatch_rule_records_consumed_total", Map.of()), "read at each scrape");

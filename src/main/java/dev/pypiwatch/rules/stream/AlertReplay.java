@@ -3,7 +3,7 @@ package dev.pypiwatch.rules.stream;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.DownloadRecord;
-import dev.pypiwatch.events.EventCodec;
+import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
 import java.time.Duration;
@@ -35,7 +35,7 @@ final class AlertReplay {
    */
   static long downloads(KafkaClients clients, Map<TopicPartition, Long> upTo,
       Consumer<DownloadRecord> sink, Duration timeout) {
-    return TopicReader.readUpTo(clients, upTo, timeout, TopicReader.decodedQuietly(EventCodec::decodeRecord, sink));
+    return TopicReader.readUpTo(clients, upTo, timeout, TopicReader.readQuietly(CloudEventHeaders::downloadRecord, sink));
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.pypiwatch.rules.stream;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.DownloadRecord;
-import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.kafka.CloudEventHeaders;
 import dev.pypiwatch.kafka.KafkaClients;
 import dev.pypiwatch.kafka.TopicReader;
@@ -89,6 +88,10 @@ public final class AlertStream extends TransactionalLoop {
   private AlertSource engine;
   private final Map<String, LocalDate> newest = new HashMap<>();
   private final Map<TopicPartition, Set<String>> unevaluated = new HashMap<>();
+  // The package of the step's last record, and what is known of it (see step).
+  private String lastPackage;
+  private boolean lastIsReference;
+  private LocalDate lastNewest;
   /** The group's committed offset of each assigned partition, as of the last rebuild or commit. */
   private final Map<TopicPartition, Long> committedAt = new HashMap<>();
   /** Whether a partition read to its end waits for the others, since when ({@link System#nanoTime}). */
@@ -154,9 +157,22 @@ public final class AlertStream extends TransactionalLoop {
 
   @Override
   protected void step(Iterable<ConsumerRecord<String, byte[]>> records) {
+    // A poll's records come partition by partition and a package's by the dozen: the partition's
+    // set and the package's newest day are looked up when they change, not for every record.
+    TopicPartition at = null;
+    Set<String> pkgs = null;
+    lastPackage = null;
+    int consumed = 0;
     for (ConsumerRecord<String, byte[]> r : records) {
-      consume(r);
+      consumed++;
+      if (at == null || at.partition() != r.partition() || !at.topic().equals(r.topic())) {
+        at = new TopicPartition(r.topic(), r.partition());
+        pkgs = unevaluated.computeIfAbsent(at, k -> new HashSet<>());
+        lastPackage = null;
+      }
+      consume(r, pkgs);
     }
+    metrics.consumed(consumed);
     List<TopicPartition> ready = readyToCommit();
     if (ready.isEmpty() || waitForOthers(ready)) {
       return;
@@ -215,22 +231,33 @@ public final class AlertStream extends TransactionalLoop {
     return now - waitingSince < BATCH.toNanos();
   }
 
-  private void consume(ConsumerRecord<String, byte[]> r) {
-    metrics.recordConsumed();
-    Set<String> pkgs = unevaluated.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new HashSet<>());
-    DownloadRecord o = decodeOrSkip(r, EventCodec::decodeRecord, "download");
+  private void consume(ConsumerRecord<String, byte[]> r, Set<String> pkgs) {
+    DownloadRecord o = readOrSkip(r, CloudEventHeaders::downloadRecord, "download");
     if (o == null) {
       metrics.undecodable();
       return;
     }
-    record(o);
-    pkgs.add(o.packageName());
-  }
-
-  private void record(DownloadRecord o) {
     String pkg = o.packageName();
+    if (pkg != lastPackage) { // the name table gives one string a name: identity suffices
+      lastPackage = pkg;
+      lastIsReference = references.contains(pkg);
+      lastNewest = newest.get(pkg);
+      pkgs.add(pkg);
+    }
     // A reference's records come from the reference reader, which is ahead: an older copy from the
     // group's consumer would overwrite a newer revision.
+    if (!lastIsReference) {
+      engine.record(o);
+    }
+    if (lastNewest == null || o.date().isAfter(lastNewest)) {
+      lastNewest = o.date();
+      newest.put(pkg, lastNewest);
+    }
+  }
+
+  /** A replayed record (see {@link #consume} for the group's). */
+  private void record(DownloadRecord o) {
+    String pkg = o.packageName();
     if (!references.contains(pkg)) {
       engine.record(o);
     }
@@ -242,7 +269,7 @@ public final class AlertStream extends TransactionalLoop {
     if (referenceReader != null) {
       TopicReader.readToEnd(referenceReader, TIMEOUT, r -> {
         if (references.contains(r.key())) { // keyed by package; the others are not decoded
-          TopicReader.decodedQuietly(EventCodec::decodeRecord, (DownloadRecord o) -> {
+          TopicReader.readQuietly(CloudEventHeaders::downloadRecord, (DownloadRecord o) -> {
             if (references.contains(o.packageName())) {
               engine.record(o);
             }
