@@ -21,16 +21,6 @@ public record DownloadObservation(
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(fetchedAt, "fetchedAt");
     Objects.requireNonNull(source, "source");
-    requireConsistent(record, origin);
-  }
-
-  /**
-   * Checks what an observation's origin says of its record (what {@link EventCodec#decodeRecord}
-   * checks without building the observation).
-   *
-   * @throws IllegalArgumentException if a zero-filled record has downloads
-   */
-  static void requireConsistent(DownloadRecord record, Origin origin) {
     if (origin == Origin.ZERO_FILLED && record.downloads() != 0) {
       throw new IllegalArgumentException("a zero-filled record must have 0 downloads");
     }

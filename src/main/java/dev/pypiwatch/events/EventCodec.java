@@ -124,18 +124,12 @@ public final class EventCodec {
     return quick != null ? quick : decodeRecord(json);
   }
 
-  /** {@link #decodeRecord} without its fast path. */
+  /**
+   * {@link #decodeRecord} without its fast path: the observation's decoder (which checks the
+   * provenance the same way), keeping the record only. Rare: only events of another shape come here.
+   */
   static DownloadRecord decodeAnyRecord(byte[] json) {
-    JsonFields f = parse(json);
-    DownloadRecord record = record(f);
-    Origin origin = f.origin("origin");
-    f.optionalLong("previous_downloads");
-    f.instant("fetched_at");
-    f.string("source");
-    return f.build("origin", () -> {
-      DownloadObservation.requireConsistent(record, origin);
-      return record;
-    });
+    return decodeAnyDownload(json).record();
   }
 
   private static DownloadRecord record(JsonFields f) {
