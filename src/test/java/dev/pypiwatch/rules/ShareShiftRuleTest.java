@@ -451,4 +451,60 @@ class ShareShiftRuleTest {
     // The minor rule sees nothing there.
     assertEquals(Optional.empty(), evaluate(PYTHON, h, ALL_NEW, RuleSettings.DEFAULTS));
   }
+
+  /**
+   * The rule skips taking a category's recent median when {@link ShareShiftRule#mayReport} says the
+   * range of its recent shares cannot report: that must never hide a report. Random shares of
+   * random counts (ties, exact 5-point moves, crossings and new categories included), both
+   * default settings and one with crossings: whenever the median reports, the bound says it may.
+   */
+  @Test
+  void theBoundOnTheRecentRangeNeverHidesAReport() {
+    java.util.Random random = new java.util.Random(15);
+    int reports = 0;
+    int skipped = 0;
+    for (int trial = 0; trial < 200_000; trial++) {
+      ShiftSettings s = trial % 3 == 0 ? PY_DEFAULTS : trial % 3 == 1 ? OS_DEFAULTS : CROSSINGS;
+      int n = 1 + random.nextInt(28);
+      double[] base = new double[n];
+      double level = random.nextInt(40) / 100.0;
+      for (int i = 0; i < n; i++) {
+        base[i] = draw(random, level);
+      }
+      java.util.Arrays.sort(base);
+      int days = 1 + random.nextInt(7);
+      double[] recent = new double[days];
+      double low = Double.POSITIVE_INFINITY;
+      double high = Double.NEGATIVE_INFINITY;
+      double moved = level + (random.nextInt(21) - 10) / 100.0;
+      for (int i = 0; i < days; i++) {
+        recent[i] = draw(random, Math.max(0, Math.min(1, moved)));
+        low = Math.min(low, recent[i]);
+        high = Math.max(high, recent[i]);
+      }
+      java.util.Arrays.sort(recent);
+      double now = Robust.medianOfSorted(recent, days);
+      boolean report = ShareShiftRule.reports(s, base, n, now);
+      boolean may = ShareShiftRule.mayReport(s, base, n, low, high);
+      if (report && !may) {
+        throw new AssertionError("hidden: base " + java.util.Arrays.toString(base) + ", recent "
+            + java.util.Arrays.toString(recent) + ", " + s);
+      }
+      reports += report ? 1 : 0;
+      skipped += may ? 0 : 1;
+    }
+    // Both sides exercised: reports to keep, and categories the bound lets the rule skip.
+    assertEquals(true, reports > 10_000, "reports " + reports);
+    assertEquals(true, skipped > 10_000, "skipped " + skipped);
+  }
+
+  private static final ShiftSettings CROSSINGS = new ShiftSettings(true, 5, 4, 200, 7, 28,
+      List.of(10.0, 25.0, 50.0), 1.0, java.time.Duration.ofDays(14));
+
+  /** A share near {@code level}: a count of a total, so ties and binary fractions come up. */
+  private static double draw(java.util.Random random, double level) {
+    long total = 1 + random.nextInt(random.nextBoolean() ? 20 : 1_000_000);
+    long count = Math.round(total * Math.max(0, Math.min(1, level + random.nextGaussian() * 0.02)));
+    return count / (double) total;
+  }
 }
