@@ -70,51 +70,9 @@ final class ShareShiftRule implements Rule {
     SortedWindow window = series.shareWindow(shares.baselineEnd(), s.baselineDays());
     for (int i = 0; i < shares.categoryCount(); i++) {
       int c = shares.categoryIndex(i);
-      double[] base = window.lane(c);
-      shares.loadRecent(c);
-      if (mayReport(s, base, window.count(), shares.recentLow(), shares.recentHigh())) {
-        judge(day, s, shares, series.name(c), base, window.count(), shares.loadedMedian(), out);
-      }
+      judge(day, s, shares, series.name(c), window.lane(c), window.count(), shares.recentMedian(c), out);
     }
     return Optional.of(out);
-  }
-
-  /**
-   * False if {@link #judge} cannot report anything for a category whose recent median lies in
-   * [{@code low}, {@code high}] (the least and greatest recent share) against the sorted baseline
-   * {@code base[0..n)}: then the median need not be taken. Exact, not a heuristic: the median of
-   * values is among them or the mean of two, so in [low, high], and rounding keeps every
-   * comparison below on the same side ({@code ShareShiftRuleTest} checks it against the rule's).
-   */
-  static boolean mayReport(ShiftSettings s, double[] base, int n, double low, double high) {
-    double before = Robust.medianOfSorted(base, n);
-    // |now - before| is at most the larger of the two distances to the range's ends.
-    if (Math.max(high - before, before - low) * 100 >= s.minPoints() - POINTS_TOLERANCE) {
-      return true;
-    }
-    for (double t : s.crossings()) {
-      if (before < t / 100 && high >= t / 100) {
-        return true;
-      }
-    }
-    double floor = s.newCategoryShare() / 100;
-    return floor > 0 && (n == 0 ? 0 : base[n - 1]) < floor && high >= floor;
-  }
-
-  /**
-   * True if {@link #judge} reports something for recent median {@code now} against the sorted
-   * baseline {@code base[0..n)}: the category moved, crossed a share or appeared.
-   */
-  static boolean reports(ShiftSettings s, double[] base, int n, double now) {
-    double before = Robust.medianOfSorted(base, n);
-    boolean moved = Math.abs(now - before) * 100 >= s.minPoints() - POINTS_TOLERANCE;
-    boolean crossed = false;
-    for (double t : s.crossings()) {
-      crossed |= before < t / 100 && now >= t / 100;
-    }
-    double floor = s.newCategoryShare() / 100;
-    boolean appeared = floor > 0 && (n == 0 ? 0 : base[n - 1]) < floor && now >= floor;
-    return moved || crossed || appeared;
   }
 
   /**

@@ -27,8 +27,6 @@ final class Shares {
   private int recentDays;
   private int baselineDays;
   private long recentTotal;
-  private double recentLow;
-  private double recentHigh;
 
   Shares(PackageHistory h, Endpoint endpoint, LocalDate date, int recentDays, int baselineDays) {
     this(h.endpoint(endpoint), Math.toIntExact(date.toEpochDay()), recentDays, baselineDays);
@@ -106,41 +104,10 @@ final class Shares {
    * first changes no middle value), without a look-up by name or an array per call.
    */
   double recentMedian(int index) {
-    loadRecent(index);
-    return loadedMedian();
-  }
-
-  /**
-   * Takes the recent daily shares of the endpoint's {@code index}-th category, for {@link
-   * #recentLow}, {@link #recentHigh} and {@link #loadedMedian}: the bounds tell most days that a
-   * category cannot have moved, without sorting.
-   */
-  void loadRecent(int index) {
     DailySeries s = series.series(index);
-    double low = Double.POSITIVE_INFINITY;
-    double high = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < recentDays; i++) {
-      double x = share(s, recent[i], recentTotals[i]);
-      scratch[i] = x;
-      low = x < low ? x : low; // shares are finite and never -0.0: plain comparisons
-      high = x > high ? x : high;
+      scratch[i] = share(s, recent[i], recentTotals[i]);
     }
-    recentLow = low;
-    recentHigh = high;
-  }
-
-  /** The least of the shares taken by {@link #loadRecent}. */
-  double recentLow() {
-    return recentLow;
-  }
-
-  /** The greatest of the shares taken by {@link #loadRecent}. */
-  double recentHigh() {
-    return recentHigh;
-  }
-
-  /** The median of the shares taken by {@link #loadRecent}: what {@link #recentMedian} gives. */
-  double loadedMedian() {
     // Insertion sort: a week of values, where Arrays.sort's dispatch costs more than the sorting.
     for (int i = 1; i < recentDays; i++) {
       double x = scratch[i];
