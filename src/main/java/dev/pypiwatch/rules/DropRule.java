@@ -4,7 +4,6 @@ import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.TextFormat;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;

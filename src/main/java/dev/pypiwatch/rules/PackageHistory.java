@@ -174,17 +174,14 @@ final class PackageHistory {
         next = known + 1;
         return series.get(known);
       }
-      DailySeries s = of(category);
-      if (s == null) {
-        s = new DailySeries();
-        int at = -Collections.binarySearch(names, category) - 1;
-        names.add(at, category);
-        series.add(at, s);
-        for (int i = at; i < names.size(); i++) {
-          indexes.put(names.get(i), i);
-        }
-        baseline.invalidate();
+      DailySeries s = new DailySeries();
+      int at = -Collections.binarySearch(names, category) - 1;
+      names.add(at, category);
+      series.add(at, s);
+      for (int i = at; i < names.size(); i++) {
+        indexes.put(names.get(i), i);
       }
+      baseline.invalidate();
       return s;
     }
 
