@@ -4,7 +4,7 @@ import dev.pypiwatch.events.Endpoint;
 import dev.pypiwatch.events.Severity;
 import dev.pypiwatch.events.TextFormat;
 import java.time.LocalDate;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -59,13 +59,13 @@ final class DropRule implements Rule {
     DropSettings s = day.settings().drop();
     SpikeSettings sp = day.settings().spike();
     DailySeries series = day.history().series(Endpoint.OVERALL, sp.category());
-    if (!series.has(day.date())) {
+    if (!series.has(day.epochDay())) {
       return Optional.empty();
     }
     if (!s.enabled()) {
       return Optional.of(List.of());
     }
-    if (known(series, day.date(), s.days(), Holidays.NONE).size() < s.days()) {
+    if (known(series, day.epochDay(), s.days(), Holidays.NONE).length < s.days()) {
       // Too few known days (a long hole): no verdict. Judging "no drop" would resolve an ongoing
       // drop, which would then fire again (or sit out a cooldown) when the days come back.
       return Optional.empty();
@@ -128,15 +128,17 @@ final class DropRule implements Rule {
    */
   static Optional<Window> window(DailySeries series, LocalDate date, int days, SpikeSettings sp,
       Holidays excluded, Holidays weekendLike) {
-    List<LocalDate> known = known(series, date, days, excluded);
-    if (known.size() < days) {
+    // Epoch days, not dates: a date's arithmetic was most of this method's time (JFR of a backtest).
+    int end = Math.toIntExact(date.toEpochDay());
+    int[] known = known(series, end, days, excluded);
+    if (known.length < days) {
       return Optional.empty();
     }
-    LocalDate first = known.get(known.size() - 1);
+    int first = known[known.length - 1];
     // Unknown days inside the window (excluded days are not unknown).
     boolean skipped = false;
-    for (LocalDate t = first; !t.isAfter(date); t = t.plusDays(1)) {
-      skipped |= !excluded.contains(t) && !series.has(t);
+    for (int t = first; t <= end; t++) {
+      skipped |= !contains(excluded, t) && !series.has(t);
     }
     // The noise unit comes from before the window, so the fall itself cannot widen it.
     Optional<Baselines.Estimate> noise = Baselines.at(series, first, sp.weeks(), sp.scaleFloor());
@@ -146,17 +148,18 @@ final class DropRule implements Rule {
     // Judged against the package's recent level before the window (a package that tripled last
     // week falls from there; a slow decline is not a fall). So a fall that lasts becomes the new
     // level: its episode resolves after two to three weeks.
-    double level = Baselines.level(series, Math.toIntExact(first.toEpochDay()), sp.weeks());
+    double level = Baselines.level(series, first, sp.weeks());
+    LocalDate firstDate = LocalDate.ofEpochDay(first);
     double weekend = weekendLike == Holidays.NONE ? Double.NaN
-        : weekendLevel(series, first, sp.weeks());
+        : weekendLevel(series, firstDate, sp.weeks());
     double observed = 0;
     double capped = 0;
     double expected = 0;
     double clipped = 0;
-    for (LocalDate t : known) {
+    for (int t : known) {
       double b = Baselines.sameWeekday(series, t, sp.weeks());
       b = Double.isNaN(b) ? noise.get().baseline() : b;
-      if (!Double.isNaN(weekend) && weekendLike.contains(t)) {
+      if (!Double.isNaN(weekend) && contains(weekendLike, t)) {
         b = Math.min(b, weekend);
       }
       b = Baselines.leveled(b, level);
@@ -167,7 +170,7 @@ final class DropRule implements Rule {
       clipped += Math.min(0, Robust.log1(x) - Robust.log1(b));
     }
     double score = -clipped / days * Math.sqrt(days) / noise.get().scale();
-    return Optional.of(new Window(first, observed, expected, score, noise.get().seasonal(), skipped,
+    return Optional.of(new Window(firstDate, observed, expected, score, noise.get().seasonal(), skipped,
         sumScore(capped, expected, days, noise.get().scale())));
   }
 
@@ -220,21 +223,27 @@ final class DropRule implements Rule {
   }
 
   /**
-   * Up to {@code days} known days, newest first, from {@code date} back over at most {@link
+   * Up to {@code days} known epoch days, newest first, from {@code date} back over at most {@link
    * #MAX_SKIPPED} unknown days; days in {@code excluded} are passed over without counting.
    */
-  static List<LocalDate> known(DailySeries series, LocalDate date, int days, Holidays excluded) {
-    List<LocalDate> known = new ArrayList<>();
+  static int[] known(DailySeries series, int date, int days, Holidays excluded) {
+    int[] known = new int[days];
+    int n = 0;
     int reach = days + MAX_SKIPPED;
-    for (int i = 0; i < reach && known.size() < days; i++) {
-      LocalDate t = date.minusDays(i);
-      if (excluded.contains(t)) {
+    for (int i = 0; i < reach && n < days; i++) {
+      int t = date - i;
+      if (contains(excluded, t)) {
         reach++;
       } else if (series.has(t)) {
-        known.add(t);
+        known[n++] = t;
       }
     }
-    return known;
+    return n == days ? known : Arrays.copyOf(known, n);
+  }
+
+  /** Whether epoch day {@code day} is one of {@code holidays}; no date made for none. */
+  private static boolean contains(Holidays holidays, int day) {
+    return !holidays.specs().isEmpty() && holidays.contains(LocalDate.ofEpochDay(day));
   }
 
   private static boolean isDrop(Window w, DropSettings s, double maxRatio) {
@@ -259,7 +268,7 @@ final class DropRule implements Rule {
       return false;
     }
     DailySeries ref = day.reference().series(Endpoint.OVERALL, sp.category());
-    return ref.has(day.date())
+    return ref.has(day.epochDay())
         && window(ref, day.date(), s.days(), sp, Holidays.NONE)
             .filter(w -> w.ratio() <= s.referenceMaxRatio())
             .filter(w -> drop.ratio() / Math.max(1e-9, w.ratio()) > s.maxRatio())

@@ -72,7 +72,8 @@ final class Lifecycle {
       EpisodesByRule episodes) {
     Map<String, Track> mine = tracks.computeIfAbsent(pkg, p -> new HashMap<>());
     List<Alert> out = new ArrayList<>();
-    Set<String> present = new HashSet<>();
+    // Most days find nothing: no set for them.
+    Set<String> present = findings.isEmpty() ? Set.of() : new HashSet<>();
     for (Finding f : findings) {
       present.add(f.fingerprint());
       Track t = mine.computeIfAbsent(f.fingerprint(), k -> new Track(Rule.scope(f.rule(), f.series())));

@@ -30,7 +30,12 @@ final class PackageHistory {
     if (day < keptFrom) {
       return;
     }
-    endpoints.computeIfAbsent(r.endpoint(), e -> new EndpointSeries()).put(r.category(), day, r.downloads());
+    EndpointSeries e = endpoints.get(r.endpoint());
+    if (e == null) {
+      e = new EndpointSeries();
+      endpoints.put(r.endpoint(), e);
+    }
+    e.put(r.category(), day, r.downloads());
     firstDay = Math.min(firstDay, day);
   }
 
@@ -142,6 +147,12 @@ final class PackageHistory {
     private final List<DailySeries> series = new ArrayList<>();
     private final DayArray totals = new DayArray(0);
     private final ShareWindow baseline = new ShareWindow(this);
+    /**
+     * The index after the category last put: a day's records come in category order, so the next
+     * record's category is most often this one's (a look-up by name a record was ~2 % of a
+     * backtest's samples).
+     */
+    private int next;
 
     private void put(String category, int day, long downloads) {
       DailySeries s = category(category);
@@ -153,17 +164,24 @@ final class PackageHistory {
 
     /** The series of {@code category}, added (empty) if new. */
     private DailySeries category(String category) {
-      DailySeries s = of(category);
-      if (s == null) {
-        s = new DailySeries();
-        int at = -Collections.binarySearch(names, category) - 1;
-        names.add(at, category);
-        series.add(at, s);
-        for (int i = at; i < names.size(); i++) {
-          indexes.put(names.get(i), i);
-        }
-        baseline.invalidate();
+      int guess = next < names.size() ? next : 0;
+      if (guess < names.size() && names.get(guess).equals(category)) {
+        next = guess + 1;
+        return series.get(guess);
       }
+      int known = indexOf(category);
+      if (known >= 0) {
+        next = known + 1;
+        return series.get(known);
+      }
+      DailySeries s = new DailySeries();
+      int at = -Collections.binarySearch(names, category) - 1;
+      names.add(at, category);
+      series.add(at, s);
+      for (int i = at; i < names.size(); i++) {
+        indexes.put(names.get(i), i);
+      }
+      baseline.invalidate();
       return s;
     }
 

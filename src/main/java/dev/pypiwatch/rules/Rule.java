@@ -16,9 +16,17 @@ interface Rule {
    * @param reference the ecosystem reference's data (e.g. {@code __all__}), or null
    * @param date the day evaluated
    * @param settings the package's effective settings
+   * @param epochDay {@code date}'s epoch day: the rules index their series by it, and converting
+   *     the date in each rule was a visible share of a backtest's samples
    */
   record Day(String pkg, PackageHistory history, PackageHistory reference, LocalDate date,
-      RuleSettings settings) {}
+      RuleSettings settings, int epochDay) {
+    /** The day of {@code date}. */
+    Day(String pkg, PackageHistory history, PackageHistory reference, LocalDate date,
+        RuleSettings settings) {
+      this(pkg, history, reference, date, settings, Math.toIntExact(date.toEpochDay()));
+    }
+  }
 
   /**
    * The {@code rule:series} pairs of the findings this rule produces, so that their alerts resolve

@@ -63,6 +63,9 @@ public final class RuleEngine implements AlertSource {
   private final List<Rule> rules = RULES;
   // Each rule's scopes, built once: a rule's are fixed, and asking it built them every evaluated day.
   private final List<Set<String>> scopes = rules.stream().map(Rule::scopes).toList();
+  /** The union of the scopes of each set of rules (a bit a rule), made when first needed. */
+  @SuppressWarnings("unchecked")
+  private final Set<String>[] judgedScopes = new Set[1 << rules.size()];
 
   /** An engine with the given rule settings (global and per package). */
   public RuleEngine(RulesConfig config) {
@@ -223,19 +226,40 @@ public final class RuleEngine implements AlertSource {
   private List<Alert> evaluateDay(String pkg, PackageHistory h, LocalDate d) {
     RuleSettings s = config.forPackage(pkg);
     Rule.Day day = new Rule.Day(pkg, h, reference(pkg, s), d, s);
-    Set<String> judged = new HashSet<>();
+    int judgedRules = 0;
     List<Finding> findings = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
-      Set<String> scope = scopes.get(i);
-      rules.get(i).evaluate(day).ifPresent(f -> {
-        judged.addAll(scope);
-        findings.addAll(f);
-      });
+      Optional<List<Finding>> f = rules.get(i).evaluate(day);
+      if (f.isPresent()) {
+        judgedRules |= 1 << i;
+        findings.addAll(f.get());
+      }
     }
+    Set<String> judged = judgedScopes(judgedRules);
     List<Alert> out = new ArrayList<>(lifecycle.step(pkg, d, judged, findings, r -> episodes(s, r)));
     milestone(day).ifPresent(out::add);
     // Only firing transitions get a context; computed for them alone, so backtests stay as fast.
     return DayContext.explain(day, out);
+  }
+
+  /**
+   * The scopes of the rules whose bits are set in {@code judgedRules}, made once for each set of
+   * rules: most days every rule judges, and a set built every day was a visible share of a
+   * backtest's samples.
+   */
+  private Set<String> judgedScopes(int judgedRules) {
+    Set<String> judged = judgedScopes[judgedRules];
+    if (judged == null) {
+      Set<String> union = new HashSet<>();
+      for (int i = 0; i < rules.size(); i++) {
+        if ((judgedRules & (1 << i)) != 0) {
+          union.addAll(scopes.get(i));
+        }
+      }
+      judged = Set.copyOf(union);
+      judgedScopes[judgedRules] = judged;
+    }
+    return judged;
   }
 
   private PackageHistory reference(String pkg, RuleSettings s) {
@@ -246,7 +270,7 @@ public final class RuleEngine implements AlertSource {
   private Optional<Alert> milestone(Rule.Day day) {
     String category = day.settings().spike().category();
     DailySeries series = day.history().series(Endpoint.OVERALL, category);
-    if (!day.settings().milestone().enabled() || !series.has(day.date())) {
+    if (!day.settings().milestone().enabled() || !series.has(day.epochDay())) {
       return Optional.empty();
     }
     double total = MilestoneRule.total(series, day.date());

@@ -52,7 +52,7 @@ final class ShareShiftRule implements Rule {
   public Optional<List<Finding>> evaluate(Day day) {
     ShiftSettings s = settings.apply(day.settings());
     PackageHistory.EndpointSeries series = day.history().endpoint(endpoint);
-    int end = Math.toIntExact(day.date().toEpochDay());
+    int end = day.epochDay();
     if (series == null || !series.known(end)) {
       return Optional.empty();
     }

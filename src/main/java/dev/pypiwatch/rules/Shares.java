@@ -14,11 +14,11 @@ final class Shares {
   private final PackageHistory.EndpointSeries series;
   private final int baselineEnd;
   private final int baselineWindow;
-  // The days kept, newest first, and their totals: every category's shares divide by them.
+  // The recent days kept, newest first, and their totals: every category's shares divide by them.
+  // The baseline's days are only counted: the rule reads their shares from the endpoint's sorted
+  // window, and two arrays of them a rule and day were a tenth of a backtest's allocations.
   private final int[] recent;
   private final long[] recentTotals;
-  private final int[] baseline;
-  private final long[] baselineTotals;
   /** The indexes (in the endpoint's category order) of the named categories seen. */
   private final int[] categories;
   private int categoryCount;
@@ -40,8 +40,6 @@ final class Shares {
     recent = new int[Math.max(0, recentDays)];
     recentTotals = new long[recent.length];
     scratch = new double[recent.length];
-    baseline = new int[Math.max(0, baselineDays)];
-    baselineTotals = new long[baseline.length];
     if (series == null) {
       categories = new int[0];
       return;
@@ -59,8 +57,7 @@ final class Shares {
         recentTotals[this.recentDays++] = total;
         recentTotal += total;
       } else {
-        baseline[this.baselineDays] = d;
-        baselineTotals[this.baselineDays++] = total;
+        this.baselineDays++;
       }
       for (int c = 0; unseen > 0 && c < seen.length; c++) {
         if (!seen[c] && series.series(c).has(d)) {
@@ -143,7 +140,17 @@ final class Shares {
 
   /** The daily shares of {@code category} in the baseline window (0 where absent), newest first. */
   double[] baseline(String category) {
-    return shares(baseline, baselineTotals, baselineDays, category);
+    int[] days = new int[baselineDays];
+    long[] totals = new long[baselineDays];
+    int n = 0;
+    for (int d = baselineEnd; d > baselineEnd - baselineWindow && series != null; d--) {
+      long total = series.total(d);
+      if (total > 0) {
+        days[n] = d;
+        totals[n++] = total;
+      }
+    }
+    return shares(days, totals, n, category);
   }
 
   /**

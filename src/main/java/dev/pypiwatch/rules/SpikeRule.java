@@ -34,16 +34,17 @@ final class SpikeRule implements Rule {
     SpikeSettings s = day.settings().spike();
     DailySeries series = day.history().series(Endpoint.OVERALL, s.category());
     LocalDate d = day.date();
-    if (!series.has(d)) {
+    int t = day.epochDay();
+    if (!series.has(t)) {
       return Optional.empty();
     }
     if (!s.enabled()) {
       return Optional.of(List.of());
     }
-    long x = series.at(d);
-    return Optional.of(Baselines.at(series, d, s.weeks(), s.scaleFloor())
-        .map(e -> atRecentLevel(series, d, e, s))
-        .filter(e -> isSpike(x, e, s, afterHole(series, d)))
+    long x = series.at(t);
+    return Optional.of(Baselines.at(series, t, s.weeks(), s.scaleFloor())
+        .map(e -> atRecentLevel(series, t, e, s))
+        .filter(e -> isSpike(x, e, s, afterHole(series, t)))
         .filter(e -> !mostlyMirrors(day, x, e, s))
         .filter(e -> !upstreamSurge(day, s))
         .map(e -> List.of(finding(day, x, e, s)))
@@ -54,12 +55,12 @@ final class SpikeRule implements Rule {
    * The weekday baseline moved to the recent level ({@link Baselines#level}); the noise unit stays
    * the one of the weekday residuals. Cold-start estimates stay as they are.
    */
-  static Baselines.Estimate atRecentLevel(DailySeries series, LocalDate d, Baselines.Estimate e,
+  static Baselines.Estimate atRecentLevel(DailySeries series, int d, Baselines.Estimate e,
       SpikeSettings s) {
     if (!e.seasonal()) {
       return e;
     }
-    double level = Baselines.level(series, Math.toIntExact(d.toEpochDay()), s.weeks());
+    double level = Baselines.level(series, d, s.weeks());
     return new Baselines.Estimate(Baselines.leveled(e.baseline(), level), e.scale(), true,
         e.riseScale());
   }
@@ -77,8 +78,7 @@ final class SpikeRule implements Rule {
    * An unknown day among the {@value #AFTER_HOLE} before {@code d}: the day's estimate lost a
    * recent value, so a borderline day could turn into a spike the full data would not raise.
    */
-  static boolean afterHole(DailySeries series, LocalDate d) {
-    int day = Math.toIntExact(d.toEpochDay());
+  static boolean afterHole(DailySeries series, int day) {
     for (int i = 1; i <= AFTER_HOLE; i++) {
       if (!series.has(day - i)) {
         return true;
@@ -104,11 +104,11 @@ final class SpikeRule implements Rule {
       return false;
     }
     DailySeries ref = day.reference().series(Endpoint.OVERALL, s.category());
-    if (!ref.has(day.date())) {
+    if (!ref.has(day.epochDay())) {
       return false;
     }
-    long x = ref.at(day.date());
-    return Baselines.at(ref, day.date(), s.weeks(), s.scaleFloor())
+    long x = ref.at(day.epochDay());
+    return Baselines.at(ref, day.epochDay(), s.weeks(), s.scaleFloor())
         .filter(e -> x * day.settings().drop().referenceMaxRatio() >= e.baseline())
         .filter(e -> score(x, e) > s.z())
         .isPresent();
@@ -120,11 +120,11 @@ final class SpikeRule implements Rule {
       return false;
     }
     DailySeries without = day.history().series(Endpoint.OVERALL, Categories.WITHOUT_MIRRORS);
-    double b = Baselines.sameWeekday(without, day.date(), s.weeks());
-    if (!without.has(day.date()) || Double.isNaN(b)) {
+    double b = Baselines.sameWeekday(without, day.epochDay(), s.weeks());
+    if (!without.has(day.epochDay()) || Double.isNaN(b)) {
       return false;
     }
-    return without.at(day.date()) - b < 0.5 * (x - e.baseline());
+    return without.at(day.epochDay()) - b < 0.5 * (x - e.baseline());
   }
 
   private static Finding finding(Day day, long x, Baselines.Estimate e, SpikeSettings s) {

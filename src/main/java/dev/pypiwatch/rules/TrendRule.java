@@ -27,7 +27,7 @@ final class TrendRule implements Rule {
     TrendSettings s = day.settings().trend();
     String category = day.settings().spike().category();
     DailySeries series = day.history().series(Endpoint.OVERALL, category);
-    if (!series.has(day.date())) {
+    if (!series.has(day.epochDay())) {
       return Optional.empty();
     }
     double now = weekMean(series, day.date());
