@@ -58,15 +58,23 @@ final class AlertFastPath {
   /** What {@link #nullableNumber} answers for anything but a number or null (compared by identity). */
   private static final Double INVALID_NUMBER = Double.valueOf(Double.NaN);
 
+  /** What {@link #text} answers in head mode for a string it only stepped over (compared by identity). */
+  private static final String SKIPPED = new String("skipped");
+  /** What {@link #context} answers in head mode for a context it only checked. */
+  private static final AlertContext CHECKED_CONTEXT = new AlertContext(null, null, null, null, null, null, null);
+
   private final byte[] in;
+  /** Head mode: the strings and context the head leaves out are checked and stepped over, not built. */
+  private final boolean headOnly;
   private int pos;
   /** Set by {@link #number}: false when the number read had no fraction and no exponent. */
   private boolean fractional;
   /** The value of the last number {@link #number} read without fraction or exponent. */
   private long lastInteger;
 
-  private AlertFastPath(byte[] in) {
+  private AlertFastPath(byte[] in, boolean headOnly) {
     this.in = in;
+    this.headOnly = headOnly;
   }
 
   /** The alert in {@code json}, or null when it is not byte for byte of the usual shape. */
@@ -75,13 +83,30 @@ final class AlertFastPath {
       return null;
     }
     try {
-      return new AlertFastPath(json).read();
+      return (Alert) new AlertFastPath(json, false).read();
     } catch (DateTimeParseException e) {
       return null; // a release's upload time Instant.parse rejects: the general decoder names it
     }
   }
 
-  private Alert read() {
+  /**
+   * The head of the alert in {@code json} when {@link #alert} would read it (the whole alert is
+   * checked, byte for byte, as there), else null: only its fingerprint, package, date and state are
+   * built, for a reader that may need nothing more (a history firing).
+   */
+  static AlertCodec.LazyAlert head(byte[] json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return (AlertCodec.LazyAlert) new AlertFastPath(json, true).read();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The alert, or in head mode a {@link AlertCodec.LazyAlert} of its head; null if it is not of the usual shape. */
+  private Object read() {
     String fingerprint;
     String pkg;
     String rule;
@@ -92,9 +117,9 @@ final class AlertFastPath {
     Severity severity;
     if (!literal(SCHEMA_FINGERPRINT) || (fingerprint = string()) == null
         || !literal(PACKAGE) || (pkg = string()) == null
-        || !literal(RULE) || (rule = string()) == null
-        || !literal(SERIES) || (series = string()) == null
-        || !literal(CATEGORY) || (category = string()) == null
+        || !literal(RULE) || (rule = text()) == null
+        || !literal(SERIES) || (series = text()) == null
+        || !literal(CATEGORY) || (category = text()) == null
         || !literal(DATE) || (date = date()) == null
         || !literal(STATE) || (state = oneOf(STATES, STATE_WIRES)) == null
         || !literal(SEVERITY) || (severity = oneOf(SEVERITIES, SEVERITY_WIRES)) == null
@@ -106,8 +131,8 @@ final class AlertFastPath {
     Double score = expected == null || !literal(SCORE) ? null : number();
     String summary;
     String link;
-    if (score == null || !literal(SUMMARY) || (summary = string()) == null
-        || !literal(LINK) || (link = string()) == null) {
+    if (score == null || !literal(SUMMARY) || (summary = text()) == null
+        || !literal(LINK) || (link = text()) == null) {
       return null;
     }
     AlertContext context = null;
@@ -121,6 +146,9 @@ final class AlertFastPath {
     }
     if (pos != in.length) {
       return null;
+    }
+    if (headOnly) {
+      return new AlertCodec.LazyAlert(fingerprint, pkg, date, state, in);
     }
     return new Alert(fingerprint, pkg, rule, series, category, date, state, severity, observed, expected, score,
         summary, link, context);
@@ -162,6 +190,9 @@ final class AlertFastPath {
     } else if (!literal(CONTEXT_END)) {
       return null;
     }
+    if (headOnly) {
+      return CHECKED_CONTEXT;
+    }
     return new AlertContext(ecosystemChange, mirrorShare, oneDayIn, unusual, weekday, holiday, release);
   }
 
@@ -185,6 +216,19 @@ final class AlertFastPath {
     return s;
   }
 
+  /** As {@link #string}; in head mode only stepped over ({@link #SKIPPED}), not built. */
+  private String text() {
+    if (!headOnly) {
+      return string();
+    }
+    int end = JsonBytes.stringEnd(in, pos, in.length);
+    if (end < 0) {
+      return null;
+    }
+    pos = end;
+    return SKIPPED;
+  }
+
   /** A number but NaN (stepped over), null for {@code null}, else {@link #INVALID_NUMBER}. */
   private Double nullableNumber() {
     if (literal(NULL)) {
@@ -203,7 +247,7 @@ final class AlertFastPath {
       return INVALID;
     }
     pos++;
-    String s = string();
+    String s = text();
     if (s == null) {
       return INVALID;
     }
