@@ -57,6 +57,8 @@ final class AlertFastPath {
   private static final String INVALID = new String("invalid");
   /** What {@link #nullableNumber} answers for anything but a number or null (compared by identity). */
   private static final Double INVALID_NUMBER = Double.valueOf(Double.NaN);
+  /** What {@link #nullableNumber} answers in head mode for any number (the number itself is not wanted). */
+  private static final Double CHECKED_NUMBER = Double.valueOf(0);
 
   /** What {@link #text} answers in head mode for a string it only stepped over (compared by identity). */
   private static final String SKIPPED = new String("skipped");
@@ -71,6 +73,8 @@ final class AlertFastPath {
   private boolean fractional;
   /** The value of the last number {@link #number} read without fraction or exponent. */
   private long lastInteger;
+  /** The value of the last number {@link #number} read (NaN for null). */
+  private double lastNumber;
 
   private AlertFastPath(byte[] in, boolean headOnly) {
     this.in = in;
@@ -126,12 +130,21 @@ final class AlertFastPath {
         || !literal(OBSERVED)) {
       return null;
     }
-    Double observed = number();
-    Double expected = observed == null || !literal(EXPECTED) ? null : number();
-    Double score = expected == null || !literal(SCORE) ? null : number();
+    if (!number()) {
+      return null;
+    }
+    double observed = lastNumber;
+    if (!literal(EXPECTED) || !number()) {
+      return null;
+    }
+    double expected = lastNumber;
+    if (!literal(SCORE) || !number()) {
+      return null;
+    }
+    double score = lastNumber;
     String summary;
     String link;
-    if (score == null || !literal(SUMMARY) || (summary = text()) == null
+    if (!literal(SUMMARY) || (summary = text()) == null
         || !literal(LINK) || (link = text()) == null) {
       return null;
     }
@@ -234,8 +247,10 @@ final class AlertFastPath {
     if (literal(NULL)) {
       return null;
     }
-    Double n = number();
-    return n == null || n.isNaN() ? INVALID_NUMBER : n;
+    if (!number() || Double.isNaN(lastNumber)) {
+      return INVALID_NUMBER;
+    }
+    return headOnly ? CHECKED_NUMBER : lastNumber; // no box in head mode: only its validity counts
   }
 
   /** A quoted plain string (stepped over with its quotes), null for {@code null}, else {@link #INVALID}. */
@@ -277,26 +292,27 @@ final class AlertFastPath {
   }
 
   /**
-   * The JSON number at {@code pos} as the general decoder reads it (an integer as a long, at most
-   * {@link JsonBytes#MAX_DIGITS} digits, then widened; any other number parsed as a double), or
-   * NaN for {@code null}, stepped over; Java null if there is neither.
+   * Reads the JSON number at {@code pos} into {@link #lastNumber} as the general decoder reads it (an
+   * integer as a long, at most {@link JsonBytes#MAX_DIGITS} digits, then widened; any other number
+   * parsed as a double), or NaN for {@code null}, stepped over; false if there is neither.
    */
-  private Double number() {
+  private boolean number() {
     if (literal(NULL)) {
-      return Double.NaN;
+      lastNumber = Double.NaN;
+      return true;
     }
     int start = pos;
     int i = pos < in.length && in[pos] == '-' ? pos + 1 : pos;
     int intEnd = JsonBytes.digitsEnd(in, i);
     if (intEnd == i || in[i] == '0' && intEnd - i > 1) {
-      return null; // no digits, or a leading zero
+      return false; // no digits, or a leading zero
     }
     int end = intEnd;
     fractional = false;
     if (end < in.length && in[end] == '.') {
       int f = JsonBytes.digitsEnd(in, end + 1);
       if (f == end + 1) {
-        return null;
+        return false;
       }
       end = f;
       fractional = true;
@@ -308,13 +324,13 @@ final class AlertFastPath {
       }
       int x = JsonBytes.digitsEnd(in, e);
       if (x == e) {
-        return null;
+        return false;
       }
       end = x;
       fractional = true;
     }
     if (end - start > MAX_NUMBER) {
-      return null;
+      return false;
     }
     double value;
     if (fractional) {
@@ -328,13 +344,14 @@ final class AlertFastPath {
     } else {
       long v = JsonBytes.unsigned(in, i, intEnd);
       if (v < 0) {
-        return null; // too many digits for the quick check of its range
+        return false; // too many digits for the quick check of its range
       }
       lastInteger = i > start ? -v : v;
       value = lastInteger;
     }
     pos = end;
-    return value;
+    lastNumber = value;
+    return true;
   }
 
   /** 10^0 to 10^22: exactly representable as doubles. */
