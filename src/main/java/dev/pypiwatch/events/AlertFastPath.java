@@ -333,7 +333,9 @@ final class AlertFastPath {
       return false;
     }
     double value;
-    if (fractional) {
+    if (fractional && headOnly) {
+      value = 0; // valid as checked above (Double.parseDouble reads every such number): a head wants no value
+    } else if (fractional) {
       value = exactDouble(i, intEnd, end);
       if (Double.isNaN(value)) {
         value = Double.parseDouble(new String(in, i, end - i, StandardCharsets.ISO_8859_1)); // unsigned
