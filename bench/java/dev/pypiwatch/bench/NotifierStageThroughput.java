@@ -89,8 +89,13 @@ public final class NotifierStageThroughput {
         "nbench.state", "nbench.alerts", "nbench.silences", "nbench.rule-state", 3, (short) 1);
     Topics topics = Topics.from(topicsConfig);
     // The notifier's clock starts when its group's consumer first returns alerts (history is read without a hook).
-    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(),
-        Map.of("interceptor.classes", FirstRecords.class.getName()));
+    // -Dbench.max-poll-records=N: kafka.consumer's max.poll.records for both sides (default: the client's, 500).
+    Map<String, String> consumer = new java.util.HashMap<>(Map.of("interceptor.classes", FirstRecords.class.getName()));
+    String maxPoll = System.getProperty("bench.max-poll-records");
+    if (maxPoll != null) {
+      consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll);
+    }
+    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(), Map.copyOf(consumer));
     Path dir = Files.createTempDirectory("pypiwatch-bench-kafka-");
     Vertx vertx = Vertx.vertx();
     AtomicLong requests = new AtomicLong();
