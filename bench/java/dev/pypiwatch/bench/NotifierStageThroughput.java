@@ -63,8 +63,13 @@ import org.apache.kafka.common.TopicPartition;
  * notifier does only once every alert there is delivered and recorded. A first round of each is
  * not counted (warm-up).
  *
+ * <p>Each round also prints the CPU time an alert of the notifier's loop thread (from its first poll
+ * that returned alerts to its offsets committed at the end) and of the plain consumer's thread:
+ * steadier than the rates on a shared machine.
+ *
  * <p>Args: [alerts (default 5000)] [rounds (default 7)]. {@code -Dbench.port-base=N}: the broker
- * on N and its controller on N+1, the receiver on N+2 (default: free ports). Results:
+ * on N and its controller on N+1, the receiver on N+2 (default: free ports). {@code
+ * -Dbench.max-poll-records=N}: {@code max.poll.records} for both sides. Results:
  * docs/benchmarks.md, section 10.
  */
 public final class NotifierStageThroughput {
