@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.client.WebClient;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +63,13 @@ import org.apache.kafka.common.TopicPartition;
  * notifier does only once every alert there is delivered and recorded. A first round of each is
  * not counted (warm-up).
  *
+ * <p>Each round also prints the CPU time an alert of the notifier's loop thread (from its first poll
+ * that returned alerts to its offsets committed at the end) and of the plain consumer's thread:
+ * steadier than the rates on a shared machine.
+ *
  * <p>Args: [alerts (default 5000)] [rounds (default 7)]. {@code -Dbench.port-base=N}: the broker
- * on N and its controller on N+1, the receiver on N+2 (default: free ports). Results:
+ * on N and its controller on N+1, the receiver on N+2 (default: free ports). {@code
+ * -Dbench.max-poll-records=N}: {@code max.poll.records} for both sides. Results:
  * docs/benchmarks.md, section 10.
  */
 public final class NotifierStageThroughput {
@@ -75,6 +81,8 @@ public final class NotifierStageThroughput {
   /** Alerts a webhook notification holds at most (the notifier's cap). */
   private static final int BATCH = 100;
   private static final boolean HISTORY = Boolean.getBoolean("bench.history");
+  /** Group -> the CPU time (ns) of its notifier's loop thread from its first alerts polled to its offsets at the end. */
+  private static final Map<String, Long> CPU = new ConcurrentHashMap<>();
 
   private NotifierStageThroughput() {}
 
@@ -86,8 +94,13 @@ public final class NotifierStageThroughput {
         "nbench.state", "nbench.alerts", "nbench.silences", "nbench.rule-state", 3, (short) 1);
     Topics topics = Topics.from(topicsConfig);
     // The notifier's clock starts when its group's consumer first returns alerts (history is read without a hook).
-    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(),
-        Map.of("interceptor.classes", FirstRecords.class.getName()));
+    // -Dbench.max-poll-records=N: kafka.consumer's max.poll.records for both sides (default: the client's, 500).
+    Map<String, String> consumer = new java.util.HashMap<>(Map.of("interceptor.classes", FirstRecords.class.getName()));
+    String maxPoll = System.getProperty("bench.max-poll-records");
+    if (maxPoll != null) {
+      consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll);
+    }
+    KafkaConfig config = new KafkaConfig("", Path.of("unused"), 0, topicsConfig, Map.of(), Map.of(), Map.copyOf(consumer));
     Path dir = Files.createTempDirectory("pypiwatch-bench-kafka-");
     Vertx vertx = Vertx.vertx();
     AtomicLong requests = new AtomicLong();
@@ -107,6 +120,8 @@ public final class NotifierStageThroughput {
       double[] plain = new double[rounds];
       double[] stage = new double[rounds];
       double[] bare = new double[rounds];
+      double[] plainCpu = new double[rounds];
+      double[] stageCpu = new double[rounds];
       WebClient web = WebClient.create(vertx);
       int port = receiver.actualPort();
       try (Admin admin = clients.newAdmin()) {
@@ -118,22 +133,30 @@ public final class NotifierStageThroughput {
         for (int r = 0; r < rounds; r++) {
           long before = requests.get();
           if (r % 2 == 0) {
-            plain[r] = RuleStageThroughput.plainConsumer(clients, topics.alerts(), n, "nplain-" + r);
+            var reading = RuleStageThroughput.plainConsumerTimed(clients, topics.alerts(), n, "nplain-" + r);
+            plain[r] = reading.rate();
+            plainCpu[r] = reading.cpuNanos() / 1e3 / n;
             bare[r] = HISTORY ? 0 : bareDelivery(clients, topics, web, port, n, "nbare-" + r);
             long beforeStage = requests.get();
             stage[r] = notifier(clients, topics, admin, vertx, port, packages, n, "notify-" + r);
+            stageCpu[r] = CPU.get("notify-" + r) / 1e3 / n;
             before = beforeStage;
           } else {
             stage[r] = notifier(clients, topics, admin, vertx, port, packages, n, "notify-" + r);
+            stageCpu[r] = CPU.get("notify-" + r) / 1e3 / n;
             long stageRequests = requests.get() - before;
             bare[r] = HISTORY ? 0 : bareDelivery(clients, topics, web, port, n, "nbare-" + r);
-            plain[r] = RuleStageThroughput.plainConsumer(clients, topics.alerts(), n, "nplain-" + r);
+            var reading = RuleStageThroughput.plainConsumerTimed(clients, topics.alerts(), n, "nplain-" + r);
+            plain[r] = reading.rate();
+            plainCpu[r] = reading.cpuNanos() / 1e3 / n;
             before = requests.get() - stageRequests;
           }
           System.out.printf("round %d: plain consumer %,.0f alerts/s, notifier %,.0f alerts/s (%,d webhook requests), "
               + "ratio %.3f%s, load %s%n", r + 1, plain[r], stage[r], requests.get() - before, stage[r] / plain[r],
               HISTORY ? "" : String.format("; bare delivery %,.0f alerts/s, notifier / bare %.3f", bare[r],
                   stage[r] / bare[r]), RuleStageThroughput.load());
+          System.out.printf("round %d: CPU an alert: plain consumer %.2f µs, notifier %.2f µs (its loop thread)%n", r + 1,
+              plainCpu[r], stageCpu[r]);
         }
       }
       double[] ratio = new double[rounds];
@@ -145,6 +168,13 @@ public final class NotifierStageThroughput {
       System.out.printf("ratio notifier / plain: median %.3f (min %.3f, max %.3f) over %d rounds; load after: %s%n",
           RuleStageThroughput.median(ratio), Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0),
           rounds, RuleStageThroughput.load());
+      double[] cpuRatio = new double[rounds];
+      Arrays.setAll(cpuRatio, i -> plainCpu[i] / stageCpu[i]);
+      System.out.printf("CPU an alert: plain consumer median %.2f µs, notifier median %.2f µs (min %.2f, max %.2f); "
+          + "plain / notifier: median %.3f (min %.3f, max %.3f)%n", RuleStageThroughput.median(plainCpu),
+          RuleStageThroughput.median(stageCpu), Arrays.stream(stageCpu).min().orElse(0),
+          Arrays.stream(stageCpu).max().orElse(0), RuleStageThroughput.median(cpuRatio),
+          Arrays.stream(cpuRatio).min().orElse(0), Arrays.stream(cpuRatio).max().orElse(0));
       if (!HISTORY) {
         double[] toBare = new double[rounds];
         Arrays.setAll(toBare, i -> stage[i] / bare[i]);
@@ -256,6 +286,8 @@ public final class NotifierStageThroughput {
         Thread.sleep(2);
       }
       long elapsed = System.nanoTime() - FirstRecords.FIRST.get(group);
+      CPU.put(group, ManagementFactory.getThreadMXBean().getThreadCpuTime(loop.getId())
+          - FirstRecords.FIRST_CPU.get(group));
       // The loop counts the step's history just after its commit: not necessarily seen yet.
       while (HISTORY && metrics.snapshot().get("pypiwatch_notifications_history_total") < n
           && System.nanoTime() < deadline) {
@@ -276,6 +308,8 @@ public final class NotifierStageThroughput {
   /** Notes when each group's consumer first returned records: where a run's clock starts. */
   public static final class FirstRecords implements ConsumerInterceptor<String, byte[]> {
     static final Map<String, Long> FIRST = new ConcurrentHashMap<>();
+    /** The polling thread's CPU time (ns) at that poll: the notifier's loop thread for the notifier's group. */
+    static final Map<String, Long> FIRST_CPU = new ConcurrentHashMap<>();
     private String group;
 
     @Override
@@ -287,7 +321,9 @@ public final class NotifierStageThroughput {
     @Override
     public ConsumerRecords<String, byte[]> onConsume(ConsumerRecords<String, byte[]> records) {
       if (group != null && !records.isEmpty()) {
-        FIRST.putIfAbsent(group, System.nanoTime());
+        if (FIRST.putIfAbsent(group, System.nanoTime()) == null) {
+          FIRST_CPU.put(group, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+        }
       }
       return records;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -74,6 +75,76 @@ public final class AlertCodec {
   public static Alert decode(byte[] json) {
     Alert quick = AlertFastPath.alert(json); // the usual shape, byte for byte; anything else is read below
     return quick != null ? quick : decodeGeneral(json);
+  }
+
+  /**
+   * The alert in {@code json}, its fingerprint, package, date and state read at once and the rest
+   * when first asked for ({@link LazyAlert#alert()}): a reader that often needs no more (the
+   * notifier's catch-up of history) builds no more. An alert of another shape than {@link #encode}'s
+   * is decoded whole at once.
+   *
+   * @throws EventDecodingException as {@link #decode}
+   */
+  public static LazyAlert decodeLazily(byte[] json) {
+    LazyAlert head = AlertFastPath.head(json); // checked whole, byte for byte: the rest decodes as decode would
+    return head != null ? head : LazyAlert.of(decodeGeneral(json));
+  }
+
+  /**
+   * An alert whose fingerprint, package, date and state are known, the rest decoded from its JSON on
+   * the first {@link #alert()} (the JSON then let go). Not thread-safe.
+   */
+  public static final class LazyAlert {
+    private final String fingerprint;
+    private final String packageName;
+    private final LocalDate date;
+    private final AlertState state;
+    private byte[] json;
+    private Alert alert;
+
+    LazyAlert(String fingerprint, String packageName, LocalDate date, AlertState state, byte[] json) {
+      this.fingerprint = fingerprint;
+      this.packageName = packageName;
+      this.date = date;
+      this.state = state;
+      this.json = json;
+    }
+
+    /** {@code a}, decoded already. */
+    public static LazyAlert of(Alert a) {
+      LazyAlert l = new LazyAlert(a.fingerprint(), a.packageName(), a.date(), a.state(), null);
+      l.alert = a;
+      return l;
+    }
+
+    /** The alert's fingerprint. */
+    public String fingerprint() {
+      return fingerprint;
+    }
+
+    /** The alert's package. */
+    public String packageName() {
+      return packageName;
+    }
+
+    /** The alert's day. */
+    public LocalDate date() {
+      return date;
+    }
+
+    /** The alert's state. */
+    public AlertState state() {
+      return state;
+    }
+
+    /** The whole alert, as {@link #decode} reads it. */
+    public Alert alert() {
+      if (alert == null) {
+        alert = decode(json); // its shape was checked whole: the fast path reads it
+        json = null;
+      }
+      return alert;
+    }
   }
 
   /** {@link #decode} without the fast path: every shape, every problem named. */

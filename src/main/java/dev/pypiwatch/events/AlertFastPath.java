@@ -57,16 +57,28 @@ final class AlertFastPath {
   private static final String INVALID = new String("invalid");
   /** What {@link #nullableNumber} answers for anything but a number or null (compared by identity). */
   private static final Double INVALID_NUMBER = Double.valueOf(Double.NaN);
+  /** What {@link #nullableNumber} answers in head mode for any number (the number itself is not wanted). */
+  private static final Double CHECKED_NUMBER = Double.valueOf(0);
+
+  /** What {@link #text} answers in head mode for a string it only stepped over (compared by identity). */
+  private static final String SKIPPED = new String("skipped");
+  /** What {@link #context} answers in head mode for a context it only checked. */
+  private static final AlertContext CHECKED_CONTEXT = new AlertContext(null, null, null, null, null, null, null);
 
   private final byte[] in;
+  /** Head mode: the strings and context the head leaves out are checked and stepped over, not built. */
+  private final boolean headOnly;
   private int pos;
   /** Set by {@link #number}: false when the number read had no fraction and no exponent. */
   private boolean fractional;
   /** The value of the last number {@link #number} read without fraction or exponent. */
   private long lastInteger;
+  /** The value of the last number {@link #number} read (NaN for null). */
+  private double lastNumber;
 
-  private AlertFastPath(byte[] in) {
+  private AlertFastPath(byte[] in, boolean headOnly) {
     this.in = in;
+    this.headOnly = headOnly;
   }
 
   /** The alert in {@code json}, or null when it is not byte for byte of the usual shape. */
@@ -75,13 +87,30 @@ final class AlertFastPath {
       return null;
     }
     try {
-      return new AlertFastPath(json).read();
+      return (Alert) new AlertFastPath(json, false).read();
     } catch (DateTimeParseException e) {
       return null; // a release's upload time Instant.parse rejects: the general decoder names it
     }
   }
 
-  private Alert read() {
+  /**
+   * The head of the alert in {@code json} when {@link #alert} would read it (the whole alert is
+   * checked, byte for byte, as there), else null: only its fingerprint, package, date and state are
+   * built, for a reader that may need nothing more (a history firing).
+   */
+  static AlertCodec.LazyAlert head(byte[] json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return (AlertCodec.LazyAlert) new AlertFastPath(json, true).read();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The alert, or in head mode a {@link AlertCodec.LazyAlert} of its head; null if it is not of the usual shape. */
+  private Object read() {
     String fingerprint;
     String pkg;
     String rule;
@@ -92,22 +121,31 @@ final class AlertFastPath {
     Severity severity;
     if (!literal(SCHEMA_FINGERPRINT) || (fingerprint = string()) == null
         || !literal(PACKAGE) || (pkg = string()) == null
-        || !literal(RULE) || (rule = string()) == null
-        || !literal(SERIES) || (series = string()) == null
-        || !literal(CATEGORY) || (category = string()) == null
+        || !literal(RULE) || (rule = text()) == null
+        || !literal(SERIES) || (series = text()) == null
+        || !literal(CATEGORY) || (category = text()) == null
         || !literal(DATE) || (date = date()) == null
         || !literal(STATE) || (state = oneOf(STATES, STATE_WIRES)) == null
         || !literal(SEVERITY) || (severity = oneOf(SEVERITIES, SEVERITY_WIRES)) == null
         || !literal(OBSERVED)) {
       return null;
     }
-    Double observed = number();
-    Double expected = observed == null || !literal(EXPECTED) ? null : number();
-    Double score = expected == null || !literal(SCORE) ? null : number();
+    if (!number()) {
+      return null;
+    }
+    double observed = lastNumber;
+    if (!literal(EXPECTED) || !number()) {
+      return null;
+    }
+    double expected = lastNumber;
+    if (!literal(SCORE) || !number()) {
+      return null;
+    }
+    double score = lastNumber;
     String summary;
     String link;
-    if (score == null || !literal(SUMMARY) || (summary = string()) == null
-        || !literal(LINK) || (link = string()) == null) {
+    if (!literal(SUMMARY) || (summary = text()) == null
+        || !literal(LINK) || (link = text()) == null) {
       return null;
     }
     AlertContext context = null;
@@ -121,6 +159,9 @@ final class AlertFastPath {
     }
     if (pos != in.length) {
       return null;
+    }
+    if (headOnly) {
+      return new AlertCodec.LazyAlert(fingerprint, pkg, date, state, in);
     }
     return new Alert(fingerprint, pkg, rule, series, category, date, state, severity, observed, expected, score,
         summary, link, context);
@@ -162,6 +203,9 @@ final class AlertFastPath {
     } else if (!literal(CONTEXT_END)) {
       return null;
     }
+    if (headOnly) {
+      return CHECKED_CONTEXT;
+    }
     return new AlertContext(ecosystemChange, mirrorShare, oneDayIn, unusual, weekday, holiday, release);
   }
 
@@ -185,13 +229,28 @@ final class AlertFastPath {
     return s;
   }
 
+  /** As {@link #string}; in head mode only stepped over ({@link #SKIPPED}), not built. */
+  private String text() {
+    if (!headOnly) {
+      return string();
+    }
+    int end = JsonBytes.stringEnd(in, pos, in.length);
+    if (end < 0) {
+      return null;
+    }
+    pos = end;
+    return SKIPPED;
+  }
+
   /** A number but NaN (stepped over), null for {@code null}, else {@link #INVALID_NUMBER}. */
   private Double nullableNumber() {
     if (literal(NULL)) {
       return null;
     }
-    Double n = number();
-    return n == null || n.isNaN() ? INVALID_NUMBER : n;
+    if (!number() || Double.isNaN(lastNumber)) {
+      return INVALID_NUMBER;
+    }
+    return headOnly ? CHECKED_NUMBER : lastNumber; // no box in head mode: only its validity counts
   }
 
   /** A quoted plain string (stepped over with its quotes), null for {@code null}, else {@link #INVALID}. */
@@ -203,7 +262,7 @@ final class AlertFastPath {
       return INVALID;
     }
     pos++;
-    String s = string();
+    String s = text();
     if (s == null) {
       return INVALID;
     }
@@ -233,26 +292,27 @@ final class AlertFastPath {
   }
 
   /**
-   * The JSON number at {@code pos} as the general decoder reads it (an integer as a long, at most
-   * {@link JsonBytes#MAX_DIGITS} digits, then widened; any other number parsed as a double), or
-   * NaN for {@code null}, stepped over; Java null if there is neither.
+   * Reads the JSON number at {@code pos} into {@link #lastNumber} as the general decoder reads it (an
+   * integer as a long, at most {@link JsonBytes#MAX_DIGITS} digits, then widened; any other number
+   * parsed as a double), or NaN for {@code null}, stepped over; false if there is neither.
    */
-  private Double number() {
+  private boolean number() {
     if (literal(NULL)) {
-      return Double.NaN;
+      lastNumber = Double.NaN;
+      return true;
     }
     int start = pos;
     int i = pos < in.length && in[pos] == '-' ? pos + 1 : pos;
     int intEnd = JsonBytes.digitsEnd(in, i);
     if (intEnd == i || in[i] == '0' && intEnd - i > 1) {
-      return null; // no digits, or a leading zero
+      return false; // no digits, or a leading zero
     }
     int end = intEnd;
     fractional = false;
     if (end < in.length && in[end] == '.') {
       int f = JsonBytes.digitsEnd(in, end + 1);
       if (f == end + 1) {
-        return null;
+        return false;
       }
       end = f;
       fractional = true;
@@ -264,16 +324,18 @@ final class AlertFastPath {
       }
       int x = JsonBytes.digitsEnd(in, e);
       if (x == e) {
-        return null;
+        return false;
       }
       end = x;
       fractional = true;
     }
     if (end - start > MAX_NUMBER) {
-      return null;
+      return false;
     }
     double value;
-    if (fractional) {
+    if (fractional && headOnly) {
+      value = 0; // valid as checked above (Double.parseDouble reads every such number): a head wants no value
+    } else if (fractional) {
       value = exactDouble(i, intEnd, end);
       if (Double.isNaN(value)) {
         value = Double.parseDouble(new String(in, i, end - i, StandardCharsets.ISO_8859_1)); // unsigned
@@ -284,13 +346,14 @@ final class AlertFastPath {
     } else {
       long v = JsonBytes.unsigned(in, i, intEnd);
       if (v < 0) {
-        return null; // too many digits for the quick check of its range
+        return false; // too many digits for the quick check of its range
       }
       lastInteger = i > start ? -v : v;
       value = lastInteger;
     }
     pos = end;
-    return value;
+    lastNumber = value;
+    return true;
   }
 
   /** 10^0 to 10^22: exactly representable as doubles. */

@@ -4,6 +4,7 @@ import dev.pypiwatch.config.NotifyConfig.Receiver;
 import dev.pypiwatch.config.NotifyConfig.Retry;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
+import dev.pypiwatch.events.AlertCodec.LazyAlert;
 import dev.pypiwatch.events.AlertState;
 import dev.pypiwatch.events.Ids;
 import dev.pypiwatch.events.Silence;
@@ -85,9 +86,10 @@ public final class Outbox {
   // Held-back firings and ended silences, for the stream to publish.
   private final List<SentRecord> records = new ArrayList<>();
   private final List<Silence> endedSilences = new ArrayList<>();
-  // Fingerprints whose last firing read was history (not sent): their resolution is history too.
-  private final Set<String> historyFirings = new HashSet<>();
   private long history;
+  // The instant isHistory last worked out the first day of news for, and that day.
+  private Instant historyAt;
+  private LocalDate historyBefore;
   // Transitions collected into groups so far: a change says the charts of a notification to come are wanted.
   private long collected;
   // Read alerts waiting for keys: key -> their positions; partition -> offset -> keys missing.
@@ -179,17 +181,27 @@ public final class Outbox {
    * @return true if {@code a} is a firing newly planned for at least one receiver (it will be sent)
    */
   public boolean read(Alert a, int partition, long offset, Instant at) {
-    boolean old = isHistory(a, at);
+    return read(LazyAlert.of(a), partition, offset, at);
+  }
+
+  /**
+   * As {@link #read(Alert, int, long, Instant)}, {@code lazy} decoded past its head only if needed:
+   * a firing that is history is counted from its head alone.
+   */
+  public boolean read(LazyAlert lazy, int partition, long offset, Instant at) {
+    if (lazy.state() == AlertState.FIRING && isHistory(lazy.date(), at)) {
+      history++;
+      // Its resolution is history too: noted on the firing set's entry (one map per fingerprint, not two).
+      firing.historyFiring(lazy.fingerprint(), true);
+      return false;
+    }
+    Alert a = lazy.alert(); // news, or a resolution: decoded whole
+    boolean old = isHistory(a.date(), at);
     if (a.state() == AlertState.FIRING) {
-      if (old) {
-        history++;
-        historyFirings.add(a.fingerprint());
-        return false;
-      }
-      historyFirings.remove(a.fingerprint());
+      firing.historyFiring(a.fingerprint(), false);
     } else {
       endedSilences.addAll(silences.resolved(a, at));
-      if (historyFirings.remove(a.fingerprint())) {
+      if (firing.historyFiring(a.fingerprint(), false)) {
         history++;
         return false;
       }
@@ -290,11 +302,21 @@ public final class Outbox {
    * route is looked at). A resolution does even when history: it ends its until-resolved silences.
    */
   public boolean needsSilences(Alert a, Instant at) {
-    return a.state() != AlertState.FIRING || !isHistory(a, at);
+    return needsSilences(LazyAlert.of(a), at);
   }
 
-  private boolean isHistory(Alert a, Instant at) {
-    return a.isHistory(LocalDate.ofInstant(at, ZoneOffset.UTC), config.maxAlertAge());
+  /** As {@link #needsSilences(Alert, Instant)}, from the alert's head. */
+  public boolean needsSilences(LazyAlert a, Instant at) {
+    return a.state() != AlertState.FIRING || !isHistory(a.date(), at);
+  }
+
+  /** True if a transition of {@code date} is history at {@code at} ({@link Alert#isHistory}). */
+  private boolean isHistory(LocalDate date, Instant at) {
+    if (!at.equals(historyAt)) { // a batch is read at one instant: its day is worked out once
+      historyAt = at;
+      historyBefore = LocalDate.ofInstant(at, ZoneOffset.UTC).minusDays(config.maxAlertAge().toDays());
+    }
+    return date.isBefore(historyBefore); // as Alert.isHistory
   }
 
   /**
@@ -521,8 +543,6 @@ public final class Outbox {
    * listed.
    */
   private List<Alert> candidates(Instant now, boolean walked) {
-    Set<String> changed = firing.takeTouched();
-    Set<String> sentChanged = sent.takeTouched();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     boolean all = !now.isBefore(walkAll) || !today.equals(walkedDay) || silences.version() != walkedSilences;
     if (all) {
@@ -531,8 +551,12 @@ public final class Outbox {
       walkedSilences = silences.version();
     }
     if (!walked) {
+      firing.dropTouched();
+      sent.takeTouched();
       return List.of();
     }
+    Set<String> changed = new HashSet<>(firing.takeTouched());
+    Set<String> sentChanged = sent.takeTouched();
     List<Alert> walk = new ArrayList<>();
     if (all) {
       for (Alert a : firing.firing()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,7 @@ class AlertFastPathTest {
       Alert quick = AlertFastPath.alert(json);
       assertEquals(AlertCodec.decodeGeneral(json), quick, new String(json, UTF_8));
       assertEquals(false, quick == null, "read, not declined: " + new String(json, UTF_8));
+      assertHeadAgrees(json, quick);
     }
   }
 
@@ -132,6 +134,7 @@ class AlertFastPathTest {
     assertEquals(false, json.equals(PLAIN), "the replacement applies");
     // (some of these are valid alerts: the general decoder reads them)
     assertNull(AlertFastPath.alert(json.getBytes(UTF_8)), json);
+    assertNull(AlertFastPath.head(json.getBytes(UTF_8)), json);
     assertSameAsGeneral(json.getBytes(UTF_8));
   }
 
@@ -177,5 +180,21 @@ class AlertFastPathTest {
       assertEquals(expected, quick.toString(), new String(json, UTF_8));
     }
     assertEquals(expected, FastPathChecks.outcome(() -> AlertCodec.decode(json)));
+    assertHeadAgrees(json, quick);
+    assertEquals(expected, FastPathChecks.outcome(() -> AlertCodec.decodeLazily(json).alert()));
+  }
+
+  /**
+   * The head mode accepts exactly what the fast path reads (so the rest, decoded later, cannot fail),
+   * its head is the alert's, and the rest decodes to the alert.
+   */
+  private static void assertHeadAgrees(byte[] json, Alert quick) {
+    AlertCodec.LazyAlert head = AlertFastPath.head(json);
+    assertEquals(quick == null, head == null, "head declines exactly when the fast path does: " + new String(json, UTF_8));
+    if (head != null) {
+      assertEquals(List.of(quick.fingerprint(), quick.packageName(), quick.date(), quick.state()),
+          List.of(head.fingerprint(), head.packageName(), head.date(), head.state()));
+      assertEquals(quick, head.alert());
+    }
   }
 }

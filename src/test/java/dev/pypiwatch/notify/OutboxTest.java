@@ -106,6 +106,28 @@ class OutboxTest {
   }
 
   @Test
+  void alertsReadLazilyDecideAsAlertsReadWhole() {
+    // The stream reads alerts decoded past their head only when needed (a history firing needs no more).
+    List<Alert> history = new ArrayList<>(episodes("pip", DAY.minusDays(150), DAY.minusDays(90)));
+    history.addAll(episodes("pip", DAY.minusDays(6)));
+    history.add(alert("pip", AlertState.FIRING, Severity.CRITICAL, DAY.minusDays(1)));
+    history.add(alert("flask", AlertState.FIRING, Severity.WARNING, DAY.minusDays(40)));
+    Outbox whole = outbox(toAll(receiver("ops")));
+    Outbox lazy = outbox(toAll(receiver("ops")));
+    for (int i = 0; i < history.size(); i++) {
+      Alert a = history.get(i);
+      var l = dev.pypiwatch.events.AlertCodec.decodeLazily(dev.pypiwatch.events.AlertCodec.encode(a));
+      assertEquals(whole.needsSilences(a, T0), lazy.needsSilences(l, T0));
+      assertEquals(whole.read(a, 0, i, T0), lazy.read(l, 0, i, T0));
+    }
+    assertEquals(7, lazy.history());
+    assertEquals(whole.history(), lazy.history());
+    assertEquals(whole.firstOpen(), lazy.firstOpen());
+    assertEquals(whole.due(T0.plus(WAIT)).stream().map(Notification::alerts).toList(),
+        lazy.due(T0.plus(WAIT)).stream().map(Notification::alerts).toList());
+  }
+
+  @Test
   void onlyAHistoryFiringIsReadWithoutTheSilencesAndWithoutCollectingAnything() {
     Outbox o = outbox(toAll(receiver("ops")));
     Alert oldFiring = alert("pip", AlertState.FIRING, Severity.WARNING, DAY.minusDays(40));

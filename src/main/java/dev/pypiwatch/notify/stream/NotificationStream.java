@@ -4,6 +4,7 @@ import dev.pypiwatch.config.Durations;
 import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
+import dev.pypiwatch.events.AlertCodec.LazyAlert;
 import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Silence;
 import dev.pypiwatch.events.SilenceCodec;
@@ -139,7 +140,8 @@ public final class NotificationStream extends TransactionalLoop {
   private int alertPartitions;
   // Partition -> the offset below which the firing set has taken every alert (the group's consumer takes those of
   // the owned partitions as it reads them, the refresh those of the others).
-  private final Map<Integer, Long> firingAt = new HashMap<>();
+  // An array by partition: read() looks at it for every alert.
+  private long[] firingAt = new long[0];
   // Partition -> its end offset at the last refresh: reminders, held-back firings and digests wait until the
   // firing set has taken the owned partitions that far (it holds the resolutions published before then).
   private final Map<Integer, Long> firingEnd = new HashMap<>();
@@ -236,10 +238,10 @@ public final class NotificationStream extends TransactionalLoop {
   protected void step(Iterable<ConsumerRecord<String, byte[]>> records) {
     Instant now = clock.instant();
     List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
-    List<Alert> alerts = new ArrayList<>();
+    List<LazyAlert> alerts = new ArrayList<>();
     boolean needsSilences = false;
     for (ConsumerRecord<String, byte[]> r : records) {
-      Alert a = decode(r);
+      LazyAlert a = decode(r);
       batch.add(r);
       alerts.add(a);
       needsSilences |= a != null && outbox.needsSilences(a, now);
@@ -256,7 +258,7 @@ public final class NotificationStream extends TransactionalLoop {
     }
     // The group's consumer read its partitions up to its positions (past commit markers too): the firing set has them.
     for (TopicPartition tp : consumer.assignment()) {
-      firingAt.merge(tp.partition(), consumer.position(tp), Math::max);
+      firingAtLeast(tp.partition(), consumer.position(tp));
     }
     // The charts of the groups these alerts went into need their days; alerts that went into none need nothing.
     chartsBehind |= outbox.collected() != collected;
@@ -314,35 +316,48 @@ public final class NotificationStream extends TransactionalLoop {
     }
   }
 
-  /** The alert of {@code r}; null if it does not decode. */
-  private Alert decode(ConsumerRecord<String, byte[]> r) {
-    return decodeOrSkip(r, AlertCodec::decode, "alert");
+  /** The alert of {@code r}, decoded past its head only when needed; null if it does not decode. */
+  private LazyAlert decode(ConsumerRecord<String, byte[]> r) {
+    return decodeOrSkip(r, AlertCodec::decodeLazily, "alert");
   }
 
   /** True if the firing set has not yet taken an owned partition up to its end offset at the last refresh. */
   private boolean firingBehind() {
     for (int p : owned) {
-      if (firingAt.getOrDefault(p, 0L) < firingEnd.getOrDefault(p, 0L)) {
+      if (firingAt(p) < firingEnd.getOrDefault(p, 0L)) {
         return true;
       }
     }
     return false;
   }
 
-  private void read(ConsumerRecord<String, byte[]> r, Alert a, Instant now) {
+  /** The offset of {@code partition} below which the firing set has taken every alert. */
+  private long firingAt(int partition) {
+    return partition < firingAt.length ? firingAt[partition] : 0;
+  }
+
+  /** The firing set has taken every alert of {@code partition} below {@code offset}. */
+  private void firingAtLeast(int partition, long offset) {
+    if (partition >= firingAt.length) {
+      firingAt = Arrays.copyOf(firingAt, partition + 1);
+    }
+    firingAt[partition] = Math.max(firingAt[partition], offset);
+  }
+
+  private void read(ConsumerRecord<String, byte[]> r, LazyAlert a, Instant now) {
     // Read again after a rebuild (from the committed offsets): the firing set took it already, in order.
-    if (r.offset() >= firingAt.getOrDefault(r.partition(), 0L)) {
+    if (r.offset() >= firingAt(r.partition())) {
       if (a != null) {
         outbox.firing().record(a);
       }
-      firingAt.put(r.partition(), r.offset() + 1);
+      firingAtLeast(r.partition(), r.offset() + 1);
     }
     if (a == null) {
       metrics.undecodable();
       return;
     }
     if (outbox.read(a, r.partition(), r.offset(), now)) {
-      plannedFiring.accept(a);
+      plannedFiring.accept(a.alert());
     }
   }
 
@@ -471,7 +486,7 @@ public final class NotificationStream extends TransactionalLoop {
       Map<TopicPartition, Long> from = new HashMap<>();
       for (TopicPartition tp : all) {
         if (!owned.contains(tp.partition())) {
-          from.put(tp, firingAt.getOrDefault(tp.partition(), 0L));
+          from.put(tp, firingAt(tp.partition()));
         }
       }
       readFiring(from, end);
@@ -482,9 +497,9 @@ public final class NotificationStream extends TransactionalLoop {
   /** Has the firing set take the alerts of each partition from {@code from} up to {@code upTo}. */
   private void readFiring(Map<TopicPartition, Long> from, Map<TopicPartition, Long> upTo) {
     TopicReader.readRange(alertsReader, from, upTo, TIMEOUT, r -> {
-      Alert a;
+      LazyAlert a;
       try {
-        a = AlertCodec.decode(r.value());
+        a = AlertCodec.decodeLazily(r.value());
       } catch (RuntimeException e) {
         LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
         return;
@@ -494,7 +509,7 @@ public final class NotificationStream extends TransactionalLoop {
     from.forEach((tp, offset) -> {
       Long end = upTo.get(tp);
       if (end != null && end > offset) {
-        firingAt.merge(tp.partition(), end, Math::max);
+        firingAtLeast(tp.partition(), end);
       }
     });
   }
@@ -528,7 +543,7 @@ public final class NotificationStream extends TransactionalLoop {
     Map<TopicPartition, Long> upTo = new HashMap<>();
     group.forEach((tp, o) -> {
       if (o != null) {
-        from.put(tp, firingAt.getOrDefault(tp.partition(), 0L));
+        from.put(tp, firingAt(tp.partition()));
         upTo.put(tp, o.offset());
       }
     });
