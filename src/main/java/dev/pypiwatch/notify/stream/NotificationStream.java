@@ -5,7 +5,6 @@ import dev.pypiwatch.config.NotifyConfig;
 import dev.pypiwatch.events.Alert;
 import dev.pypiwatch.events.AlertCodec;
 import dev.pypiwatch.events.AlertCodec.LazyAlert;
-import dev.pypiwatch.events.EventCodec;
 import dev.pypiwatch.events.Silence;
 import dev.pypiwatch.events.SilenceCodec;
 import dev.pypiwatch.kafka.CloudEventHeaders;
@@ -471,7 +470,7 @@ public final class NotificationStream extends TransactionalLoop {
   private void refresh(Instant now) {
     if (!now.isBefore(chartsRefreshed.plus(chartsBehind ? chartsRefresh : REFRESH))) {
       TopicReader.readToEnd(downloadsReader, TIMEOUT,
-          TopicReader.decodedQuietly(EventCodec::decodeRecord, outbox.series()::record));
+          TopicReader.readQuietly(CloudEventHeaders::downloadRecord, outbox.series()::record));
       chartsRefreshed = now;
       chartsBehind = false;
     }
