@@ -57,7 +57,7 @@ class FiringAlertsTest {
     f.record(lazy(pip)); // read again
     f.record(flask);
     assertEquals(Set.of(pip.fingerprint(), flask.fingerprint()), Set.copyOf(f.takeTouched()));
-    assertEquals(2, f.takeTouched().size() + 2, "taken: none left");
+    assertEquals(List.of(), List.copyOf(f.takeTouched()), "taken: none left");
     f.record(alert("pip", AlertState.RESOLVED, Severity.WARNING, DAY.plusDays(1)));
     f.dropTouched();
     assertEquals(List.of(), f.takeTouched());
