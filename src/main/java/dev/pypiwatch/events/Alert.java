@@ -78,6 +78,11 @@ public record Alert(
    * transition is kept but not notified ({@code notify.max-alert-age}).
    */
   public boolean isHistory(LocalDate today, Duration maxAge) {
-    return date.isBefore(today.minusDays(maxAge.toDays()));
+    return date.isBefore(firstDayOfNews(today, maxAge));
+  }
+
+  /** The first day whose transitions are news on {@code today}: those before it are history ({@link #isHistory}). */
+  public static LocalDate firstDayOfNews(LocalDate today, Duration maxAge) {
+    return today.minusDays(maxAge.toDays());
   }
 }

@@ -314,9 +314,9 @@ public final class Outbox {
   private boolean isHistory(LocalDate date, Instant at) {
     if (!at.equals(historyAt)) { // a batch is read at one instant: its day is worked out once
       historyAt = at;
-      historyBefore = LocalDate.ofInstant(at, ZoneOffset.UTC).minusDays(config.maxAlertAge().toDays());
+      historyBefore = Alert.firstDayOfNews(LocalDate.ofInstant(at, ZoneOffset.UTC), config.maxAlertAge());
     }
-    return date.isBefore(historyBefore); // as Alert.isHistory
+    return date.isBefore(historyBefore);
   }
 
   /**

@@ -495,16 +495,8 @@ public final class NotificationStream extends TransactionalLoop {
 
   /** Has the firing set take the alerts of each partition from {@code from} up to {@code upTo}. */
   private void readFiring(Map<TopicPartition, Long> from, Map<TopicPartition, Long> upTo) {
-    TopicReader.readRange(alertsReader, from, upTo, TIMEOUT, r -> {
-      LazyAlert a;
-      try {
-        a = AlertCodec.decodeLazily(r.value());
-      } catch (RuntimeException e) {
-        LOG.debug("firing set skips an undecodable alert [partition: {}, offset: {}]", r.partition(), r.offset());
-        return;
-      }
-      outbox.firing().record(a);
-    });
+    TopicReader.readRange(alertsReader, from, upTo, TIMEOUT,
+        TopicReader.decodedQuietly(AlertCodec::decodeLazily, (LazyAlert a) -> outbox.firing().record(a)));
     from.forEach((tp, offset) -> {
       Long end = upTo.get(tp);
       if (end != null && end > offset) {
